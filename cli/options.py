@@ -1,0 +1,84 @@
+"""Options every command shares (`--db`, `--json`), the settings they build, and one-line errors."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import platformdirs
+
+EXIT_OK = 0
+EXIT_FAILURE = 1  # bad input, bad query, nothing found
+EXIT_USAGE = 2  # click's own exit code for a malformed command line
+EXIT_VIOLATION = 3  # `model check` found an invariant broken
+
+ENV_DB = "THREADLORE_DB"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def default_database_url() -> str:
+    """A SQLite file in the user's data directory ($XDG_DATA_HOME/threadlore on Linux)."""
+    data_dir = Path(platformdirs.user_data_dir("threadlore", appauthor=False))
+    return f"sqlite:///{data_dir / 'threadlore.sqlite'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a command needs to know about where and how to work; passed, never global."""
+
+    db_url: str
+    json: bool
+
+
+class UserError(click.ClickException):
+    """An error the user can act on: printed as one line, exit code 1, never a traceback."""
+
+    exit_code = EXIT_FAILURE
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"threadlore: {self.format_message()}", err=True)
+
+
+def store_options(command: F) -> F:
+    """Add `--db URL` and `--json` to a command and hand it a `settings: Settings` argument."""
+
+    @click.option(
+        "--db",
+        "db_url",
+        metavar="URL",
+        envvar=ENV_DB,
+        default=None,
+        help=f"Database URL (sqlite:///path or postgresql://...); default ${ENV_DB}, "
+        "else a SQLite file in the user's data directory.",
+    )
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON (stable field names).")
+    @functools.wraps(command)
+    def wrapper(*args: Any, db_url: str | None, as_json: bool, **kwargs: Any) -> Any:
+        settings = Settings(db_url=db_url or default_database_url(), json=as_json)
+        return command(*args, settings=settings, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_json(data: Any) -> None:
+    """Write JSON to stdout: UTF-8, indented, one document per command."""
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+
+
+def database_path_of(url: str) -> Path | None:
+    """The file behind a sqlite URL, for messages such as 'no store at …'."""
+    prefix = "sqlite:///"
+    return Path(url[len(prefix) :]) if url.startswith(prefix) else None
+
+
+def is_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"

@@ -1,0 +1,141 @@
+"""Read-only views of the store that the CLI and the UI show: plain dataclasses, no ORM objects.
+
+`db/queries.py` builds these in a fixed number of queries per call (never one query per row), so a
+screen or a command can page through large stores; `as_json()` gives the stable field names the
+README documents for `--json`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+class JsonView:
+    """Mixin: a dataclass view rendered with ISO 8601 dates and lists for tuples."""
+
+    def as_json(self) -> dict[str, Any]:
+        result: dict[str, Any] = _jsonable(asdict(self))  # type: ignore[call-overload]
+        return result
+
+
+@dataclass(frozen=True)
+class InferenceView(JsonView):
+    """Why threadlore believes an inferred value (author, parent, date, series)."""
+
+    field: str
+    value: str
+    confidence: float
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HunkView(JsonView):
+    source_start: int
+    source_length: int
+    target_start: int
+    target_length: int
+    function: str
+    added: int
+    removed: int
+
+
+@dataclass(frozen=True)
+class PatchedFileView(JsonView):
+    path: str
+    added: int
+    removed: int
+    hunks: tuple[HunkView, ...]
+
+
+@dataclass(frozen=True)
+class PatchView(JsonView):
+    """A patch in a message: its files, diffstat, trailers and series place."""
+
+    diff: str
+    truncated: bool
+    added: int
+    removed: int
+    files: tuple[PatchedFileView, ...]
+    series: str | None  # "v1 3/6", with " (inferred)" appended when it was inferred
+    revises: tuple[str, ...]  # message ids of earlier versions this patch resends or revises
+    revised_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MessageSummary(JsonView):
+    """One message as a line in a list: the fields `--json` promises for every message."""
+
+    id: str
+    position: int
+    author: str | None
+    parent: str | None
+    date: datetime | None
+    subject: str
+    has_patch: bool
+    thread: int | None
+    author_confidence: float | None = None  # set when the author was inferred
+
+
+@dataclass(frozen=True)
+class MessageView(JsonView):
+    """One message in full: headers, body, patches, trailers, place in its thread, inferences."""
+
+    summary: MessageSummary
+    source: str
+    author_email: str | None
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+    body: str
+    patches: tuple[PatchView, ...]
+    trailers: tuple[tuple[str, str], ...]
+    children: tuple[str, ...]
+    inferences: tuple[InferenceView, ...]
+
+
+@dataclass(frozen=True)
+class TreeRow(JsonView):
+    """One row of a thread's reply tree, in display order; `depth` 0 is a root."""
+
+    message: MessageSummary
+    depth: int
+    is_last_child: bool
+    ancestors_last: tuple[bool, ...]  # for each ancestor level: was that ancestor a last child
+    placeholder: bool = False  # a parent that was referenced but never seen
+
+
+@dataclass(frozen=True)
+class ThreadSummary(JsonView):
+    """One thread as a line: subject, counts, people, first and last dates."""
+
+    id: int
+    subject: str
+    root: str | None
+    messages: int
+    people: tuple[str, ...]
+    first: datetime | None
+    last: datetime | None
+
+
+@dataclass(frozen=True)
+class PersonSummary(JsonView):
+    """One human (aliases merged) or one mailing list, with message counts."""
+
+    id: int
+    name: str
+    is_list: bool
+    messages: int
+    aliases: tuple[str, ...] = field(default=())
+    first: datetime | None = None
+    last: datetime | None = None

@@ -1,0 +1,156 @@
+"""The parsed-message records every importer yields, whatever the input format.
+
+Importers turn a foreign shape (mbox, Maildir, .eml, the web archive's text) into these plain,
+immutable dataclasses; persistence lives in db/, which is the only consumer that writes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class InferredField(StrEnum):
+    """A field an importer had to infer because the input did not state it."""
+
+    AUTHOR = "author"
+    PARENT = "parent"
+    DATE = "date"
+    SERIES = "series"
+
+
+@dataclass(frozen=True)
+class Address:
+    """A name and address as written in a header; `email` may be cut ("akpm@...") by an archive."""
+
+    name: str
+    email: str
+
+    def __str__(self) -> str:
+        if self.name and self.email:
+            return f"{self.name} <{self.email}>"
+        return self.name or self.email
+
+
+@dataclass(frozen=True)
+class Inference:
+    """Why an importer believes a value it could not read directly.
+
+    `value` is the inferred value in text form (an author's address, a parent's message id, an ISO
+    timestamp, a series position such as "3/6"); `confidence` is in [0, 1]; `evidence` lists the
+    reasons a reader can check, strongest first.
+    """
+
+    field: InferredField
+    value: str
+    confidence: float
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Trailer:
+    """A `Key: value` trailer such as Signed-off-by or Acked-by."""
+
+    key: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Hunk:
+    """One `@@` hunk; `function` is the section heading git or diff -p prints after the second @@."""
+
+    source_start: int
+    source_length: int
+    target_start: int
+    target_length: int
+    function: str
+    added: int
+    removed: int
+
+
+@dataclass(frozen=True)
+class PatchedFile:
+    """One file a patch touches, with its hunks and line counts."""
+
+    path: str
+    old_path: str | None
+    added: int
+    removed: int
+    hunks: tuple[Hunk, ...]
+    is_new: bool = False
+    is_deleted: bool = False
+    is_binary: bool = False
+
+
+@dataclass(frozen=True)
+class SeriesPosition:
+    """Where a patch stands in a series: `[PATCH v2 3/6]` is version 2, index 3, total 6."""
+
+    version: int
+    index: int
+    total: int
+    inferred: bool = False
+
+
+@dataclass(frozen=True)
+class ParsedPatch:
+    """A diff found in a message body.
+
+    `truncated` is set when the archive cut the diff off ("..." in place of the rest), so that unidiff
+    could not parse it whole; `files` then holds what could be read, and `added`/`removed` come from
+    the diffstat the author included, when there is one.
+    """
+
+    diff: str
+    files: tuple[PatchedFile, ...]
+    truncated: bool
+    added: int
+    removed: int
+
+
+@dataclass(frozen=True)
+class ParsedMessage:
+    """One message as an importer read it.
+
+    `message_id` is the Message-ID without angle brackets, or a short content hash (with
+    `synthetic_id` set) where the input has none; either is stable across re-imports. `in_reply_to`
+    and `references` name parents by those ids. `position` is the 1-based order of the message in
+    `source`. Values the importer inferred are listed in `inferences` with their evidence.
+    """
+
+    source: str
+    position: int
+    message_id: str
+    synthetic_id: bool
+    subject: str
+    author: Address | None
+    to: tuple[Address, ...]
+    cc: tuple[Address, ...]
+    date: datetime | None
+    in_reply_to: str | None
+    references: tuple[str, ...]
+    body: str
+    headers: tuple[tuple[str, str], ...] = ()
+    list_ids: tuple[str, ...] = ()
+    patches: tuple[ParsedPatch, ...] = ()
+    trailers: tuple[Trailer, ...] = ()
+    series: SeriesPosition | None = None
+    truncated: bool = False
+    inferences: tuple[Inference, ...] = field(default=())
+
+    def inference(self, which: InferredField) -> Inference | None:
+        """The inference recorded for a field, if the importer had to infer it."""
+        return next((i for i in self.inferences if i.field is which), None)
+
+
+class InputError(ValueError):
+    """Bad input: names the file, the message position and where in it, for a one-line error."""
+
+    def __init__(self, source: str, position: int | None, where: str, problem: str) -> None:
+        self.source = source
+        self.position = position
+        self.where = where
+        self.problem = problem
+        at = f"message {position}, " if position is not None else ""
+        super().__init__(f"{source}: {at}{where}: {problem}")

@@ -1,0 +1,1 @@
+"""Knowledge about discussions: topics, questions, proposals, arguments, decisions; kb/vm the model."""

@@ -1,0 +1,1 @@
+"""A runnable model of Linux VM semantics (2.6.20 era), its explorer, workloads, policies and replay."""
