@@ -1,1 +1,1 @@
-"""The store: SQLAlchemy models, engine and sessions, migrations, ingest, queries, full-text search."""
+"""The store: SQLAlchemy models, engine and sessions, migrations, ingest, queries, search."""

@@ -58,7 +58,7 @@ class Trailer:
 
 @dataclass(frozen=True)
 class Hunk:
-    """One `@@` hunk; `function` is the section heading git or diff -p prints after the second @@."""
+    """One `@@` hunk; `function` is the section heading printed after the second `@@`."""
 
     source_start: int
     source_length: int
@@ -97,9 +97,9 @@ class SeriesPosition:
 class ParsedPatch:
     """A diff found in a message body.
 
-    `truncated` is set when the archive cut the diff off ("..." in place of the rest), so that unidiff
-    could not parse it whole; `files` then holds what could be read, and `added`/`removed` come from
-    the diffstat the author included, when there is one.
+    `truncated` is set when the archive cut the diff off ("..." in place of the rest), so that
+    unidiff could not parse it whole; `files` then holds what could be read, and `added` and
+    `removed` come from the diffstat the author included, when there is one.
     """
 
     diff: str

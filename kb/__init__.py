@@ -1,1 +1,1 @@
-"""Knowledge about discussions: topics, questions, proposals, arguments, decisions; kb/vm the model."""
+"""Knowledge of discussions: topics, questions, proposals, arguments, decisions; kb.vm the model."""

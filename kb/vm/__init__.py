@@ -1,1 +1,1 @@
-"""A runnable model of Linux VM semantics (2.6.20 era), its explorer, workloads, policies and replay."""
+"""A runnable model of Linux VM semantics (2.6.20 era): explorer, workloads, policies, replay."""
