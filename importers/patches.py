@@ -1,0 +1,164 @@
+"""The patches, trailers and series position in a message: the one entry point importers call.
+
+`extract_patches` finds the diffs in a body (git `diff --git`, quilt `Index:` + `====`, plain
+unified diffs), parses the whole ones with unidiff and keeps the ones an archive cut off, flagged
+`truncated`, with the counts from the author's diffstat. Trailers and subjects live in their own
+modules and are re-exported here because importers use all four together.
+"""
+
+from __future__ import annotations
+
+from unidiff.errors import UnidiffParseError
+from unidiff.patch import PatchSet
+
+from importers.diff_scan import DiffText, FileText, scan_diffs
+from importers.diffstat import Diffstat, DiffstatFile, find_diffstats
+from importers.records import Hunk, ParsedPatch, PatchedFile
+from importers.subjects import clean_subject, parse_series_marker
+from importers.trailers import extract_trailers
+
+__all__ = ["clean_subject", "extract_patches", "extract_trailers", "parse_series_marker"]
+
+_CUT_MARKER = "..."
+
+
+def _strip_component(path: str) -> str:
+    """`linux-2.6/mm/memory.c` → `mm/memory.c`: the `patch -p1` convention."""
+    return path.split("/", 1)[1] if "/" in path else path
+
+
+def _repository_paths(section: FileText) -> tuple[str, str | None]:
+    """The file's path in the repository and, for a rename or copy, its old path.
+
+    git says with `a/` and `b/` whether its paths carry a prefix. Other diffs (quilt's
+    `linux-2.6.orig/…` against `linux-2.6/…`) follow `patch -p1` when both sides name a top
+    folder, unless it is the same folder on both sides (a diff taken inside the tree).
+    """
+    old, new = section.old_path, section.new_path
+    named = [path for path in (old, new) if path]
+    if section.git_prefixed is not None:
+        strip = section.git_prefixed
+    else:
+        tops = {path.split("/", 1)[0] for path in named}
+        strip = all("/" in path for path in named) and (len(tops) > 1 or len(named) == 1)
+    if strip:
+        old = _strip_component(old) if old else None
+        new = _strip_component(new) if new else None
+    path = (new if not section.is_deleted else old) or old or new or ""
+    renamed = old is not None and new is not None and old != new
+    return path, old if renamed else None
+
+
+def _hunks_from_unidiff(diff: str) -> list[list[Hunk]] | None:
+    """Each file's hunks as unidiff reads them, or None when unidiff rejects the diff."""
+    try:
+        patch_set = PatchSet(diff)
+    except UnidiffParseError:
+        return None
+    return [
+        [
+            Hunk(
+                source_start=hunk.source_start,
+                source_length=hunk.source_length,
+                target_start=hunk.target_start,
+                target_length=hunk.target_length,
+                function=hunk.section_header.strip(),
+                added=hunk.added,
+                removed=hunk.removed,
+            )
+            for hunk in patched_file
+        ]
+        for patched_file in patch_set
+    ]
+
+
+def _hunks_as_scanned(section: FileText) -> list[Hunk]:
+    """A section's hunks as the lenient scanner read them: counts of the lines that survived."""
+    return [
+        Hunk(
+            source_start=hunk.source_start,
+            source_length=hunk.source_length,
+            target_start=hunk.target_start,
+            target_length=hunk.target_length,
+            function=hunk.function,
+            added=hunk.added,
+            removed=hunk.removed,
+        )
+        for hunk in section.hunks
+    ]
+
+
+def _file_record(section: FileText, hunks: list[Hunk]) -> PatchedFile:
+    """One file of a patch, its counts summed over the hunks that were read."""
+    path, old_path = _repository_paths(section)
+    return PatchedFile(
+        path=path,
+        old_path=old_path,
+        added=sum(h.added for h in hunks),
+        removed=sum(h.removed for h in hunks),
+        hunks=tuple(hunks),
+        is_new=section.is_new,
+        is_deleted=section.is_deleted,
+        is_binary=section.is_binary,
+    )
+
+
+def _diffstat_only_file(entry: DiffstatFile) -> PatchedFile:
+    """A file the diffstat names but the cut diff never reached: counts from the diffstat."""
+    return PatchedFile(entry.path, None, entry.added, entry.removed, (), is_binary=entry.is_binary)
+
+
+def _patch_record(diff: DiffText, diffstat: Diffstat | None) -> ParsedPatch:
+    """Turn one scanned diff into a ParsedPatch, through unidiff when the diff is whole."""
+    text = diff.text()
+    parsed = None if diff.truncated else _hunks_from_unidiff(text)
+    if parsed is not None and len(parsed) == len(diff.files):
+        files = [_file_record(s, hunks) for s, hunks in zip(diff.files, parsed, strict=True)]
+    else:
+        files = [_file_record(s, _hunks_as_scanned(s)) for s in diff.files]
+    added, removed = sum(f.added for f in files), sum(f.removed for f in files)
+    if diff.truncated and diffstat is not None:
+        missing = diffstat.files_missing_from([f.path for f in files])
+        files += [_diffstat_only_file(entry) for entry in missing]
+        added, removed = diffstat.added, diffstat.removed
+    return ParsedPatch(text, tuple(files), diff.truncated, added, removed)
+
+
+def _cut_diffstat_patch(lines: list[str], diffstat: Diffstat) -> ParsedPatch | None:
+    """A patch of which only the diffstat survived, when the archive cut the body inside it.
+
+    The body must end right after the diffstat with the "..." marker (on a last, cut entry or
+    alone): a cover letter's whole diffstat is a summary of the series, not a patch.
+    """
+    rest = [line.strip() for line in lines[diffstat.last_line + 1 :] if line.strip()]
+    if len(rest) > 1 or (rest and not rest[0].endswith(_CUT_MARKER)):
+        return None
+    if not rest and not lines[diffstat.last_line].rstrip().endswith(_CUT_MARKER):
+        return None
+    text = "\n".join(lines[diffstat.first_line :]).rstrip() + "\n"
+    files = tuple(_diffstat_only_file(entry) for entry in diffstat.files)
+    return ParsedPatch(text, files, True, diffstat.added, diffstat.removed)
+
+
+def extract_patches(body: str) -> tuple[ParsedPatch, ...]:
+    """Every patch in a message body, in order.
+
+    Each diff is paired with the diffstat written above it (between the previous diff and this
+    one). Whole diffs take their files and counts from unidiff; diffs an archive cut off keep
+    the files and hunks that survived, add the files only the diffstat names, and take the
+    patch's totals from the diffstat when there is one. A body cut off inside a diffstat,
+    before any diff, yields a truncated patch made from the diffstat alone.
+    """
+    lines = body.splitlines()
+    patches: list[ParsedPatch] = []
+    previous_end = 0
+    for diff in scan_diffs(lines):
+        diffstats = find_diffstats(lines, previous_end, diff.first_line)
+        patches.append(_patch_record(diff, diffstats[-1] if diffstats else None))
+        previous_end = diff.last_line + 1
+    trailing = find_diffstats(lines, previous_end, len(lines))
+    if trailing:
+        cut = _cut_diffstat_patch(lines, trailing[-1])
+        if cut is not None:
+            patches.append(cut)
+    return tuple(patches)

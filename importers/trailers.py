@@ -1,0 +1,101 @@
+"""Finding trailers (Signed-off-by, Acked-by, Fixes, Link …) where trailers stand in a message.
+
+A trailer counts only in trailer position: a paragraph of its own made of nothing but trailers,
+before any diff and outside quoted text. That keeps `Acked-by:` quoted from the patch in a reply,
+or written inside a diff, from being credited to the person replying.
+"""
+
+from __future__ import annotations
+
+import re
+
+from importers.diff_scan import first_diff_line
+from importers.diffstat import is_diffstat_line
+from importers.records import Trailer
+
+_TRAILER = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*):[ \t]*(?P<value>\S.*)$")
+_KNOWN_KEYS = frozenset(
+    {"cc", "fixes", "link", "closes", "bug", "message-id", "change-id", "base-commit"}
+)
+_CUSTODY_NOTE = re.compile(r"^\[.*\]$")
+_CONTINUATION = re.compile(r"^[ \t]+\S")
+
+
+def _trailer_key(key: str) -> str | None:
+    """The canonical spelling of a trailer key (`SIGNED-OFF-BY` → `Signed-off-by`), or None."""
+    lowered = key.lower()
+    if lowered.endswith("-by") or lowered in _KNOWN_KEYS:
+        return lowered[0].upper() + lowered[1:]
+    return None
+
+
+def _paragraphs(lines: list[str]) -> list[list[str]]:
+    """Split lines into paragraphs at blank lines and wherever quoting starts or stops."""
+    paragraphs: list[list[str]] = []
+    current: list[str] = []
+    quoted = False
+    for line in lines:
+        line_quoted = line.startswith(">")
+        if not line.strip() or line_quoted != quoted:
+            if current:
+                paragraphs.append(current)
+            current = []
+            quoted = line_quoted
+            if not line.strip():
+                continue
+        current.append(line)
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def _read_trailer_paragraph(paragraph: list[str]) -> list[Trailer] | None:
+    """The trailers of a paragraph made only of trailers, or None if it holds anything else.
+
+    Indented lines continue the trailer above them; `[name: note]` lines (a maintainer's
+    chain-of-custody notes between Signed-off-by lines) are allowed and skipped.
+    """
+    trailers: list[Trailer] = []
+    for line in paragraph:
+        if _CONTINUATION.match(line) and trailers:
+            last = trailers[-1]
+            trailers[-1] = Trailer(last.key, f"{last.value} {line.strip()}")
+            continue
+        if _CUSTODY_NOTE.match(line.strip()):
+            continue
+        match = _TRAILER.match(line.rstrip())
+        key = _trailer_key(match["key"]) if match else None
+        if match is None or key is None:
+            return None
+        trailers.append(Trailer(key, match["value"].strip()))
+    return trailers or None
+
+
+def _commit_message_end(lines: list[str]) -> int:
+    """Where the commit message ends: at the `---` that opens the diffstat and diff.
+
+    Before a diff that is the last `---` above it (a `---` higher up sets off a note, as in a
+    patch sent below "compile tested only" and a `---`). Without a diff, only a `---` followed
+    by a diffstat ends it (a cover letter's summary).
+    """
+    end = first_diff_line(lines)
+    separators = [i for i, line in enumerate(lines[:end]) if line.rstrip() == "---"]
+    if end is not None:
+        return separators[-1] if separators else end
+    for index in separators:
+        following = next((line for line in lines[index + 1 :] if line.strip()), "")
+        if is_diffstat_line(following):
+            return index
+    return len(lines)
+
+
+def extract_trailers(body: str) -> tuple[Trailer, ...]:
+    """The trailers in a message body, in order of appearance, up to the diffstat or diff."""
+    lines = body.splitlines()
+    lines = lines[: _commit_message_end(lines)]
+    found: list[Trailer] = []
+    for paragraph in _paragraphs(lines):
+        if paragraph[0].startswith(">"):
+            continue
+        found.extend(_read_trailer_paragraph(paragraph) or ())
+    return tuple(found)
