@@ -1,0 +1,370 @@
+"""Storing parsed messages: batched, idempotent, resumable, threaded as they arrive.
+
+Each batch is one transaction: a killed import keeps every committed batch, and running it again
+skips what is stored (a message already in the store, by id, is left exactly as it is) and adds the
+rest. A batch the store refuses is retried message by message, so one bad message is reported and
+skipped while the others are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import pairwise
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.models.inferences import Inference
+from db.models.messages import Message, Recipient, Reference, Trailer
+from db.models.patches import Hunk, Patch, PatchedFile
+from db.models.sources import Source
+from db.people import PeopleIndex, list_local_parts
+from db.revisions import files_key, link_revisions
+from db.threading import Node, ThreadIndex, reference_chain
+from importers.records import Address, InputError, ParsedMessage, ParsedPatch
+from importers.subjects import clean_subject
+
+# What a refused message can raise: database errors, and values the driver cannot bind.
+_STORE_ERRORS = (SQLAlchemyError, ValueError, OverflowError)
+
+
+@dataclass
+class ImportReport:
+    """What an import did: messages read, added, already stored, threads touched, errors."""
+
+    seen: int = 0
+    added: int = 0
+    unchanged: int = 0
+    threads_touched: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "seen": self.seen,
+            "added": self.added,
+            "unchanged": self.unchanged,
+            "threads_touched": self.threads_touched,
+            "errors": list(self.errors),
+        }
+
+
+def utc_and_offset(when: datetime | None) -> tuple[datetime | None, int | None]:
+    """A naive UTC datetime and the sender's UTC offset in minutes (0 when none was given)."""
+    if when is None:
+        return None, None
+    offset = when.utcoffset()
+    if offset is None:
+        return when, 0
+    return when.astimezone(UTC).replace(tzinfo=None), int(offset.total_seconds() // 60)
+
+
+def list_address(list_id: str) -> Address:
+    """The posting address a List-Id names: `Linux MM <linux-mm.kvack.org>` → linux-mm@kvack.org."""
+    name, _, inside = list_id.rpartition("<")
+    ident = inside.strip().strip(">") if inside else list_id.strip()
+    local, _, domain = ident.partition(".")
+    return Address(name.strip().strip('"'), f"{local}@{domain}" if domain else local)
+
+
+class _Writer:
+    """Writes one message at a time into the session's transaction, keeping indexes in step."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.threads = ThreadIndex(session)
+        self.people = PeopleIndex(session)
+        self.sources: dict[str, int] = {}
+        self.new_patches: list[int] = []
+
+    def reset(self) -> None:
+        """Forget cached state after a rollback; it is read again from the store."""
+        self.threads.clear()
+        self.threads.touched.clear()
+        self.people.reload()
+        self.sources.clear()
+        self.new_patches.clear()
+
+    def prepare(self, batch: Sequence[ParsedMessage]) -> None:
+        """Load, in a few queries, the nodes of every id the batch names."""
+        keys = {m.message_id for m in batch}
+        for m in batch:
+            keys.update(m.references)
+            if m.in_reply_to:
+                keys.add(m.in_reply_to)
+        self.threads.load(keys)
+
+    def finish(self) -> None:
+        """Work that needs the whole batch: revision links between patches."""
+        link_revisions(self.session, self.new_patches)
+        self.new_patches.clear()
+
+    def _source_id(self, path: str) -> int:
+        if path not in self.sources:
+            found = self.session.execute(select(Source.id).where(Source.path == path)).scalar()
+            if found is None:
+                found = self.session.execute(
+                    insert(Source).values(path=path).returning(Source.id)
+                ).scalar_one()
+            self.sources[path] = found
+        return self.sources[path]
+
+    def _node_or_placeholder(self, key: str, thread: int) -> Node:
+        found = self.threads.get(key)
+        if found is not None:
+            return found
+        pk = self.session.execute(
+            insert(Message)
+            .values(message_id=key, placeholder=True, subject="", body="", thread_id=thread)
+            .returning(Message.id)
+        ).scalar_one()
+        return self.threads.add(pk, key, None, thread, placeholder=True)
+
+    def write(self, message: ParsedMessage) -> bool:
+        """Store one message; False when it was already stored (and nothing changed)."""
+        node = self.threads.get(message.message_id)
+        if node is not None and not node.placeholder:
+            return False
+        chain = reference_chain(message.message_id, message.in_reply_to, message.references)
+        known = [n for n in (node, *(self.threads.get(r) for r in chain)) if n is not None]
+        threads = {n.thread for n in known}
+        thread = self.threads.merge(threads) if threads else self.threads.new_thread()
+        nodes = [self._node_or_placeholder(r, thread) for r in chain]
+        for earlier, later in pairwise(nodes):
+            self.threads.link(later, earlier, override=False)
+        parent = nodes[-1] if nodes else None
+        values = self._message_values(message)
+        if node is not None:
+            self.session.execute(update(Message).where(Message.id == node.pk).values(values))
+            node.placeholder = False
+            self.threads.touched.add(node.thread)
+            if parent is not None:
+                self.threads.link(node, parent, override=True)
+            pk = node.pk
+        else:
+            pk = self.session.execute(
+                insert(Message)
+                .values(**values, parent_id=parent.pk if parent else None, thread_id=thread)
+                .returning(Message.id)
+            ).scalar_one()
+            self.threads.add(pk, message.message_id, parent.pk if parent else None, thread, False)
+        self._write_details(pk, message)
+        return True
+
+    def _message_values(self, message: ParsedMessage) -> dict[str, Any]:
+        date_utc, offset = utc_and_offset(message.date)
+        list_names = list_local_parts(message.list_ids)
+        author = message.author
+        series = message.series
+        return {
+            "message_id": message.message_id,
+            "placeholder": False,
+            "synthetic": message.synthetic_id,
+            "source_id": self._source_id(message.source),
+            "position": message.position,
+            "subject": message.subject,
+            "author_id": self.people.resolve(author, list_names) if author else None,
+            "author_name": author.name if author else None,
+            "author_email": author.email if author else None,
+            "date_utc": date_utc,
+            "utc_offset_minutes": offset,
+            "body": message.body,
+            "truncated": message.truncated,
+            "in_reply_to": message.in_reply_to,
+            "series_version": series.version if series else None,
+            "series_index": series.index if series else None,
+            "series_total": series.total if series else None,
+            "series_inferred": series.inferred if series else False,
+        }
+
+    def _write_details(self, pk: int, message: ParsedMessage) -> None:
+        list_names = list_local_parts(message.list_ids)
+        addressed = [
+            *(("to", a) for a in message.to),
+            *(("cc", a) for a in message.cc),
+            *(("list", list_address(i)) for i in message.list_ids),
+        ]
+        rows: list[dict[str, Any]] = [
+            {
+                "message_id": pk,
+                "kind": kind,
+                "position": position,
+                "person_id": self.people.resolve(address, list_names),
+                "name": address.name,
+                "email": address.email,
+            }
+            for position, (kind, address) in enumerate(addressed)
+        ]
+        self._insert_many(Recipient, rows)
+        self._insert_many(
+            Reference,
+            [
+                {"message_id": pk, "position": i, "referenced_id": ref}
+                for i, ref in enumerate(message.references)
+            ],
+        )
+        self._insert_many(
+            Trailer,
+            [
+                {"message_id": pk, "position": i, "key": t.key, "value": t.value}
+                for i, t in enumerate(message.trailers)
+            ],
+        )
+        self._insert_many(
+            Inference,
+            [
+                {
+                    "message_id": pk,
+                    "field": str(i.field),
+                    "value": i.value,
+                    "confidence": i.confidence,
+                    "evidence": list(i.evidence),
+                }
+                for i in message.inferences
+            ],
+        )
+        for position, patch in enumerate(message.patches):
+            self._write_patch(pk, position, patch, message)
+
+    def _insert_many(self, model: type[Any], rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.session.execute(insert(model), rows)
+
+    def _write_patch(
+        self, pk: int, position: int, patch: ParsedPatch, message: ParsedMessage
+    ) -> None:
+        patch_id = self.session.execute(
+            insert(Patch)
+            .values(
+                message_id=pk,
+                position=position,
+                diff=patch.diff,
+                truncated=patch.truncated,
+                added=patch.added,
+                removed=patch.removed,
+                subject_key=clean_subject(message.subject).casefold(),
+                files_key=files_key(patch, message.body),
+            )
+            .returning(Patch.id)
+        ).scalar_one()
+        self.new_patches.append(patch_id)
+        for file_position, patched in enumerate(patch.files):
+            file_id = self.session.execute(
+                insert(PatchedFile)
+                .values(
+                    patch_id=patch_id,
+                    position=file_position,
+                    path=patched.path,
+                    old_path=patched.old_path,
+                    added=patched.added,
+                    removed=patched.removed,
+                    is_new=patched.is_new,
+                    is_deleted=patched.is_deleted,
+                    is_binary=patched.is_binary,
+                )
+                .returning(PatchedFile.id)
+            ).scalar_one()
+            self._insert_many(
+                Hunk,
+                [
+                    {
+                        "file_id": file_id,
+                        "position": i,
+                        "source_start": h.source_start,
+                        "source_length": h.source_length,
+                        "target_start": h.target_start,
+                        "target_length": h.target_length,
+                        "function": h.function,
+                        "added": h.added,
+                        "removed": h.removed,
+                    }
+                    for i, h in enumerate(patched.hunks)
+                ],
+            )
+
+
+def _describe(message: ParsedMessage, exc: Exception) -> str:
+    problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return (
+        f"{message.source}: message {message.position}: {message.message_id}: not stored: {problem}"
+    )
+
+
+class _Importer:
+    """Runs batches through a writer and keeps the report."""
+
+    def __init__(self, session: Session, report: ImportReport) -> None:
+        self.session = session
+        self.writer = _Writer(session)
+        self.report = report
+        self.touched: set[int] = set()
+
+    def _commit(self, added: int, unchanged: int) -> None:
+        self.writer.finish()
+        self.session.commit()
+        self.report.added += added
+        self.report.unchanged += unchanged
+        self.touched |= self.writer.threads.touched
+        self.writer.threads.touched.clear()
+
+    def _rollback(self) -> None:
+        self.session.rollback()
+        self.writer.reset()
+
+    def run_batch(self, batch: Sequence[ParsedMessage]) -> None:
+        """Store a batch in one transaction; if refused, store its messages one by one."""
+        try:
+            self.writer.prepare(batch)
+            results = [self.writer.write(m) for m in batch]
+            self._commit(results.count(True), results.count(False))
+        except _STORE_ERRORS:
+            self._rollback()
+            for message in batch:
+                self._run_one(message)
+
+    def _run_one(self, message: ParsedMessage) -> None:
+        try:
+            added = self.writer.write(message)
+            self._commit(int(added), int(not added))
+        except _STORE_ERRORS as exc:
+            self._rollback()
+            self.report.errors.append(_describe(message, exc))
+
+
+def import_messages(
+    sessions: sessionmaker[Session],
+    messages: Iterable[ParsedMessage],
+    *,
+    batch_size: int = 500,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Store messages in batches of `batch_size`, one transaction each, and report what changed.
+
+    `progress`, if given, is called after each batch with the number of messages read so far.
+    An unreadable input (InputError from the importer) ends the import after storing the messages
+    read before it; the error is listed in the report.
+    """
+    report = ImportReport()
+    with sessions() as session:
+        importer = _Importer(session, report)
+        batch: list[ParsedMessage] = []
+        try:
+            for message in messages:
+                report.seen += 1
+                batch.append(message)
+                if len(batch) >= batch_size:
+                    importer.run_batch(batch)
+                    batch = []
+                    if progress:
+                        progress(report.seen)
+        except InputError as exc:
+            report.errors.append(str(exc))
+        if batch:
+            importer.run_batch(batch)
+            if progress:
+                progress(report.seen)
+        report.threads_touched = len(importer.touched)
+    return report

@@ -1,0 +1,58 @@
+"""Alembic environment: runs migrations against the URL given by open_store, `-x db=`, or env."""
+
+from __future__ import annotations
+
+import os
+
+from alembic import context
+from sqlalchemy import Connection
+from sqlalchemy.engine import Engine
+
+import db.models  # noqa: F401  (registers every table on Base.metadata)
+from db.base import Base
+from db.engine import make_engine
+from db.fts import is_fts_table
+
+ENV_DB = "THREADLORE_DB"
+
+
+def _url() -> str:
+    url = context.get_x_argument(as_dictionary=True).get("db") or os.environ.get(ENV_DB)
+    url = url or context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit(f"alembic: give a database URL with `-x db=URL` or ${ENV_DB}")
+    return url
+
+
+def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    # The FTS5 virtual table and its shadow tables are created by hand, not from the models.
+    return not (type_ == "table" and name is not None and is_fts_table(name))
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        include_name=_include_name,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    """Use the connection open_store handed over, or open one from the URL."""
+    given = context.config.attributes.get("connection")
+    if isinstance(given, Connection):
+        _run(given)
+        return
+    engine: Engine = make_engine(_url())
+    with engine.connect() as connection:
+        _run(connection)
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("alembic: offline (--sql) mode is not supported; run against a database")
+run_migrations_online()

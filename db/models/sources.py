@@ -1,0 +1,29 @@
+"""Sources: the files and folders messages were imported from."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.base import Base
+from db.types import created_at, intpk
+
+if TYPE_CHECKING:
+    from db.models.messages import Message
+
+
+class Source(Base):
+    """One imported input, named as the importer named it (its path)."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[intpk]
+    path: Mapped[str] = mapped_column(Text, unique=True)
+    imported_at: Mapped[created_at]
+
+    messages: Mapped[list[Message]] = relationship(back_populates="source")
+
+    def __repr__(self) -> str:
+        return f"Source({self.path!r})"

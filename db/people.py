@@ -1,0 +1,205 @@
+"""One person per human: resolving the names and addresses in headers to people and lists.
+
+A header gives a name, an address, or both; an archive may cut the address's domain ("akpm@...").
+Two spellings are the same human when they share an address (a cut address matches the full one
+with the same local part, if only one person has it), or when they share a full name of two
+words or more. Mailing lists (an address named by List-Id, or a `linux-*` list address) are kept
+apart as `is_list` people and never merged with a human by name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from db.models.messages import Message, Recipient
+from db.models.people import Alias, Person
+from importers.records import Address
+
+CUT_DOMAIN = "@..."
+_LIST_LOCAL_PART = re.compile(r"^(linux-[a-z0-9-]+|lkml|.*-(devel|discuss|list|announce))$")
+_QUOTES = "\"'`"
+
+
+def address_key(email: str) -> str:
+    """The normalised form of an address: trimmed, lower-case, no angle brackets."""
+    return email.strip().strip("<>").lower()
+
+
+def name_key(name: str) -> str:
+    """The normalised form of a name: no surrounding quotes, one space between words, folded."""
+    return " ".join(name.strip().strip(_QUOTES).split()).casefold()
+
+
+def local_part(key: str) -> str:
+    """What comes before the @ of a normalised address."""
+    return key.split("@", 1)[0]
+
+
+def is_cut(key: str) -> bool:
+    """True for an address whose domain an archive replaced with "..."."""
+    return key.endswith(CUT_DOMAIN)
+
+
+def list_local_parts(list_ids: tuple[str, ...]) -> set[str]:
+    """The list names a message's List-Id headers give (`<linux-mm.kvack.org>` gives linux-mm)."""
+    names = set()
+    for list_id in list_ids:
+        inside = list_id.rsplit("<", 1)[-1].strip().strip("<>").lower()
+        if inside:
+            names.add(inside.split(".", 1)[0])
+    return names
+
+
+def looks_like_list(key: str, list_names: AbstractSet[str]) -> bool:
+    """Whether a normalised address is a mailing list's rather than a person's."""
+    local = local_part(key)
+    return local in list_names or bool(_LIST_LOCAL_PART.match(local))
+
+
+def _better_name(current: str, candidate: str) -> bool:
+    """A fuller name (more words, then longer) wins as the person's display name."""
+    if not candidate:
+        return False
+    if not current or "@" in current:
+        return True
+    return (len(candidate.split()), len(candidate)) > (len(current.split()), len(current))
+
+
+@dataclass
+class _PersonState:
+    name: str
+    is_list: bool
+
+
+@dataclass
+class PeopleIndex:
+    """Resolves addresses to person ids within one import, caching what the store already has.
+
+    Holds only small state (aliases and names), loaded once; every change is written through the
+    session at once, so the cache and the store agree until the transaction ends. After a
+    rollback, call `reload()`.
+    """
+
+    session: Session
+    addresses: dict[str, int] = field(default_factory=dict)
+    names: dict[str, int] = field(default_factory=dict)
+    local_parts: dict[str, set[int]] = field(default_factory=dict)
+    people: dict[int, _PersonState] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Read every person and alias from the store again."""
+        self.addresses.clear()
+        self.names.clear()
+        self.local_parts.clear()
+        self.people.clear()
+        for person_id, name, is_list in self.session.execute(
+            select(Person.id, Person.name, Person.is_list)
+        ):
+            self.people[person_id] = _PersonState(name, is_list)
+        for person_id, kind, key in self.session.execute(
+            select(Alias.person_id, Alias.kind, Alias.key)
+        ):
+            self._remember(person_id, kind, key)
+
+    def _remember(self, person_id: int, kind: str, key: str) -> None:
+        if kind == "name":
+            self.names[key] = person_id
+            return
+        self.addresses[key] = person_id
+        self.local_parts.setdefault(local_part(key), set()).add(person_id)
+
+    def _by_address(self, key: str) -> int | None:
+        if key in self.addresses:
+            return self.addresses[key]
+        if not is_cut(key):
+            # A full address matches the person known by its cut form ("akpm@...").
+            return self.addresses.get(local_part(key) + CUT_DOMAIN)
+        same_local = self.local_parts.get(local_part(key), set())
+        return next(iter(same_local)) if len(same_local) == 1 else None
+
+    def _by_name(self, key: str, is_list: bool) -> int | None:
+        person_id = self.names.get(key)
+        if person_id is None or self.people[person_id].is_list != is_list:
+            return None
+        return person_id
+
+    def resolve(self, address: Address, list_names: AbstractSet[str] = frozenset()) -> int | None:
+        """The person (or list) id for a header address, creating or merging people as needed."""
+        email = address_key(address.email) if address.email else ""
+        name = " ".join(address.name.strip().strip(_QUOTES).split())
+        if not email and not name:
+            return None
+        is_list = bool(email) and looks_like_list(email, list_names)
+        by_address = self._by_address(email) if email else None
+        full_name = len(name.split()) >= 2
+        by_name = (
+            self._by_name(name_key(name), is_list) if name and (full_name or not email) else None
+        )
+        person_id = by_address or by_name
+        if person_id is None:
+            person_id = self._create(name or email, is_list)
+        elif by_address and by_name and by_address != by_name and full_name and not is_list:
+            person_id = self._merge(into=by_address, other=by_name)
+        if is_list and not self.people[person_id].is_list:
+            self._mark_list(person_id)
+        self._add_aliases(person_id, name, email)
+        return person_id
+
+    def _create(self, name: str, is_list: bool) -> int:
+        person_id = self.session.execute(
+            insert(Person).values(name=name, is_list=is_list).returning(Person.id)
+        ).scalar_one()
+        self.people[person_id] = _PersonState(name, is_list)
+        return person_id
+
+    def _mark_list(self, person_id: int) -> None:
+        self.session.execute(update(Person).where(Person.id == person_id).values(is_list=True))
+        self.people[person_id].is_list = True
+
+    def _add_aliases(self, person_id: int, name: str, email: str) -> None:
+        if name and name_key(name) not in self.names:
+            self._insert_alias(person_id, "name", name, name_key(name))
+        if email and email not in self.addresses:
+            self._insert_alias(person_id, "address", email, email)
+        state = self.people[person_id]
+        if _better_name(state.name, name):
+            state.name = name
+            self.session.execute(update(Person).where(Person.id == person_id).values(name=name))
+
+    def _insert_alias(self, person_id: int, kind: str, value: str, key: str) -> None:
+        self.session.execute(
+            insert(Alias).values(person_id=person_id, kind=kind, value=value, key=key)
+        )
+        self._remember(person_id, kind, key)
+
+    def _merge(self, *, into: int, other: int) -> int:
+        """Fold person `other` into `into`: aliases, authorship and recipients move over."""
+        self.session.flush()
+        for table, column in (
+            (Alias, Alias.person_id),
+            (Message, Message.author_id),
+            (Recipient, Recipient.person_id),
+        ):
+            self.session.execute(update(table).where(column == other).values({column: into}))
+        self.session.execute(delete(Person).where(Person.id == other))
+        for mapping in (self.addresses, self.names):
+            for key, owner in mapping.items():
+                if owner == other:
+                    mapping[key] = into
+        for owners in self.local_parts.values():
+            if other in owners:
+                owners.discard(other)
+                owners.add(into)
+        merged = self.people.pop(other)
+        if _better_name(self.people[into].name, merged.name):
+            self.people[into].name = merged.name
+            self.session.execute(update(Person).where(Person.id == into).values(name=merged.name))
+        return into

@@ -1,0 +1,429 @@
+"""Read-side queries: threads, trees, messages, people, search — each a fixed number of SELECTs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from db.models.inferences import Inference
+from db.models.messages import Message, Recipient, Trailer
+from db.models.patches import Hunk, Patch, PatchedFile, PatchRevision
+from db.models.people import Alias, Person
+from db.models.sources import Source
+from db.models.threads import Thread
+from db.search import message_filter
+from db.summaries import summary_select, to_summary
+from db.views import (
+    HunkView,
+    InferenceView,
+    MessageSummary,
+    MessageView,
+    PatchedFileView,
+    PatchView,
+    PersonSummary,
+    ThreadSummary,
+    TreeRow,
+)
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _contains(column: Any, text: str) -> ColumnElement[bool]:
+    result: ColumnElement[bool] = column.ilike(f"%{_like_escape(text)}%", escape="\\")
+    return result
+
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=UTC) if value is not None else None
+
+
+def _thread_filter(filter_text: str | None) -> ColumnElement[bool]:
+    if not filter_text:
+        return Thread.id.is_not(None)
+    matching = (
+        select(Message.thread_id)
+        .outerjoin(Person, Person.id == Message.author_id)
+        .where(or_(_contains(Message.subject, filter_text), _contains(Person.name, filter_text)))
+    )
+    return Thread.id.in_(matching)
+
+
+def count_threads(session: Session, *, filter_text: str | None = None) -> int:
+    """How many threads `list_threads` would list without a limit."""
+    return session.execute(
+        select(func.count()).select_from(Thread).where(_thread_filter(filter_text))
+    ).scalar_one()
+
+
+def list_threads(
+    session: Session, *, filter_text: str | None = None, limit: int | None = None, offset: int = 0
+) -> list[ThreadSummary]:
+    """Threads with the latest activity first; `filter_text` matches a subject or an author."""
+    real = Message.placeholder.is_(False)
+    inner = aliased(Message, name="inner")
+    subject = (
+        select(inner.subject)
+        .where(inner.thread_id == Thread.id, inner.placeholder.is_(False))
+        .order_by(inner.parent_id.is_not(None), inner.date_utc, inner.id)
+        .limit(1)
+        .correlate(Thread)
+        .scalar_subquery()
+    )
+    root = (
+        select(inner.message_id)
+        .where(inner.thread_id == Thread.id, inner.parent_id.is_(None))
+        .order_by(inner.placeholder, inner.date_utc, inner.id)
+        .limit(1)
+        .correlate(Thread)
+        .scalar_subquery()
+    )
+    last = func.max(Message.date_utc)
+    rows = session.execute(
+        select(
+            Thread.id,
+            subject.label("subject"),
+            root.label("root"),
+            func.count(Message.id).label("messages"),
+            func.min(Message.date_utc).label("first"),
+            last.label("last"),
+        )
+        .join(Message, and_(Message.thread_id == Thread.id, real))
+        .where(_thread_filter(filter_text))
+        .group_by(Thread.id)
+        .order_by(last.desc(), Thread.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    people = _thread_people(session, [row.id for row in rows])
+    return [
+        ThreadSummary(
+            id=row.id,
+            subject=row.subject or "",
+            root=row.root,
+            messages=row.messages,
+            people=tuple(people.get(row.id, ())),
+            first=_as_utc(row.first),
+            last=_as_utc(row.last),
+        )
+        for row in rows
+    ]
+
+
+def _thread_people(session: Session, thread_ids: list[int]) -> dict[int, list[str]]:
+    """Authors of each thread, most messages first."""
+    if not thread_ids:
+        return {}
+    rows = session.execute(
+        select(Message.thread_id, Person.name, func.count(Message.id).label("n"))
+        .join(Person, Person.id == Message.author_id)
+        .where(Message.thread_id.in_(thread_ids))
+        .group_by(Message.thread_id, Person.id, Person.name)
+        .order_by(Message.thread_id, func.count(Message.id).desc(), Person.name)
+    ).all()
+    people: dict[int, list[str]] = {}
+    for row in rows:
+        people.setdefault(row.thread_id, []).append(row.name)
+    return people
+
+
+def _sort_key(summary: MessageSummary, pk: int) -> tuple[bool, datetime, int]:
+    when = summary.date or datetime.max.replace(tzinfo=UTC)
+    return (summary.date is None, when, pk)
+
+
+def thread_tree(session: Session, thread_id: int) -> list[TreeRow]:
+    """A thread's reply tree in display order (depth first, children oldest first)."""
+    rows = session.execute(summary_select().where(Message.thread_id == thread_id)).all()
+    if not rows:
+        raise LookupError(f"no thread {thread_id}")
+    by_pk = {row.pk: row for row in rows}
+    children: dict[int | None, list[Any]] = {}
+    for row in rows:
+        parent = row.parent_pk if row.parent_pk in by_pk else None
+        children.setdefault(parent, []).append(row)
+    for siblings in children.values():
+        siblings.sort(key=lambda r: _sort_key(to_summary(r), r.pk))
+    result: list[TreeRow] = []
+
+    def visit(row: Any, depth: int, is_last: bool, ancestors_last: tuple[bool, ...]) -> None:
+        result.append(
+            TreeRow(
+                message=to_summary(row),
+                depth=depth,
+                is_last_child=is_last,
+                ancestors_last=ancestors_last,
+                placeholder=row.placeholder,
+            )
+        )
+        kids = children.get(row.pk, [])
+        for i, kid in enumerate(kids):
+            visit(kid, depth + 1, i == len(kids) - 1, (*ancestors_last, is_last))
+
+    roots = children.get(None, [])
+    for i, root in enumerate(roots):
+        visit(root, 0, i == len(roots) - 1, ())
+    return result
+
+
+def _message_row_id(session: Session, ref: str) -> int:
+    """The row id of the message a user named by its id or a unique prefix of it."""
+    ref = ref.strip().strip("<>")
+    if not ref:
+        raise LookupError("no message id given")
+    exact = session.execute(select(Message.id).where(Message.message_id == ref)).scalar()
+    if exact is not None:
+        return exact
+    found = session.execute(
+        select(Message.id)
+        .where(Message.message_id.like(f"{_like_escape(ref)}%", escape="\\"))
+        .order_by(Message.placeholder, Message.id)
+        .limit(2)
+    ).all()
+    if not found:
+        raise LookupError(f"no message {ref!r}")
+    if len(found) > 1:
+        raise LookupError(f"message id {ref!r} is ambiguous: give more of it")
+    pk: int = found[0][0]
+    return pk
+
+
+def resolve_thread(session: Session, ref: str) -> int:
+    """A thread id from a thread number or the id (or unique prefix) of a message in it."""
+    ref = ref.strip()
+    if ref.isdigit() and session.get(Thread, int(ref)) is not None:
+        return int(ref)
+    thread = session.execute(
+        select(Message.thread_id).where(Message.id == _message_row_id(session, ref))
+    ).scalar()
+    if thread is None:
+        raise LookupError(f"message {ref!r} is in no thread")
+    return thread
+
+
+def get_message(session: Session, message_id: str) -> MessageView:
+    """One message in full, from its id or a unique prefix of it."""
+    pk = _message_row_id(session, message_id)
+    row = session.execute(summary_select().where(Message.id == pk)).one()
+    message = session.execute(
+        select(Message.body, Message.author_email, Source.path)
+        .outerjoin(Source, Source.id == Message.source_id)
+        .where(Message.id == pk)
+    ).one()
+    recipients = session.execute(
+        select(Recipient.kind, Recipient.name, Recipient.email)
+        .where(Recipient.message_id == pk)
+        .order_by(Recipient.position)
+    ).all()
+    trailers = session.execute(
+        select(Trailer.key, Trailer.value)
+        .where(Trailer.message_id == pk)
+        .order_by(Trailer.position)
+    ).all()
+    children = session.scalars(
+        select(Message.message_id)
+        .where(Message.parent_id == pk)
+        .order_by(Message.date_utc, Message.id)
+    ).all()
+    inferences = session.execute(
+        select(Inference.field, Inference.value, Inference.confidence, Inference.evidence)
+        .where(Inference.message_id == pk)
+        .order_by(Inference.id)
+    ).all()
+
+    def shown(kind: str) -> tuple[str, ...]:
+        return tuple(
+            f"{r.name} <{r.email}>" if r.name and r.email else r.name or r.email
+            for r in recipients
+            if r.kind == kind
+        )
+
+    return MessageView(
+        summary=to_summary(row),
+        source=message.path or "",
+        author_email=message.author_email,
+        to=shown("to"),
+        cc=shown("cc"),
+        body=message.body,
+        patches=_patch_views(session, pk),
+        trailers=tuple((t.key, t.value) for t in trailers),
+        children=tuple(children),
+        inferences=tuple(
+            InferenceView(i.field, i.value, i.confidence, tuple(i.evidence)) for i in inferences
+        ),
+    )
+
+
+def _series_text(message: Message) -> str | None:
+    if message.series_index is None or message.series_total is None:
+        return None
+    text = f"v{message.series_version or 1} {message.series_index}/{message.series_total}"
+    return f"{text} (inferred)" if message.series_inferred else text
+
+
+def _patch_views(session: Session, message_pk: int) -> tuple[PatchView, ...]:
+    patches = session.scalars(
+        select(Patch).where(Patch.message_id == message_pk).order_by(Patch.position)
+    ).all()
+    if not patches:
+        return ()
+    message = session.get_one(Message, message_pk)
+    patch_ids = [p.id for p in patches]
+    files = session.scalars(
+        select(PatchedFile)
+        .where(PatchedFile.patch_id.in_(patch_ids))
+        .order_by(PatchedFile.position)
+    ).all()
+    hunks = session.scalars(
+        select(Hunk).where(Hunk.file_id.in_([f.id for f in files])).order_by(Hunk.position)
+    ).all()
+    links = session.execute(
+        select(PatchRevision.earlier_id, PatchRevision.later_id, Message.message_id, Patch.id)
+        .join(
+            Patch,
+            or_(Patch.id == PatchRevision.earlier_id, Patch.id == PatchRevision.later_id),
+        )
+        .join(Message, Message.id == Patch.message_id)
+        .where(
+            or_(PatchRevision.earlier_id.in_(patch_ids), PatchRevision.later_id.in_(patch_ids)),
+            Patch.id.not_in(patch_ids),
+        )
+    ).all()
+    views = []
+    for patch in patches:
+        file_views = tuple(
+            PatchedFileView(
+                path=f.path,
+                added=f.added,
+                removed=f.removed,
+                hunks=tuple(
+                    HunkView(
+                        h.source_start,
+                        h.source_length,
+                        h.target_start,
+                        h.target_length,
+                        h.function,
+                        h.added,
+                        h.removed,
+                    )
+                    for h in hunks
+                    if h.file_id == f.id
+                ),
+            )
+            for f in files
+            if f.patch_id == patch.id
+        )
+        views.append(
+            PatchView(
+                diff=patch.diff,
+                truncated=patch.truncated,
+                added=patch.added,
+                removed=patch.removed,
+                files=file_views,
+                series=_series_text(message),
+                revises=tuple(link[2] for link in links if link[1] == patch.id),
+                revised_by=tuple(link[2] for link in links if link[0] == patch.id),
+            )
+        )
+    return tuple(views)
+
+
+def search_messages(
+    session: Session, query: str, *, limit: int = 50, offset: int = 0
+) -> list[MessageSummary]:
+    """Messages matching a search query, newest first (see db/search.py for the syntax)."""
+    condition = message_filter(query, session.get_bind().dialect.name)
+    rows = session.execute(
+        summary_select()
+        .where(condition, Message.placeholder.is_(False))
+        .order_by(Message.date_utc.desc().nulls_last(), Message.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return [to_summary(row) for row in rows]
+
+
+def list_people(session: Session) -> list[PersonSummary]:
+    """Every person and list: people by messages written, then lists by messages received."""
+    authored = (
+        select(
+            Message.author_id.label("person_id"),
+            func.count(Message.id).label("n"),
+            func.min(Message.date_utc).label("first"),
+            func.max(Message.date_utc).label("last"),
+        )
+        .where(Message.placeholder.is_(False))
+        .group_by(Message.author_id)
+        .subquery()
+    )
+    received = (
+        select(Recipient.person_id, func.count(func.distinct(Recipient.message_id)).label("n"))
+        .group_by(Recipient.person_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Person.id,
+            Person.name,
+            Person.is_list,
+            authored.c.n.label("written"),
+            received.c.n.label("received"),
+            authored.c.first,
+            authored.c.last,
+        )
+        .outerjoin(authored, authored.c.person_id == Person.id)
+        .outerjoin(received, received.c.person_id == Person.id)
+    ).all()
+    aliases: dict[int, list[str]] = {}
+    for person_id, value in session.execute(
+        select(Alias.person_id, Alias.value).order_by(Alias.id)
+    ):
+        aliases.setdefault(person_id, []).append(value)
+    people = [
+        PersonSummary(
+            id=row.id,
+            name=row.name,
+            is_list=row.is_list,
+            messages=(row.received if row.is_list else row.written) or 0,
+            aliases=tuple(aliases.get(row.id, ())),
+            first=_as_utc(row.first),
+            last=_as_utc(row.last),
+        )
+        for row in rows
+    ]
+    people.sort(key=lambda p: (p.is_list, -p.messages, p.name.casefold()))
+    return people
+
+
+def find_person(session: Session, name_or_alias: str) -> PersonSummary:
+    """The person an alias names, loosely: exact alias first, then the busiest partial match."""
+    wanted = " ".join(name_or_alias.split()).casefold().strip("<>")
+    if not wanted:
+        raise LookupError("no name given")
+    matches = session.execute(
+        select(Alias.person_id, Alias.key).where(_contains(Alias.key, wanted))
+    ).all()
+    people = {p.id: p for p in list_people(session)}
+    exact = {m.person_id for m in matches if m.key == wanted}
+    candidates = exact or {m.person_id for m in matches}
+    if not candidates:
+        raise LookupError(f"no person matches {name_or_alias!r}")
+    return max((people[c] for c in candidates), key=lambda p: (p.messages, -p.id))
+
+
+def messages_per_day(session: Session, thread_id: int | None = None) -> list[tuple[date, str, int]]:
+    """Messages per UTC day and author, oldest first, optionally within one thread."""
+    query = (
+        select(Message.date_utc, func.coalesce(Person.name, Message.author_name, "?"))
+        .outerjoin(Person, Person.id == Message.author_id)
+        .where(Message.placeholder.is_(False), Message.date_utc.is_not(None))
+    )
+    if thread_id is not None:
+        query = query.where(Message.thread_id == thread_id)
+    counts = Counter((when.date(), who) for when, who in session.execute(query) if when)
+    return sorted((day, who, n) for (day, who), n in counts.items())

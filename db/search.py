@@ -1,0 +1,284 @@
+"""The search language (prefixes in the style of notmuch and public-inbox) compiled to SQL.
+
+    f:miklos page_mkclean          from Miklos, mentioning page_mkclean (AND by default)
+    s:"fault vs truncate" OR b:nopage_mkwrite
+    d:2007-03-07..2007-03-08 -f:akpm  dates (open ends: d:..2007-03-08), NOT with - or NOT
+    dfn:mm/memory.c dfhh:do_no_page has:patch   patches by file, hunk function, presence
+
+Prefixes: f (from), t (to), c (cc), s (subject), b (body), d (date), dfn (file a patch
+touches), dfhh (function heading of a hunk), has:patch. People match any of their names and
+addresses, loosely. Every value is bound as a parameter; a malformed query raises
+QuerySyntaxError with a one-line message. Text terms use the FTS5 index on SQLite (db/fts.py)
+and LIKE elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, exists, not_, or_, select, true
+
+from db.fts import fts_phrase, matching_rowids
+from db.models.messages import Message, Recipient
+from db.models.patches import Hunk, Patch, PatchedFile
+from db.models.people import Alias
+
+PREFIXES = ("f", "t", "c", "s", "b", "d", "dfn", "dfhh", "has")
+_PREFIXED = re.compile(r"^(?P<prefix>[a-z]+):(?P<rest>.*)$", re.DOTALL)
+_TOKENIZABLE = re.compile(r"\w")
+
+
+class QuerySyntaxError(ValueError):
+    """A search query that cannot be read; the message says what is wrong, in one line."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One search term: a prefix ("" for plain text) and the value it looks for."""
+
+    prefix: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Node
+
+
+@dataclass(frozen=True)
+class And:
+    operands: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    operands: tuple[Node, ...]
+
+
+Node = Term | Not | And | Or
+
+
+def _read_quoted(text: str, start: int) -> tuple[str, int]:
+    """The phrase inside double quotes starting at `start`, and the index after it."""
+    end = text.find('"', start + 1)
+    if end < 0:
+        raise QuerySyntaxError(f"unbalanced quote at character {start + 1}")
+    return text[start + 1 : end], end + 1
+
+
+def tokenize(text: str) -> list[str | Term]:
+    """Split a query into "(", ")", "OR", "AND", "NOT", "-" and terms."""
+    tokens: list[str | Term] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char.isspace():
+            i += 1
+        elif char in "()":
+            tokens.append(char)
+            i += 1
+        elif char == "-" and i + 1 < len(text) and not text[i + 1].isspace():
+            tokens.append("-")
+            i += 1
+        elif char == '"':
+            phrase, i = _read_quoted(text, i)
+            tokens.append(Term("", phrase))
+        else:
+            start = i
+            while i < len(text) and not text[i].isspace() and text[i] not in '()"':
+                i += 1
+            word = text[start:i]
+            if i < len(text) and text[i] == '"' and word.endswith(":"):
+                phrase, i = _read_quoted(text, i)
+                word += phrase
+                tokens.append(_term(word, quoted=True))
+            elif word in ("OR", "AND", "NOT"):
+                tokens.append(word)
+            else:
+                tokens.append(_term(word, quoted=False))
+    return tokens
+
+
+def _term(word: str, *, quoted: bool) -> Term:
+    found = _PREFIXED.match(word)
+    if not found:
+        return Term("", word)
+    prefix, rest = found["prefix"], found["rest"]
+    if prefix not in PREFIXES:
+        known = ", ".join(f"{p}:" for p in PREFIXES)
+        raise QuerySyntaxError(f"unknown prefix {prefix + ':'!r} (known: {known})")
+    if not rest and not quoted:
+        raise QuerySyntaxError(f"nothing after {prefix + ':'!r}")
+    return Term(prefix, rest)
+
+
+class _Parser:
+    """Recursive descent over the tokens: OR binds loosest, then AND (implicit), then NOT."""
+
+    def __init__(self, tokens: list[str | Term]) -> None:
+        self.tokens = tokens
+        self.at = 0
+
+    def peek(self) -> str | Term | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def take(self) -> str | Term | None:
+        token = self.peek()
+        self.at += 1
+        return token
+
+    def parse(self) -> Node:
+        if not self.tokens:
+            raise QuerySyntaxError("empty query")
+        node = self.parse_or()
+        if self.peek() is not None:
+            raise QuerySyntaxError(f"unexpected {self.peek()!r}: unbalanced parenthesis?")
+        return node
+
+    def parse_or(self) -> Node:
+        operands = [self.parse_and()]
+        while self.peek() == "OR":
+            self.take()
+            operands.append(self.parse_and())
+        return operands[0] if len(operands) == 1 else Or(tuple(operands))
+
+    def parse_and(self) -> Node:
+        operands = [self.parse_unary()]
+        while self.peek() not in (None, ")", "OR"):
+            if self.peek() == "AND":
+                self.take()
+            operands.append(self.parse_unary())
+        return operands[0] if len(operands) == 1 else And(tuple(operands))
+
+    def parse_unary(self) -> Node:
+        token = self.take()
+        if token in ("NOT", "-"):
+            return Not(self.parse_unary())
+        if token == "(":
+            node = self.parse_or()
+            if self.take() != ")":
+                raise QuerySyntaxError("unbalanced parenthesis: missing ')'")
+            return node
+        if isinstance(token, Term):
+            return token
+        if token is None:
+            raise QuerySyntaxError("query ends where a search term was expected")
+        raise QuerySyntaxError(f"unexpected {token!r} where a search term was expected")
+
+
+def parse_query(text: str) -> Node:
+    """The syntax tree of a query; QuerySyntaxError if it is malformed."""
+    return _Parser(tokenize(text)).parse()
+
+
+def _day(text: str, *, end: bool) -> datetime:
+    """The first instant of a YYYY, YYYY-MM or YYYY-MM-DD period, or the one after it."""
+    parts = text.split("-")
+    try:
+        numbers = [int(p) for p in parts]
+        if len(numbers) > 3 or len(parts[0]) != 4:
+            raise ValueError(text)
+        start = date(numbers[0], *(numbers[1:] or [1]), *([1] if len(numbers) < 3 else []))
+    except ValueError:
+        raise QuerySyntaxError(f"bad date {text!r}: use YYYY-MM-DD, YYYY-MM or YYYY") from None
+    if not end:
+        return datetime.combine(start, datetime.min.time())
+    if len(numbers) == 1:
+        following = date(start.year + 1, 1, 1)
+    elif len(numbers) == 2:
+        following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    else:
+        following = start + timedelta(days=1)
+    return datetime.combine(following, datetime.min.time())
+
+
+def _date_range(value: str) -> ColumnElement[bool]:
+    since, dots, until = value.partition("..")
+    if not dots:
+        since = until = value
+    if not since and not until:
+        raise QuerySyntaxError("d: needs a date or a range such as 2007-03-07..2007-03-08")
+    conditions = []
+    if since:
+        conditions.append(Message.date_utc >= _day(since, end=False))
+    if until:
+        conditions.append(Message.date_utc < _day(until, end=True))
+    return and_(*conditions)
+
+
+def _like(value: str) -> str:
+    escaped = value.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _people_matching(value: str) -> ColumnElement[bool]:
+    return Alias.key.like(_like(" ".join(value.split())), escape="\\")
+
+
+def _addressed(kind: str, value: str) -> ColumnElement[bool]:
+    people = select(Alias.person_id).where(_people_matching(value))
+    return Message.id.in_(
+        select(Recipient.message_id).where(Recipient.kind == kind, Recipient.person_id.in_(people))
+    )
+
+
+def _text(value: str, column: str | None, dialect: str) -> ColumnElement[bool]:
+    columns = [Message.subject, Message.body] if column is None else [getattr(Message, column)]
+    if dialect == "sqlite" and _TOKENIZABLE.search(value):
+        phrase = fts_phrase(value)
+        return matching_rowids(f"{column} : {phrase}" if column else phrase)
+    return or_(*(c.ilike(_like(value), escape="\\") for c in columns))
+
+
+def _compile_term(term: Term, dialect: str) -> ColumnElement[bool]:
+    value = term.value
+    compilers: dict[str, Callable[[], ColumnElement[bool]]] = {
+        "": lambda: _text(value, None, dialect),
+        "s": lambda: _text(value, "subject", dialect),
+        "b": lambda: _text(value, "body", dialect),
+        "f": lambda: Message.author_id.in_(select(Alias.person_id).where(_people_matching(value))),
+        "t": lambda: _addressed("to", value),
+        "c": lambda: _addressed("cc", value),
+        "d": lambda: _date_range(value),
+        "dfn": lambda: exists().where(
+            Patch.message_id == Message.id,
+            PatchedFile.patch_id == Patch.id,
+            PatchedFile.path.like(_like(value), escape="\\"),
+        ),
+        "dfhh": lambda: exists().where(
+            Patch.message_id == Message.id,
+            PatchedFile.patch_id == Patch.id,
+            Hunk.file_id == PatchedFile.id,
+            Hunk.function.like(_like(value), escape="\\"),
+        ),
+        "has": lambda: _has(value),
+    }
+    if not value.strip():
+        raise QuerySyntaxError(
+            f"empty search term{' after ' + term.prefix + ':' if term.prefix else ''}"
+        )
+    return compilers[term.prefix]()
+
+
+def _has(value: str) -> ColumnElement[bool]:
+    if value != "patch":
+        raise QuerySyntaxError(f"unknown has:{value} (only has:patch is known)")
+    return exists().where(Patch.message_id == Message.id)
+
+
+def compile_node(node: Node, dialect: str) -> ColumnElement[bool]:
+    """The SQL condition on `messages` for a parsed query."""
+    if isinstance(node, Term):
+        return _compile_term(node, dialect)
+    if isinstance(node, Not):
+        return not_(compile_node(node.operand, dialect))
+    parts = [compile_node(operand, dialect) for operand in node.operands]
+    return and_(true(), *parts) if isinstance(node, And) else or_(*parts)
+
+
+def message_filter(query: str, dialect: str) -> ColumnElement[bool]:
+    """Parse and compile a query for a database dialect ("sqlite", "postgresql", …)."""
+    return compile_node(parse_query(query), dialect)

@@ -1,0 +1,172 @@
+"""JWZ threading over Message-ID, In-Reply-To and References, one message at a time.
+
+Follows Jamie Zawinski's algorithm (https://www.jwz.org/doc/threading.html) as an incremental
+index over the store: every id a message names gets a node (a placeholder row if the message was
+never seen); consecutive references are linked parent to child unless the child already has a
+parent; the message's own parent is its last reference, which overrides an earlier guess. A link
+that would make a message its own ancestor is refused, so loops and self-parents never enter the
+store. A thread is a connected reply tree; when a message links two trees, their threads merge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from db.models.messages import Message
+from db.models.threads import Thread
+
+# Bind-parameter budget per IN (...) query, well under SQLite's and PostgreSQL's limits.
+_CHUNK = 500
+
+
+@dataclass
+class Node:
+    """What threading needs to know of one message row: its key, parent and thread."""
+
+    pk: int
+    key: str
+    parent: int | None
+    thread: int
+    placeholder: bool
+
+
+def reference_chain(
+    message_id: str, in_reply_to: str | None, references: Sequence[str]
+) -> list[str]:
+    """The ids a message names, oldest first: References, then In-Reply-To if it is not last.
+
+    Repeats and the message's own id are dropped, so a chain never names a node twice.
+    """
+    chain: list[str] = []
+    for ref in (*references, *([in_reply_to] if in_reply_to else [])):
+        if ref and ref != message_id and ref not in chain:
+            chain.append(ref)
+    if in_reply_to and in_reply_to in chain and chain[-1] != in_reply_to:
+        chain.remove(in_reply_to)
+        chain.append(in_reply_to)
+    return chain
+
+
+@dataclass
+class ThreadIndex:
+    """The nodes an import has touched, loaded from the store on demand and written through.
+
+    Every change (a new thread, a parent link, a merge) is executed at once in the session's
+    transaction, so the index never holds anything the store does not. After a rollback, call
+    `clear()`: nodes are simply loaded again.
+    """
+
+    session: Session
+    by_key: dict[str, Node] = field(default_factory=dict)
+    by_pk: dict[int, Node] = field(default_factory=dict)
+    members: dict[int, list[Node]] = field(default_factory=dict)
+    touched: set[int] = field(default_factory=set)
+
+    def clear(self) -> None:
+        """Forget every cached node (after a rollback)."""
+        self.by_key.clear()
+        self.by_pk.clear()
+        self.members.clear()
+
+    def _remember(self, node: Node) -> Node:
+        self.by_key[node.key] = node
+        self.by_pk[node.pk] = node
+        self.members.setdefault(node.thread, []).append(node)
+        return node
+
+    def _load(self, rows: Iterable[Row[int, str, int | None, int | None, bool]]) -> None:
+        for pk, key, parent, thread, placeholder in rows:
+            if pk not in self.by_pk and thread is not None:
+                self._remember(Node(pk, key, parent, thread, placeholder))
+
+    def load(self, keys: Iterable[str]) -> None:
+        """Fetch the nodes for these message ids that are in the store but not yet cached."""
+        missing = sorted({key for key in keys if key not in self.by_key})
+        columns = (
+            Message.id,
+            Message.message_id,
+            Message.parent_id,
+            Message.thread_id,
+            Message.placeholder,
+        )
+        for start in range(0, len(missing), _CHUNK):
+            chunk = missing[start : start + _CHUNK]
+            rows = self.session.execute(select(*columns).where(Message.message_id.in_(chunk)))
+            self._load(rows)
+
+    def get(self, key: str) -> Node | None:
+        """The node for a message id, if the store has one (call `load` first for speed)."""
+        if key not in self.by_key:
+            self.load([key])
+        return self.by_key.get(key)
+
+    def _node_at(self, pk: int) -> Node:
+        if pk not in self.by_pk:
+            row = self.session.execute(
+                select(
+                    Message.id,
+                    Message.message_id,
+                    Message.parent_id,
+                    Message.thread_id,
+                    Message.placeholder,
+                ).where(Message.id == pk)
+            ).one()
+            self._load([row])
+        return self.by_pk[pk]
+
+    def add(self, pk: int, key: str, parent: int | None, thread: int, placeholder: bool) -> Node:
+        """Record a row just inserted."""
+        self.touched.add(thread)
+        return self._remember(Node(pk, key, parent, thread, placeholder))
+
+    def new_thread(self) -> int:
+        """Insert an empty thread and return its id."""
+        thread: int = self.session.execute(insert(Thread).returning(Thread.id)).scalar_one()
+        self.touched.add(thread)
+        return thread
+
+    def merge(self, threads: set[int]) -> int:
+        """Merge these threads into the oldest (smallest id) and return it."""
+        keep = min(threads)
+        for drop in sorted(threads - {keep}):
+            self.session.execute(
+                update(Message).where(Message.thread_id == drop).values(thread_id=keep)
+            )
+            self.session.execute(delete(Thread).where(Thread.id == drop))
+            for node in self.members.pop(drop, []):
+                node.thread = keep
+                self.members.setdefault(keep, []).append(node)
+            self.touched.discard(drop)
+        self.touched.add(keep)
+        return keep
+
+    def is_ancestor(self, candidate: Node, of: Node) -> bool:
+        """Whether `candidate` is `of` or one of its ancestors (walks up, tolerating cycles)."""
+        seen: set[int] = set()
+        node: Node | None = of
+        while node is not None and node.pk not in seen:
+            if node.pk == candidate.pk:
+                return True
+            seen.add(node.pk)
+            node = self._node_at(node.parent) if node.parent is not None else None
+        return False
+
+    def link(self, child: Node, parent: Node, *, override: bool) -> bool:
+        """Make `parent` the parent of `child`, unless that makes a loop.
+
+        Without `override`, a child that already has a parent keeps it (JWZ: an earlier
+        message's References do not re-parent a node). Both must already share a thread.
+        """
+        if child.parent == parent.pk:
+            return True
+        if (child.parent is not None and not override) or self.is_ancestor(child, parent):
+            return False
+        self.session.execute(
+            update(Message).where(Message.id == child.pk).values(parent_id=parent.pk)
+        )
+        child.parent = parent.pk
+        return True

@@ -1,0 +1,59 @@
+"""Fixtures for the store's tests: a fresh migrated SQLite store, and a ParsedMessage factory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.engine import open_store
+from importers.records import Address, ParsedMessage
+
+MakeMessage = Callable[..., ParsedMessage]
+
+
+@pytest.fixture
+def store_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'store.sqlite'}"
+
+
+@pytest.fixture
+def store(store_url: str) -> sessionmaker[Session]:
+    """A store built by `alembic upgrade head`, as open_store builds it."""
+    return open_store(store_url)
+
+
+def _address(spec: str | Address | None) -> Address | None:
+    """'Name <mail>' or 'mail' or 'Name' to an Address."""
+    if spec is None or isinstance(spec, Address):
+        return spec
+    if "<" in spec:
+        name, _, rest = spec.partition("<")
+        return Address(name.strip(), rest.rstrip(">").strip())
+    return Address("", spec) if "@" in spec else Address(spec, "")
+
+
+@pytest.fixture
+def make_message() -> MakeMessage:
+    """Build a ParsedMessage with sensible defaults; addresses may be given as 'Name <mail>'."""
+    positions = iter(range(1, 1_000_000))
+
+    def make(message_id: str, **fields: Any) -> ParsedMessage:
+        fields.setdefault("source", "test.mbox")
+        fields.setdefault("position", next(positions))
+        fields.setdefault("synthetic_id", False)
+        fields.setdefault("subject", f"subject of {message_id}")
+        fields["author"] = _address(fields.get("author", "Nick Piggin <npiggin@suse.de>"))
+        fields["to"] = tuple(_address(a) for a in fields.get("to", ()))
+        fields["cc"] = tuple(_address(a) for a in fields.get("cc", ()))
+        fields.setdefault("date", datetime(2007, 2, 21, 0, 49, tzinfo=timezone(timedelta(hours=1))))
+        fields.setdefault("in_reply_to", None)
+        fields["references"] = tuple(fields.get("references", ()))
+        fields.setdefault("body", f"body of {message_id}\n")
+        return ParsedMessage(message_id=message_id, **fields)
+
+    return make
