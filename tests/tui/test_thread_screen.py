@@ -1,0 +1,126 @@
+"""One thread: the tree, the message beside it, `[`/`]`/`p`, and what an inferred author shows."""
+
+from __future__ import annotations
+
+from conftest import PostedMessages, run_kwargs
+from fake_store import FakeStore
+from screen_text import screen_text
+
+from tui.app import ThreadloreApp
+from tui.messages import MessageFetched, MessageHighlighted, ThreadTreeFetched
+from tui.screens.thread_screen import ThreadScreen
+from tui.widgets.thread.reply_tree import ReplyTree
+
+
+async def _open_thread(app: ThreadloreApp, pilot, thread: int = 1, message: str | None = None):
+    await pilot.pause()
+    app.push_screen(ThreadScreen(app.store, thread, message))
+    await pilot.pause()
+    await pilot.pause()
+
+
+def _shown(posted: PostedMessages) -> list[str]:
+    return [m.message.summary.id for m in posted.of(MessageFetched)]
+
+
+async def test_the_tree_is_fetched_once_and_drawn_with_mutt_art(
+    app: ThreadloreApp, store: FakeStore, posted: PostedMessages
+) -> None:
+    async with app.run_test(**run_kwargs(posted)) as pilot:
+        await _open_thread(app, pilot)
+        text = screen_text(app)
+        assert "P ├─>[patch 1/6] mm: lock" in text
+        assert "Nick Piggin ~70%" in text
+        assert "└─>" in text
+        assert store.calls.count("thread_tree 1") == 1
+        assert len(posted.of(ThreadTreeFetched)[0].rows) == 6
+        assert "(6 messages)" in text
+
+
+async def test_the_first_message_is_shown_beside_the_tree(
+    app: ThreadloreApp, posted: PostedMessages
+) -> None:
+    async with app.run_test(**run_kwargs(posted)) as pilot:
+        await _open_thread(app, pilot)
+        assert _shown(posted) == ["m0"]
+        assert "The following set of patches are based on current git." in screen_text(app)
+
+
+async def test_brackets_move_between_messages_and_p_goes_to_the_parent(
+    app: ThreadloreApp, posted: PostedMessages
+) -> None:
+    async with app.run_test(**run_kwargs(posted)) as pilot:
+        await _open_thread(app, pilot)
+        for key in ("right_square_bracket", "right_square_bracket", "right_square_bracket"):
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert _shown(posted) == ["m0", "m1", "m2", "m3", "m2", "m1"]
+        assert [m.message_id for m in posted.of(MessageHighlighted)][-1] == "m1"
+
+
+async def test_j_and_k_move_the_tree_cursor(app: ThreadloreApp, posted: PostedMessages) -> None:
+    async with app.run_test(**run_kwargs(posted)) as pilot:
+        await _open_thread(app, pilot)
+        await pilot.press("j", "j", "k")
+        await pilot.pause()
+        assert app.screen.query_one(ReplyTree).current_row().message.id == "m1"
+
+
+async def test_p_at_a_root_says_there_is_no_parent(app: ThreadloreApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_thread(app, pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == [
+            "This message has no parent in the archive."
+        ]
+
+
+async def test_an_inferred_author_shows_why_and_a_patch_its_diffstat(
+    app: ThreadloreApp, posted: PostedMessages
+) -> None:
+    async with app.run_test(size=(120, 60), message_hook=posted) as pilot:
+        await _open_thread(app, pilot, message="m1")
+        text = screen_text(app)
+        assert "mm/filemap.c |    3 ++-" in text
+        assert "+\tnew_line();".expandtabs(8) in text
+        await pilot.press("j", "j")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Why threadlore believes this" in text
+        assert "author: Nick Piggin  (70% confident)" in text
+        assert "• signed 'Nick' at the end" in text
+
+
+async def test_opening_at_a_message_puts_the_cursor_on_it(
+    app: ThreadloreApp, posted: PostedMessages
+) -> None:
+    async with app.run_test(**run_kwargs(posted)) as pilot:
+        await _open_thread(app, pilot, message="m4")
+        assert _shown(posted)[-1] == "m4"
+
+
+async def test_a_hostile_body_reaches_the_screen_only_as_visible_escapes(
+    app: ThreadloreApp,
+) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_thread(app, pilot, thread=2)
+        segments = [seg.text for strip in app.screen._compositor.render_strips() for seg in strip]
+        rendered = "".join(segments)
+        assert "\\x1b]0;pwned\\x07" in rendered
+        assert "\\u202etxt.exe [bold]x[/]" in rendered
+        assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in rendered)
+        assert "\u202e" not in rendered
+
+
+async def test_enter_reads_the_message_and_tab_returns_to_the_tree(app: ThreadloreApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_thread(app, pilot)
+        await pilot.press("enter")
+        assert app.focused is app.screen.query_one("#message-pane")
+        await pilot.press("shift+tab")
+        assert app.focused is app.screen.query_one(ReplyTree)

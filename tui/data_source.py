@@ -1,0 +1,49 @@
+"""What the UI reads from the store: a narrow protocol, so screens take a reader, never globals.
+
+`tui/store_reader.py` implements it over a session factory; tests pass a small in-memory fake.
+Every method returns the plain views of `db/views.py` and may be slow, so screens call them from
+Textual workers, never on the event loop.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+from db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
+
+
+class StoreReader(Protocol):
+    """The read side of the store, as `db/queries.py` provides it, one call per screen load."""
+
+    def list_threads(
+        self, *, filter_text: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[ThreadSummary]:
+        """One page of threads, newest activity first, optionally filtered by subject or person."""
+        ...
+
+    def count_threads(self, *, filter_text: str | None = None) -> int:
+        """How many threads `list_threads` would page through."""
+        ...
+
+    def thread_tree(self, thread_id: int) -> list[TreeRow]:
+        """A thread's reply tree in display order (depth first)."""
+        ...
+
+    def get_message(self, message_id: str) -> MessageView:
+        """One message in full; raises LookupError when the id matches none."""
+        ...
+
+    def search_messages(
+        self, query: str, *, limit: int = 50, offset: int = 0
+    ) -> list[MessageSummary]:
+        """Messages matching the CLI's query language, newest first; ValueError on a bad query."""
+        ...
+
+    def list_people(self) -> list[PersonSummary]:
+        """Every person and list, with message counts."""
+        ...
+
+    def messages_per_day(self, thread_id: int | None = None) -> list[tuple[date, str, int]]:
+        """(day, person, count) rows for the timeline, optionally for one thread."""
+        ...

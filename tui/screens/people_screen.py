@@ -1,0 +1,80 @@
+"""The people in the store and a drawn timeline of who wrote when."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header
+
+from db.views import PersonSummary
+from tui.data_source import StoreReader
+from tui.messages import PeopleFetched
+from tui.text import inert_line
+from tui.widgets.common.vi_lists import ViDataTable
+from tui.widgets.people.timeline import Timeline
+
+
+def _day(value: object) -> str:
+    return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else ""
+
+
+class PeopleScreen(Screen[None]):
+    """People (aliases merged) with their counts above a per-person timeline of messages per day."""
+
+    def __init__(self, store: StoreReader) -> None:
+        super().__init__()
+        self.store = store
+        self._name_of: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ViDataTable(id="people-table", cursor_type="row", zebra_stripes=True)
+        yield Timeline(id="timeline")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "People"
+        table = self.query_one("#people-table", ViDataTable)
+        table.add_column("Name", width=28)
+        table.add_column("Msgs", width=5)
+        table.add_column("First", width=10)
+        table.add_column("Last", width=10)
+        table.add_column("Also known as")
+        self.fetch_people()
+
+    @work(exclusive=True, group="people")
+    async def fetch_people(self) -> None:
+        """Load the people and the per-day counts in two queries."""
+        people = await asyncio.to_thread(self.store.list_people)
+        per_day = await asyncio.to_thread(self.store.messages_per_day)
+        self.show_people(people, per_day)
+        self.post_message(PeopleFetched(people))
+
+    def show_people(
+        self, people: list[PersonSummary], per_day: list[tuple[date, str, int]]
+    ) -> None:
+        """Fill the table and draw the timeline."""
+        table = self.query_one("#people-table", ViDataTable)
+        table.clear()
+        for person in people:
+            name = inert_line(person.name + (" (list)" if person.is_list else ""))
+            aliases = inert_line(", ".join(person.aliases))
+            table.add_row(
+                name,
+                str(person.messages),
+                _day(person.first),
+                _day(person.last),
+                aliases,
+                key=str(person.id),
+            )
+        self._name_of = {str(person.id): person.name for person in people}
+        self.query_one(Timeline).show_counts(per_day)
+        self.sub_title = f"{len(people)} people"
+
+    @on(DataTable.RowHighlighted, "#people-table")
+    def emphasise_person_in_timeline(self, event: DataTable.RowHighlighted) -> None:
+        self.query_one(Timeline).highlighted = self._name_of.get(event.row_key.value or "")

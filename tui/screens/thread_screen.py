@@ -1,0 +1,107 @@
+"""One thread: its reply tree beside the selected message, mutt-style."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList
+
+from tui.data_source import StoreReader
+from tui.messages import MessageFetched, MessageHighlighted, ThreadTreeFetched
+from tui.text import inert_plain
+from tui.widgets.message.message_pane import MessagePane
+from tui.widgets.thread.reply_tree import ReplyTree
+
+
+class ThreadScreen(Screen[None]):
+    """A thread's tree (built once from `thread_tree`) and the message under the cursor.
+
+    The message is fetched when the cursor settles on it, in a worker, so holding `j` through a
+    1,000-message thread never waits on the store.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left_square_bracket", "previous_message", "Prev"),
+        Binding("right_square_bracket", "next_message", "Next"),
+        Binding("p", "parent_message", "Parent"),
+        Binding("z", "zoom", "Zoom pane"),
+    ]
+
+    def __init__(self, store: StoreReader, thread_id: int, message_id: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.thread_id = thread_id
+        self.start_message_id = message_id
+        self.shown_message_id: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="thread-panes"):
+            yield ReplyTree(id="reply-tree")
+            yield MessagePane(id="message-pane")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"thread {self.thread_id}"
+        self.fetch_tree()
+
+    @work(exclusive=True, group="thread-tree")
+    async def fetch_tree(self) -> None:
+        """Load the whole tree in one query, off the event loop."""
+        rows = await asyncio.to_thread(self.store.thread_tree, self.thread_id)
+        self.post_message(ThreadTreeFetched(self.thread_id, rows))
+
+    def on_thread_tree_fetched(self, event: ThreadTreeFetched) -> None:
+        tree = self.query_one(ReplyTree)
+        tree.show_rows(event.rows)
+        if event.rows:
+            root = event.rows[0].message
+            self.sub_title = f"{inert_plain(root.subject)} ({len(event.rows)} messages)"
+        if self.start_message_id is not None:
+            tree.move_to(self.start_message_id)
+        tree.focus()
+
+    @on(OptionList.OptionHighlighted, "#reply-tree")
+    def show_highlighted_message(self, event: OptionList.OptionHighlighted) -> None:
+        message_id = event.option.id
+        if message_id is None:
+            return
+        self.post_message(MessageHighlighted(message_id))
+        self.fetch_message(message_id)
+
+    @on(OptionList.OptionSelected, "#reply-tree")
+    def read_selected_message(self) -> None:
+        self.query_one(MessagePane).focus()
+
+    @work(exclusive=True, group="thread-message")
+    async def fetch_message(self, message_id: str) -> None:
+        """Load one message; a newer cursor move cancels this one."""
+        message = await asyncio.to_thread(self.store.get_message, message_id)
+        self.post_message(MessageFetched(message))
+
+    def on_message_fetched(self, event: MessageFetched) -> None:
+        self.shown_message_id = event.message.summary.id
+        self.query_one(MessagePane).show_message(event.message)
+
+    def action_previous_message(self) -> None:
+        self.query_one(ReplyTree).action_cursor_up()
+
+    def action_next_message(self) -> None:
+        self.query_one(ReplyTree).action_cursor_down()
+
+    def action_parent_message(self) -> None:
+        if not self.query_one(ReplyTree).move_to_parent():
+            self.notify("This message has no parent in the archive.", severity="warning")
+
+    def action_zoom(self) -> None:
+        """Give the focused pane the whole screen, or give the other one back."""
+        if self.maximized is not None:
+            self.minimize()
+        elif self.focused is not None:
+            self.maximize(self.focused)

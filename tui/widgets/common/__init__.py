@@ -1,0 +1,1 @@
+"""Widgets every screen shares: lists and tables that answer to vi keys."""

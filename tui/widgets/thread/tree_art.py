@@ -1,0 +1,73 @@
+"""Mutt-style reply-tree art and the one-line label of each message in a thread's tree."""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+
+from db.views import TreeRow
+from tui.text import inert_line
+
+BRANCH = "├─>"
+LAST_BRANCH = "└─>"
+CONTINUES = "│  "
+ENDED = "   "
+PATCH_MARK = "P"
+AUTHOR_WIDTH = 16
+DATE_FORMAT = "%m-%d %H:%M"  # the year is in the thread list; replies come minutes apart
+
+_REPLY_PREFIX = re.compile(r"^\s*((re|aw|fwd?)\s*:\s*)+", re.IGNORECASE)
+
+
+def tree_prefix(row: TreeRow) -> str:
+    """The art before a message: one column per ancestor level below the root, then a branch.
+
+    Roots (depth 0) get none. For each ancestor between the root and the message, a line goes on
+    down (`│`) when that ancestor has later siblings, and blank otherwise.
+    """
+    if row.depth == 0:
+        return ""
+    levels = (
+        row.ancestors_last[len(row.ancestors_last) - (row.depth - 1) :] if row.depth > 1 else ()
+    )
+    art = "".join(ENDED if was_last else CONTINUES for was_last in levels)
+    return art + (LAST_BRANCH if row.is_last_child else BRANCH)
+
+
+def bare_subject(subject: str) -> str:
+    """A subject without its `Re:`/`Fwd:` prefixes, to tell whether a reply changed it."""
+    return _REPLY_PREFIX.sub("", subject).strip()
+
+
+def author_label(row: TreeRow) -> Text:
+    """The author, fitted to a column; an inferred author carries its confidence (`~70%`)."""
+    message = row.message
+    if row.placeholder:
+        return Text("(not in archive)".ljust(AUTHOR_WIDTH)[:AUTHOR_WIDTH], style="dim italic")
+    name = message.author or "(unknown)"
+    if message.author_confidence is None:
+        return inert_line(name.ljust(AUTHOR_WIDTH)[:AUTHOR_WIDTH])
+    guess = f" ~{round(message.author_confidence * 100)}%"
+    label = inert_line(name[: AUTHOR_WIDTH - len(guess)], style="italic")
+    label.append(guess, style="dim")
+    label.pad_right(AUTHOR_WIDTH - label.cell_len)
+    return label
+
+
+def tree_row_label(row: TreeRow, parent_subject: str | None) -> Text:
+    """One line of the tree: date, author, patch mark, tree art, and the subject when it changed.
+
+    Like mutt's index, a reply's subject is left out when it only repeats its parent's.
+    """
+    message = row.message
+    date = message.date.strftime(DATE_FORMAT) if message.date else " " * 11
+    label = Text(date, style="dim")
+    label.append(" ")
+    label.append_text(author_label(row))
+    label.append(f" {PATCH_MARK} " if message.has_patch else "   ", style="bold green")
+    label.append(tree_prefix(row), style="dim")
+    subject = bare_subject(message.subject)
+    if parent_subject is None or subject != bare_subject(parent_subject):
+        label.append_text(inert_line(message.subject or "(no subject)"))
+    return label
