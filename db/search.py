@@ -69,6 +69,23 @@ def _read_quoted(text: str, start: int) -> tuple[str, int]:
     return text[start + 1 : end], end + 1
 
 
+def _word_end(text: str, start: int) -> int:
+    """Where a bare word ends: at a space, a quote, or a ")" that closes no "(" of its own.
+
+    Parentheses inside a word (`write()`, `f(x)`) belong to it; only one at a word's edge groups.
+    """
+    i, inner = start, 0
+    while i < len(text) and not text[i].isspace() and text[i] != '"':
+        if text[i] == "(":
+            inner += 1
+        elif text[i] == ")":
+            if inner == 0:
+                break
+            inner -= 1
+        i += 1
+    return i
+
+
 def tokenize(text: str) -> list[str | Term]:
     """Split a query into "(", ")", "OR", "AND", "NOT", "-" and terms."""
     tokens: list[str | Term] = []
@@ -88,8 +105,7 @@ def tokenize(text: str) -> list[str | Term]:
             tokens.append(Term("", phrase))
         else:
             start = i
-            while i < len(text) and not text[i].isspace() and text[i] not in '()"':
-                i += 1
+            i = _word_end(text, i)
             word = text[start:i]
             if i < len(text) and text[i] == '"' and word.endswith(":"):
                 phrase, i = _read_quoted(text, i)

@@ -1,0 +1,118 @@
+"""One person per human: names and addresses merged, cut addresses matched, lists kept apart."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.ingest import import_messages
+from db.queries import find_person, list_people
+from importers.records import ParsedMessage
+
+Store = sessionmaker[Session]
+MakeMessage = Callable[..., ParsedMessage]
+
+
+def humans(store: Store) -> dict[str, set[str]]:
+    with store() as session:
+        return {p.name: set(p.aliases) for p in list_people(session) if not p.is_list}
+
+
+def test_names_sharing_an_address_are_one_person(store: Store, make_message: MakeMessage) -> None:
+    import_messages(
+        store,
+        [
+            make_message("1", author="Paolo 'Blaisorblade' Giarrusso <blaisorblade@yahoo.it>"),
+            make_message("2", author="Blaisorblade <blaisorblade@yahoo.it>"),
+        ],
+    )
+    assert humans(store) == {
+        "Paolo 'Blaisorblade' Giarrusso": {
+            "Paolo 'Blaisorblade' Giarrusso",
+            "blaisorblade@yahoo.it",
+            "Blaisorblade",
+        }
+    }
+
+
+def test_a_cut_address_matches_the_full_one(store: Store, make_message: MakeMessage) -> None:
+    import_messages(
+        store,
+        [
+            make_message("1", author="akpm@..."),
+            make_message("2", author="Andrew Morton <akpm@linux-foundation.org>"),
+            make_message("3", author="<akpm@...>", to=["Nick Piggin <npiggin@...>"]),
+        ],
+    )
+    people = humans(store)
+    assert set(people) == {"Andrew Morton", "Nick Piggin"}
+    assert people["Andrew Morton"] == {"akpm@...", "Andrew Morton", "akpm@linux-foundation.org"}
+
+
+def test_a_full_name_joins_two_addresses(store: Store, make_message: MakeMessage) -> None:
+    import_messages(
+        store,
+        [
+            make_message("1", author="Nick Piggin <npiggin@suse.de>"),
+            make_message("2", author="Nick Piggin <nickpiggin@yahoo.com.au>"),
+            make_message("3", author="Hugh Dickins"),
+        ],
+    )
+    assert set(humans(store)) == {"Nick Piggin", "Hugh Dickins"}
+
+
+def test_lists_are_kept_apart_from_people(store: Store, make_message: MakeMessage) -> None:
+    import_messages(
+        store,
+        [
+            make_message(
+                "1",
+                to=["Linux Memory Management <linux-mm@...>", "Andrew Morton <akpm@...>"],
+                cc=["Linux Kernel <linux-kernel@...>", "linux-fsdevel@vger.kernel.org"],
+                list_ids=("Notmuch mailing list <notmuch.notmuchmail.org>",),
+            )
+        ],
+    )
+    with store() as session:
+        people = list_people(session)
+    lists = {p.name for p in people if p.is_list}
+    assert lists == {
+        "Linux Memory Management",
+        "Linux Kernel",
+        "linux-fsdevel@vger.kernel.org",
+        "Notmuch mailing list",
+    }
+    assert {p.name for p in people if not p.is_list} == {"Nick Piggin", "Andrew Morton"}
+    # A person counts messages written; a list counts messages sent to it.
+    assert {p.name: p.messages for p in people}["Andrew Morton"] == 0
+    assert all(p.messages == 1 for p in people if p.is_list or p.name == "Nick Piggin")
+
+
+def test_a_merge_moves_messages_to_the_surviving_person(
+    store: Store, make_message: MakeMessage
+) -> None:
+    import_messages(
+        store,
+        [
+            make_message("1", author="Nick Piggin <npiggin@suse.de>"),
+            make_message("2", author="<nickpiggin@yahoo.com.au>"),
+            make_message("3", author="Nick Piggin <nickpiggin@yahoo.com.au>"),
+        ],
+    )
+    with store() as session:
+        (person,) = [p for p in list_people(session) if not p.is_list]
+    assert person.messages == 3
+
+
+@pytest.mark.parametrize("wanted", ["miklos", "Miklos Szeredi", "MIKLOS@szeredi.hu", "szeredi"])
+def test_find_person_matches_loosely(wanted: str, store: Store, make_message: MakeMessage) -> None:
+    import_messages(store, [make_message("1", author="Miklos Szeredi <miklos@szeredi.hu>")])
+    with store() as session:
+        assert find_person(session, wanted).name == "Miklos Szeredi"
+
+
+def test_find_person_reports_no_match(store: Store) -> None:
+    with store() as session, pytest.raises(LookupError, match="no person matches"):
+        find_person(session, "nobody")
