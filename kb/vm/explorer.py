@@ -1,0 +1,254 @@
+"""Exhaustive exploration of a workload's interleavings, breadth-first, with a visited-state set.
+
+A state is (VM, threads); both are frozen values, so the visited set hashes them canonically.
+Breadth-first order makes the first violation found for an invariant the shortest trace to it.
+A state where some thread has not finished and none can move, or where threads wait on page locks
+in a cycle (a thread waiting on itself included), breaks INV6.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kb.vm.invariants import Violation, check_state
+from kb.vm.machine import Context, Executed, ThreadState, Wait, run_step
+from kb.vm.operations import OPERATIONS
+from kb.vm.policies import resolve
+from kb.vm.state import VM, Metrics
+from kb.vm.trace import TraceStep, step_changes
+from kb.vm.workloads import Setup, get_workload
+
+State = tuple[VM, tuple[ThreadState, ...]]
+Edge = tuple[State, int, str, str]  # parent, thread position, function, label
+
+DEFAULT_MAX_STATES = 2_000_000
+
+
+@dataclass(frozen=True)
+class Finding:
+    """An invariant broken, and the shortest trace that reaches it."""
+
+    invariant: str
+    message: str
+    trace: list[TraceStep]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "invariant": self.invariant,
+            "message": self.message,
+            "trace": [step.as_json() for step in self.trace],
+        }
+
+
+@dataclass
+class Exploration:
+    """Everything one search saw."""
+
+    states: int = 0
+    distinct_states: int = 0
+    seconds: float = 0.0
+    complete: bool = True
+    findings: dict[str, Finding] = field(default_factory=dict)
+    final_metrics: list[Metrics] = field(default_factory=list)
+    final_events: set[tuple[str, str]] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict of `check`: held (exhaustively), violated (with a trace), or incomplete."""
+
+    workload: str
+    policy: str
+    params: dict[str, int]
+    verdict: str  # held | violated | incomplete
+    invariant: str | None
+    message: str
+    states: int
+    distinct_states: int
+    seconds: float
+    trace: list[TraceStep]
+
+    @property
+    def states_per_second(self) -> float:
+        return self.states / self.seconds if self.seconds else float(self.states)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "workload": self.workload,
+            "policy": self.policy,
+            "params": self.params,
+            "verdict": self.verdict,
+            "invariant": self.invariant,
+            "message": self.message,
+            "states": self.states,
+            "distinct_states": self.distinct_states,
+            "seconds": round(self.seconds, 6),
+            "trace": [step.as_json() for step in self.trace],
+        }
+
+
+def _wait_cycle(vm: VM, threads: tuple[ThreadState, ...], waits: dict[str, int]) -> str | None:
+    """A cycle in the wait-for graph of page locks, described, or None."""
+    for start in waits:
+        seen = [start]
+        current = start
+        while current in waits:
+            holder = vm.pages[waits[current]].locked_by
+            if holder is None:
+                break
+            if holder in seen:
+                cycle = seen[seen.index(holder) :]
+                return " → ".join(
+                    f"{name} waits on page {waits[name]} held by {vm.pages[waits[name]].locked_by}"
+                    for name in cycle
+                )
+            seen.append(holder)
+            current = holder
+    return None
+
+
+def _trace(parents: dict[State, Edge | None], state: State) -> list[TraceStep]:
+    steps: list[TraceStep] = []
+    edge = parents[state]
+    while edge is not None:
+        parent, position, function, label = edge
+        before, after = parent[1][position], state[1][position]
+        changes = step_changes(parent[0], state[0], before, after)
+        steps.append(TraceStep(after.name, function, label, changes))
+        state = parent
+        edge = parents[state]
+    steps.reverse()
+    return steps
+
+
+def explore(
+    setup: Setup,
+    policy: str,
+    *,
+    stop_at_first: bool = True,
+    max_states: int = DEFAULT_MAX_STATES,
+) -> Exploration:
+    """Run every interleaving of the setup's threads under the policy."""
+    semantics = resolve(policy)
+    processes = {t.process for t in setup.threads}
+    started = time.perf_counter()
+    result = Exploration()
+    initial: State = (setup.vm, setup.threads)
+    parents: dict[State, Edge | None] = {initial: None}
+    queue: deque[State] = deque([initial])
+    result.states = 1
+
+    def record(state: State, violations: Iterable[Violation]) -> bool:
+        for violation in violations:
+            if violation.invariant not in result.findings:
+                trace = _trace(parents, state)
+                result.findings[violation.invariant] = Finding(
+                    violation.invariant, violation.message, trace
+                )
+        return stop_at_first and bool(result.findings)
+
+    def examine(state: State) -> list[Violation]:
+        vm, threads = state
+        finished = all(t.done for t in threads)
+        return check_state(
+            vm,
+            at_rest=all(t.at_rest for t in threads),
+            finished=finished,
+            needs=setup.needs,
+            processes=processes,
+        )
+
+    stop = record(initial, examine(initial))
+    while queue and not stop:
+        state = queue.popleft()
+        vm, threads = state
+        waits: dict[str, int] = {}
+        moved = False
+        for position, thread in enumerate(threads):
+            ctx = Context(semantics, thread.name, thread.process)
+            outcome = run_step(ctx, vm, thread, OPERATIONS)
+            if outcome is None:
+                continue
+            if isinstance(outcome, Wait):
+                if outcome.pfn is not None:
+                    waits[thread.name] = outcome.pfn
+                continue
+            moved = True
+            assert isinstance(outcome, Executed)
+            successor: State = (
+                outcome.vm,
+                (*threads[:position], outcome.thread, *threads[position + 1 :]),
+            )
+            result.states += 1
+            if successor in parents:
+                continue
+            parents[successor] = (state, position, outcome.function, outcome.label)
+            if all(t.done for t in successor[1]):
+                result.final_metrics.append(successor[0].metrics)
+                result.final_events.update((e.kind, e.detail) for e in successor[0].events)
+            if record(successor, examine(successor)):
+                stop = True
+                break
+            queue.append(successor)
+        if stop:
+            break
+        cycle = _wait_cycle(vm, threads, waits)
+        if cycle is None and not moved and not all(t.done for t in threads):
+            cycle = "no thread can move: " + ", ".join(
+                f"{name} waits on page {pfn}" for name, pfn in waits.items()
+            )
+        if cycle is not None:
+            stop = record(state, [Violation("INV6", cycle)])
+        if len(parents) >= max_states:
+            result.complete = False
+            break
+    result.distinct_states = len(parents)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def check(workload: str, policy: str, **params: int) -> CheckResult:
+    """Explore `workload` under `policy` until the first violation, or prove none in its bounds."""
+    setup = get_workload(workload).setup(**params)
+    found = explore(setup, policy, stop_at_first=True)
+    name = get_workload(workload).name
+    all_params = {**get_workload(workload).defaults, **params}
+    if found.findings:
+        finding = next(iter(found.findings.values()))
+        return CheckResult(
+            name,
+            policy,
+            all_params,
+            "violated",
+            finding.invariant,
+            finding.message,
+            found.states,
+            found.distinct_states,
+            found.seconds,
+            finding.trace,
+        )
+    verdict = "held" if found.complete else "incomplete"
+    message = (
+        f"no invariant broken in any of {found.distinct_states} reachable states"
+        if found.complete
+        else f"stopped after {found.distinct_states} states without a violation"
+    )
+    return CheckResult(
+        name,
+        policy,
+        all_params,
+        verdict,
+        None,
+        message,
+        found.states,
+        found.distinct_states,
+        found.seconds,
+        [],
+    )
+
+
+__all__ = ["CheckResult", "Exploration", "Finding", "check", "explore"]

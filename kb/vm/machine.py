@@ -1,0 +1,187 @@
+"""Threads as explicit programs over atomic steps: frames, step outcomes, and one step's execution.
+
+A thread runs a fixed program (a list of operation calls). Each operation is a table of steps keyed
+by name; a step is one spinlock critical section or one unlocked access (VM-MODEL.md §2). Running a
+step returns the new shared state and where the thread goes next, or says the step is not enabled
+(the thread sleeps on a page lock). Everything here is immutable, so (VM, threads) is a state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from kb.vm.state import VM
+
+if TYPE_CHECKING:
+    from kb.vm.policies import Semantics
+
+Regs = tuple[tuple[str, Any], ...]
+"""A frame's local variables, as sorted (name, value) pairs so they hash."""
+
+
+def regs(**values: Any) -> Regs:
+    return tuple(sorted(values.items()))
+
+
+def reg(frame_regs: Regs, name: str, default: Any = None) -> Any:
+    for key, value in frame_regs:
+        if key == name:
+            return value
+    return default
+
+
+def set_regs(frame_regs: Regs, **values: Any) -> Regs:
+    merged = dict(frame_regs)
+    merged.update(values)
+    return tuple(sorted(merged.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One activation of an operation: which step runs next, and the locals."""
+
+    op: str
+    step: str
+    regs: Regs
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return reg(self.regs, name, default)
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadState:
+    """A thread: its program, how far it got, and its call stack (top last)."""
+
+    name: str
+    process: str
+    program: tuple[tuple[str, Regs], ...]
+    pc: int = 0
+    stack: tuple[Frame, ...] = ()
+
+    @property
+    def done(self) -> bool:
+        return not self.stack and self.pc >= len(self.program)
+
+    @property
+    def at_rest(self) -> bool:
+        """Between system calls: no operation in progress."""
+        return not self.stack
+
+
+@dataclass(frozen=True, slots=True)
+class Go:
+    """The step ran: continue at `step` (None returns from the operation)."""
+
+    vm: VM
+    step: str | None
+    regs: Regs
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """The step ran and calls `op` with `args`; the caller resumes at `then` (None: tail call)."""
+
+    vm: VM
+    op: str
+    args: Regs
+    then: str | None
+    regs: Regs
+
+
+@dataclass(frozen=True, slots=True)
+class Wait:
+    """Not enabled: the thread sleeps until page `pfn` is unlocked (None: spins on a seqcount)."""
+
+    pfn: int | None
+
+
+Outcome = Go | Call | Wait
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a step may read besides the state: the policy's semantics and who is running."""
+
+    semantics: Semantics
+    thread: str
+    process: str
+
+
+StepFn = Callable[[Context, VM, Frame], Outcome]
+
+
+@dataclass(frozen=True, slots=True)
+class StepDef:
+    """A step of an operation: its VM-MODEL.md label (F1, S2, T3 …) and the kernel function."""
+
+    label: str
+    function: str
+    run: StepFn
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """An operation as a table of steps; execution starts at `entry`."""
+
+    name: str
+    entry: str
+    steps: Mapping[str, StepDef]
+
+
+@dataclass(frozen=True, slots=True)
+class Executed:
+    """One transition: the new state and the step that made it (for the trace)."""
+
+    vm: VM
+    thread: ThreadState
+    label: str
+    function: str
+
+
+def next_frame(thread: ThreadState, operations: Mapping[str, Operation]) -> Frame | None:
+    """The frame whose step runs next (starting the next program call if idle)."""
+    if thread.stack:
+        return thread.stack[-1]
+    if thread.pc >= len(thread.program):
+        return None
+    op_name, args = thread.program[thread.pc]
+    return Frame(op_name, operations[op_name].entry, args)
+
+
+def run_step(
+    ctx: Context, vm: VM, thread: ThreadState, operations: Mapping[str, Operation]
+) -> Executed | Wait | None:
+    """Run `thread`'s next step; None when the thread is done, Wait when it is blocked."""
+    frame = next_frame(thread, operations)
+    if frame is None:
+        return None
+    stack = thread.stack if thread.stack else (frame,)
+    pc = thread.pc if thread.stack else thread.pc + 1
+    step = operations[frame.op].steps[frame.step]
+    outcome = step.run(ctx, vm, frame)
+    if isinstance(outcome, Wait):
+        return outcome
+    if isinstance(outcome, Call):
+        callee = Frame(outcome.op, operations[outcome.op].entry, outcome.args)
+        if outcome.then is None:
+            stack = (*stack[:-1], callee)
+        else:
+            caller = replace(frame, step=outcome.then, regs=outcome.regs)
+            stack = (*stack[:-1], caller, callee)
+    elif outcome.step is None:
+        stack = _return(stack[:-1], outcome.regs)
+    else:
+        stack = (*stack[:-1], replace(frame, step=outcome.step, regs=outcome.regs))
+    new_thread = replace(thread, pc=pc, stack=stack)
+    return Executed(outcome.vm, new_thread, step.label, step.function)
+
+
+def _return(stack: tuple[Frame, ...], callee_regs: Regs) -> tuple[Frame, ...]:
+    """Pop a frame: the caller receives the callee's `ret` register, if it set one."""
+    if not stack:
+        return stack
+    caller = stack[-1]
+    result = reg(callee_regs, "ret")
+    return (*stack[:-1], replace(caller, regs=set_regs(caller.regs, ret=result)))

@@ -1,0 +1,230 @@
+"""Page faults: the user access, the old linear and nonlinear faults, and Nick's locked __do_fault.
+
+Step labels follow VM-MODEL.md §2: F1–F5 for do_no_page + filemap_nopage (2.6.20), P1–P3 for
+do_file_page → populate → install_page (2.6.20, no truncate_count check), S1–S6 for __do_fault
+(2.6.24, the page locked across the install). A1 is the access itself (handle_mm_fault).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kb.vm.machine import Call, Context, Frame, Go, Operation, Outcome, StepDef, Wait, set_regs
+from kb.vm.primitives import find_get_page, install_pte, pgoff_of, put_page, set_page_dirty
+from kb.vm.state import VM
+
+SIGBUS = "SIGBUS"
+
+
+def _fault_op(ctx: Context, nonlinear: bool) -> str:
+    if ctx.semantics.fault == "__do_fault":
+        return "__do_fault"
+    return "do_file_page" if nonlinear else "do_no_page"
+
+
+def handle_mm_fault(ctx: Context, vm: VM, frame: Frame) -> Outcome:
+    """A1: a user load or store at a virtual page; faults when the pte is not present."""
+    address, write = frame.get("address"), frame.get("write")
+    if frame.get("ret") == SIGBUS:
+        return Go(vm.note(SIGBUS, ctx.thread, f"address {address}"), None, frame.regs)
+    vma = vm.vma_at(ctx.process, address)
+    if vma is None:
+        return Go(vm.note("SIGSEGV", ctx.thread, f"address {address}: no vma"), None, frame.regs)
+    slot = address - vma.start
+    pte = vma.ptes[slot]
+    if pte.kind != "present":
+        args = set_regs(frame.regs, vid=vma.vid, slot=slot, ret=None)
+        return Call(vm, _fault_op(ctx, vma.nonlinear), args, "A1", set_regs(frame.regs, ret=None))
+    if not write:
+        return Go(vm, None, frame.regs)
+    if vma.manyprots:
+        allowed = (pte.prot or ("read-write" if pte.write else "read")) == "read-write"
+    else:
+        allowed = vma.writable
+    if not allowed:
+        never_remapped = pte.prot is None and vma.prot == "read-write"
+        detail = f"address {address}" + (
+            ": never remapped, vma PROT_WRITE" if never_remapped else ""
+        )
+        return Go(vm.note("SIGSEGV", ctx.thread, detail), None, frame.regs)
+    page = vm.pages[pte.pfn]
+    vm, version = vm.tick()
+    if not pte.write:  # do_wp_page on a writenotify pte: make it writable, set_page_dirty
+        vm = set_page_dirty(vm, pte.pfn)
+    vm = vm.with_pte(vma.vid, slot, replace(pte, write=True, dirty=True))
+    vm = vm.with_page(pte.pfn, data=version)
+    written = list(vm.inode.written)
+    written[page.index] = version
+    return Go(vm.with_inode(written=tuple(written)), None, frame.regs)
+
+
+# -- do_no_page + filemap_nopage (2.6.20), with the SEQLOCK and PAGE_FLAG variants ---------------
+
+
+def do_no_page_read_count(ctx: Context, vm: VM, frame: Frame) -> Outcome:
+    """F1: sequence = mapping->truncate_count (SEQLOCK: spin while a writer is inside)."""
+    if ctx.semantics.fault == "seqlock" and vm.inode.seqcount % 2:
+        return Wait(None)
+    regs = set_regs(frame.regs, seq=vm.inode.truncate_count, seqcount=vm.inode.seqcount)
+    return Go(vm, "F2", regs)
+
+
+def filemap_nopage_check_size(ctx: Context, vm: VM, frame: Frame) -> Outcome:
+    """F2: beyond i_size → SIGBUS."""
+    vma = vm.vma(frame.get("vid"))
+    if pgoff_of(vma, frame.get("slot")) >= vm.inode.i_size:
+        return Go(vm, None, set_regs(frame.regs, ret=SIGBUS))
+    return Go(vm, "F3", frame.regs)
+
+
+def filemap_nopage_find_page(ctx: Context, vm: VM, frame: Frame) -> Outcome:
+    """F3: find_get_page (read it in if absent) — no page lock."""
+    vma = vm.vma(frame.get("vid"))
+    vm, pfn = find_get_page(vm, pgoff_of(vma, frame.get("slot")))
+    return Go(vm, "F4", set_regs(frame.regs, pfn=pfn))
+
+
+def do_no_page_install(ctx: Context, vm: VM, frame: Frame) -> Outcome:
+    """F4: under the pte lock, retry if truncate_count moved, else install the pte."""
+    pfn, slot = frame.get("pfn"), frame.get("slot")
+    vma = vm.vma(frame.get("vid"))
+    moved = vm.inode.truncate_count != frame.get("seq")
+    if ctx.semantics.fault == "seqlock":
+        moved = moved or vm.inode.seqcount != frame.get("seqcount")
+    if ctx.semantics.fault == "page_flag":
+        moved = moved or vm.pages[pfn].truncated
+    if moved:
+        return Go(put_page(vm, pfn), "F1", frame.regs)
+    if vma.ptes[slot].kind == "present":
+        return Go(put_page(vm, pfn), None, frame.regs)
+    vm = install_pte(vm, vma, slot, pfn, frame.get("write"))
+    return Go(vm, "F5" if frame.get("write") else None, frame.regs)
+
+
+def set_page_dirty_after_fault(ctx: Context, vm: VM, frame: Frame) -> Outcome:
+    """F5/P3/S6: a write fault dirties the page."""
+    return Go(set_page_dirty(vm, frame.get("pfn")), None, frame.regs)
+
+
+DO_NO_PAGE = Operation(
+    "do_no_page",
+    "F1",
+    {
+        "F1": StepDef("F1", "do_no_page", do_no_page_read_count),
+        "F2": StepDef("F2", "filemap_nopage", filemap_nopage_check_size),
+        "F3": StepDef("F3", "filemap_nopage", filemap_nopage_find_page),
+        "F4": StepDef("F4", "do_no_page", do_no_page_install),
+        "F5": StepDef("F5", "set_page_dirty", set_page_dirty_after_fault),
+    },
+)
+
+
+# -- do_file_page → populate → install_page (2.6.20 nonlinear) ----------------------------------
+
+
+def populate_find_page(ctx: Context, vm: VM, frame: Frame) -> Outcome:
+    """P1: ->populate looks the page up (no page lock, no truncate_count)."""
+    vma = vm.vma(frame.get("vid"))
+    pgoff = pgoff_of(vma, frame.get("slot"))
+    if pgoff >= vm.inode.i_size:
+        return Go(vm, None, set_regs(frame.regs, ret=SIGBUS))
+    vm, pfn = find_get_page(vm, pgoff)
+    return Go(vm, "P2", set_regs(frame.regs, pfn=pfn))
+
+
+def install_page(ctx: Context, vm: VM, frame: Frame) -> Outcome:
+    """P2: under the pte lock, fail if the page left the cache or i_size, else install."""
+    pfn, slot = frame.get("pfn"), frame.get("slot")
+    vma = vm.vma(frame.get("vid"))
+    page = vm.pages[pfn]
+    if page.mapping is None or page.index >= vm.inode.i_size:
+        return Go(put_page(vm, pfn), None, set_regs(frame.regs, ret=SIGBUS))
+    if vma.ptes[slot].kind == "present":
+        return Go(put_page(vm, pfn), None, frame.regs)
+    vm = install_pte(vm, vma, slot, pfn, frame.get("write"))
+    return Go(vm, "P3" if frame.get("write") else None, frame.regs)
+
+
+DO_FILE_PAGE = Operation(
+    "do_file_page",
+    "P1",
+    {
+        "P1": StepDef("P1", "filemap_populate", populate_find_page),
+        "P2": StepDef("P2", "install_page", install_page),
+        "P3": StepDef("P3", "set_page_dirty", set_page_dirty_after_fault),
+    },
+)
+
+
+# -- __do_fault with the page locked (Nick's fix, 2.6.24) ---------------------------------------
+
+
+def do_fault_check_size(ctx: Context, vm: VM, frame: Frame) -> Outcome:
+    """S1: beyond i_size → SIGBUS."""
+    vma = vm.vma(frame.get("vid"))
+    if pgoff_of(vma, frame.get("slot")) >= vm.inode.i_size:
+        return Go(vm, None, set_regs(frame.regs, ret=SIGBUS))
+    return Go(vm, "S2", frame.regs)
+
+
+def filemap_fault_find_page(ctx: Context, vm: VM, frame: Frame) -> Outcome:
+    """S2: find_get_page (read it in if absent)."""
+    vma = vm.vma(frame.get("vid"))
+    vm, pfn = find_get_page(vm, pgoff_of(vma, frame.get("slot")))
+    return Go(vm, "S2.lock", set_regs(frame.regs, pfn=pfn))
+
+
+def filemap_fault_lock_page(ctx: Context, vm: VM, frame: Frame) -> Outcome:
+    """S2: lock_page (sleeps while another holds it); retry if the page left the mapping."""
+    pfn = frame.get("pfn")
+    page = vm.pages[pfn]
+    if page.locked_by is not None:
+        return Wait(pfn)
+    if page.mapping is None:
+        return Go(put_page(vm, pfn), "S1", frame.regs)
+    return Go(vm.with_page(pfn, locked_by=ctx.thread), "S3", frame.regs)
+
+
+def filemap_fault_recheck_size(ctx: Context, vm: VM, frame: Frame) -> Outcome:
+    """S3: re-check i_size under the page lock."""
+    pfn = frame.get("pfn")
+    if vm.pages[pfn].index >= vm.inode.i_size:
+        vm = put_page(vm.with_page(pfn, locked_by=None), pfn)
+        return Go(vm, None, set_regs(frame.regs, ret=SIGBUS))
+    return Go(vm, "S4", frame.regs)
+
+
+def do_fault_install(ctx: Context, vm: VM, frame: Frame) -> Outcome:
+    """S4: install under the pte lock (the page is locked: truncate cannot be in between)."""
+    pfn, slot = frame.get("pfn"), frame.get("slot")
+    vma = vm.vma(frame.get("vid"))
+    if vma.ptes[slot].kind == "present":
+        return Go(put_page(vm, pfn), "S5", set_regs(frame.regs, write=False))
+    return Go(install_pte(vm, vma, slot, pfn, frame.get("write")), "S5", frame.regs)
+
+
+def do_fault_unlock(ctx: Context, vm: VM, frame: Frame) -> Outcome:
+    """S5: unlock_page."""
+    vm = vm.with_page(frame.get("pfn"), locked_by=None)
+    return Go(vm, "S6" if frame.get("write") else None, frame.regs)
+
+
+DO_FAULT = Operation(
+    "__do_fault",
+    "S1",
+    {
+        "S1": StepDef("S1", "__do_fault", do_fault_check_size),
+        "S2": StepDef("S2", "filemap_fault", filemap_fault_find_page),
+        "S2.lock": StepDef("S2", "lock_page", filemap_fault_lock_page),
+        "S3": StepDef("S3", "filemap_fault", filemap_fault_recheck_size),
+        "S4": StepDef("S4", "__do_fault", do_fault_install),
+        "S5": StepDef("S5", "unlock_page", do_fault_unlock),
+        "S6": StepDef("S6", "set_page_dirty", set_page_dirty_after_fault),
+    },
+)
+
+USER_ACCESS = Operation(
+    "handle_mm_fault", "A1", {"A1": StepDef("A1", "handle_mm_fault", handle_mm_fault)}
+)
+
+OPERATIONS = (USER_ACCESS, DO_NO_PAGE, DO_FILE_PAGE, DO_FAULT)

@@ -1,0 +1,206 @@
+"""The VM state of VM-MODEL.md §1 as frozen, hashable values: pages, inode, vmas, ptes, processes.
+
+Every value is immutable so a whole machine state hashes canonically (the explorer's visited set)
+and a step replaces only what it changes (no deep copies on the hot path).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+DIRTY_ACCOUNTING_DEVICES = frozenset({"DISK"})
+"""Devices whose backing_dev_info accounts dirty pages (`mapping_cap_account_dirty`)."""
+
+MAX_MAP_COUNT = 65536
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A struct page of the file: `mapping` is the inode's name, or None once removed."""
+
+    pfn: int
+    index: int
+    mapping: str | None
+    locked_by: str | None = None
+    uptodate: bool = True
+    dirty: bool = False
+    writeback: bool = False
+    mapcount: int = 0
+    count: int = 1
+    data: int = 0
+    truncated: bool = False  # Andrea's per-page flag (PAGE_FLAG policy only)
+
+
+@dataclass(frozen=True, slots=True)
+class Pte:
+    """none | present(pfn, write, dirty) | file(pgoff); `prot` is a per-pte protection or None."""
+
+    kind: str = "none"
+    pfn: int = -1
+    pgoff: int = -1
+    write: bool = False
+    dirty: bool = False
+    prot: str | None = None
+
+
+NO_PTE = Pte()
+
+
+@dataclass(frozen=True, slots=True)
+class Vma:
+    """A vm_area_struct over the file: virtual pages [start, start+length), one pte per page."""
+
+    vid: int
+    process: str
+    start: int
+    pgoff: int
+    ptes: tuple[Pte, ...]
+    prot: str = "read-write"  # what the user asked: none | read | read-write
+    page_prot: str = "read-write"  # vm_page_prot: what a fresh pte gets
+    shared: bool = True
+    nonlinear: bool = False
+    locked: bool = False
+    manyprots: bool = False
+    writenotify: bool = False
+    nl_cursor: int = 0  # try_to_unmap_nonlinear's per-vma cursor (vm_private_data)
+
+    @property
+    def length(self) -> int:
+        return len(self.ptes)
+
+    @property
+    def writable(self) -> bool:
+        return self.prot == "read-write"
+
+
+@dataclass(frozen=True, slots=True)
+class Inode:
+    """The file and its address_space: size, truncate_count, page cache, on-disk versions."""
+
+    name: str
+    device: str
+    i_size: int
+    disk: tuple[int, ...]  # on-disk contents per index, as a data version
+    cache: tuple[tuple[int, int], ...] = ()  # (index, pfn), sorted by index
+    truncate_count: int = 0
+    seqcount: int = 0  # the SEQLOCK policy's write seqcount
+    written: tuple[int, ...] = ()  # latest version a user wrote at each index (for INV2b)
+
+    @property
+    def accounts_dirty(self) -> bool:
+        return self.device in DIRTY_ACCOUNTING_DEVICES
+
+    def lookup(self, index: int) -> int | None:
+        """find_get_page: the pfn cached at `index`, or None."""
+        for cached_index, pfn in self.cache:
+            if cached_index == index:
+                return pfn
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Process:
+    """A task's mm: privilege, limits, and what it has used."""
+
+    name: str
+    root: bool = False
+    memlock_limit: int = 16
+    locked_pages: int = 0
+    max_map_count: int = MAX_MAP_COUNT
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    """Work counters that the replay reports as costs."""
+
+    io: int = 0
+    redundant_io: int = 0
+    reclaim_work: int = 0
+    freed_pages: int = 0
+    mkclean_work: int = 0
+    unmap_work: int = 0
+    max_map_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something a step reports for the invariants: a signal, a refusal, a limit hit."""
+
+    kind: str  # SIGBUS | SIGSEGV | refused | emulated | allowed | limit | msync_lost | locked
+    thread: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class VM:
+    """The whole shared state; `events` are facts invariants read (signals, refusals, limits)."""
+
+    inode: Inode
+    pages: tuple[Page, ...] = ()
+    vmas: tuple[Vma, ...] = ()
+    processes: tuple[Process, ...] = ()
+    metrics: Metrics = field(default_factory=Metrics)
+    events: tuple[Event, ...] = ()
+    clock: int = 0  # data versions: every user or direct-IO write takes the next one
+    next_vid: int = 0
+
+    # -- reading -------------------------------------------------------------------------------
+    def process(self, name: str) -> Process:
+        for proc in self.processes:
+            if proc.name == name:
+                return proc
+        raise KeyError(name)
+
+    def vma(self, vid: int) -> Vma:
+        for vma in self.vmas:
+            if vma.vid == vid:
+                return vma
+        raise KeyError(vid)
+
+    def vma_at(self, process: str, address: int) -> Vma | None:
+        """find_vma: the vma of `process` containing virtual page `address`."""
+        for vma in self.vmas:
+            if vma.process == process and vma.start <= address < vma.start + vma.length:
+                return vma
+        return None
+
+    def map_count(self, process: str) -> int:
+        return sum(1 for vma in self.vmas if vma.process == process)
+
+    # -- replace-on-write ------------------------------------------------------------------------
+    def with_page(self, pfn: int, **changes: Any) -> VM:
+        pages = list(self.pages)
+        pages[pfn] = replace(pages[pfn], **changes)
+        return replace(self, pages=tuple(pages))
+
+    def with_inode(self, **changes: Any) -> VM:
+        return replace(self, inode=replace(self.inode, **changes))
+
+    def with_vma(self, vid: int, **changes: Any) -> VM:
+        return replace(
+            self, vmas=tuple(replace(v, **changes) if v.vid == vid else v for v in self.vmas)
+        )
+
+    def with_pte(self, vid: int, slot: int, pte: Pte) -> VM:
+        vma = self.vma(vid)
+        ptes = (*vma.ptes[:slot], pte, *vma.ptes[slot + 1 :])
+        return self.with_vma(vid, ptes=ptes)
+
+    def with_process(self, name: str, **changes: Any) -> VM:
+        return replace(
+            self,
+            processes=tuple(replace(p, **changes) if p.name == name else p for p in self.processes),
+        )
+
+    def bump(self, **increments: int) -> VM:
+        metrics = self.metrics
+        values = {name: getattr(metrics, name) + n for name, n in increments.items()}
+        return replace(self, metrics=replace(metrics, **values))
+
+    def note(self, kind: str, thread: str, detail: str = "") -> VM:
+        return replace(self, events=(*self.events, Event(kind, thread, detail)))
+
+    def tick(self) -> tuple[VM, int]:
+        """A fresh data version for a write."""
+        return replace(self, clock=self.clock + 1), self.clock + 1

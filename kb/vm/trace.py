@@ -1,0 +1,98 @@
+"""Traces: one step per transition, naming thread, kernel function and label, with a state diff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any
+
+from kb.vm.machine import ThreadState
+from kb.vm.state import VM
+
+Change = tuple[str, Any, Any]
+"""(path, before, after), e.g. ("pages[1].mapping", "file", None)."""
+
+
+@dataclass(frozen=True)
+class TraceStep:
+    """One step of a trace: who ran what, and what it changed."""
+
+    thread: str
+    operation: str
+    label: str
+    changes: list[Change]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "thread": self.thread,
+            "operation": self.operation,
+            "label": self.label,
+            "changes": [{"path": p, "before": b, "after": a} for p, b, a in self.changes],
+        }
+
+
+def plain(value: Any) -> Any:
+    """A JSON-able rendering of a state value (dataclasses become dicts, tuples lists)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+def _label(value: Any, position: int) -> str:
+    key = getattr(value, "vid", None)
+    if key is None:
+        key = getattr(value, "pfn", None) if hasattr(value, "index") else None
+    return f"[{position if key is None else key}]"
+
+
+def diff(before: Any, after: Any, path: str = "") -> list[Change]:
+    """Every leaf that differs between two states, by path."""
+    if before == after:
+        return []
+    if (
+        is_dataclass(before)
+        and is_dataclass(after)
+        and type(before) is type(after)
+        and not isinstance(before, type)
+    ):
+        changes: list[Change] = []
+        for f in fields(before):
+            sub = f"{path}.{f.name}" if path else f.name
+            changes.extend(diff(getattr(before, f.name), getattr(after, f.name), sub))
+        return changes
+    if isinstance(before, tuple) and isinstance(after, tuple) and _is_record_tuple(before, after):
+        changes = []
+        for position in range(max(len(before), len(after))):
+            old = before[position] if position < len(before) else None
+            new = after[position] if position < len(after) else None
+            ref = new if new is not None else old
+            changes.extend(diff(old, new, f"{path}{_label(ref, position)}"))
+        return changes
+    return [(path, plain(before), plain(after))]
+
+
+def _is_record_tuple(before: tuple[Any, ...], after: tuple[Any, ...]) -> bool:
+    """Tuples of records (pages, vmas, ptes) diff item by item; others (cache, disk) whole."""
+    items = before + after
+    return bool(items) and all(is_dataclass(item) for item in items)
+
+
+def step_changes(
+    vm_before: VM, vm_after: VM, thread_before: ThreadState, thread_after: ThreadState
+) -> list[Change]:
+    """The shared-state diff, plus the acting thread's local variables that changed."""
+    changes = diff(vm_before, vm_after)
+    old = dict(thread_before.stack[-1].regs) if thread_before.stack else {}
+    new = dict(thread_after.stack[-1].regs) if thread_after.stack else {}
+    same_frame = (
+        thread_before.stack
+        and thread_after.stack
+        and thread_before.stack[-1].op == thread_after.stack[-1].op
+        and len(thread_before.stack) == len(thread_after.stack)
+    )
+    if same_frame:
+        for key in sorted(new):
+            if key not in ("before",) and old.get(key) != new[key]:
+                changes.append((f"{thread_after.name}.{key}", plain(old.get(key)), plain(new[key])))
+    return changes
