@@ -1,0 +1,168 @@
+"""The seed thread read as a careful human reads it: every author, parent and date, the people,
+the patch series, and the evidence behind each inference."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from importers.archive_text import read_archive_text
+from importers.records import InferredField, ParsedMessage
+
+HERE = Path(__file__).resolve().parent
+SEED = HERE.parents[1] / "samples" / "lkml-2007-fault-vs-truncate.txt"
+EXPECTED = HERE.parent / "data" / "seed_expected.tsv"
+
+
+@pytest.fixture(scope="module")
+def messages() -> list[ParsedMessage]:
+    return list(read_archive_text(SEED))
+
+
+@pytest.fixture(scope="module")
+def expected() -> list[dict[str, str]]:
+    lines = [line for line in EXPECTED.read_text().splitlines() if not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+def test_expected_table_covers_the_whole_thread(expected: list[dict[str, str]]) -> None:
+    assert [int(row["position"]) for row in expected] == list(range(1, 100))
+
+
+def test_every_author_matches_the_expected_table(
+    messages: list[ParsedMessage], expected: list[dict[str, str]]
+) -> None:
+    found = [(m.position, m.author.name if m.author else None) for m in messages]
+    assert found == [(int(row["position"]), row["author"]) for row in expected]
+
+
+def test_every_parent_matches_the_expected_table(
+    messages: list[ParsedMessage], expected: list[dict[str, str]]
+) -> None:
+    position_of = {m.message_id: m.position for m in messages}
+    found = [(m.position, position_of.get(m.in_reply_to or "")) for m in messages]
+    wanted = [(int(r["position"]), int(r["parent"]) if r["parent"] else None) for r in expected]
+    assert found == wanted
+
+
+def test_every_date_matches_the_expected_table(
+    messages: list[ParsedMessage], expected: list[dict[str, str]]
+) -> None:
+    assert [m.date for m in messages] == [datetime.fromisoformat(r["date"]) for r in expected]
+
+
+def test_seed_has_eleven_authors_one_root_and_a_timestamp_each(
+    messages: list[ParsedMessage],
+) -> None:
+    assert len(messages) == 99
+    assert len({m.author for m in messages}) == 11
+    assert [m.position for m in messages if m.in_reply_to is None] == [1]
+    assert all(m.date is not None and m.date.tzinfo is not None for m in messages)
+
+
+def test_authors_are_directory_addresses_with_cut_emails(messages: list[ParsedMessage]) -> None:
+    authors = {m.author.email: m.author.name for m in messages if m.author}
+    assert authors["akpm@..."] == "Andrew Morton"
+    assert authors["bill.irwin@..."] == "Bill Irwin"
+    assert authors["blaisorblade@..."] == "Paolo 'Blaisorblade' Giarrusso"
+
+
+def test_references_run_from_the_root_to_the_parent(messages: list[ParsedMessage]) -> None:
+    by_id = {m.message_id: m for m in messages}
+    for message in messages[1:]:
+        assert message.references[-1] == message.in_reply_to
+        assert message.references[0] == messages[0].message_id
+        parent = by_id[message.references[-1]]
+        assert message.references[:-1] == parent.references
+
+
+def test_ids_are_distinct_stable_and_synthetic(messages: list[ParsedMessage]) -> None:
+    again = list(read_archive_text(SEED))
+    assert [m.message_id for m in again] == [m.message_id for m in messages]
+    assert len({m.message_id for m in messages}) == 99
+    assert all(m.synthetic_id and len(m.message_id) == 12 for m in messages)
+
+
+def test_every_inferred_value_has_evidence_and_a_confidence(messages: list[ParsedMessage]) -> None:
+    for message in messages:
+        fields = {i.field for i in message.inferences}
+        assert {InferredField.AUTHOR, InferredField.DATE} <= fields
+        assert (InferredField.PARENT in fields) == (message.in_reply_to is not None)
+        for inference in message.inferences:
+            assert 0 < inference.confidence <= 1 and inference.evidence
+
+
+def test_wli_is_learned_from_the_replies_addressed_to_bill_irwin(
+    messages: list[ParsedMessage],
+) -> None:
+    author = messages[12].inference(InferredField.AUTHOR)
+    assert author is not None and author.value.startswith("Bill Irwin")
+    assert "'wli'" in author.evidence[0] and "To: Bill Irwin" in author.evidence[0]
+
+
+def test_readdressed_reply_is_marked_unsure(messages: list[ParsedMessage]) -> None:
+    parent = messages[32].inference(InferredField.PARENT)  # Nick's page_mkwrite mail, To: Andrew
+    assert parent is not None and parent.value == messages[31].message_id
+    assert parent.confidence <= 0.6
+    assert any("not the author" in reason for reason in parent.evidence)
+
+
+def test_sibling_order_decides_between_self_follow_up_and_first_reply(
+    messages: list[ParsedMessage],
+) -> None:
+    parent = messages[22].inference(InferredField.PARENT)  # "Oh, there is a bit more ..."
+    assert parent is not None and parent.value == messages[16].message_id
+    assert any("newest first" in reason for reason in parent.evidence)
+
+
+SERIES = {99: 1, 98: 2, 93: 3, 8: 4, 91: 5, 92: 5, 90: 6}
+
+
+def test_series_positions_are_inferred_from_the_thread(messages: list[ParsedMessage]) -> None:
+    found = {m.position: m.series.index for m in messages if m.series}
+    assert found == SERIES
+    assert all(m.series.inferred and m.series.total == 6 for m in messages if m.series)
+
+
+def test_series_evidence_quotes_the_thread(messages: list[ParsedMessage]) -> None:
+    five = messages[90].inference(InferredField.SERIES)
+    six = messages[89].inference(InferredField.SERIES)
+    resend = messages[91].inference(InferredField.SERIES)
+    assert five is not None and any("patch 5/6" in r or "nopfn" in r for r in five.evidence)
+    assert six is not None and any("#15" in r for r in six.evidence)
+    assert resend is not None and "resend of #91" in resend.evidence[0]
+
+
+def test_subjects(messages: list[ParsedMessage]) -> None:
+    assert messages[0].subject == "[patch 0/6] fault vs truncate/invalidate race fix"
+    assert messages[1].subject == "Re: [patch 0/6] fault vs truncate/invalidate race fix"
+    assert messages[98].subject.startswith("[patch 1/6] Add a bugcheck")
+    assert messages[91].subject.startswith("Re: [patch 5/6] Remove ->nopfn")
+
+
+def test_patch_mails_carry_their_files_and_trailers(messages: list[ParsedMessage]) -> None:
+    files = {m.position: {f.path for p in m.patches for f in p.files} for m in messages}
+    assert files[99] == {"mm/filemap.c"}
+    assert "drivers/char/mspec.c" in files[91]
+    assert {"mm/msync.c", "mm/fremap.c"} <= files[53]
+    assert "mm/rmap.c" in files[17]
+    signed = {
+        m.position
+        for m in messages
+        if any(t.key == "Signed-off-by" and "Nick Piggin" in t.value for t in m.trailers)
+    }
+    assert {8, 33, 90, 91, 92, 98, 99} <= signed
+
+
+def test_cut_messages_are_flagged(messages: list[ParsedMessage]) -> None:
+    assert {m.position for m in messages if m.truncated} == {8, 17, 33, 53, 90, 91, 92, 93}
+    assert all(p.truncated for p in messages[7].patches)
+    assert not any(p.truncated for p in messages[98].patches)
+
+
+def test_lists_are_listed_not_authors(messages: list[ParsedMessage]) -> None:
+    lists = {lid for m in messages for lid in m.list_ids}
+    assert lists == {"linux-mm@...", "linux-kernel@...", "linux-fsdevel@..."}
