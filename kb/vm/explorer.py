@@ -54,7 +54,7 @@ class Exploration:
     complete: bool = True
     findings: dict[str, Finding] = field(default_factory=dict)
     final_metrics: list[Metrics] = field(default_factory=list)
-    final_events: set[tuple[str, str]] = field(default_factory=set)
+    events: set[tuple[str, str]] = field(default_factory=set)  # (kind, detail) seen anywhere
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,7 @@ def explore(
             parents[successor] = (state, position, outcome.function, outcome.label)
             if all(t.done for t in successor[1]):
                 result.final_metrics.append(successor[0].metrics)
-                result.final_events.update((e.kind, e.detail) for e in successor[0].events)
+            result.events.update((e.kind, e.detail) for e in successor[0].events)
             if record(successor, examine(successor)):
                 stop = True
                 break
@@ -211,10 +211,12 @@ def explore(
     return result
 
 
-def check(workload: str, policy: str, **params: int) -> CheckResult:
+def check(
+    workload: str, policy: str, *, max_states: int = DEFAULT_MAX_STATES, **params: int
+) -> CheckResult:
     """Explore `workload` under `policy` until the first violation, or prove none in its bounds."""
     setup = get_workload(workload).setup(**params)
-    found = explore(setup, policy, stop_at_first=True)
+    found = explore(setup, policy, stop_at_first=True, max_states=max_states)
     name = get_workload(workload).name
     all_params = {**get_workload(workload).defaults, **params}
     if found.findings:

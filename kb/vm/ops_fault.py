@@ -63,7 +63,9 @@ def handle_mm_fault(ctx: Context, vm: VM, frame: Frame) -> Outcome:
 
 def do_no_page_read_count(ctx: Context, vm: VM, frame: Frame) -> Outcome:
     """F1: sequence = mapping->truncate_count (SEQLOCK: spin while a writer is inside)."""
-    if ctx.semantics.fault == "seqlock" and vm.inode.seqcount % 2:
+    if ctx.semantics.fault != "seqlock":
+        return Go(vm, "F2", set_regs(frame.regs, seq=vm.inode.truncate_count))
+    if vm.inode.seqcount % 2:
         return Wait(None)
     regs = set_regs(frame.regs, seq=vm.inode.truncate_count, seqcount=vm.inode.seqcount)
     return Go(vm, "F2", regs)

@@ -111,7 +111,7 @@ def msync_begin(ctx: Context, vm: VM, frame: Frame) -> Outcome:
                 if pte.kind == "present" and pte.dirty:  # msync_pte_range
                     vm = vm.with_pte(vma.vid, slot, replace(pte, dirty=False))
                     vm = vm.with_page(pte.pfn, dirty=True)
-            vm = vm.bump(mkclean_work=vma.length)
+            vm = vm.bump(msync_work=vma.length)
     return Go(vm, "M2", set_regs(frame.regs, before=vm.inode.written, next=0))
 
 

@@ -119,6 +119,7 @@ class Metrics:
     reclaim_work: int = 0
     freed_pages: int = 0
     mkclean_work: int = 0
+    msync_work: int = 0
     unmap_work: int = 0
     max_map_count: int = 0
 

@@ -1,0 +1,145 @@
+"""Replay: a policy on every workload, one computed outcome each; and cost growth with size.
+
+A fixed sequence (W1–W4) has one thread, so exploring it *is* simulating it; a race (W5–W7) is
+explored exhaustively. Nothing here knows what a policy should do to a workload: the outcome is
+whatever the run produced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kb.vm.explorer import Exploration, Finding, explore
+from kb.vm.invariants import INVARIANTS
+from kb.vm.state import Metrics
+from kb.vm.trace import TraceStep
+from kb.vm.workloads import WORKLOADS, get_workload
+
+COSTS = (
+    "io",
+    "redundant_io",
+    "reclaim_work",
+    "mkclean_work",
+    "msync_work",
+    "unmap_work",
+    "vmas_used",
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one workload did under one policy."""
+
+    workload: str
+    policy: str
+    kind: str
+    result: str  # allowed | refused | emulated
+    errno: str | None
+    invariants: dict[str, bool]  # True: held
+    costs: dict[str, int]
+    findings: dict[str, Finding] = field(default_factory=dict)
+    states: int = 0
+
+    @property
+    def trace(self) -> list[TraceStep]:
+        """The trace of the first broken invariant (in INV order), or []."""
+        for name, held in self.invariants.items():
+            if not held:
+                return self.findings[name].trace
+        return []
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "workload": self.workload,
+            "policy": self.policy,
+            "kind": self.kind,
+            "result": self.result,
+            "errno": self.errno,
+            "invariants": self.invariants,
+            "costs": self.costs,
+            "violations": {name: f.as_json() for name, f in self.findings.items()},
+            "states": self.states,
+        }
+
+
+def _costs(metrics: list[Metrics]) -> dict[str, int]:
+    """The largest of each cost over the runs that finished (every run, for a race)."""
+    costs = dict.fromkeys(COSTS, 0)
+    for m in metrics:
+        values = {
+            "io": m.io,
+            "redundant_io": m.redundant_io,
+            "reclaim_work": m.reclaim_work,
+            "mkclean_work": m.mkclean_work,
+            "msync_work": m.msync_work,
+            "unmap_work": m.unmap_work,
+            "vmas_used": m.max_map_count,
+        }
+        for key, value in values.items():
+            costs[key] = max(costs[key], value)
+    freed = max((m.freed_pages for m in metrics), default=0)
+    costs["reclaim_work_per_freed_page"] = costs["reclaim_work"] // freed if freed else 0
+    return costs
+
+
+def _result(found: Exploration) -> tuple[str, str | None]:
+    kinds = {kind: detail for kind, detail in sorted(found.events)}
+    if "refused" in kinds:
+        return "refused", kinds["refused"]
+    if "emulated" in kinds:
+        return "emulated", None
+    return "allowed", None
+
+
+def replay_one(workload: str, policy: str, **params: int) -> Outcome:
+    """One workload under one policy: explored to the end, every invariant judged."""
+    spec = get_workload(workload)
+    setup = spec.setup(**params)
+    found = explore(setup, policy, stop_at_first=False)
+    vmas_floor = max(setup.vm.map_count(p.name) for p in setup.vm.processes)
+    costs = _costs(found.final_metrics)
+    costs["vmas_used"] = max(costs["vmas_used"], vmas_floor)
+    result, errno = _result(found)
+    return Outcome(
+        workload=spec.name,
+        policy=policy,
+        kind=spec.kind,
+        result=result,
+        errno=errno,
+        invariants={name: name not in found.findings for name in INVARIANTS},
+        costs=costs,
+        findings=found.findings,
+        states=found.distinct_states,
+    )
+
+
+def replay(policy: str, **params: int) -> list[Outcome]:
+    """The policy on every workload; `params` apply to the workloads that take them."""
+    outcomes = []
+    for name, spec in WORKLOADS.items():
+        mine = {k: v for k, v in params.items() if k in spec.defaults}
+        outcomes.append(replay_one(name, policy, **mine))
+    return outcomes
+
+
+@dataclass(frozen=True)
+class GrowthPoint:
+    """The costs at one size."""
+
+    size: int
+    costs: dict[str, int]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"size": self.size, "costs": self.costs}
+
+
+def cost_growth(workload: str, policy: str, sizes: list[int]) -> list[GrowthPoint]:
+    """Replay `workload` at each size of its size parameter (W3, W4: the vma's pages)."""
+    spec = get_workload(workload)
+    if spec.size_param is None:
+        raise ValueError(f"{spec.name} has no size parameter")
+    return [
+        GrowthPoint(size, replay_one(spec.name, policy, **{spec.size_param: size}).costs)
+        for size in sizes
+    ]
