@@ -403,7 +403,7 @@ def shipped_maps() -> list[DiscussionMap]:
     return [load_map(p) for p in sorted(MAPS_DIR.glob("*.yaml"))]
 
 
-def _date_text(value: datetime | None, zone: str | None) -> str | None:
+def message_date_text(value: datetime | None, zone: str | None) -> str | None:
     """A message date as the map writes it: wall-clock time in the thread's zone."""
     if value is None:
         return None
@@ -430,9 +430,9 @@ def _find(
     if not containing:
         raise MapError(discussion.path, entry_id, f"quote not found in any message: {quote.text!r}")
     zone = discussion.thread.timezone
-    dated = [m for m in containing if _date_text(m.date, zone) == quote.date]
+    dated = [m for m in containing if message_date_text(m.date, zone) == quote.date]
     if not dated:
-        seen = ", ".join(sorted({_date_text(m.date, zone) or "undated" for m in containing}))
+        seen = ", ".join(sorted({message_date_text(m.date, zone) or "undated" for m in containing}))
         raise MapError(
             discussion.path, entry_id, f"quote found, but in messages of {seen}, not {quote.date}"
         )
