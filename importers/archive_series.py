@@ -22,7 +22,7 @@ import itertools
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from importers.archive_blocks import ArchiveBlock
@@ -61,11 +61,52 @@ class PatchUnit:
 
 @dataclass(frozen=True)
 class _Clue:
-    """A scored statement about positions: `units` may take `indexes`, for `reason`."""
+    """A statement about positions: the units in `support` (number → weight, shared words)
+    are likelier to take one of `indexes`, because of `reason`."""
 
     indexes: frozenset[int]
-    weights: dict[int, float]
+    support: dict[int, tuple[float, tuple[str, ...]]]
     reason: str
+
+
+@dataclass
+class _Reasons:
+    """Why one unit got its position in an assignment."""
+
+    clues: list[str] = field(default_factory=list)
+    sent_before: list[int] = field(default_factory=list)
+    sent_after: list[int] = field(default_factory=list)
+    same_minute: list[int] = field(default_factory=list)
+
+    def lines(self, newest_first: bool | None) -> list[str]:
+        said = list(self.clues)
+        if self.sent_after:
+            said.append(f"dated after {_numbers(self.sent_after)}, which must come before it")
+        if self.sent_before:
+            said.append(f"dated before {_numbers(self.sent_before)}, which must come after it")
+        if self.same_minute:
+            order = "newest" if newest_first else "oldest"
+            said.append(
+                f"sent the same minute as {_numbers(self.same_minute)}: ordered by the archive's "
+                f"listing of replies ({order} first), the weakest clue"
+            )
+        return said
+
+
+def _numbers(indexes: Sequence[int]) -> str:
+    return ", ".join(f"#{i + 1}" for i in sorted(indexes))
+
+
+def _support(
+    words: frozenset[str], units: Sequence[PatchUnit], weight: float, skip: int = -1
+) -> dict[int, tuple[float, tuple[str, ...]]]:
+    """Each unit (except `skip`) whose changelog shares words with a clue, and how much."""
+    support = {}
+    for number, unit in enumerate(units):
+        shared = tuple(sorted(words & unit.stems))
+        if shared and number != skip:
+            support[number] = (weight * len(shared), shared)
+    return support
 
 
 def _stems(text: str) -> frozenset[str]:
@@ -109,9 +150,22 @@ def _paragraph_at(text: str, offset: int) -> str:
     return text[start + 1 if start >= 0 else 0 : end if end >= 0 else len(text)].strip()
 
 
-def _excerpt(paragraph: str, limit: int = 90) -> str:
+def _quote(paragraph: str, phrase: str, before: int = 90, after: int = 30) -> str:
+    """The sentence around `phrase` in a paragraph, cut to a readable length with "…"."""
     flat = " ".join(paragraph.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    at = flat.find(phrase)
+    sentence_start = max(flat.rfind(". ", 0, at) + 2, flat.rfind("? ", 0, at) + 2, 0)
+    ends = [e for e in (flat.find(". ", at), flat.find("? ", at)) if e >= 0]
+    sentence_end = min(ends) + 1 if ends else len(flat)
+    start = max(sentence_start, at - before)
+    if start > sentence_start:
+        start = flat.find(" ", start) + 1
+    end = min(sentence_end, at + len(phrase) + after)
+    return (
+        ("…" if start > sentence_start else "")
+        + flat[start:end]
+        + ("…" if end < sentence_end else "")
+    )
 
 
 def _subtree_root(parents: Sequence[int | None], index: int, units: Sequence[PatchUnit]) -> int:
@@ -139,22 +193,16 @@ def _reference_clues(
             if int(match["total"]) != total or not 1 <= int(match["index"]) <= total:
                 continue
             paragraph = _paragraph_at(block.body, match.start())
-            words = _stems(paragraph)
-            weights = {}
-            for number, unit in enumerate(units):
-                shared = len(words & unit.stems)
-                if number != inside and shared:
-                    weights[number] = REFERENCE_WEIGHT * shared
-            reason = f'#{index + 1} says "{_excerpt(paragraph)}"'
-            clues.append(_Clue(frozenset({int(match["index"])}), weights, reason))
+            support = _support(_stems(paragraph), units, REFERENCE_WEIGHT, skip=inside)
+            reason = f'#{index + 1} says "{_quote(paragraph, " ".join(match[0].split()))}"'
+            clues.append(_Clue(frozenset({int(match["index"])}), support, reason))
         for match in _GROUP.finditer(block.body):
             indexes = frozenset(int(i) for i in re.findall(r"\d+", match["indexes"]))
             if not indexes or max(indexes) > total:
                 continue
-            words = _stems(match["label"])
-            weights = {n: GROUP_WEIGHT * len(words & u.stems) for n, u in enumerate(units)}
+            support = _support(_stems(match["label"]), units, GROUP_WEIGHT)
             reason = f'#{index + 1} calls patches {match["indexes"]} "the {match["label"].strip()}"'
-            clues.append(_Clue(indexes, {n: w for n, w in weights.items() if w}, reason))
+            clues.append(_Clue(indexes, support, reason))
     return clues
 
 
@@ -166,34 +214,36 @@ class _Context:
     listed_newest_first: bool | None
 
 
-def _score(context: _Context, assignment: Sequence[int]) -> tuple[float, list[list[str]]]:
+def _score(context: _Context, assignment: Sequence[int]) -> tuple[float, list[_Reasons]]:
     """Total score of positions `assignment[u]` for each unit u, and each unit's reasons."""
     total = 0.0
-    reasons: list[list[str]] = [[] for _ in context.units]
+    reasons = [_Reasons() for _ in context.units]
     for clue in context.clues:
-        for number, weight in clue.weights.items():
+        for number, (weight, shared) in clue.support.items():
             if assignment[number] in clue.indexes:
                 total += weight
-                reasons[number].append(f"{clue.reason}, and its changelog shares those words")
+                words = ", ".join(repr(w) for w in shared)
+                reasons[number].clues.append(f"{clue.reason}; its changelog shares {words}")
     for one, other in itertools.combinations(range(len(context.units)), 2):
         first, second = context.units[one].blocks[0], context.units[other].blocks[0]
         earlier = assignment[one] < assignment[other]
         if context.dates[first] != context.dates[second]:
             kept = earlier == (context.dates[first] < context.dates[second])
             total += DATE_KEPT if kept else DATE_BROKEN
-            if kept:
-                for number, peer in ((one, second), (other, first)):
-                    reasons[number].append(f"sent in order with #{peer + 1} (by date)")
+            if kept and context.dates[first] < context.dates[second]:
+                reasons[one].sent_before.append(second)
+                reasons[other].sent_after.append(first)
+            elif kept:
+                reasons[one].sent_after.append(second)
+                reasons[other].sent_before.append(first)
         elif context.listed_newest_first is not None:
             # Same minute: a series is mailed first to last, the archive lists replies by date.
             sent_first = second if context.listed_newest_first else first
             kept = earlier == (first == sent_first)
             total += LISTING_WEIGHT if kept else -LISTING_WEIGHT
             if kept:
-                for number, peer in ((one, second), (other, first)):
-                    reasons[number].append(
-                        f"same minute as #{peer + 1}: ordered by the archive's listing of replies"
-                    )
+                reasons[one].same_minute.append(second)
+                reasons[other].same_minute.append(first)
     return total, reasons
 
 
@@ -229,7 +279,7 @@ def infer_series(
         position = SeriesPosition(marker.version, best[number], marker.total, inferred=True)
         label = f"{best[number]}/{marker.total}"
         evidence = (
-            *best_reasons[number],
+            *best_reasons[number].lines(context.listed_newest_first),
             f"placing it anywhere else scores {margin:.1f} lower",
             "the archive keeps no subjects: the position is read from the thread",
         )
