@@ -63,11 +63,16 @@ def utc_and_offset(when: datetime | None) -> tuple[datetime | None, int | None]:
 
 
 def list_address(list_id: str) -> Address:
-    """The posting address a List-Id names: `Linux MM <linux-mm.kvack.org>` → linux-mm@kvack.org."""
+    """The posting address a list id names: `linux-mm.kvack.org` gives linux-mm@kvack.org.
+
+    Ids that are addresses already (X-Mailing-List, or an archive's `linux-mm@...`) are kept.
+    """
     name, _, inside = list_id.rpartition("<")
     ident = inside.strip().strip(">") if inside else list_id.strip()
-    local, _, domain = ident.partition(".")
-    return Address(name.strip().strip('"'), f"{local}@{domain}" if domain else local)
+    if "@" not in ident:
+        local, _, domain = ident.partition(".")
+        ident = f"{local}@{domain}" if domain else local
+    return Address(name.strip().strip('"'), ident)
 
 
 class _Writer:

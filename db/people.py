@@ -46,12 +46,12 @@ def is_cut(key: str) -> bool:
 
 
 def list_local_parts(list_ids: tuple[str, ...]) -> set[str]:
-    """The list names a message's List-Id headers give (`<linux-mm.kvack.org>` gives linux-mm)."""
+    """The list names in a message's list ids: `linux-mm.kvack.org` or `linux-mm@...` → linux-mm."""
     names = set()
     for list_id in list_ids:
         inside = list_id.rsplit("<", 1)[-1].strip().strip("<>").lower()
         if inside:
-            names.add(inside.split(".", 1)[0])
+            names.add(re.split(r"[@.]", inside, maxsplit=1)[0])
     return names
 
 

@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.base import Base
 from db.engine import open_store
 from importers.records import Address, ParsedMessage
 
@@ -57,3 +59,22 @@ def make_message() -> MakeMessage:
         return ParsedMessage(message_id=message_id, **fields)
 
     return make
+
+
+def count_rows(sessions: sessionmaker[Session]) -> dict[str, int]:
+    """Rows in every table of the models, and in the full-text index."""
+    with sessions() as session:
+        counts = {
+            name: session.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in Base.metadata.tables.items()
+        }
+        counts["messages_fts"] = session.execute(
+            text("SELECT count(*) FROM messages_fts_docsize")
+        ).scalar_one()
+    return counts
+
+
+@pytest.fixture
+def row_counts() -> Callable[[sessionmaker[Session]], dict[str, int]]:
+    """A function counting the rows of every table, to prove a re-import changed nothing."""
+    return count_rows

@@ -6,10 +6,9 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.base import Base
 from db.ingest import import_messages
 from db.models import Message
 from db.queries import get_message
@@ -27,19 +26,7 @@ from importers.records import (
 
 Store = sessionmaker[Session]
 MakeMessage = Callable[..., ParsedMessage]
-
-
-def row_counts(sessions: sessionmaker[Session]) -> dict[str, int]:
-    """Rows in every table of the models, and in the full-text index."""
-    with sessions() as session:
-        counts = {
-            name: session.execute(select(func.count()).select_from(table)).scalar_one()
-            for name, table in Base.metadata.tables.items()
-        }
-        counts["messages_fts"] = session.execute(
-            text("SELECT count(*) FROM messages_fts_docsize")
-        ).scalar_one()
-    return counts
+RowCounts = Callable[[Store], dict[str, int]]
 
 
 def a_patch() -> ParsedPatch:
@@ -83,7 +70,7 @@ def thread(make_message: MakeMessage) -> list[ParsedMessage]:
 
 
 def test_import_stores_messages_and_everything_hanging_off_them(
-    store: Store, thread: list[ParsedMessage]
+    row_counts: RowCounts, store: Store, thread: list[ParsedMessage]
 ) -> None:
     report = import_messages(store, thread)
     assert (report.seen, report.added, report.unchanged, report.errors) == (3, 3, 0, [])
@@ -95,7 +82,9 @@ def test_import_stores_messages_and_everything_hanging_off_them(
     assert counts["messages_fts"] == 4
 
 
-def test_reimport_adds_and_changes_nothing(store: Store, thread: list[ParsedMessage]) -> None:
+def test_reimport_adds_and_changes_nothing(
+    row_counts: RowCounts, store: Store, thread: list[ParsedMessage]
+) -> None:
     import_messages(store, thread)
     before = row_counts(store)
     with store() as session:
@@ -115,7 +104,7 @@ def test_duplicates_within_one_input_are_stored_once(
 
 
 def test_killed_import_resumes_and_keeps_committed_batches(
-    store: Store, make_message: MakeMessage
+    row_counts: RowCounts, store: Store, make_message: MakeMessage
 ) -> None:
     messages = [
         make_message(f"m{i}@x", in_reply_to=f"m{i - 1}@x" if i else None, references=[])
@@ -137,7 +126,7 @@ def test_killed_import_resumes_and_keeps_committed_batches(
 
 
 def test_a_refused_message_is_reported_and_the_rest_of_its_batch_kept(
-    store: Store, make_message: MakeMessage
+    row_counts: RowCounts, store: Store, make_message: MakeMessage
 ) -> None:
     messages = [make_message("ok1@x"), make_message("bad@x", position=2**70), make_message("ok2@x")]
     report = import_messages(store, messages)
@@ -159,7 +148,9 @@ def test_unreadable_input_keeps_what_was_read_before(
     assert report.errors == ["in.mbox: message 2, header: not a mail header"]
 
 
-def test_dates_keep_their_utc_offset(store: Store, make_message: MakeMessage) -> None:
+def test_dates_keep_their_utc_offset(
+    row_counts: RowCounts, store: Store, make_message: MakeMessage
+) -> None:
     when = datetime(2007, 3, 7, 23, 30, tzinfo=timezone(timedelta(hours=-8)))
     import_messages(store, [make_message("d@x", date=when)])
     with store() as session:

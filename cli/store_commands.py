@@ -1,0 +1,231 @@
+"""Commands on the store: `import`, `threads`, `tree`, `show`, `search`, `people`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from cli.options import Settings, UserError, print_json, store_options
+from cli.store_render import message_line, message_text, person_line, thread_line, tree_line
+from db import queries
+from db.engine import open_store
+from db.ingest import ImportReport, import_messages
+from db.search import QuerySyntaxError
+
+
+@contextmanager
+def store_session(settings: Settings) -> Iterator[Session]:
+    """A session on the store; lookups that find nothing and bad queries become one-line errors."""
+    try:
+        sessions = open_store(settings.db_url)
+    except (SQLAlchemyError, OSError) as exc:
+        raise UserError(f"cannot open the store {settings.db_url}: {_first_line(exc)}") from exc
+    with sessions() as session:
+        try:
+            yield session
+        except LookupError as exc:
+            raise UserError(str(exc.args[0]) if exc.args else "not found") from exc
+        except QuerySyntaxError as exc:
+            raise UserError(f"bad query: {exc}") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _summary(report: ImportReport) -> str:
+    return (
+        f"read {report.seen} messages: {report.added} added, {report.unchanged} already stored, "
+        f"{report.threads_touched} threads touched"
+        + (f", {len(report.errors)} errors" if report.errors else "")
+    )
+
+
+def _import_with_progress(settings: Settings, paths: tuple[str, ...]) -> ImportReport:
+    from importers.detect import read_inputs
+
+    try:
+        sessions = open_store(settings.db_url)
+    except (SQLAlchemyError, OSError) as exc:
+        raise UserError(f"cannot open the store {settings.db_url}: {_first_line(exc)}") from exc
+    messages = read_inputs(paths)
+    if settings.json or not sys.stderr.isatty():
+        return import_messages(sessions, messages)
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, transient=True) as progress:
+        task = progress.add_task("importing: 0 messages read")
+
+        def show(count: int) -> None:
+            progress.update(task, description=f"importing: {count} messages read")
+
+        return import_messages(sessions, messages, progress=show)
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, metavar="FILE|DIR...")
+@store_options
+def import_command(settings: Settings, paths: tuple[str, ...]) -> None:
+    """Import messages from archive text, mbox, mbox.gz, Maildir or .eml inputs.
+
+    Formats are detected; a folder is read whole. Importing is idempotent: messages already in
+    the store are left as they are, so an interrupted import can simply be run again.
+
+    \b
+    Example:
+      threadlore import samples/lkml-2007-fault-vs-truncate.txt
+      threadlore import ~/Mail/linux-mm/ lkml-2007-02.mbox.gz --db sqlite:///lkml.sqlite
+    """
+    report = _import_with_progress(settings, paths)
+    if settings.json:
+        print_json(report.as_json())
+    else:
+        click.echo(_summary(report))
+    for error in report.errors:
+        click.echo(f"threadlore: {error}", err=True)
+    if report.errors:
+        sys.exit(1)
+
+
+@click.command("threads")
+@click.option(
+    "--filter",
+    "filter_text",
+    metavar="TEXT",
+    help="Only threads whose subject or author contains TEXT.",
+)
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many.")
+@store_options
+def threads_command(settings: Settings, filter_text: str | None, limit: int | None) -> None:
+    """List threads, latest activity first: number, subject, messages, people, dates.
+
+    \b
+    Example:
+      threadlore threads
+      threadlore threads --filter truncate --json
+    """
+    with store_session(settings) as session:
+        threads = queries.list_threads(session, filter_text=filter_text, limit=limit)
+    if settings.json:
+        print_json([t.as_json() for t in threads])
+        return
+    for thread in threads:
+        click.echo(thread_line(thread))
+
+
+@click.command("tree")
+@click.argument("thread")
+@store_options
+def tree_command(settings: Settings, thread: str) -> None:
+    """Show a thread's reply tree: dates, authors (inferred ones with confidence), patches (P).
+
+    THREAD is a thread number (see `threadlore threads`) or the id, or a unique prefix of the
+    id, of any message in it. Parents that replies name but that were never seen are shown as
+    `[not seen: <id>]`.
+
+    \b
+    Example:
+      threadlore tree 1
+      threadlore tree 20070221004920.262345000@suse.de
+    """
+    with store_session(settings) as session:
+        rows = queries.thread_tree(session, queries.resolve_thread(session, thread))
+    if settings.json:
+        print_json([row.as_json() for row in rows])
+        return
+    for row in rows:
+        click.echo(tree_line(row))
+
+
+@click.command("show")
+@click.argument("message")
+@store_options
+def show_command(settings: Settings, message: str) -> None:
+    """Show one message: headers, place in its thread, why we believe its author, patch, body.
+
+    MESSAGE is a Message-ID (without <>) or, for archive messages without one, the 12-character
+    synthetic id; a unique prefix is enough.
+
+    \b
+    Example:
+      threadlore show 20070221004920
+    """
+    with store_session(settings) as session:
+        view = queries.get_message(session, message)
+    if settings.json:
+        print_json(view.as_json())
+        return
+    click.echo(message_text(view))
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@store_options
+def search_command(settings: Settings, query: str, limit: int) -> None:
+    """Search messages, newest first.
+
+    Bare words and "quoted phrases" match subjects and bodies; terms are ANDed unless joined by
+    OR; NOT or - negates; parentheses group. Prefixes: f: from, t: to, c: cc, s: subject,
+    b: body, d: date or range (d:2007-03-07..2007-03-08, d:..2007-03-08, d:2007-02),
+    dfn: file a patch touches, dfhh: hunk function, has:patch. People match any of their names
+    and addresses, loosely (f:miklos).
+
+    \b
+    Example:
+      threadlore search 'f:miklos page_mkclean'
+      threadlore search 's:"fault vs truncate" d:2007-03-07..2007-03-08 -f:akpm'
+      threadlore search 'dfn:mm/filemap.c has:patch' --json
+    """
+    with store_session(settings) as session:
+        found = queries.search_messages(session, query, limit=limit)
+    if settings.json:
+        print_json([m.as_json() for m in found])
+        return
+    for message in found:
+        click.echo(message_line(message))
+
+
+@click.command("people")
+@store_options
+def people_command(settings: Settings) -> None:
+    """List the people who took part (names and addresses merged), then the mailing lists.
+
+    A person's count is the messages they wrote; a list's is the messages sent to it.
+
+    \b
+    Example:
+      threadlore people
+      threadlore people --json
+    """
+    with store_session(settings) as session:
+        people = queries.list_people(session)
+    if settings.json:
+        print_json([p.as_json() for p in people])
+        return
+    humans = [p for p in people if not p.is_list]
+    lists = [p for p in people if p.is_list]
+    click.echo("People (messages written):")
+    for person in humans:
+        click.echo(person_line(person))
+    if lists:
+        click.echo("Mailing lists (messages received):")
+        for mailing_list in lists:
+            click.echo(person_line(mailing_list))
+
+
+COMMANDS = [
+    import_command,
+    threads_command,
+    tree_command,
+    show_command,
+    search_command,
+    people_command,
+]

@@ -1,0 +1,109 @@
+"""Plain-text renderings of the store's views for the terminal: tree art, message, lists."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from cli.terminal import inert
+from db.views import MessageSummary, MessageView, PatchView, PersonSummary, ThreadSummary, TreeRow
+
+
+def short_date(when: datetime | None) -> str:
+    """`2007-02-21 00:49` in the sender's own offset, or `?` when unknown."""
+    return when.strftime("%Y-%m-%d %H:%M") if when else "?"
+
+
+def author_text(message: MessageSummary) -> str:
+    """The author, with the confidence when it was inferred rather than read."""
+    name = inert(message.author or "?")
+    if message.author_confidence is not None:
+        return f"{name} (inferred {message.author_confidence:.0%})"
+    return name
+
+
+def tree_art(row: TreeRow) -> str:
+    """Mutt-style branches: `│ ` or spaces for each ancestor level, then `├─>` or `└─>`."""
+    if row.depth == 0:
+        return ""
+    levels = "".join("  " if last else "│ " for last in row.ancestors_last[1:])
+    return levels + ("└─>" if row.is_last_child else "├─>")
+
+
+def tree_line(row: TreeRow) -> str:
+    """One row of `threadlore tree`."""
+    message = row.message
+    if row.placeholder:
+        return f"{'':16}  {tree_art(row)}[not seen: {inert(message.id)}]"
+    marker = "P " if message.has_patch else "  "
+    return (
+        f"{short_date(message.date):16}  {tree_art(row)}{marker}{author_text(message)}: "
+        f"{inert(message.subject)}  <{inert(message.id)}>"
+    )
+
+
+def thread_line(thread: ThreadSummary) -> str:
+    """One row of `threadlore threads`."""
+    span = f"{short_date(thread.first)} .. {short_date(thread.last)}"
+    people = len(thread.people)
+    return (
+        f"{thread.id:>5}  {inert(thread.subject)}  "
+        f"({thread.messages} messages, {people} {'person' if people == 1 else 'people'}, {span})"
+    )
+
+
+def message_line(message: MessageSummary) -> str:
+    """One row of `threadlore search`."""
+    marker = "P" if message.has_patch else " "
+    return (
+        f"{short_date(message.date):16} {marker} {author_text(message)}: "
+        f"{inert(message.subject)}  <{inert(message.id)}>"
+    )
+
+
+def person_line(person: PersonSummary) -> str:
+    """One row of `threadlore people`: name, messages, other names and addresses."""
+    others = [a for a in person.aliases if a != person.name]
+    shown = f"  ({', '.join(inert(a) for a in others)})" if others else ""
+    return f"{person.messages:>6}  {inert(person.name)}{shown}"
+
+
+def _patch_lines(patch: PatchView) -> list[str]:
+    lines = [
+        f"Patch: {len(patch.files)} files, +{patch.added} -{patch.removed}"
+        + (f", series {patch.series}" if patch.series else "")
+        + (" (cut off by the archive)" if patch.truncated else "")
+    ]
+    lines += [f"  {inert(f.path)} | +{f.added} -{f.removed}" for f in patch.files]
+    lines += [f"  revises <{inert(m)}>" for m in patch.revises]
+    lines += [f"  revised by <{inert(m)}>" for m in patch.revised_by]
+    return lines
+
+
+def message_text(view: MessageView) -> str:
+    """`threadlore show`: headers, inferences, place in the thread, body, patches."""
+    summary = view.summary
+    author = author_text(summary)
+    if view.author_email:
+        author += f" <{inert(view.author_email)}>"
+    lines = [
+        f"Message: <{inert(summary.id)}>",
+        f"From: {author}",
+        f"Date: {summary.date.isoformat() if summary.date else '?'}",
+        f"Subject: {inert(summary.subject)}",
+    ]
+    lines += [f"To: {', '.join(inert(a) for a in view.to)}"] if view.to else []
+    lines += [f"Cc: {', '.join(inert(a) for a in view.cc)}"] if view.cc else []
+    lines.append(f"Source: {inert(view.source)}, message {summary.position}")
+    lines.append(f"Thread: {summary.thread}")
+    lines.append(f"Parent: <{inert(summary.parent)}>" if summary.parent else "Parent: (none)")
+    lines += [f"Reply: <{inert(child)}>" for child in view.children]
+    for inference in view.inferences:
+        lines.append(
+            f"Inferred {inference.field}: {inert(inference.value)} "
+            f"({inference.confidence:.0%}): {'; '.join(inert(e) for e in inference.evidence)}"
+        )
+    for patch in view.patches:
+        lines += _patch_lines(patch)
+    lines += [f"{inert(key)}: {inert(value)}" for key, value in view.trailers]
+    lines += ["", inert(view.body, multiline=True).rstrip("\n")]
+    return "\n".join(lines)
