@@ -17,6 +17,8 @@ at the "@", and long messages are cut off with "..." (and then have no closing "
 also occurs inside diffs, so blocks are found by their header group (To:/Cc:/Date: lines followed
 by a blank line), never by the "-" lines. Everything the format leaves out is inferred by
 `importers.archive_inference`; `read_archive_text` is the entry point that yields messages.
+Dates carry no timezone; they are read as US Eastern time, for the reasons given in
+`importers.archive_dates`.
 """
 
 from __future__ import annotations
@@ -32,7 +34,10 @@ from importers.records import Address, InputError, ParsedMessage
 
 _HEADER_LINE = re.compile(r"^(?P<name>To|Cc|Date):[ \t]*(?P<value>.*)$")
 _CHROME_LINE = re.compile(r"^(Previous|Next) thread: ")
-_ADDRESS = re.compile(r"\s*(?P<name>[^<>,]*?)\s*<(?P<email>[^<>]*)>\s*(?:,|$)")
+_ADDRESS = re.compile(
+    r'\s*(?:(?P<name>"[^"]*"|[^<>,"]*?)\s*<(?P<email>[^<>]*)>|(?P<bare>[^\s<>,"]+@[^\s<>,"]*))'
+    r"\s*(?:,|$)"
+)
 _TERMINATOR = "-"
 _CUT_MARKER = "..."
 
@@ -55,14 +60,20 @@ def looks_like_archive_text(head: str) -> bool:
 
 
 def parse_addresses(value: str, source: str, position: int, where: str) -> tuple[Address, ...]:
-    """Split a To:/Cc: value into addresses, keeping cut addresses (`akpm@...`) as written."""
+    """Split a To:/Cc: value into addresses, keeping cut addresses (`akpm@...`) as written.
+
+    Accepts `Name <addr>`, `"Last, First" <addr>`, `<addr>` and a bare `addr`.
+    """
     addresses = []
     rest = value.strip()
     while rest:
         match = _ADDRESS.match(rest)
         if match is None:
             raise InputError(source, position, where, f"cannot read address list {value!r}")
-        addresses.append(Address(match["name"].strip().strip('"'), match["email"].strip()))
+        if match["bare"]:
+            addresses.append(Address("", match["bare"]))
+        else:
+            addresses.append(Address(match["name"].strip().strip('"'), match["email"].strip()))
         rest = rest[match.end() :].strip()
     return tuple(addresses)
 

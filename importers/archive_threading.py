@@ -130,7 +130,7 @@ def learn_sibling_order(
     else:
         order = SiblingOrder.UNKNOWN
     told = max(newer, older)
-    return order, f"this archive lists replies {order} ({told} of {pairs} dated sibling pairs)"
+    return order, f"this archive lists replies {order}: {told} of {pairs} dated sibling pairs"
 
 
 class _Reader:
@@ -247,7 +247,10 @@ class _Reader:
         ):
             score += SELF_FOLLOW_UP
             addressed = True
-            reasons.append(f"a follow-up by the author of #{candidate + 1} to the same recipients")
+            reasons.append(
+                f"a follow-up by the author of #{candidate + 1} to the same recipients "
+                "(apart from the author's own address)"
+            )
         if candidate == 0 and self.sent_with_cover_letter(index):
             score += SERIES_MEMBER
             addressed = True

@@ -8,6 +8,7 @@ import pytest
 
 from importers.archive_text import (
     looks_like_archive_text,
+    parse_addresses,
     parse_archive_text,
     read_archive_text,
 )
@@ -93,6 +94,18 @@ def test_identical_blocks_get_distinct_ids(tmp_path: Path) -> None:
     page.write_text(head + reply + reply)
     ids = [m.message_id for m in read_archive_text(page)]
     assert len(set(ids)) == 3
+
+
+def test_address_lists() -> None:
+    read = parse_addresses(
+        '"Morton, Andrew" <akpm@...>, <hugh@...>, bare@..., Ann <ann@...>', "f", 1, "To:"
+    )
+    assert read == (
+        Address("Morton, Andrew", "akpm@..."),
+        Address("", "hugh@..."),
+        Address("", "bare@..."),
+        Address("Ann", "ann@..."),
+    )
 
 
 def test_looks_like_archive_text() -> None:
