@@ -35,7 +35,10 @@ from kb.discussion import (
     ThreadLocator,
     Topic,
 )
+from kb.vm.invariants import INVARIANTS
 from kb.vm.policies import POLICIES
+from kb.vm.replay import COSTS
+from kb.vm.workloads import WORKLOADS
 
 MAPS_DIR = Path(__file__).resolve().parent / "maps"
 DATE_FORMAT = "%Y-%m-%d %H:%M"
@@ -155,6 +158,8 @@ def _claim(raw: Any, path: str, entry: str) -> Claim | None:
         return None
     fields = _mapping(raw, path, entry)
     workload = _text(fields, "workload", path, entry)
+    if workload not in WORKLOADS:
+        raise MapError(path, entry, f"workload {workload!r} is not in kb.vm.workloads")
     result = _optional_text(fields, "result", path, entry)
     invariant = _optional_text(fields, "invariant", path, entry)
     cost = _optional_text(fields, "cost", path, entry)
@@ -164,6 +169,10 @@ def _claim(raw: Any, path: str, entry: str) -> Claim | None:
     if result is not None and result not in RESULTS:
         raise MapError(path, entry, f"`about.result` must be one of {', '.join(RESULTS)}")
     holds, grows = fields.get("holds"), fields.get("grows")
+    if invariant is not None and invariant not in INVARIANTS:
+        raise MapError(path, entry, f"invariant {invariant!r} is not in kb.vm.invariants")
+    if cost is not None and cost not in COSTS:
+        raise MapError(path, entry, f"cost {cost!r} is not one of {', '.join(COSTS)}")
     if invariant is not None and not isinstance(holds, bool):
         raise MapError(path, entry, "`about.invariant` needs `holds: true|false`")
     if cost is not None and not isinstance(grows, bool):
