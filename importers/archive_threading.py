@@ -71,11 +71,16 @@ class SiblingOrder(StrEnum):
 
 @dataclass(frozen=True)
 class ParentDecision:
-    """The inferred parent (0-based block index, None for the root), how sure, and why."""
+    """The inferred parent (0-based block index, None for the root), how sure, and why.
+
+    `readdressed` says the reply is addressed To: someone other than the parent's (known)
+    author, so its To: is no evidence of who wrote the parent.
+    """
 
     parent: int | None
     confidence: float
     evidence: tuple[str, ...]
+    readdressed: bool = False
 
 
 @dataclass(frozen=True)
@@ -171,7 +176,7 @@ class _Reader:
         replies: dict[int, list[ArchiveBlock]] = {}
         if previous:
             for index, decision in enumerate(previous.parents):
-                if decision.parent is not None:
+                if decision.parent is not None and not decision.readdressed:
                     replies.setdefault(decision.parent, []).append(self.blocks[index])
         parents: list[ParentDecision] = []
         authors: list[AuthorDecision | None] = []
@@ -202,7 +207,7 @@ class _Reader:
                         index, candidate, listed_after, authors, own_votes, order, order_note
                     )
                 )
-            decision, author = self._choose(index, candidates)
+            decision, author = self._choose(index, candidates, authors)
             parents.append(decision)
             authors.append(author)
         sibling_order, sibling_note = learn_sibling_order([p.parent for p in parents], self.dates)
@@ -286,7 +291,10 @@ class _Reader:
         return _Candidate(candidate, score, reasons, author, addressed)
 
     def _choose(
-        self, index: int, candidates: list[_Candidate]
+        self,
+        index: int,
+        candidates: list[_Candidate],
+        authors: Sequence[AuthorDecision | None],
     ) -> tuple[ParentDecision, AuthorDecision | None]:
         if not candidates:
             fallback = index - 1
@@ -320,7 +328,8 @@ class _Reader:
                 f"but To: names {named}, not the author of #{best.index + 1}: "
                 "the reply was readdressed, so the archive's order is the main evidence"
             )
-        decision = ParentDecision(best.index, round(confidence, 2), tuple(evidence))
+        readdressed = not best.addressed and authors[best.index] is not None
+        decision = ParentDecision(best.index, round(confidence, 2), tuple(evidence), readdressed)
         return decision, best.author
 
 

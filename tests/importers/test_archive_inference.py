@@ -4,13 +4,18 @@ the patch series, and the evidence behind each inference."""
 from __future__ import annotations
 
 import csv
-from datetime import datetime
+import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from importers.archive_authors import AuthorVote, decide_author
+from importers.archive_people import Directory
+from importers.archive_signatures import ClueKind, find_signature_clues
 from importers.archive_text import read_archive_text
-from importers.records import InferredField, ParsedMessage
+from importers.archive_threading import SiblingOrder, learn_sibling_order
+from importers.records import Address, InferredField, ParsedMessage
 
 HERE = Path(__file__).resolve().parent
 SEED = HERE.parents[1] / "samples" / "lkml-2007-fault-vs-truncate.txt"
@@ -42,10 +47,8 @@ def test_every_author_matches_the_expected_table(
 def test_every_parent_matches_the_expected_table(
     messages: list[ParsedMessage], expected: list[dict[str, str]]
 ) -> None:
-    position_of = {m.message_id: m.position for m in messages}
-    found = [(m.position, position_of.get(m.in_reply_to or "")) for m in messages]
-    wanted = [(int(r["position"]), int(r["parent"]) if r["parent"] else None) for r in expected]
-    assert found == wanted
+    wanted = [int(r["parent"]) if r["parent"] else None for r in expected]
+    assert _parent_positions(messages) == wanted
 
 
 def test_every_date_matches_the_expected_table(
@@ -166,3 +169,79 @@ def test_cut_messages_are_flagged(messages: list[ParsedMessage]) -> None:
 def test_lists_are_listed_not_authors(messages: list[ParsedMessage]) -> None:
     lists = {lid for m in messages for lid in m.list_ids}
     assert lists == {"linux-mm@...", "linux-kernel@...", "linux-fsdevel@..."}
+
+
+def _parent_positions(messages: list[ParsedMessage]) -> list[int | None]:
+    position_of = {m.message_id: m.position for m in messages}
+    return [position_of.get(m.in_reply_to or "") for m in messages]
+
+
+def _without_signatures(text: str) -> str:
+    """The seed with every closing name and signature block line blanked out."""
+    text = re.sub(r"(?m)^(Nick|Dave\.|Ben\.|Ingo|Miklos|Linus|Jeff|-- wli)$", "", text)
+    return re.sub(r"(?m)^(Paolo Giarrusso, aka Blaisorblade|Work email.*)$", "", text)
+
+
+def test_addressing_alone_still_threads_the_seed(
+    tmp_path: Path, messages: list[ParsedMessage]
+) -> None:
+    bare = tmp_path / "bare.txt"
+    bare.write_text(_without_signatures(SEED.read_text()))
+    unsigned = list(read_archive_text(bare))
+    assert _parent_positions(unsigned) == _parent_positions(messages)
+    right = sum(a.author == b.author for a, b in zip(unsigned, messages, strict=True))
+    assert right >= 90
+
+
+def test_sibling_order_is_learned_from_dates() -> None:
+    day = datetime(2007, 3, 7, tzinfo=UTC)
+    replies_to_root: list[int | None] = [None, 0, 0, 0, 0, 0, 0]
+    newest = [day + timedelta(minutes=m) for m in (0, 50, 40, 30, 20, 10, 5)]
+    oldest = [day + timedelta(minutes=m) for m in (0, 5, 10, 20, 30, 40, 50)]
+    mixed = [day + timedelta(minutes=m) for m in (0, 5, 50, 10, 40, 20, 30)]
+    assert learn_sibling_order(replies_to_root, newest)[0] is SiblingOrder.NEWEST_FIRST
+    assert learn_sibling_order(replies_to_root, oldest)[0] is SiblingOrder.OLDEST_FIRST
+    assert learn_sibling_order(replies_to_root, mixed)[0] is SiblingOrder.UNKNOWN
+    assert learn_sibling_order(replies_to_root[:3], newest[:3])[0] is SiblingOrder.UNKNOWN
+
+
+def test_conflicting_votes_lower_the_confidence() -> None:
+    alone = decide_author([AuthorVote("a@...", 0.6, "signed 'A'")])
+    contested = decide_author(
+        [AuthorVote("a@...", 0.6, "signed 'A'"), AuthorVote("b@...", 0.35, "reply To: B")]
+    )
+    assert alone is not None and contested is not None
+    assert contested.email == "a@..." and contested.confidence < alone.confidence
+    assert contested.evidence[-1] == "against: reply To: B"
+
+
+def test_signature_names_resolve_through_the_directory() -> None:
+    directory = Directory(
+        people=(
+            Address("Benjamin Herrenschmidt", "benh@..."),
+            Address("Paolo 'Blaisorblade' Giarrusso", "blaisorblade@..."),
+            Address("David Howells", "dhowells@..."),
+        ),
+        lists=(),
+    )
+    assert directory.named("Ben") == (directory.people[0],)
+    assert directory.named("Blaisorblade") == (directory.people[1],)
+    assert directory.named("Paolo Giarrusso") == (directory.people[1],)
+    assert directory.named("Dave") == ()
+    assert directory.named("wli") == ()
+
+
+def test_signature_clues() -> None:
+    clues = find_signature_clues("Some words here.\n\n-- wli\n", truncated=False)
+    assert [(c.kind, c.name) for c in clues] == [(ClueKind.SIGNATURE, "wli")]
+    jeff = find_signature_clues(
+        "Nope.\n\nJeff\n\n--\nWork email - jdike at linux dot intel dot com\n", truncated=False
+    )
+    assert {(c.kind, c.name, c.local) for c in jeff} == {
+        (ClueKind.SIGNATURE, "", "jdike"),
+        (ClueKind.CLOSING_NAME, "Jeff", ""),
+    }
+    cut = find_signature_clues(
+        "Signed-off-by: Nick Piggin <npiggin@suse.de>\n\nmore text\nNick ...", True
+    )
+    assert [(c.kind, c.local) for c in cut] == [(ClueKind.SIGN_OFF, "npiggin")]
