@@ -1,0 +1,43 @@
+"""Lenient text decoding for mail: declared charsets that lie, unknown ones, raw 8-bit bytes.
+
+Mail in the wild declares `us-ascii` over UTF-8, `iso-8859-1` over UTF-8, or charsets Python
+does not know (`none`, `x-unknown`), and puts unencoded 8-bit bytes in headers. None of that may
+stop an import, so every path ends in a decoding that cannot fail.
+"""
+
+from __future__ import annotations
+
+# charsets that are often declared over text that is really UTF-8
+_OFTEN_MISDECLARED = frozenset(
+    {"us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "iso-8859-15", "windows-1252"}
+)
+
+
+def _candidates(declared: str | None, data: bytes) -> list[str]:
+    """The charsets to try, best first."""
+    declared = (declared or "").strip().strip('"').lower() or None
+    prefer_utf8 = declared is None or (declared in _OFTEN_MISDECLARED and not data.isascii())
+    ordered = ["utf-8", declared] if prefer_utf8 else [declared, "utf-8"]
+    return [charset for charset in ordered if charset] + ["cp1252"]
+
+
+def decode_text(data: bytes, declared: str | None = None) -> str:
+    """Decode `data`, trusting the declared charset only as far as it works; drop NUL bytes.
+
+    UTF-8 is tried first when nothing is declared, or when a Latin/ASCII charset is declared
+    over 8-bit data (valid multi-byte UTF-8 is almost never real Latin-1). Latin-1 is the last
+    resort, since it maps every byte.
+    """
+    for charset in _candidates(declared, data):
+        try:
+            return data.decode(charset).replace("\x00", "")
+        except (LookupError, UnicodeDecodeError, ValueError):
+            continue
+    return data.decode("latin-1").replace("\x00", "")
+
+
+def from_surrogates(text: str) -> str:
+    """Turn the surrogate-escaped 8-bit bytes the email parser leaves in headers into text."""
+    if text.isascii() or not any("\udc80" <= char <= "\udcff" for char in text):
+        return text.replace("\x00", "")
+    return decode_text(text.encode("utf-8", "surrogateescape"))

@@ -1,0 +1,118 @@
+"""Recognising an input's format and reading any mix of inputs as one stream of messages.
+
+Formats are told apart by content, not by name: gzip magic, an mbox `From ` line, the web
+archive's text layout, or RFC 822 headers; a folder is a Maildir when it has `cur/` or `new/`,
+otherwise it is walked for files of those formats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from importers.eml import looks_like_message, read_eml
+from importers.maildir import SkipHandler, is_maildir, log_skip, read_maildir
+from importers.mbox import GZIP_MAGIC, read_mbox
+from importers.records import InputError, ParsedMessage
+
+ARCHIVE_TEXT = "archive-text"
+MBOX = "mbox"
+MBOX_GZ = "mbox.gz"
+MAILDIR = "maildir"
+EML = "eml"
+DIRECTORY = "directory"
+_HEAD_BYTES = 8192
+
+
+def _looks_like_archive_text(head: str) -> bool:
+    """Ask the archive-text importer, imported only when needed; without it, the answer is no."""
+    try:
+        from importers.archive_text import looks_like_archive_text
+    except ImportError:
+        return False
+    return looks_like_archive_text(head)
+
+
+def _first_line(head: bytes) -> bytes:
+    return next((line for line in head.splitlines() if line.strip()), b"")
+
+
+def detect_format(path: str | Path) -> str:
+    """The format of one input: "archive-text", "mbox", "mbox.gz", "maildir", "eml" or
+    "directory".
+
+    Raises:
+        InputError: when the path does not exist, cannot be read, or is in none of these formats.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return MAILDIR if is_maildir(path) else DIRECTORY
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+    except OSError as exc:
+        raise InputError(
+            str(path), None, "path", f"cannot be read ({exc.strerror or exc})"
+        ) from exc
+    if head.startswith(GZIP_MAGIC):
+        return MBOX_GZ
+    if _first_line(head).startswith(b"From "):
+        return MBOX
+    if looks_like_message(head):
+        return EML
+    if _looks_like_archive_text(head.decode("utf-8", "replace")):
+        return ARCHIVE_TEXT
+    problem = "not an mbox, Maildir, .eml or web-archive text file"
+    raise InputError(str(path), None, "start of file", problem)
+
+
+def _read_archive_text(path: Path) -> Iterator[ParsedMessage]:
+    from importers.archive_text import read_archive_text
+
+    return read_archive_text(path)
+
+
+def _walk_directory(folder: Path, on_skip: SkipHandler) -> Iterator[ParsedMessage]:
+    """Read every file of a known format under a folder that is not a Maildir, sorted."""
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith("."):
+            on_skip(entry, "hidden file or folder")
+            continue
+        try:
+            kind = detect_format(entry)
+        except InputError as exc:
+            on_skip(entry, exc.problem)
+            continue
+        yield from _read_one(entry, kind, on_skip)
+
+
+def _read_one(path: Path, kind: str, on_skip: SkipHandler) -> Iterator[ParsedMessage]:
+    if kind in (MBOX, MBOX_GZ):
+        yield from read_mbox(path)
+    elif kind == MAILDIR:
+        yield from read_maildir(path, on_skip)
+    elif kind == DIRECTORY:
+        yield from _walk_directory(path, on_skip)
+    elif kind == EML:
+        yield read_eml(path)
+    else:
+        yield from _read_archive_text(path)
+
+
+def read_inputs(
+    paths: Sequence[str | Path], *, on_skip: SkipHandler = log_skip
+) -> Iterator[ParsedMessage]:
+    """Stream the messages of every input in turn, whatever each one's format.
+
+    Args:
+        paths: files and folders, in the order to read them.
+        on_skip: told about each file inside a folder that is not read, and why (default: log).
+
+    Raises:
+        InputError: when a named input is missing or unreadable, or is in no known format.
+    """
+    for raw_path in paths:
+        path = Path(raw_path)
+        if not path.exists():
+            raise InputError(str(path), None, "path", "does not exist")
+        yield from _read_one(path, detect_format(path), on_skip)

@@ -1,0 +1,149 @@
+"""Converting one parsed email (stdlib `email`, `policy.default`) into a ParsedMessage.
+
+Every reader of real mail (mbox, Maildir, .eml) ends here. Headers are read from their raw text
+(`raw_items`), not through the policy's header objects, because those raise on some broken
+headers; the body is taken from the text/plain parts and decoded leniently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from email import policy
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
+
+from importers.charsets import decode_text
+from importers.mail_headers import (
+    decode_words,
+    parse_addresses,
+    parse_date,
+    parse_message_id,
+    parse_message_ids,
+)
+from importers.patches import extract_patches, extract_trailers, parse_series_marker
+from importers.records import Inference, InputError, ParsedMessage
+from importers.subjects import is_reply_subject
+
+_BODY_TYPES = frozenset({"text/plain", "text/x-patch", "text/x-diff", "text/x-csrc"})
+_TAG = re.compile(r"<[^>]*>")
+_BLOCK_TAG = re.compile(r"<\s*(?:br|/p|/div|/li|/tr)\b[^>]*>", re.IGNORECASE)
+
+
+def _header(headers: list[tuple[str, str]], name: str) -> str | None:
+    """The first raw value of a header, by case-insensitive name."""
+    wanted = name.lower()
+    return next((value for key, value in headers if key.lower() == wanted), None)
+
+
+def _part_text(part: Message) -> str:
+    """A leaf part's text: transfer encoding undone, charset decoded leniently."""
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        payload = str(part.get_payload()).encode("utf-8", "surrogateescape")
+    return decode_text(payload, part.get_content_charset())
+
+
+def _html_to_text(markup: str) -> str:
+    """A rough plain text of an HTML part, for messages that carry no text/plain."""
+    return html.unescape(_TAG.sub("", _BLOCK_TAG.sub("\n", markup)))
+
+
+def _body(message: Message) -> str:
+    """The message's text: its text/plain (and attached diff) parts, else its HTML as text."""
+    leaves = [part for part in message.walk() if not part.is_multipart()]
+    plain = [part for part in leaves if part.get_content_type() in _BODY_TYPES]
+    if plain:
+        text = "\n".join(_part_text(part) for part in plain)
+    else:
+        markup = [part for part in leaves if part.get_content_type() == "text/html"]
+        text = "\n".join(_html_to_text(_part_text(part)) for part in markup)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _list_ids(headers: list[tuple[str, str]]) -> tuple[str, ...]:
+    """The lists a message went through, from List-Id and X-Mailing-List, without brackets."""
+    found: list[str] = []
+    for key, value in headers:
+        if key.lower() not in ("list-id", "x-mailing-list"):
+            continue
+        text = decode_words(value)
+        bracketed = re.search(r"<([^<>]+)>", text)
+        list_id = (bracketed.group(1) if bracketed else text).strip().lower()
+        if list_id:
+            found.append(list_id)
+    return tuple(dict.fromkeys(found))
+
+
+def synthetic_message_id(*parts: str) -> str:
+    """A 12-hex content hash standing in for a missing Message-ID.
+
+    It depends only on the content, so re-importing gives the same id, and a message stored
+    twice without an id is recognised as one message.
+    """
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:12]
+
+
+def convert_message(message: Message, *, source: str, position: int) -> ParsedMessage:
+    """Read one email into a ParsedMessage, keeping whatever a broken message still offers.
+
+    Args:
+        message: a message parsed with `policy.default` (any `email.message.Message` works).
+        source: the file it came from, for the record and for errors.
+        position: its 1-based place in that file.
+
+    Raises:
+        InputError: only when the message cannot be read at all.
+    """
+    try:
+        return _convert(message, source, position)
+    except Exception as exc:  # a malformed message must become a one-line error, not a traceback
+        raise InputError(source, position, "message", f"cannot be read: {exc}") from exc
+
+
+def _convert(message: Message, source: str, position: int) -> ParsedMessage:
+    raw_headers = [(str(name), str(value)) for name, value in message.raw_items()]
+    subject = " ".join(decode_words(_header(raw_headers, "Subject") or "").split())
+    authors = parse_addresses(_header(raw_headers, "From") or "")
+    raw_date = _header(raw_headers, "Date")
+    date, date_inference = parse_date(raw_date)
+    body = _body(message)
+    message_id = parse_message_id(_header(raw_headers, "Message-ID") or "")
+    synthetic = message_id is None
+    if message_id is None:
+        message_id = synthetic_message_id(
+            _header(raw_headers, "From") or "", raw_date or "", subject, body
+        )
+    parents = parse_message_ids(_header(raw_headers, "In-Reply-To") or "")
+    inferences: tuple[Inference, ...] = (date_inference,) if date_inference else ()
+    return ParsedMessage(
+        source=source,
+        position=position,
+        message_id=message_id,
+        synthetic_id=synthetic,
+        subject=subject,
+        author=authors[0] if authors else None,
+        to=parse_addresses(_header(raw_headers, "To") or ""),
+        cc=parse_addresses(_header(raw_headers, "Cc") or ""),
+        date=date,
+        in_reply_to=parents[0] if parents else None,
+        references=parse_message_ids(_header(raw_headers, "References") or ""),
+        body=body,
+        headers=tuple((name, decode_words(value)) for name, value in raw_headers),
+        list_ids=_list_ids(raw_headers),
+        patches=extract_patches(body),
+        trailers=extract_trailers(body),
+        series=None if is_reply_subject(subject) else parse_series_marker(subject),
+        inferences=inferences,
+    )
+
+
+def parse_message_bytes(raw: bytes, *, source: str, position: int) -> ParsedMessage:
+    """Parse one message's bytes (headers and body, no mbox `From ` line) into a ParsedMessage."""
+    try:
+        message = BytesParser(_class=EmailMessage, policy=policy.default).parsebytes(raw)
+    except Exception as exc:  # the parser collects defects; anything it raises is a bad message
+        raise InputError(source, position, "message", f"cannot be parsed: {exc}") from exc
+    return convert_message(message, source=source, position=position)

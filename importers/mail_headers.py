@@ -1,0 +1,111 @@
+"""Reading mail header values robustly: encoded words, addresses, message ids, dates.
+
+Each reader takes the raw header text (as the parser kept it, folded and possibly 8-bit) and
+returns what it could read without raising, because one broken header must not lose a message.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from email.errors import HeaderParseError
+from email.header import decode_header
+from email.utils import getaddresses, parsedate_to_datetime
+
+from importers.charsets import decode_text, from_surrogates
+from importers.records import Address, Inference, InferredField
+
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
+_BRACKETED_ID = re.compile(r"<([^<>\s]+)>")
+_BARE_ID = re.compile(r"(?<![<\w.+-])([\w.+=$%/-]+@[\w.-]+)(?![\w>])")
+_OBFUSCATED = re.compile(r"\b([\w.+-]+) at ([\w-]+(?:\.[\w-]+)+)\b")
+
+
+def unfold(raw: str) -> str:
+    """Undo header folding: a line break followed by whitespace is not part of the value."""
+    return _FOLD.sub("", raw).replace("\r", "").replace("\n", " ")
+
+
+def decode_words(raw: str) -> str:
+    """Decode RFC 2047 encoded words (and stray 8-bit bytes) in an unfolded header value.
+
+    Unknown or lying charsets in an encoded word fall back like body text does; a value that
+    the decoder rejects outright is returned as written.
+    """
+    text = from_surrogates(unfold(raw))
+    if "=?" not in text:
+        return text.strip()
+    try:
+        pieces = decode_header(text)
+    except (HeaderParseError, ValueError, IndexError, AssertionError):
+        return text.strip()
+    out: list[str] = []
+    for piece, charset in pieces:
+        out.append(piece if isinstance(piece, str) else decode_text(piece, charset))
+    return "".join(out).strip()
+
+
+def parse_addresses(raw: str) -> tuple[Address, ...]:
+    """Every address in an address header; the raw text as a name when none can be read.
+
+    Mailing-list archives that obfuscate addresses ("john at example.com") are read back as
+    addresses. Encoded names are decoded after splitting, so that a comma inside an encoded
+    name does not split the address.
+    """
+    text = from_surrogates(unfold(raw))
+    if "@" not in text:
+        text = _OBFUSCATED.sub(r"\1@\2", text)
+    try:
+        pairs = getaddresses([text])
+    except (ValueError, IndexError, TypeError):
+        pairs = []
+    found = tuple(
+        Address(name=decode_words(name), email=email.strip())
+        for name, email in pairs
+        if name.strip() or email.strip()
+    )
+    if found or not text.strip():
+        return found
+    return (Address(name=decode_words(text), email=""),)
+
+
+def parse_message_ids(raw: str) -> tuple[str, ...]:
+    """The message ids in a References/In-Reply-To value, in order, without brackets.
+
+    Bracketed ids are taken wherever they are, ignoring text between them ("(message from …)");
+    when there is no bracketed id, bare `local@domain` tokens are taken instead.
+    """
+    text = from_surrogates(unfold(raw))
+    ids = _BRACKETED_ID.findall(text) or _BARE_ID.findall(text)
+    return tuple(dict.fromkeys(ids))
+
+
+def parse_message_id(raw: str) -> str | None:
+    """The id in a Message-ID value, without brackets; None when nothing usable is there."""
+    text = from_surrogates(unfold(raw)).strip()
+    bracketed = _BRACKETED_ID.search(text)
+    if bracketed:
+        return bracketed.group(1)
+    token = text.split()[0].strip("<>") if text.split() else ""
+    return token or None
+
+
+def parse_date(raw: str | None) -> tuple[datetime | None, Inference | None]:
+    """The Date header as an aware datetime with its offset as written.
+
+    Returns the date and, when it had to be guessed or could not be read, an Inference saying
+    why: a date without a zone (`-0000`, or none) is read as UTC; an unreadable one gives None.
+    """
+    if raw is None or not raw.strip():
+        return None, Inference(InferredField.DATE, "", 0.0, ("the message has no Date header",))
+    text = from_surrogates(unfold(raw)).strip()
+    try:
+        parsed = parsedate_to_datetime(text)
+    except (ValueError, TypeError, IndexError, OverflowError, OSError) as exc:
+        reason = f"the Date header {text[:80]!r} could not be read ({exc or type(exc).__name__})"
+        return None, Inference(InferredField.DATE, "", 0.0, (reason,))
+    if parsed.tzinfo is not None:
+        return parsed, None
+    parsed = parsed.replace(tzinfo=UTC)
+    reason = f"the Date header {text[:80]!r} gives no time zone; read as UTC"
+    return parsed, Inference(InferredField.DATE, parsed.isoformat(), 0.5, (reason,))

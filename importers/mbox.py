@@ -1,0 +1,79 @@
+"""Streaming mbox and mbox.gz reader (mboxo and mboxrd), one message in memory at a time.
+
+The file is read line by line (through `gzip.open` for .gz) and cut at `From ` separator lines,
+so memory holds one message however large the archive; stdlib `mailbox.mbox` indexes the whole
+file first and cannot read .gz. Escaped `>From ` lines are unescaped the mboxrd way (one `>`
+removed from `>…>From `), which also undoes mboxo's escaping of `From `.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from importers.email_message import parse_message_bytes
+from importers.records import InputError, ParsedMessage
+
+GZIP_MAGIC = b"\x1f\x8b"
+_ESCAPED_FROM = re.compile(rb"^>(>*From )")
+
+
+def open_mail_file(path: Path) -> io.BufferedIOBase:
+    """Open a mail file for binary reading, decompressing it when it is gzip data."""
+    with path.open("rb") as probe:
+        compressed = probe.read(2) == GZIP_MAGIC
+    if compressed:
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+def split_mbox(lines: Iterable[bytes], source: str) -> Iterator[bytes]:
+    """Yield each message's bytes: the lines between `From ` separators, unescaped.
+
+    The blank line that ends each message before the next separator is dropped. Blank lines
+    before the first separator are ignored; anything else there means this is not an mbox.
+    """
+    current: list[bytes] | None = None
+    for line in lines:
+        if line.startswith(b"From "):
+            if current is not None:
+                yield _finish(current)
+            current = []
+        elif current is not None:
+            current.append(_ESCAPED_FROM.sub(rb"\1", line))
+        elif line.strip():
+            raise InputError(source, None, "first line", "text before the first 'From ' line")
+    if current is not None:
+        yield _finish(current)
+
+
+def _finish(lines: list[bytes]) -> bytes:
+    if lines and not lines[-1].strip():
+        lines.pop()
+    return b"".join(lines)
+
+
+def read_mbox(path: str | Path) -> Iterator[ParsedMessage]:
+    """Read an mbox or mbox.gz file, yielding each message as soon as it is whole.
+
+    Raises:
+        InputError: when the file cannot be opened or is not an mbox, or when compressed data
+            is damaged or cut short — after the messages that were whole have been yielded.
+    """
+    path = Path(path)
+    source = str(path)
+    position = 0
+    try:
+        with open_mail_file(path) as stream:
+            for raw in split_mbox(stream, source):
+                position += 1
+                yield parse_message_bytes(raw, source=source, position=position)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        problem = f"compressed data is damaged or cut short ({exc})"
+        raise InputError(source, position + 1, "gzip stream", problem) from exc
+    except OSError as exc:
+        raise InputError(source, None, "file", f"cannot be read ({exc.strerror or exc})") from exc
