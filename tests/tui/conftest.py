@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import Input
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[2]))  # the repository, for benches/
 
 from fake_store import FakeStore, seed_like_messages
 

@@ -60,7 +60,7 @@ async def test_slash_filters_and_escape_clears(
         await pilot.pause(TYPING_PAUSE * 2)
         table = app.screen.query_one(ThreadTable)
         assert table.row_count == 1
-        assert "1 threads matching “mallory”" in screen_text(app)
+        assert "1 thread matching “mallory”" in screen_text(app)
         assert "count_threads mallory" in store.calls
         assert not any(call.startswith("count_threads mallor ") for call in store.calls)
         await pilot.press("enter", "escape")

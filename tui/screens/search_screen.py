@@ -41,6 +41,8 @@ class SearchScreen(Screen[None]):
         Binding("slash", "edit_query", "Query"),
     ]
 
+    AUTO_FOCUS = "#search-query"
+
     def __init__(self, store: StoreReader) -> None:
         super().__init__()
         self.store = store
@@ -58,7 +60,6 @@ class SearchScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "Search"
-        self.query_one("#search-query").focus()
 
     @on(Input.Submitted, "#search-query")
     def run_query(self, event: Input.Submitted) -> None:
@@ -129,4 +130,4 @@ class SearchScreen(Screen[None]):
         self.query_one(HitList).action_cursor_up()
 
     def action_edit_query(self) -> None:
-        self.query_one("#search-query", Input).focus()
+        self.set_focus(self.query_one("#search-query", Input))

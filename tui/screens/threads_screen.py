@@ -82,7 +82,7 @@ class ThreadsScreen(Screen[None]):
         table.add_threads(event.threads)
         self._fetching = False
         matching = f" matching “{inert_plain(self.filter_text)}”" if self.filter_text else ""
-        self.sub_title = f"{table.total} threads{matching}"
+        self.sub_title = f"{table.total} thread{'' if table.total == 1 else 's'}{matching}"
         empty = table.total == 0 and not self.filter_text
         self.query_one("#threads-empty").set_class(empty, "-shown")
 
@@ -101,7 +101,7 @@ class ThreadsScreen(Screen[None]):
     def action_filter(self) -> None:
         filter_input = self.query_one("#thread-filter", Input)
         filter_input.add_class("-shown")
-        filter_input.focus()
+        self.set_focus(filter_input)  # now, not later: keys typed right after `/` are the filter
 
     @on(Input.Changed, "#thread-filter")
     def apply_filter(self, event: Input.Changed) -> None:

@@ -18,7 +18,7 @@ from tui.widgets.message.rendering import (
 
 
 class MessagePane(VerticalScroll, can_focus=True):
-    """A scrollable view of one message; sections with nothing to say are hidden."""
+    """A scrollable view of one message; a section shows (class `-filled`) when it has text."""
 
     def compose(self) -> ComposeResult:
         for section in ("headers", "inferences", "diffstat", "body", "patch", "anchored"):
@@ -42,5 +42,5 @@ class MessagePane(VerticalScroll, can_focus=True):
     def _fill(self, section: str, content: Text, title: str | None = None) -> None:
         widget = self.query_one(f"#message-{section}", Static)
         widget.update(content)
-        widget.display = bool(content)
+        widget.set_class(bool(content), "-filled")
         widget.border_title = title
