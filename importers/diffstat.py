@@ -72,6 +72,8 @@ class Diffstat:
 
 def parse_diffstat_file_line(line: str) -> DiffstatFile | None:
     """Read one `path | N +-` or `path | Bin …` line, or None when the line is not one."""
+    if "|" not in line:
+        return None
     binary = _BINARY_LINE.match(line)
     if binary:
         return DiffstatFile(path=binary["path"], changes=0, added=0, removed=0, is_binary=True)

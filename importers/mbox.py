@@ -44,7 +44,7 @@ def split_mbox(lines: Iterable[bytes], source: str) -> Iterator[bytes]:
                 yield _finish(current)
             current = []
         elif current is not None:
-            current.append(_ESCAPED_FROM.sub(rb"\1", line))
+            current.append(_ESCAPED_FROM.sub(rb"\1", line) if line.startswith(b">") else line)
         elif line.strip():
             raise InputError(source, None, "first line", "text before the first 'From ' line")
     if current is not None:
