@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from importers.archive_blocks import ArchiveBlock, ArchiveThread
 from importers.archive_inference import InferredMessage, infer_thread, root_subject
 from importers.archive_people import is_mailing_list
-from importers.patches import extract_patches, extract_trailers
+from importers.patches import extract_patches, extract_trailers, parse_series_marker
 from importers.records import Inference, InferredField, ParsedMessage
 
 ID_LENGTH = 12
@@ -120,7 +120,7 @@ def build_messages(thread: ArchiveThread) -> Iterator[ParsedMessage]:
             list_ids=tuple(dict.fromkeys(a.email for a in block.recipients if is_mailing_list(a))),
             patches=extract_patches(block.body),
             trailers=extract_trailers(block.body),
-            series=message.series,
+            series=message.series if parent is not None else parse_series_marker(subjects[0]),
             truncated=block.truncated,
             inferences=tuple(inferences),
         )

@@ -15,7 +15,7 @@ from importers.archive_people import Directory
 from importers.archive_signatures import ClueKind, find_signature_clues
 from importers.archive_text import read_archive_text
 from importers.archive_threading import SiblingOrder, learn_sibling_order
-from importers.records import Address, InferredField, ParsedMessage
+from importers.records import Address, InferredField, ParsedMessage, SeriesPosition
 
 HERE = Path(__file__).resolve().parent
 SEED = HERE.parents[1] / "samples" / "lkml-2007-fault-vs-truncate.txt"
@@ -125,9 +125,10 @@ SERIES = {99: 1, 98: 2, 93: 3, 8: 4, 91: 5, 92: 5, 90: 6}
 
 
 def test_series_positions_are_inferred_from_the_thread(messages: list[ParsedMessage]) -> None:
-    found = {m.position: m.series.index for m in messages if m.series}
+    found = {m.position: m.series.index for m in messages[1:] if m.series}
     assert found == SERIES
-    assert all(m.series.inferred and m.series.total == 6 for m in messages if m.series)
+    assert all(m.series.inferred and m.series.total == 6 for m in messages[1:] if m.series)
+    assert messages[0].series == SeriesPosition(1, 0, 6, inferred=False)  # "[patch 0/6]"
 
 
 def test_series_evidence_quotes_the_thread(messages: list[ParsedMessage]) -> None:
