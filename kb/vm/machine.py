@@ -9,7 +9,7 @@ step returns the new shared state and where the thread goes next, or says the st
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kb.vm.state import VM
@@ -59,6 +59,13 @@ class ThreadState:
     program: tuple[tuple[str, Regs], ...]
     pc: int = 0
     stack: tuple[Frame, ...] = ()
+    _hash: int = field(default=0, init=False, compare=False, repr=False)
+
+    def __hash__(self) -> int:
+        if not self._hash:
+            value = hash((self.name, self.process, self.program, self.pc, self.stack))
+            object.__setattr__(self, "_hash", value or 1)
+        return self._hash
 
     @property
     def done(self) -> bool:
@@ -168,13 +175,13 @@ def run_step(
         if outcome.then is None:
             stack = (*stack[:-1], callee)
         else:
-            caller = replace(frame, step=outcome.then, regs=outcome.regs)
+            caller = Frame(frame.op, outcome.then, outcome.regs)
             stack = (*stack[:-1], caller, callee)
     elif outcome.step is None:
         stack = _return(stack[:-1], outcome.regs)
     else:
-        stack = (*stack[:-1], replace(frame, step=outcome.step, regs=outcome.regs))
-    new_thread = replace(thread, pc=pc, stack=stack)
+        stack = (*stack[:-1], Frame(frame.op, outcome.step, outcome.regs))
+    new_thread = ThreadState(thread.name, thread.process, thread.program, pc, stack)
     return Executed(outcome.vm, new_thread, step.label, step.function)
 
 
@@ -184,4 +191,4 @@ def _return(stack: tuple[Frame, ...], callee_regs: Regs) -> tuple[Frame, ...]:
         return stack
     caller = stack[-1]
     result = reg(callee_regs, "ret")
-    return (*stack[:-1], replace(caller, regs=set_regs(caller.regs, ret=result)))
+    return (*stack[:-1], Frame(caller.op, caller.step, set_regs(caller.regs, ret=result)))

@@ -7,11 +7,9 @@ do_file_page → populate → install_page (2.6.20, no truncate_count check), S1
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from kb.vm.machine import Call, Context, Frame, Go, Operation, Outcome, StepDef, Wait, set_regs
 from kb.vm.primitives import find_get_page, install_pte, pgoff_of, put_page, set_page_dirty
-from kb.vm.state import VM
+from kb.vm.state import VM, evolve
 
 SIGBUS = "SIGBUS"
 
@@ -51,7 +49,7 @@ def handle_mm_fault(ctx: Context, vm: VM, frame: Frame) -> Outcome:
     vm, version = vm.tick()
     if not pte.write:  # do_wp_page on a writenotify pte: make it writable, set_page_dirty
         vm = set_page_dirty(vm, pte.pfn)
-    vm = vm.with_pte(vma.vid, slot, replace(pte, write=True, dirty=True))
+    vm = vm.with_pte(vma.vid, slot, evolve(pte, write=True, dirty=True))
     vm = vm.with_page(pte.pfn, data=version)
     written = list(vm.inode.written)
     written[page.index] = version

@@ -7,12 +7,10 @@ the run — the accesses that follow fault them in — or emulates the run with 
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from kb.vm.machine import Context, Frame, Go, Operation, Outcome, StepDef
 from kb.vm.policies import Semantics
 from kb.vm.primitives import zap_pte
-from kb.vm.state import NO_PTE, VM, Inode, Process, Pte, Vma
+from kb.vm.state import NO_PTE, VM, Inode, Process, Pte, Vma, evolve
 
 RAM_BACKED = frozenset({"TMPFS", "SHM", "RAMFS"})
 
@@ -40,14 +38,14 @@ def _cut_out(vm: VM, vma: Vma, start: int, end: int) -> VM:
     vma = vm.vma(vma.vid)
     pieces = []
     if vma.start < lo:
-        pieces.append(replace(vma, ptes=vma.ptes[: lo - vma.start]))
+        pieces.append(evolve(vma, ptes=vma.ptes[: lo - vma.start]))
     if hi < vma.start + vma.length:
         tail_vid = vm.next_vid
-        vm = replace(vm, next_vid=tail_vid + 1)
-        tail = replace(vma, vid=tail_vid, start=hi, ptes=vma.ptes[hi - vma.start :])
-        pieces.append(replace(tail, pgoff=vma.pgoff + (hi - vma.start)))
+        vm = evolve(vm, next_vid=tail_vid + 1)
+        tail = evolve(vma, vid=tail_vid, start=hi, ptes=vma.ptes[hi - vma.start :])
+        pieces.append(evolve(tail, pgoff=vma.pgoff + (hi - vma.start)))
     others = tuple(v for v in vm.vmas if v.vid != vma.vid)
-    return replace(vm, vmas=(*others, *pieces))
+    return evolve(vm, vmas=(*others, *pieces))
 
 
 def _merge_with_neighbours(vm: VM, vma: Vma) -> VM:
@@ -64,15 +62,15 @@ def _merge_with_neighbours(vm: VM, vma: Vma) -> VM:
             and other.start + other.length == vma.start
             and other.pgoff + other.length == vma.pgoff
         ):
-            merged = replace(other, ptes=other.ptes + vma.ptes)
+            merged = evolve(other, ptes=other.ptes + vma.ptes)
         elif (
             same and vma.start + vma.length == other.start and vma.pgoff + vma.length == other.pgoff
         ):
-            merged = replace(vma, vid=other.vid, ptes=vma.ptes + other.ptes)
+            merged = evolve(vma, vid=other.vid, ptes=vma.ptes + other.ptes)
         else:
             continue
         kept = tuple(v for v in vm.vmas if v.vid not in (other.vid, vma.vid))
-        return _merge_with_neighbours(replace(vm, vmas=(*kept, merged)), merged)
+        return _merge_with_neighbours(evolve(vm, vmas=(*kept, merged)), merged)
     return vm
 
 
@@ -83,8 +81,8 @@ def mmap_region(
     for vma in vm.vmas:
         if vma.process == process and vma.start < start + length and start < vma.start + vma.length:
             vm = _cut_out(vm, vma, start, start + length)
-    vma = replace(new_vma(vm, process, start, length, pgoff, prot), locked=locked)
-    vm = replace(vm, vmas=(*vm.vmas, vma), next_vid=vm.next_vid + 1)
+    vma = evolve(new_vma(vm, process, start, length, pgoff, prot), locked=locked)
+    vm = evolve(vm, vmas=(*vm.vmas, vma), next_vid=vm.next_vid + 1)
     vm = _merge_with_neighbours(vm, vma)
     count = vm.map_count(process)
     if count > vm.process(process).max_map_count:
@@ -92,7 +90,7 @@ def mmap_region(
     return (
         vm
         if count <= vm.metrics.max_map_count
-        else replace(vm, metrics=replace(vm.metrics, max_map_count=count))
+        else evolve(vm, metrics=evolve(vm.metrics, max_map_count=count))
     )
 
 

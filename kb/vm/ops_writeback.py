@@ -9,8 +9,6 @@ M1–M3 are ours.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from kb.vm.machine import (
     Call,
     Context,
@@ -24,7 +22,7 @@ from kb.vm.machine import (
     set_regs,
 )
 from kb.vm.primitives import write_page_to_disk
-from kb.vm.state import VM, Vma
+from kb.vm.state import VM, Vma, evolve
 
 
 def _clean_slot(vm: VM, vma: Vma, slot: int) -> tuple[VM, bool]:
@@ -32,7 +30,7 @@ def _clean_slot(vm: VM, vma: Vma, slot: int) -> tuple[VM, bool]:
     pte = vma.ptes[slot]
     if not (pte.write or pte.dirty):
         return vm, False
-    return vm.with_pte(vma.vid, slot, replace(pte, write=False, dirty=False)), pte.dirty
+    return vm.with_pte(vma.vid, slot, evolve(pte, write=False, dirty=False)), pte.dirty
 
 
 def page_mkclean(vm: VM, pfn: int, scope: str) -> tuple[VM, bool]:
@@ -109,7 +107,7 @@ def msync_begin(ctx: Context, vm: VM, frame: Frame) -> Outcome:
                 continue
             for slot, pte in enumerate(vma.ptes):
                 if pte.kind == "present" and pte.dirty:  # msync_pte_range
-                    vm = vm.with_pte(vma.vid, slot, replace(pte, dirty=False))
+                    vm = vm.with_pte(vma.vid, slot, evolve(pte, dirty=False))
                     vm = vm.with_page(pte.pfn, dirty=True)
             vm = vm.bump(msync_work=vma.length)
     return Go(vm, "M2", set_regs(frame.regs, before=vm.inode.written, next=0))

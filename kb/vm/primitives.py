@@ -5,9 +5,7 @@ Each is a pure function VM -> VM used *inside* one atomic step; none is a step b
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from kb.vm.state import VM, Page, Pte, Vma
+from kb.vm.state import VM, Page, Pte, Vma, evolve
 
 
 def page_cache_read(vm: VM, index: int) -> tuple[VM, int]:
@@ -16,7 +14,7 @@ def page_cache_read(vm: VM, index: int) -> tuple[VM, int]:
     data = vm.inode.disk[index] if index < len(vm.inode.disk) else 0
     page = Page(pfn=pfn, index=index, mapping=vm.inode.name, count=1, data=data)
     cache = tuple(sorted((*vm.inode.cache, (index, pfn))))
-    vm = replace(vm, pages=(*vm.pages, page)).with_inode(cache=cache)
+    vm = evolve(vm, pages=(*vm.pages, page)).with_inode(cache=cache)
     return vm.bump(io=1), pfn
 
 

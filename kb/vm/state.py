@@ -6,8 +6,18 @@ and a step replaces only what it changes (no deep copies on the hot path).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def evolve(record: T, **changes: Any) -> T:
+    """dataclasses.replace without its checks, for the explorer's hot path."""
+    cls = type(record)
+    names: tuple[str, ...] = cls.__match_args__  # type: ignore[attr-defined]
+    return cls(*[changes[n] if n in changes else getattr(record, n) for n in names])
+
 
 DIRTY_ACCOUNTING_DEVICES = frozenset({"DISK"})
 """Devices whose backing_dev_info accounts dirty pages (`mapping_cap_account_dirty`)."""
@@ -145,6 +155,25 @@ class VM:
     events: tuple[Event, ...] = ()
     clock: int = 0  # data versions: every user or direct-IO write takes the next one
     next_vid: int = 0
+    _hash: int = field(default=0, init=False, compare=False, repr=False)
+
+    def __hash__(self) -> int:
+        """Computed once: the explorer hashes each state several times."""
+        if not self._hash:
+            value = hash(
+                (
+                    self.inode,
+                    self.pages,
+                    self.vmas,
+                    self.processes,
+                    self.metrics,
+                    self.events,
+                    self.clock,
+                    self.next_vid,
+                )
+            )
+            object.__setattr__(self, "_hash", value or 1)
+        return self._hash
 
     # -- reading -------------------------------------------------------------------------------
     def process(self, name: str) -> Process:
@@ -172,15 +201,15 @@ class VM:
     # -- replace-on-write ------------------------------------------------------------------------
     def with_page(self, pfn: int, **changes: Any) -> VM:
         pages = list(self.pages)
-        pages[pfn] = replace(pages[pfn], **changes)
-        return replace(self, pages=tuple(pages))
+        pages[pfn] = evolve(pages[pfn], **changes)
+        return evolve(self, pages=tuple(pages))
 
     def with_inode(self, **changes: Any) -> VM:
-        return replace(self, inode=replace(self.inode, **changes))
+        return evolve(self, inode=evolve(self.inode, **changes))
 
     def with_vma(self, vid: int, **changes: Any) -> VM:
-        return replace(
-            self, vmas=tuple(replace(v, **changes) if v.vid == vid else v for v in self.vmas)
+        return evolve(
+            self, vmas=tuple(evolve(v, **changes) if v.vid == vid else v for v in self.vmas)
         )
 
     def with_pte(self, vid: int, slot: int, pte: Pte) -> VM:
@@ -189,19 +218,19 @@ class VM:
         return self.with_vma(vid, ptes=ptes)
 
     def with_process(self, name: str, **changes: Any) -> VM:
-        return replace(
+        return evolve(
             self,
-            processes=tuple(replace(p, **changes) if p.name == name else p for p in self.processes),
+            processes=tuple(evolve(p, **changes) if p.name == name else p for p in self.processes),
         )
 
     def bump(self, **increments: int) -> VM:
         metrics = self.metrics
         values = {name: getattr(metrics, name) + n for name, n in increments.items()}
-        return replace(self, metrics=replace(metrics, **values))
+        return evolve(self, metrics=evolve(metrics, **values))
 
     def note(self, kind: str, thread: str, detail: str = "") -> VM:
-        return replace(self, events=(*self.events, Event(kind, thread, detail)))
+        return evolve(self, events=(*self.events, Event(kind, thread, detail)))
 
     def tick(self) -> tuple[VM, int]:
         """A fresh data version for a write."""
-        return replace(self, clock=self.clock + 1), self.clock + 1
+        return evolve(self, clock=self.clock + 1), self.clock + 1

@@ -8,14 +8,14 @@ that. Sizes are parameters a user can raise. W2's 64K vma limit is scaled down (
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from kb.vm.machine import Regs, ThreadState, regs
 from kb.vm.ops_mmap import mmap_region
 from kb.vm.primitives import page_cache_read
-from kb.vm.state import VM, Inode, Process, Pte
+from kb.vm.state import VM, Inode, Process, Pte, evolve
 
 Params = Mapping[str, int]
 Program = tuple[tuple[str, Regs], ...]
@@ -69,11 +69,11 @@ def file_state(device: str, pages: int, cached: range | tuple[int, ...] = ()) ->
     vm = VM(inode=inode)
     for index in cached:
         vm, _ = page_cache_read(vm, index)
-    return replace(vm, metrics=replace(vm.metrics, io=0))
+    return evolve(vm, metrics=evolve(vm.metrics, io=0))
 
 
 def with_process(vm: VM, process: Process) -> VM:
-    return replace(vm, processes=(*vm.processes, process))
+    return evolve(vm, processes=(*vm.processes, process))
 
 
 def mapped(vm: VM, process: str, start: int, length: int, pgoff: int, prot: str) -> VM:
