@@ -6,7 +6,7 @@ its ancestors, and each is scored:
 
 - a reply is addressed To: the author of the message it answers (+3, +2 if not first in To:);
 - or it is a follow-up to its author's own message, to the same people (+2.5);
-- it comes after its parent (candidates dated later are ruled out);
+- it comes after its parent (a candidate dated later scores -6: only a wrong date allows it);
 - listed right after the candidate it is its first reply (+1); listed further down it is a later
   reply, and the archive's order of replies to one message — learned from the thread, newest
   first in the seed — must hold against the sibling listed before it (+1, or -4 if it breaks);
@@ -52,6 +52,7 @@ LISTED_NEXT = 1.0
 ORDER_KEPT = 1.0
 ORDER_BROKEN = -4.0
 DROPS_AUTHOR = 1.0
+EARLIER_THAN_PARENT = -6.0
 SERIES_MEMBER = 3.0
 SERIES_WINDOW = timedelta(minutes=30)
 SERIES_AUTHOR_WEIGHT = 0.5
@@ -59,6 +60,7 @@ _MAX_PASSES = 5
 _MIN_ORDER_PAIRS = 5
 _ORDER_SHARE = 0.7
 _UNADDRESSED_CAP = 0.6
+_BEFORE_PARENT_CAP = 0.3
 
 
 class SiblingOrder(StrEnum):
@@ -166,56 +168,70 @@ class _Reader:
         address = self.directory.address(email) if email else None
         return str(address.name or address.email) if address else "an unknown author"
 
-    def read(
+    def replies_to(
+        self, parents: Sequence[ParentDecision], *, voting: bool
+    ) -> list[list[ArchiveBlock]]:
+        """Each block's replies; for voting on authors, without the readdressed ones."""
+        replies: list[list[ArchiveBlock]] = [[] for _ in self.blocks]
+        for index, decision in enumerate(parents):
+            if decision.parent is not None and not (voting and decision.readdressed):
+                replies[decision.parent].append(self.blocks[index])
+        return replies
+
+    def own_votes(
         self,
-        previous: ThreadReading | None,
-    ) -> ThreadReading:
+        index: int,
+        replies: Sequence[ArchiveBlock],
+        learned: dict[str, LearnedSignature],
+        root_author: AuthorDecision | None,
+    ) -> list[AuthorVote]:
+        """Author votes that do not depend on the parent: signatures, replies, the series."""
+        block = self.blocks[index]
+        votes = signature_votes(self.clues[index], self.directory, learned)
+        votes += reply_votes(block, replies, self.directory)
+        if index and root_author and self.sent_with_cover_letter(index):
+            reason = (
+                "sent with the root's cover letter (same To: and Cc:, within minutes): "
+                f"a series is mailed by one person, {self.name(root_author.email)}"
+            )
+            votes.append(AuthorVote(root_author.email, SERIES_AUTHOR_WEIGHT, reason))
+        return votes
+
+    def read(self, previous: ThreadReading | None) -> ThreadReading:
+        """One pass: every block's parent and author, then what the pass teaches the next one."""
         learned = previous.learned if previous else {}
         order = previous.order if previous else SiblingOrder.UNKNOWN
         order_note = previous.order_evidence if previous else ""
-        replies: dict[int, list[ArchiveBlock]] = {}
-        if previous:
-            for index, decision in enumerate(previous.parents):
-                if decision.parent is not None and not decision.readdressed:
-                    replies.setdefault(decision.parent, []).append(self.blocks[index])
+        replies = self.replies_to(previous.parents, voting=True) if previous else None
         parents: list[ParentDecision] = []
         authors: list[AuthorDecision | None] = []
-        for index, block in enumerate(self.blocks):
-            own_votes = signature_votes(self.clues[index], self.directory, learned)
-            own_votes += reply_votes(block, replies.get(index, []), self.directory)
-            if index and self.sent_with_cover_letter(index) and authors[0]:
-                own_votes.append(
-                    AuthorVote(
-                        authors[0].email,
-                        SERIES_AUTHOR_WEIGHT,
-                        "sent with the root's cover letter (same To: and Cc:, within minutes): "
-                        f"a series is mailed by one person, {self.name(authors[0].email)}",
-                    )
-                )
+        for index in range(len(self.blocks)):
+            root_author = authors[0] if authors else None
+            votes = self.own_votes(index, replies[index] if replies else [], learned, root_author)
             if index == 0:
                 parents.append(ParentDecision(None, 1.0, ("first message on the page: the root",)))
-                authors.append(decide_author(own_votes))
+                authors.append(decide_author(votes))
                 continue
             path = _ancestors_or_self([p.parent for p in parents], index - 1)
-            candidates = []
-            for depth, candidate in enumerate(path):
-                if self.dates[candidate] > self.dates[index]:
-                    continue
-                listed_after = path[depth - 1] if depth else None
-                candidates.append(
-                    self._score(
-                        index, candidate, listed_after, authors, own_votes, order, order_note
-                    )
+            candidates = [
+                self._score(
+                    index,
+                    candidate,
+                    path[depth - 1] if depth else None,
+                    authors,
+                    votes,
+                    order,
+                    order_note,
                 )
+                for depth, candidate in enumerate(path)
+            ]
             decision, author = self._choose(index, candidates, authors)
             parents.append(decision)
             authors.append(author)
         sibling_order, sibling_note = learn_sibling_order([p.parent for p in parents], self.dates)
-        replies_now: list[list[ArchiveBlock]] = [[] for _ in self.blocks]
-        for index, decision in enumerate(parents):
-            if decision.parent is not None:
-                replies_now[decision.parent].append(self.blocks[index])
-        learned_now = learn_signatures(self.clues, replies_now, self.directory)
+        learned_now = learn_signatures(
+            self.clues, self.replies_to(parents, voting=False), self.directory
+        )
         return ThreadReading(
             tuple(parents), tuple(authors), sibling_order, sibling_note, learned_now
         )
@@ -230,65 +246,92 @@ class _Reader:
         order: SiblingOrder,
         order_note: str,
     ) -> _Candidate:
+        """How well `candidate` explains block `index` as its parent, and who wrote it then."""
         block, parent = self.blocks[index], self.blocks[candidate]
         known = authors[candidate]
         parent_author = known.email if known else None
-        votes = own_votes + recipient_votes(block, parent, parent_author, self.directory)
-        author = decide_author(votes)
-        reasons: list[str] = []
-        score = 0.0
+        author = decide_author(
+            own_votes + recipient_votes(block, parent, parent_author, self.directory)
+        )
+        mine = author.email if author else None
+        addressing = self._addressing(index, candidate, parent_author, mine)
+        parts = [addressing, self._listing(index, candidate, listed_after, order, order_note)]
+        if self.dates[index] < self.dates[candidate]:
+            early = self.dates[candidate] - self.dates[index]
+            parts.append((EARLIER_THAN_PARENT, [f"dated {early} before #{candidate + 1}"]))
+        if mine and dropped_addresses(block, parent, parent_author) == {mine}:
+            reason = f"drops exactly its author's address from #{candidate + 1}'s"
+            parts.append((DROPS_AUTHOR, [reason]))
+        score = sum(part[0] for part in parts) + self._overlap(
+            index, candidate, parent_author, mine
+        )
+        reasons = [reason for part in parts for reason in part[1]]
+        return _Candidate(candidate, score, reasons, author, addressed=addressing[0] > 0)
+
+    def _addressing(
+        self, index: int, candidate: int, parent_author: str | None, mine: str | None
+    ) -> tuple[float, list[str]]:
+        """Whom the reply is addressed to: the candidate's author, itself, or the series."""
+        block, parent = self.blocks[index], self.blocks[candidate]
         to = [email_key(a.email) for a in block.to]
-        addressed = parent_author is not None and parent_author in to
-        if addressed:
+        score, reasons = 0.0, []
+        if parent_author is not None and parent_author in to:
             first = to[0] == parent_author
             score += TO_FIRST if first else TO_LATER
             where = "To:" if first else "To: (not first)"
             reasons.append(f"{where} names {self.name(parent_author)}, who wrote #{candidate + 1}")
-        mine = author.email if author else None
         if (
             mine
             and mine == parent_author
             and (_recipient_keys(block, mine) == _recipient_keys(parent, mine))
         ):
             score += SELF_FOLLOW_UP
-            addressed = True
             reasons.append(
                 f"a follow-up by the author of #{candidate + 1} to the same recipients "
                 "(apart from the author's own address)"
             )
         if candidate == 0 and self.sent_with_cover_letter(index):
             score += SERIES_MEMBER
-            addressed = True
             reasons.append(
                 "sent with the root, a series' cover letter (same To: and Cc:, within "
                 f"{SERIES_WINDOW.seconds // 60} minutes): one of its patches, which answer it"
             )
+        return score, reasons
+
+    def _listing(
+        self,
+        index: int,
+        candidate: int,
+        listed_after: int | None,
+        order: SiblingOrder,
+        order_note: str,
+    ) -> tuple[float, list[str]]:
+        """What the archive's listing says: first reply, or a later one in the learned order."""
         if listed_after is None:
-            score += LISTED_NEXT
-            reasons.append(f"listed right after #{candidate + 1}")
-        elif order is not SiblingOrder.UNKNOWN:
-            sibling_date = self.dates[listed_after]
-            kept = (
-                self.dates[index] <= sibling_date
-                if order is SiblingOrder.NEWEST_FIRST
-                else self.dates[index] >= sibling_date
-            )
-            score += ORDER_KEPT if kept else ORDER_BROKEN
-            verb = "fits" if kept else "breaks"
-            reasons.append(
-                f"as a later reply to #{candidate + 1}, listed after #{listed_after + 1}, it "
-                f"{verb} the archive's order ({order_note})"
-            )
-        if mine and dropped_addresses(block, parent, parent_author) == {mine}:
-            score += DROPS_AUTHOR
-            reasons.append(f"drops exactly its author's address from #{candidate + 1}'s")
-        ours = _recipient_keys(block) | {mine or ""}
-        theirs = _recipient_keys(parent) | {parent_author or ""}
+            return LISTED_NEXT, [f"listed right after #{candidate + 1}"]
+        if order is SiblingOrder.UNKNOWN:
+            return 0.0, []
+        sibling_date = self.dates[listed_after]
+        kept = (
+            self.dates[index] <= sibling_date
+            if order is SiblingOrder.NEWEST_FIRST
+            else self.dates[index] >= sibling_date
+        )
+        verb = "fits" if kept else "breaks"
+        reason = (
+            f"as a later reply to #{candidate + 1}, listed after #{listed_after + 1}, it "
+            f"{verb} the archive's order ({order_note})"
+        )
+        return (ORDER_KEPT if kept else ORDER_BROKEN), [reason]
+
+    def _overlap(
+        self, index: int, candidate: int, parent_author: str | None, mine: str | None
+    ) -> float:
+        """The share of people (recipients and author) the two messages have in common."""
+        ours = _recipient_keys(self.blocks[index]) | {mine or ""}
+        theirs = _recipient_keys(self.blocks[candidate]) | {parent_author or ""}
         people = {e for e in ours | theirs if e and not is_mailing_list_key(e, self.directory)}
-        shared = {e for e in ours & theirs if e in people}
-        overlap = len(shared) / len(people) if people else 0.0
-        score += overlap
-        return _Candidate(candidate, score, reasons, author, addressed)
+        return len(ours & theirs & people) / len(people) if people else 0.0
 
     def _choose(
         self,
@@ -296,13 +339,6 @@ class _Reader:
         candidates: list[_Candidate],
         authors: Sequence[AuthorDecision | None],
     ) -> tuple[ParentDecision, AuthorDecision | None]:
-        if not candidates:
-            fallback = index - 1
-            reason = (
-                f"dated before every message it could answer; placed under #{fallback + 1}, "
-                "the message listed before it"
-            )
-            return ParentDecision(fallback, 0.3, (reason,)), None
         best = candidates[0]
         for candidate in candidates[1:]:
             if candidate.score > best.score:
@@ -320,6 +356,9 @@ class _Reader:
         else:
             confidence = 0.95 if best.addressed else 0.75
             evidence.append("the only earlier message it can answer")
+        if self.dates[index] < self.dates[best.index]:
+            confidence = min(confidence, _BEFORE_PARENT_CAP)
+            evidence.append("but no earlier message fits: its date or its parent's is wrong")
         if not best.addressed:
             confidence = min(confidence, _UNADDRESSED_CAP)
             addressed_to = self.blocks[index].to

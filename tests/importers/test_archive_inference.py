@@ -246,3 +246,19 @@ def test_signature_clues() -> None:
         "Signed-off-by: Nick Piggin <npiggin@suse.de>\n\nmore text\nNick ...", True
     )
     assert [(c.kind, c.local) for c in cut] == [(ClueKind.SIGN_OFF, "npiggin")]
+
+
+def test_a_reply_dated_before_its_parent_is_placed_but_doubted(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "Re: question\n\n"
+        "To: Ann Author <ann@...>, Bob Builder <bob@...>\n"
+        "Date: Monday, March 5, 2007 - 9:00 am\n\nA question?\n\nAnn\n-\n\n"
+        "To: Ann Author <ann@...>\n"
+        "Date: Monday, March 5, 2007 - 8:00 am\n\nAn answer.\n\nBob\n-\n"
+    )
+    root, reply = read_archive_text(page)
+    parent = reply.inference(InferredField.PARENT)
+    assert reply.in_reply_to == root.message_id and parent is not None
+    assert parent.confidence <= 0.3 and any("dated 1:00:00 before #1" in r for r in parent.evidence)
+    assert reply.author is not None and reply.author.name == "Bob Builder"
