@@ -104,6 +104,7 @@ def convert_message(message: Message, *, source: str, position: int) -> ParsedMe
 
 
 def _convert(message: Message, source: str, position: int) -> ParsedMessage:
+    """The conversion itself; each field reader copes with its own kind of damage."""
     raw_headers = [(str(name), str(value)) for name, value in message.raw_items()]
     subject = " ".join(decode_words(_header(raw_headers, "Subject") or "").split())
     authors = parse_addresses(_header(raw_headers, "From") or "")

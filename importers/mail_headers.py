@@ -16,14 +16,16 @@ from importers.charsets import decode_text, from_surrogates
 from importers.records import Address, Inference, InferredField
 
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BRACKETED_ID = re.compile(r"<([^<>\s]+)>")
 _BARE_ID = re.compile(r"(?<![<\w.+-])([\w.+=$%/-]+@[\w.-]+)(?![\w>])")
 _OBFUSCATED = re.compile(r"\b([\w.+-]+) at ([\w-]+(?:\.[\w-]+)+)\b")
 
 
 def unfold(raw: str) -> str:
-    """Undo header folding: a line break followed by whitespace is not part of the value."""
-    return _FOLD.sub("", raw).replace("\r", "").replace("\n", " ")
+    """Undo header folding (a line break before whitespace is not part of the value) and drop
+    control characters, which only broken mailers put in headers."""
+    return _CONTROL.sub("", _FOLD.sub("", raw).replace("\n", " "))
 
 
 def decode_words(raw: str) -> str:
@@ -42,7 +44,7 @@ def decode_words(raw: str) -> str:
     out: list[str] = []
     for piece, charset in pieces:
         out.append(piece if isinstance(piece, str) else decode_text(piece, charset))
-    return "".join(out).strip()
+    return unfold("".join(out)).strip()  # encoded words may hide line breaks and controls
 
 
 def parse_addresses(raw: str) -> tuple[Address, ...]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from importers.detect import detect_format, read_inputs
-from importers.records import InputError
+from importers.records import InferredField, InputError
 
 CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
 NOTMUCH = CORPORA / "notmuch" / "test" / "corpora"
@@ -78,3 +78,45 @@ def test_notmuch_lkml_corpus_has_the_documented_duplicates_and_lists() -> None:
     assert lists.most_common(1)[0][0].startswith("linux-kernel")
     assert sum(1 for m in messages if m.patches) > 0
     assert all(m.date is not None for m in messages)
+
+
+FUZZ = CORPORA / "patchwork" / "patchwork" / "tests" / "data" / "fuzz"
+
+
+@pytest.mark.parametrize(
+    ("name", "outcome"),
+    [
+        ("base64err.mbox", {"date": None, "patches": 1}),
+        ("codec-null.mbox", {"synthetic": [False, True], "patches": 1}),
+        ("date-oserror.mbox", {"date": None, "id": "2"}),
+        ("date-too-long.mbox", {"date": None, "id": "uk"}),
+        ("date.mbox", {"date": None}),
+        ("dateheader.mbox", {"date": None, "id": "k"}),
+        ("msgid-len2.mbox", {"synthetic": [True]}),
+        ("refshdr.mbox", {"synthetic": [True], "in_reply_to": True}),
+        ("unknown-encoding.mbox", {"date": None, "author": "Rafał Miłecki"}),
+        ("year-out-of-range.mbox", {"date": None, "synthetic": [True]}),
+        ("x-face.mbox", {"author": "Laurent Pinchart"}),
+    ],
+)
+def test_fuzzed_messages_give_what_can_be_read(name: str, outcome: dict[str, object]) -> None:
+    """patchwork's fuzz cases: each gives a message, with the broken field left out or inferred."""
+    messages = list(read_inputs([FUZZ / name]))
+    first = messages[0]
+    if "date" in outcome:
+        assert first.date is None
+        inference = first.inference(InferredField.DATE)
+        assert inference is not None and inference.evidence
+    if "id" in outcome:
+        assert (first.message_id, first.synthetic_id) == (outcome["id"], False)
+    if "synthetic" in outcome:
+        assert [m.synthetic_id for m in messages] == outcome["synthetic"]
+    if "patches" in outcome:
+        assert len(first.patches) == outcome["patches"]
+    if "author" in outcome:
+        assert first.author is not None and first.author.name == outcome["author"]
+    if "in_reply_to" in outcome:
+        assert first.in_reply_to
+    for message in messages:
+        assert "\x00" not in message.body
+        assert all(ch >= " " or ch == "\t" for _, v in message.headers for ch in v)
