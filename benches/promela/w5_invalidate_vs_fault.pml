@@ -1,7 +1,8 @@
 /* W5 of VM-MODEL.md: direct-IO invalidate racing a read fault on a linear mapping (1 page).
  * The same atomic steps as kb/vm (ops_truncate.py, ops_fault.py); -DLOCKED selects Nick's
  * __do_fault (LOCK_PAGE_IN_FAULT), otherwise 2.6.20's do_no_page (STATUS_QUO).
- * Run: spin -a [-DLOCKED] w5_invalidate_vs_fault.pml && gcc -DBFS -DSAFETY -o pan pan.c && ./pan
+ * -DNFAULT=n runs n faulting threads (default 1).
+ * Run: spin -a [-DLOCKED] [-DNFAULT=2] w5_invalidate_vs_fault.pml && gcc -DBFS -DSAFETY -o pan pan.c && ./pan
  */
 #define NPAGES 3
 #define NONE 255
@@ -79,6 +80,17 @@ F1: atomic { seq = truncate_count };                 /* F1 */
   atomic { skip }                                    /* A1 again: present, done */
 }
 
-init { atomic { mapping[0] = 1; count[0] = 1; run dio(); run fault() } }
+#ifndef NFAULT
+#define NFAULT 1
+#endif
+
+init {
+  byte i;
+  atomic {
+    mapping[0] = 1; count[0] = 1;
+    run dio();
+    for (i : 1 .. NFAULT) { run fault() }
+  }
+}
 
 ltl inv1 { [] !ORPHAN }

@@ -1,7 +1,8 @@
 /* W6 of VM-MODEL.md: hole punch (vmtruncate_range) racing a fault on a nonlinear tmpfs mapping
  * (1 page). The same atomic steps as kb/vm; -DLOCKED selects __do_fault and the page_mapped
  * re-check under the page lock (LOCK_PAGE_IN_FAULT), otherwise 2.6.20's do_file_page/install_page.
- * Run: spin -a [-DLOCKED] w6_hole_punch_vs_fault.pml && gcc -DBFS -DSAFETY -o pan pan.c && ./pan
+ * -DNFAULT=n runs n faulting threads (default 1).
+ * Run: spin -a [-DLOCKED] [-DNFAULT=2] w6_hole_punch_vs_fault.pml && gcc -DBFS -DSAFETY -o pan pan.c && ./pan
  */
 #define NPAGES 3
 #define NONE 255
@@ -75,6 +76,17 @@ S1: atomic { skip };
   atomic { skip }
 }
 
-init { atomic { mapping[0] = 1; count[0] = 1; run punch(); run fault() } }
+#ifndef NFAULT
+#define NFAULT 1
+#endif
+
+init {
+  byte i;
+  atomic {
+    mapping[0] = 1; count[0] = 1;
+    run punch();
+    for (i : 1 .. NFAULT) { run fault() }
+  }
+}
 
 ltl inv1 { [] !ORPHAN }
