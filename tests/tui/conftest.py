@@ -70,6 +70,13 @@ def posted() -> PostedMessages:
     return PostedMessages()
 
 
+async def settle(pilot: Any) -> None:
+    """Wait until every worker the keys started has finished and its messages are handled."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def run_kwargs(posted: PostedMessages) -> dict[str, Any]:
     """Arguments for `run_test` used by every pilot test."""
     return {"size": SIZE, "message_hook": posted}

@@ -39,6 +39,7 @@ class SearchScreen(Screen[None]):
         Binding("n", "next_hit", "Next hit"),
         Binding("N", "previous_hit", "Prev hit"),
         Binding("slash", "edit_query", "Query"),
+        Binding("escape", "leave_query", "To hits", show=False),
     ]
 
     AUTO_FOCUS = "#search-query"
@@ -131,3 +132,7 @@ class SearchScreen(Screen[None]):
 
     def action_edit_query(self) -> None:
         self.set_focus(self.query_one("#search-query", Input))
+
+    def action_leave_query(self) -> None:
+        """Move from the query box to the hits, where `q` and the section keys work again."""
+        self.set_focus(self.query_one(HitList))

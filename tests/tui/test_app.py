@@ -1,0 +1,80 @@
+"""App-wide keys: sections, `q` back and quit, `?` help, `ctrl+p` reaching every screen."""
+
+from __future__ import annotations
+
+from conftest import run_kwargs, settle
+from textual.command import CommandPalette
+
+from tui.app import ThreadloreApp
+from tui.screens.people_screen import PeopleScreen
+from tui.screens.search_screen import SearchScreen
+from tui.screens.thread_screen import ThreadScreen
+from tui.screens.threads_screen import ThreadsScreen
+
+
+async def test_number_keys_switch_sections_and_q_goes_home_then_quits(
+    app: ThreadloreApp, posted
+) -> None:
+    async with app.run_test(**run_kwargs(posted)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        assert isinstance(app.screen, PeopleScreen)
+        await pilot.press("2")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press("escape", "1")  # leave the query box, then go home
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadsScreen)
+        await pilot.press("3", "q")
+        assert isinstance(app.screen, ThreadsScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_q_closes_a_thread_before_it_quits(app: ThreadloreApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadScreen)
+        await pilot.press("q")
+        assert isinstance(app.screen, ThreadsScreen)
+
+
+async def test_question_mark_toggles_the_keys_panel(app: ThreadloreApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen.query("HelpPanel")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert not app.screen.query("HelpPanel")
+
+
+async def test_the_palette_reaches_every_section_and_the_screens_actions(
+    app: ThreadloreApp,
+) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        names = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"Threads", "Search", "People and timeline"} <= set(names)
+        assert {"Prev", "Next", "Parent", "Zoom pane", "Back/quit", "Help"} <= set(names)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"people", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PeopleScreen)
+
+
+async def test_starting_at_a_thread_opens_it_over_the_list(store) -> None:
+    app = ThreadloreApp(store, start_thread=2)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadScreen)
+        assert app.screen.thread_id == 2
+        await pilot.press("q")
+        assert isinstance(app.screen, ThreadsScreen)
