@@ -61,19 +61,15 @@ def _subjects(
     for message in inferred:
         note = message.series_inference
         if message.parent is None:
-            subjects.append(root)
-        elif note is not None and message.series is not None:
+            subject = root
+        elif message.parent == 0 and note is not None and message.series is not None:
             position = f"{message.series.index}/{message.series.total}"
-            if message.parent == 0:
-                subject = f"[{word} {position}] {first_sentence(message.block.body)}"
-                how = f"subject composed as {subject!r}: the archive keeps no per-message subject"
-                note = Inference(note.field, note.value, note.confidence, (*note.evidence, how))
-            else:
-                subject = "Re: " + _REPLY_PREFIX.sub("", subjects[message.parent])
-            subjects.append(subject)
+            subject = f"[{word} {position}] {first_sentence(message.block.body)}"
+            how = f"subject composed as {subject!r}: the archive keeps no per-message subject"
+            note = Inference(note.field, note.value, note.confidence, (*note.evidence, how))
         else:
-            assert message.parent is not None
-            subjects.append("Re: " + _REPLY_PREFIX.sub("", subjects[message.parent]))
+            subject = "Re: " + _REPLY_PREFIX.sub("", subjects[message.parent])
+        subjects.append(subject)
         series.append(note)
     return subjects, series
 
