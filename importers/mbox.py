@@ -52,7 +52,8 @@ def split_mbox(lines: Iterable[bytes], source: str) -> Iterator[bytes]:
 
 
 def _finish(lines: list[bytes]) -> bytes:
-    if lines and not lines[-1].strip():
+    """Join a message's lines, without the empty line that separates it from the next one."""
+    if lines and lines[-1] in (b"\n", b"\r\n"):
         lines.pop()
     return b"".join(lines)
 

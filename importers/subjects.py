@@ -17,6 +17,7 @@ _BRACKET_GROUP = re.compile(r"^\s*\[(?P<inner>[^\]]*)\]\s*")
 _PATCH_WORD = re.compile(r"^(?:patch|rfc|resend)(?:v(?P<version>\d+))?$", re.IGNORECASE)
 _VERSION = re.compile(r"^v(?P<version>\d+)$", re.IGNORECASE)
 _COUNTER = re.compile(r"^(?P<index>\d+)/(?P<total>\d+)$")
+_MERCURIAL_COUNTER = re.compile(r"\b(\d+) of (\d+)\b")
 
 
 def split_prefixes(subject: str) -> tuple[list[str], str]:
@@ -58,16 +59,17 @@ def parse_series_marker(subject: str) -> SeriesPosition | None:
     """The series position in a subject's prefixes, or None when it names no patch.
 
     Understands `[PATCH v2 3/6]`, `[patch 0/6]`, `[RFC PATCH 1/2]`, `[PATCH 2/3 v2]`,
-    `[PATCHv3 04/10]`, `[PATCH net-next,v2,3/4]` and a counter in a group of its own
-    (`[PATCH] [3/6]`). A patch prefix without a counter (`[PATCH v2] fix`) is a single patch:
-    position 1/1, marked `inferred` because the subject did not state it. The version is 1
-    unless a `vN` token says otherwise.
+    `[PATCHv3 04/10]`, `[PATCH net-next,v2,3/4]`, Mercurial's `[PATCH 1 of 2]` and a counter
+    in a group of its own (`[PATCH] [3/6]`). A patch prefix without a counter
+    (`[PATCH v2] fix`) is a single patch: position 1/1, marked `inferred` because the subject
+    did not state it. The version is 1 unless a `vN` token says otherwise.
     """
     groups, _ = split_prefixes(subject)
     version: int | None = None
     counter: tuple[int, int] | None = None
     names_a_patch = False
     for group in groups:
+        group = _MERCURIAL_COUNTER.sub(r"\1/\2", group)
         for token in re.split(r"[\s,]+", group.strip()):
             word = _PATCH_WORD.match(token)
             if word:

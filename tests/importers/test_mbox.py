@@ -52,6 +52,13 @@ def test_gzipped_mbox_reads_the_same_messages(tmp_path: Path) -> None:
     assert [m.body for m in read_mbox(packed)] == [m.body for m in read_mbox(MBOXRD)]
 
 
+def test_a_last_line_of_spaces_is_content_not_the_separator_blank(tmp_path: Path) -> None:
+    box = tmp_path / "spaces.mbox"
+    box.write_bytes(b"From a\nSubject: s\n\n+added\n \n\nFrom b\nSubject: t\n\nx\n")
+    first, _ = read_mbox(box)
+    assert first.body == "+added\n \n"
+
+
 def test_crlf_mbox_separators_and_bodies() -> None:
     raw = MBOXRD.read_bytes().replace(b"\n", b"\r\n")
     messages = list(split_mbox(raw.splitlines(keepends=True), "crlf.mbox"))

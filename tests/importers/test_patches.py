@@ -281,6 +281,7 @@ def test_trailers_of_the_seeds_patch() -> None:
         ("[PATCH net-next,v4,2/5] x", SeriesPosition(4, 2, 5)),
         ("[Linux-mm] [PATCH 3/4] x", SeriesPosition(1, 3, 4)),
         ("[PATCH] [3/6] x", SeriesPosition(1, 3, 6)),
+        ("[PATCH 1 of 2] contrib: fix", SeriesPosition(1, 1, 2)),
         ("[PATCH v2] x", SeriesPosition(2, 1, 1, inferred=True)),
         ("[PATCH] x", SeriesPosition(1, 1, 1, inferred=True)),
         ("[GIT PULL] x", None),
