@@ -14,14 +14,12 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.models.inferences import Inference
-from db.models.messages import Message, Recipient, Reference, Trailer
-from db.models.patches import Hunk, Patch, PatchedFile
-from db.models.sources import Source
+from db.base import Base
+from db.models import Source  # the package registers every table on Base.metadata
 from db.people import PeopleIndex, list_local_parts
 from db.revisions import files_key, link_revisions
 from db.threading import Node, ThreadIndex, reference_chain
@@ -30,6 +28,17 @@ from importers.subjects import clean_subject
 
 # What a refused message can raise: database errors, and values the driver cannot bind.
 _STORE_ERRORS = (SQLAlchemyError, ValueError, OverflowError)
+
+# Statements built once and run with parameter dicts: building one per row costs more than
+# running it.
+_TABLES = Base.metadata.tables
+_INSERT_RETURNING_ID = {
+    name: insert(_TABLES[name]).returning(_TABLES[name].c.id)
+    for name in ("messages", "sources", "patches", "patched_files")
+}
+_INSERT = {name: insert(_TABLES[name]) for name in _TABLES}
+_FILL_PLACEHOLDER = update(_TABLES["messages"]).where(_TABLES["messages"].c.id == bindparam("pk"))
+_SOURCE_BY_PATH = select(Source.id).where(Source.path == bindparam("path"))
 
 
 @dataclass
@@ -85,6 +94,15 @@ class _Writer:
         self.sources: dict[str, int] = {}
         self.new_patches: list[int] = []
 
+    @property
+    def connection(self) -> Connection:
+        """The connection of the session's current transaction."""
+        return self.session.connection()
+
+    def _insert_returning_id(self, table: str, values: dict[str, Any]) -> int:
+        pk: int = self.connection.execute(_INSERT_RETURNING_ID[table], values).scalar_one()
+        return pk
+
     def reset(self) -> None:
         """Forget cached state after a rollback; it is read again from the store."""
         self.threads.clear()
@@ -109,11 +127,9 @@ class _Writer:
 
     def _source_id(self, path: str) -> int:
         if path not in self.sources:
-            found = self.session.execute(select(Source.id).where(Source.path == path)).scalar()
+            found = self.connection.execute(_SOURCE_BY_PATH, {"path": path}).scalar()
             if found is None:
-                found = self.session.execute(
-                    insert(Source).values(path=path).returning(Source.id)
-                ).scalar_one()
+                found = self._insert_returning_id("sources", {"path": path})
             self.sources[path] = found
         return self.sources[path]
 
@@ -121,11 +137,8 @@ class _Writer:
         found = self.threads.get(key)
         if found is not None:
             return found
-        pk = self.session.execute(
-            insert(Message)
-            .values(message_id=key, placeholder=True, subject="", body="", thread_id=thread)
-            .returning(Message.id)
-        ).scalar_one()
+        placeholder = {"message_id": key, "placeholder": True, "subject": "", "body": ""}
+        pk = self._insert_returning_id("messages", {**placeholder, "thread_id": thread})
         return self.threads.add(pk, key, None, thread, placeholder=True)
 
     def write(self, message: ParsedMessage) -> bool:
@@ -143,18 +156,17 @@ class _Writer:
         parent = nodes[-1] if nodes else None
         values = self._message_values(message)
         if node is not None:
-            self.session.execute(update(Message).where(Message.id == node.pk).values(values))
+            self.connection.execute(_FILL_PLACEHOLDER, {**values, "pk": node.pk})
             node.placeholder = False
             self.threads.touched.add(node.thread)
             if parent is not None:
                 self.threads.link(node, parent, override=True)
             pk = node.pk
         else:
-            pk = self.session.execute(
-                insert(Message)
-                .values(**values, parent_id=parent.pk if parent else None, thread_id=thread)
-                .returning(Message.id)
-            ).scalar_one()
+            parent_pk = parent.pk if parent else None
+            pk = self._insert_returning_id(
+                "messages", {**values, "parent_id": parent_pk, "thread_id": thread}
+            )
             self.threads.add(pk, message.message_id, parent.pk if parent else None, thread, False)
         self._write_details(pk, message)
         return True
@@ -203,23 +215,23 @@ class _Writer:
             }
             for position, (kind, address) in enumerate(addressed)
         ]
-        self._insert_many(Recipient, rows)
+        self._insert_many("recipients", rows)
         self._insert_many(
-            Reference,
+            "message_references",
             [
                 {"message_id": pk, "position": i, "referenced_id": ref}
                 for i, ref in enumerate(message.references)
             ],
         )
         self._insert_many(
-            Trailer,
+            "trailers",
             [
                 {"message_id": pk, "position": i, "key": t.key, "value": t.value}
                 for i, t in enumerate(message.trailers)
             ],
         )
         self._insert_many(
-            Inference,
+            "inferences",
             [
                 {
                     "message_id": pk,
@@ -234,46 +246,44 @@ class _Writer:
         for position, patch in enumerate(message.patches):
             self._write_patch(pk, position, patch, message)
 
-    def _insert_many(self, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    def _insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
         if rows:
-            self.session.execute(insert(model), rows)
+            self.connection.execute(_INSERT[table], rows)
 
     def _write_patch(
         self, pk: int, position: int, patch: ParsedPatch, message: ParsedMessage
     ) -> None:
-        patch_id = self.session.execute(
-            insert(Patch)
-            .values(
-                message_id=pk,
-                position=position,
-                diff=patch.diff,
-                truncated=patch.truncated,
-                added=patch.added,
-                removed=patch.removed,
-                subject_key=clean_subject(message.subject).casefold(),
-                files_key=files_key(patch, message.body),
-            )
-            .returning(Patch.id)
-        ).scalar_one()
+        patch_id = self._insert_returning_id(
+            "patches",
+            {
+                "message_id": pk,
+                "position": position,
+                "diff": patch.diff,
+                "truncated": patch.truncated,
+                "added": patch.added,
+                "removed": patch.removed,
+                "subject_key": clean_subject(message.subject).casefold(),
+                "files_key": files_key(patch, message.body),
+            },
+        )
         self.new_patches.append(patch_id)
         for file_position, patched in enumerate(patch.files):
-            file_id = self.session.execute(
-                insert(PatchedFile)
-                .values(
-                    patch_id=patch_id,
-                    position=file_position,
-                    path=patched.path,
-                    old_path=patched.old_path,
-                    added=patched.added,
-                    removed=patched.removed,
-                    is_new=patched.is_new,
-                    is_deleted=patched.is_deleted,
-                    is_binary=patched.is_binary,
-                )
-                .returning(PatchedFile.id)
-            ).scalar_one()
+            file_id = self._insert_returning_id(
+                "patched_files",
+                {
+                    "patch_id": patch_id,
+                    "position": file_position,
+                    "path": patched.path,
+                    "old_path": patched.old_path,
+                    "added": patched.added,
+                    "removed": patched.removed,
+                    "is_new": patched.is_new,
+                    "is_deleted": patched.is_deleted,
+                    "is_binary": patched.is_binary,
+                },
+            )
             self._insert_many(
-                Hunk,
+                "hunks",
                 [
                     {
                         "file_id": file_id,

@@ -13,14 +13,22 @@ import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from db.base import Base
 from db.models.messages import Message, Recipient
 from db.models.people import Alias, Person
 from importers.records import Address
 
 CUT_DOMAIN = "@..."
+
+# Built once, run with parameters: people and aliases are written for nearly every new address.
+_PEOPLE = Base.metadata.tables[Person.__tablename__]
+_ALIASES = Base.metadata.tables[Alias.__tablename__]
+_INSERT_PERSON = insert(_PEOPLE).returning(_PEOPLE.c.id)
+_INSERT_ALIAS = insert(_ALIASES)
+_UPDATE_PERSON = update(_PEOPLE).where(_PEOPLE.c.id == bindparam("pk"))
 _LIST_LOCAL_PART = re.compile(r"^(linux-[a-z0-9-]+|lkml|.*-(devel|discuss|list|announce))$")
 _QUOTES = "\"'`"
 
@@ -154,14 +162,16 @@ class PeopleIndex:
         return person_id
 
     def _create(self, name: str, is_list: bool) -> int:
-        person_id = self.session.execute(
-            insert(Person).values(name=name, is_list=is_list).returning(Person.id)
-        ).scalar_one()
+        person_id: int = (
+            self.session.connection()
+            .execute(_INSERT_PERSON, {"name": name, "is_list": is_list})
+            .scalar_one()
+        )
         self.people[person_id] = _PersonState(name, is_list)
         return person_id
 
     def _mark_list(self, person_id: int) -> None:
-        self.session.execute(update(Person).where(Person.id == person_id).values(is_list=True))
+        self.session.connection().execute(_UPDATE_PERSON, {"pk": person_id, "is_list": True})
         self.people[person_id].is_list = True
 
     def _add_aliases(self, person_id: int, name: str, email: str) -> None:
@@ -172,11 +182,11 @@ class PeopleIndex:
         state = self.people[person_id]
         if _better_name(state.name, name):
             state.name = name
-            self.session.execute(update(Person).where(Person.id == person_id).values(name=name))
+            self.session.connection().execute(_UPDATE_PERSON, {"pk": person_id, "name": name})
 
     def _insert_alias(self, person_id: int, kind: str, value: str, key: str) -> None:
-        self.session.execute(
-            insert(Alias).values(person_id=person_id, kind=kind, value=value, key=key)
+        self.session.connection().execute(
+            _INSERT_ALIAS, {"person_id": person_id, "kind": kind, "value": value, "key": key}
         )
         self._remember(person_id, kind, key)
 

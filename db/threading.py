@@ -13,14 +13,33 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from db.base import Base
 from db.models.messages import Message
 from db.models.threads import Thread
 
 # Bind-parameter budget per IN (...) query, well under SQLite's and PostgreSQL's limits.
 _CHUNK = 500
+
+_MESSAGES_TABLE = Base.metadata.tables[Message.__tablename__]
+_THREADS_TABLE = Base.metadata.tables[Thread.__tablename__]
+_MESSAGES = _MESSAGES_TABLE.c
+_NODE_COLUMNS = (
+    _MESSAGES.id,
+    _MESSAGES.message_id,
+    _MESSAGES.parent_id,
+    _MESSAGES.thread_id,
+    _MESSAGES.placeholder,
+)
+_NODE_AT = select(*_NODE_COLUMNS).where(_MESSAGES.id == bindparam("pk"))
+_SET_PARENT = (
+    update(_MESSAGES_TABLE)
+    .where(_MESSAGES.id == bindparam("pk"))
+    .values(parent_id=bindparam("parent"))
+)
+_NEW_THREAD = insert(_THREADS_TABLE).returning(_THREADS_TABLE.c.id)
 
 
 @dataclass
@@ -65,14 +84,22 @@ class ThreadIndex:
     by_pk: dict[int, Node] = field(default_factory=dict)
     members: dict[int, list[Node]] = field(default_factory=dict)
     touched: set[int] = field(default_factory=set)
+    absent: set[str] = field(default_factory=set)
+
+    @property
+    def connection(self) -> Connection:
+        """The connection of the session's current transaction."""
+        return self.session.connection()
 
     def clear(self) -> None:
         """Forget every cached node (after a rollback)."""
+        self.absent.clear()
         self.by_key.clear()
         self.by_pk.clear()
         self.members.clear()
 
     def _remember(self, node: Node) -> Node:
+        self.absent.discard(node.key)
         self.by_key[node.key] = node
         self.by_pk[node.pk] = node
         self.members.setdefault(node.thread, []).append(node)
@@ -85,37 +112,24 @@ class ThreadIndex:
 
     def load(self, keys: Iterable[str]) -> None:
         """Fetch the nodes for these message ids that are in the store but not yet cached."""
-        missing = sorted({key for key in keys if key not in self.by_key})
-        columns = (
-            Message.id,
-            Message.message_id,
-            Message.parent_id,
-            Message.thread_id,
-            Message.placeholder,
-        )
+        missing = sorted({k for k in keys if k not in self.by_key and k not in self.absent})
         for start in range(0, len(missing), _CHUNK):
             chunk = missing[start : start + _CHUNK]
-            rows = self.session.execute(select(*columns).where(Message.message_id.in_(chunk)))
+            rows = self.connection.execute(
+                select(*_NODE_COLUMNS).where(_MESSAGES.message_id.in_(chunk))
+            )
             self._load(rows)
+            self.absent.update(key for key in chunk if key not in self.by_key)
 
     def get(self, key: str) -> Node | None:
         """The node for a message id, if the store has one (call `load` first for speed)."""
-        if key not in self.by_key:
+        if key not in self.by_key and key not in self.absent:
             self.load([key])
         return self.by_key.get(key)
 
     def _node_at(self, pk: int) -> Node:
         if pk not in self.by_pk:
-            row = self.session.execute(
-                select(
-                    Message.id,
-                    Message.message_id,
-                    Message.parent_id,
-                    Message.thread_id,
-                    Message.placeholder,
-                ).where(Message.id == pk)
-            ).one()
-            self._load([row])
+            self._load([self.connection.execute(_NODE_AT, {"pk": pk}).one()])
         return self.by_pk[pk]
 
     def add(self, pk: int, key: str, parent: int | None, thread: int, placeholder: bool) -> Node:
@@ -125,7 +139,7 @@ class ThreadIndex:
 
     def new_thread(self) -> int:
         """Insert an empty thread and return its id."""
-        thread: int = self.session.execute(insert(Thread).returning(Thread.id)).scalar_one()
+        thread: int = self.connection.execute(_NEW_THREAD).scalar_one()
         self.touched.add(thread)
         return thread
 
@@ -165,8 +179,6 @@ class ThreadIndex:
             return True
         if (child.parent is not None and not override) or self.is_ancestor(child, parent):
             return False
-        self.session.execute(
-            update(Message).where(Message.id == child.pk).values(parent_id=parent.pk)
-        )
+        self.connection.execute(_SET_PARENT, {"pk": child.pk, "parent": parent.pk})
         child.parent = parent.pk
         return True
