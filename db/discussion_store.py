@@ -12,8 +12,10 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -49,7 +51,14 @@ from kb.discussion import (
     ThreadLocator,
     Topic,
 )
-from kb.map_loader import MAPS_DIR, ThreadMessage, load_map, locate_quotes, message_date_text
+from kb.map_loader import (
+    DATE_FORMAT,
+    MAPS_DIR,
+    ThreadMessage,
+    load_map,
+    locate_quotes,
+    message_date_text,
+)
 
 # Children first, so that deleting a map's rows never trips a foreign key.
 _MAP_TABLES = (
@@ -165,6 +174,34 @@ def load_maps_for_thread(
             session.flush()
         _write_map(session, thread_id, located, digest)
         loads.append(MapLoad(str(path), thread_id, "replaced" if existing else "loaded"))
+    return loads
+
+
+def _first_message_threads(session: Session, discussion: DiscussionMap) -> list[int]:
+    """Threads holding a message sent in the minute the map's first message was sent."""
+    first = discussion.thread
+    wall = datetime.strptime(first.first_date, DATE_FORMAT)
+    if first.timezone is not None:
+        wall = wall.replace(tzinfo=ZoneInfo(first.timezone))
+    start = wall.astimezone(UTC).replace(tzinfo=None) if wall.tzinfo else wall
+    found = session.scalars(
+        select(Message.thread_id)
+        .where(Message.date_utc >= start, Message.date_utc < start + timedelta(minutes=1))
+        .distinct()
+    )
+    return [thread_id for thread_id in found if thread_id is not None]
+
+
+def load_shipped_maps(session: Session) -> list[MapLoad]:
+    """Bring every thread that a shipped map describes up to date with that map; idempotent.
+
+    Commands that read decisions call this first, so a map edited (or added) since the thread
+    was imported is picked up without importing again.
+    """
+    loads: list[MapLoad] = []
+    for path in sorted(MAPS_DIR.glob("*.yaml")):
+        for thread_id in _first_message_threads(session, load_map(path)):
+            loads.extend(load_maps_for_thread(session, thread_id, [path]))
     return loads
 
 

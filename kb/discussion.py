@@ -256,6 +256,16 @@ class DiscussionMap:
         """The arguments that support or attack an entry, in map order."""
         return [a for a in self.arguments if target_id in a.supports or target_id in a.attacks]
 
+    def argument_tree(self, target_id: str, depth: int = 2) -> list[Argument]:
+        """The arguments on an entry and, to `depth` levels, the arguments on those; map order."""
+        found: list[Argument] = []
+        frontier = [target_id]
+        for _level in range(depth):
+            layer = [a for t in frontier for a in self.arguments_on(t) if a not in found]
+            found.extend(dict.fromkeys(layer))
+            frontier = [a.id for a in layer]
+        return found
+
     def status_of(self, proposal_id: str) -> ProposalStatus | None:
         for decision in self.decisions:
             for status in decision.statuses:

@@ -76,11 +76,14 @@ def _proposal_blocks(discussion: DiscussionMap, proposal: Proposal) -> Iterator[
     for source in proposal.sources:
         yield Cited(1, "", source)
     for sign, title in (("+", "For"), ("−", "Against")):
-        arguments = [
-            a
-            for a in discussion.arguments_on(proposal.id)
-            if (proposal.id in a.attacks) == (sign == "−")
-        ]
+        arguments = sorted(
+            (
+                a
+                for a in discussion.arguments_on(proposal.id)
+                if (proposal.id in a.attacks) == (sign == "−")
+            ),
+            key=lambda a: a.quote.date,
+        )
         if arguments:
             yield Line(0, f"{title}:")
         for argument in arguments:

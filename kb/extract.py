@@ -217,3 +217,68 @@ def extract(messages: Iterable[SourceMessage]) -> list[Candidate]:
         found,
         key=lambda c: (-c.score, c.date is None, c.date.timestamp() if c.date else 0.0, c.offset),
     )
+
+
+def _slug(prefix: str, number: int) -> str:
+    return f"{prefix}-{number}"
+
+
+def _wall_clock(when: datetime | None) -> str:
+    return when.strftime("%Y-%m-%d %H:%M") if when else "0000-00-00 00:00"
+
+
+def starter_map(title: str, accepted: Sequence[Candidate]) -> dict[str, Any]:
+    """A map document (for YAML) built from accepted candidates, for a person to refine.
+
+    Proposals go under one question; each objection attacks the latest proposal made before it
+    (or the first one). Dates are the messages' own wall-clock times, so the map loads against
+    the same thread; objections with no proposal to attack are left out.
+    """
+    ordered = sorted(accepted, key=lambda c: (c.date is None, _wall_clock(c.date), c.offset))
+    proposals = [c for c in ordered if c.kind == PROPOSAL]
+    people = sorted({c.author for c in ordered if c.author})
+
+    def source(c: Candidate) -> dict[str, str]:
+        return {"by": c.author or "unknown", "date": _wall_clock(c.date), "quote": c.sentence}
+
+    arguments = []
+    for number, objection in enumerate((c for c in ordered if c.kind == OBJECTION), start=1):
+        earlier = [
+            i
+            for i, p in enumerate(proposals, 1)
+            if _wall_clock(p.date) <= _wall_clock(objection.date)
+        ]
+        if not proposals:
+            break
+        target = _slug("proposal", earlier[-1] if earlier else 1)
+        arguments.append(
+            {"id": _slug("objection", number), "attacks": [target], **source(objection)}
+        )
+    first = ordered[0] if ordered else None
+    return {
+        "thread": {
+            "title": title,
+            "first_message": {
+                "by": first.author if first and first.author else "unknown",
+                "date": _wall_clock(first.date if first else None),
+            },
+        },
+        "people": [{"name": name} for name in people],
+        "topics": [{"id": "main", "title": title}],
+        "questions": [
+            {
+                "id": "what-to-do",
+                "topic": "main",
+                "title": f"What should be done? ({title})",
+                "proposals": [
+                    {
+                        "id": _slug("proposal", number),
+                        "title": p.sentence[:80],
+                        "sources": [source(p)],
+                    }
+                    for number, p in enumerate(proposals, start=1)
+                ],
+            }
+        ],
+        "arguments": arguments,
+    }

@@ -79,17 +79,6 @@ class ProposalReplay:
         }
 
 
-def argument_tree(discussion: DiscussionMap, target_id: str, depth: int = 2) -> list[Argument]:
-    """The arguments on a target and, to `depth` levels, the arguments on those; map order."""
-    found: list[Argument] = []
-    frontier = [target_id]
-    for _level in range(depth):
-        layer = [a for t in frontier for a in discussion.arguments_on(t) if a not in found]
-        found.extend(dict.fromkeys(layer))
-        frontier = [a.id for a in layer]
-    return found
-
-
 class _GrowthCache:
     """Cost growth per (workload, policy, cost), computed at most once per summary."""
 
@@ -134,7 +123,7 @@ def replay_proposal(discussion: DiscussionMap, proposal_id: str) -> ProposalRepl
         raise ValueError(f"proposal {proposal_id} names no model policy{note}")
     outcomes = replay(proposal.policy)
     growth = _GrowthCache(proposal.policy)
-    claimed = [a for a in argument_tree(discussion, proposal.id) if a.about is not None]
+    claimed = [a for a in discussion.argument_tree(proposal.id) if a.about is not None]
     rows = []
     for outcome in outcomes:
         checks = []

@@ -8,7 +8,7 @@ import pytest
 
 import kb.replay_summary as replay_summary
 from kb.map_loader import MAPS_DIR, load_map
-from kb.replay_summary import CONFIRMS, REFUTES, argument_tree, replay_proposal
+from kb.replay_summary import CONFIRMS, REFUTES, replay_proposal
 
 SEED_MAP = load_map(MAPS_DIR / "lkml-2007-fault-vs-truncate.yaml")
 
@@ -65,5 +65,5 @@ def test_a_proposal_without_policy_says_so() -> None:
 
 
 def test_argument_tree_reaches_rebuttals() -> None:
-    ids = [a.id for a in argument_tree(SEED_MAP, "restrict-nonlinear-to-root")]
+    ids = [a.id for a in SEED_MAP.argument_tree("restrict-nonlinear-to-root")]
     assert "databases-not-root" in ids and "databases-use-tmpfs" in ids
