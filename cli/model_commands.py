@@ -37,15 +37,20 @@ param_option = click.option(
 )
 
 
+PIPE_WIDTH = 200
+
+
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=not sys.stdout.isatty())
+    """Rich on a terminal; wide, plain text (no markup interpretation of cells) otherwise."""
+    tty = sys.stdout.isatty()
+    return Console(highlight=False, width=None if tty else PIPE_WIDTH, markup=False)
 
 
 def _table(*columns: str) -> Table:
-    """A table: boxed on a terminal, plain aligned columns otherwise."""
+    """A table: boxed on a terminal, plain aligned columns otherwise; cells wrap, never cut."""
     table = Table(box=box.SIMPLE_HEAD if sys.stdout.isatty() else None, pad_edge=False)
     for column in columns:
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     return table
 
 
@@ -135,7 +140,7 @@ def _print_trace(console: Console, trace: list[TraceStep]) -> None:
 def _print_check(result: CheckResult) -> None:
     console = _console()
     params = " ".join(f"{k}={v}" for k, v in result.params.items())
-    console.print(f"{result.workload} ({params}) under {result.policy}: [bold]{result.verdict}[/]")
+    console.print(f"{result.workload} ({params}) under {result.policy}: {result.verdict}")
     if result.invariant:
         console.print(f"{result.invariant}: {INVARIANTS[result.invariant]}")
     console.print(result.message)
