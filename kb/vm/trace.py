@@ -33,7 +33,7 @@ class TraceStep:
 def plain(value: Any) -> Any:
     """A JSON-able rendering of a state value (dataclasses become dicts, tuples lists)."""
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value) if f.compare}
     if isinstance(value, tuple):
         return [plain(item) for item in value]
     return value
@@ -58,6 +58,8 @@ def diff(before: Any, after: Any, path: str = "") -> list[Change]:
     ):
         changes: list[Change] = []
         for f in fields(before):
+            if not f.compare:  # caches such as VM._hash
+                continue
             sub = f"{path}.{f.name}" if path else f.name
             changes.extend(diff(getattr(before, f.name), getattr(after, f.name), sub))
         return changes

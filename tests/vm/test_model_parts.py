@@ -59,3 +59,9 @@ def test_explorer_cost_grows_with_threads_and_can_be_bounded() -> None:
     assert two.distinct_states > 5 * one.distinct_states
     bounded = check("W5", "LOCK_PAGE_IN_FAULT", threads=2, max_states=100)
     assert bounded.verdict == "incomplete"
+
+
+def test_traces_show_state_not_caches() -> None:
+    trace = check("W7", "LOCK_PAGE_IN_FAULT").trace
+    paths = [path for step in trace for path, _, _ in step.changes]
+    assert paths and not any("_hash" in path for path in paths)
