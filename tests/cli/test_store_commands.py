@@ -1,0 +1,153 @@
+"""The store's commands through the CLI runner: output, --json fields, one-line errors, help."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from cli.main import threadlore
+from cli.store_commands import COMMANDS
+from cli.terminal import inert
+
+SEED = Path(__file__).resolve().parents[2] / "samples" / "lkml-2007-fault-vs-truncate.txt"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'store.sqlite'}"
+
+
+def run(db: str, *args: str) -> Result:
+    return CliRunner().invoke(threadlore, [*args, "--db", db])
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One store with the seed imported, shared by the read-only tests of this module."""
+    db = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'store.sqlite'}"
+    result = run(db, "import", str(SEED))
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def test_import_prints_a_summary_and_is_idempotent(db: str) -> None:
+    first = run(db, "import", str(SEED))
+    assert first.exit_code == 0
+    assert first.stdout.strip() == (
+        "read 99 messages: 99 added, 0 already stored, 1 threads touched"
+    )
+    again = run(db, "import", str(SEED), "--json")
+    assert json.loads(again.stdout) == {
+        "seen": 99,
+        "added": 0,
+        "unchanged": 99,
+        "threads_touched": 0,
+        "errors": [],
+    }
+
+
+def test_import_of_a_missing_file_is_one_line_on_stderr(db: str, tmp_path: Path) -> None:
+    result = run(db, "import", str(tmp_path / "nope.mbox"))
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert "nope.mbox" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_threads_lists_the_seed_thread(seeded: str) -> None:
+    result = run(seeded, "threads")
+    assert "[patch 0/6] fault vs truncate/invalidate race fix  (99 messages, 11 people" in (
+        result.stdout
+    )
+    (thread,) = json.loads(run(seeded, "threads", "--json").stdout)
+    assert {"id", "subject", "root", "messages", "people", "first", "last"} <= set(thread)
+
+
+def test_tree_draws_branches_and_inferred_authors(seeded: str) -> None:
+    lines = run(seeded, "tree", "1").stdout.splitlines()
+    assert len(lines) == 99
+    assert "Nick Piggin (inferred" in lines[0]
+    assert any("├─>P " in line for line in lines)
+    assert any("│ └─>" in line for line in lines)
+    rows = json.loads(run(seeded, "tree", "1", "--json").stdout)
+    assert rows[0]["depth"] == 0 and rows[1]["message"]["parent"] == rows[0]["message"]["id"]
+
+
+def test_show_gives_headers_place_inferences_and_body(seeded: str) -> None:
+    (thread,) = json.loads(run(seeded, "threads", "--json").stdout)
+    root = thread["root"]
+    text = run(seeded, "show", root[:6]).stdout
+    assert f"Message: <{root}>" in text
+    assert "Parent: (none)" in text and "Reply: <" in text
+    assert "Inferred author: Nick Piggin" in text
+    assert "The following set of patches are based on current git." in text
+    shown = json.loads(run(seeded, "show", root, "--json").stdout)
+    summary = shown["summary"]
+    assert {"id", "position", "author", "parent", "date", "subject", "has_patch"} <= set(summary)
+    assert summary["date"].startswith("2007-02-21T00:49:00")
+
+
+def test_search_finds_miklos_on_page_mkclean(seeded: str) -> None:
+    result = run(seeded, "search", "f:miklos page_mkclean")
+    assert result.exit_code == 0
+    assert result.stdout and all("Miklos Szeredi" in line for line in result.stdout.splitlines())
+    found = json.loads(run(seeded, "search", "f:miklos page_mkclean", "--json").stdout)
+    dates = [m["date"] for m in found]
+    assert dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("search", '"unbalanced'), "threadlore: bad query: unbalanced quote at character 1\n"),
+        (("search", "zz:top"), "threadlore: bad query: unknown prefix 'zz:'"),
+        (("show", "no-such-message"), "threadlore: no message 'no-such-message'\n"),
+        (("tree", "999"), "threadlore: no message '999'\n"),
+    ],
+)
+def test_errors_are_one_line_with_exit_1(seeded: str, args: tuple[str, ...], message: str) -> None:
+    result = run(seeded, *args)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1
+
+
+def test_people_lists_humans_then_lists(seeded: str) -> None:
+    text = run(seeded, "people").stdout
+    humans, lists = text.split("Mailing lists (messages received):")
+    assert "Paolo 'Blaisorblade' Giarrusso  (blaisorblade@..., Blaisorblade)" in humans
+    assert "Linux Memory Management" in lists and "Linux Memory Management" not in humans
+    people = json.loads(run(seeded, "people", "--json").stdout)
+    assert sum(1 for p in people if not p["is_list"] and p["messages"]) == 11
+
+
+def test_message_text_is_inert() -> None:
+    assert inert("a\x1b[31mred\x07\u202e") == "a\\x1b[31mred\\x07\\u202e"
+    assert inert("two\nlines\tand\x9b") == "two\\x0alines\\x09and\\x9b"
+    assert inert("two\nlines", multiline=True) == "two\nlines"
+
+
+def test_a_hostile_subject_is_escaped_in_every_listing(db: str, tmp_path: Path) -> None:
+    mail = tmp_path / "hostile.eml"
+    mail.write_bytes(
+        b"From: Eve <eve@example.org>\nTo: x@example.org\nMessage-ID: <evil@example.org>\n"
+        b"Date: Wed, 7 Mar 2007 10:00:00 +0100\nSubject: \x1b]0;pwned\x07 title\n\n"
+        b"body \x1b[2J cleared\n"
+    )
+    assert run(db, "import", str(mail)).exit_code == 0
+    for args in (("threads",), ("tree", "evil"), ("show", "evil"), ("search", "title")):
+        output = run(db, *args).stdout
+        assert "title" in output, args
+        assert "\x1b" not in output and "\x07" not in output, args
+    assert "body \\x1b[2J cleared" in run(db, "show", "evil").stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.name)
+def test_every_command_has_help_ending_in_an_example(command: click.Command) -> None:
+    result = CliRunner().invoke(threadlore, [command.name or "", "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout
+    assert (command.help or "").rstrip().splitlines()[-1].strip().startswith("threadlore ")
