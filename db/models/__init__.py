@@ -1,5 +1,6 @@
 """Every model module, imported so that `Base.metadata` (and Alembic) sees all the tables."""
 
+from db.models import discussion  # the discussion maps' tables, revision 0002_discussion
 from db.models.inferences import Inference
 from db.models.messages import Message, Recipient, Reference, Trailer
 from db.models.patches import Hunk, Patch, PatchedFile, PatchRevision
@@ -21,4 +22,5 @@ __all__ = [
     "Source",
     "Thread",
     "Trailer",
+    "discussion",
 ]
