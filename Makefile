@@ -22,6 +22,7 @@ run: $(STAMP)
 
 ## test: install, then every check: ruff, mypy, alembic check, pytest
 test: $(STAMP) lint typecheck
+	rm -f $(VENV)/check.sqlite && $(BIN)/alembic -c db/alembic.ini -x db=sqlite:///$(VENV)/check.sqlite upgrade head && $(BIN)/alembic -c db/alembic.ini -x db=sqlite:///$(VENV)/check.sqlite check
 	$(BIN)/pytest -n 2 -q
 
 lint: $(STAMP)
