@@ -262,13 +262,13 @@ def _compile_term(term: Term, dialect: str) -> ColumnElement[bool]:
         "dfn": lambda: exists().where(
             Patch.message_id == Message.id,
             PatchedFile.patch_id == Patch.id,
-            PatchedFile.path.like(_like(value), escape="\\"),
+            PatchedFile.path.ilike(_like(value), escape="\\"),
         ),
         "dfhh": lambda: exists().where(
             Patch.message_id == Message.id,
             PatchedFile.patch_id == Patch.id,
             Hunk.file_id == PatchedFile.id,
-            Hunk.function.like(_like(value), escape="\\"),
+            Hunk.function.ilike(_like(value), escape="\\"),
         ),
         "has": lambda: _has(value),
     }
