@@ -119,7 +119,7 @@ def list_candidates(
             score=c.score,
             state=c.state,
         )
-        for c, m in session.execute(query).tuples()
+        for c, m in session.execute(query).all()
     ]
 
 

@@ -230,15 +230,14 @@ def _write_map(session: Session, thread_id: int, discussion: DiscussionMap, dige
     session.add(record)
     session.flush()
     map_id = record.id
-    message_pks = dict(
-        session.execute(
+    message_pks = {
+        message_id: pk
+        for message_id, pk in session.execute(
             select(Message.message_id, Message.id).where(
                 Message.message_id.in_({q.message_id for _e, q in discussion.quotes()})
             )
         )
-        .tuples()
-        .all()
-    )
+    }
     for position, person in enumerate(discussion.people):
         session.add(
             DiscussionPerson(
@@ -397,17 +396,16 @@ def _rebuild(session: Session, record: DiscussionMapRecord) -> DiscussionMap:
     proposal_slugs = {p.id: p.slug for p in proposals}
     arguments = _rows(session, DiscussionArgument, map_id)
     argument_slugs = {a.id: a.slug for a in arguments}
-    message_ids = dict(
-        session.execute(
+    message_ids = {
+        pk: message_id
+        for pk, message_id in session.execute(
             select(Message.id, Message.message_id).where(
                 Message.id.in_(
                     select(DiscussionQuote.message_id).where(DiscussionQuote.map_id == map_id)
                 )
             )
         )
-        .tuples()
-        .all()
-    )
+    }
     quotes: dict[tuple[str, int], list[Quote]] = defaultdict(list)
     for q in _rows(session, DiscussionQuote, map_id):
         owner = ("proposal", q.proposal_id) if q.proposal_id else ("argument", q.argument_id or 0)
