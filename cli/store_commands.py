@@ -57,10 +57,11 @@ def _import_with_progress(settings: Settings, paths: tuple[str, ...]) -> ImportR
     messages = read_inputs(paths)
     if settings.json or not sys.stderr.isatty():
         return import_messages(sessions, messages)
+    from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    with Progress(*columns, transient=True) as progress:
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("importing: 0 messages read")
 
         def show(count: int) -> None:
