@@ -20,7 +20,7 @@ from cli.options import EXIT_VIOLATION, UserError, print_json
 from kb.vm.explorer import DEFAULT_MAX_STATES, CheckResult, check
 from kb.vm.invariants import INVARIANTS
 from kb.vm.policies import POLICIES, resolve
-from kb.vm.replay import Outcome, cost_growth, replay
+from kb.vm.replay import Outcome, cost_growth, growth_exponents, replay
 from kb.vm.trace import TraceStep
 from kb.vm.workloads import WORKLOADS, get_workload
 
@@ -213,6 +213,7 @@ def growth_command(workload: str, policy: str, sizes: str, as_json: bool) -> Non
         resolve(policy)
         points = cost_growth(workload, policy, values)
         size_param = get_workload(workload).size_param
+    exponents = growth_exponents(points)
     if as_json:
         print_json(
             {
@@ -220,6 +221,7 @@ def growth_command(workload: str, policy: str, sizes: str, as_json: bool) -> Non
                 "policy": policy,
                 "size_parameter": size_param,
                 "points": [p.as_json() for p in points],
+                "exponents": exponents,
             }
         )
         return
@@ -227,7 +229,11 @@ def growth_command(workload: str, policy: str, sizes: str, as_json: bool) -> Non
     table = _table(str(size_param), *keys)
     for point in points:
         table.add_row(str(point.size), *(str(point.costs[k]) for k in keys))
-    _console().print(table)
+    console = _console()
+    console.print(table)
+    for key, exponent in exponents.items():
+        shape = "linear" if abs(exponent - 1) < 0.1 else "bounded" if exponent < 0.1 else "other"
+        console.print(f"{key} grows as {size_param}^{exponent:.2f} ({shape})")
 
 
 def _invariant_cell(outcome: Outcome) -> str:

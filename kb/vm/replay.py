@@ -7,6 +7,7 @@ whatever the run produced.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,3 +144,19 @@ def cost_growth(workload: str, policy: str, sizes: list[int]) -> list[GrowthPoin
         GrowthPoint(size, replay_one(spec.name, policy, **{spec.size_param: size}).costs)
         for size in sizes
     ]
+
+
+def growth_exponents(points: list[GrowthPoint]) -> dict[str, float]:
+    """For each non-zero cost, k in cost ∝ size^k between the smallest and the largest size.
+
+    1.0 is linear growth (the DoS "is about computational complexity"); 0.0 is bounded.
+    """
+    if len({p.size for p in points}) < 2 or min(p.size for p in points) <= 0:
+        return {}
+    first = min(points, key=lambda p: p.size)
+    last = max(points, key=lambda p: p.size)
+    return {
+        key: round(math.log(last.costs[key] / low) / math.log(last.size / first.size), 2)
+        for key, low in first.costs.items()
+        if low > 0 and last.costs[key] > 0
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from kb.vm.explorer import check
-from kb.vm.replay import cost_growth, replay, replay_one
+from kb.vm.replay import cost_growth, growth_exponents, replay, replay_one
 
 
 def test_claim5_status_quo_w4_leaves_the_nonlinear_pte_dirty_after_writeout() -> None:
@@ -62,9 +62,11 @@ def test_claim8_reclaim_work_grows_linearly_with_the_vma_for_a_fixed_file() -> N
 
 
 def test_claim8_reclaim_work_is_bounded_under_limit_and_mlock_policies() -> None:
+    assert growth_exponents(cost_growth("W3", "STATUS_QUO", [64, 512]))["reclaim_work"] == 1.0
     for policy in ("NONLINEAR_LIMIT", "MLOCK_FOR_NONROOT"):
         points = cost_growth("W3", policy, [64, 512])
         assert points[0].costs["reclaim_work"] == points[1].costs["reclaim_work"] <= 2, policy
+        assert growth_exponents(points)["reclaim_work"] == 0.0
 
 
 def test_claim9_root_only_refuses_database_and_uml() -> None:

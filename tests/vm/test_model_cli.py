@@ -79,8 +79,11 @@ def test_replay_side_by_side() -> None:
 def test_growth_shows_work_against_size() -> None:
     code, out, _ = run("model", "growth", "W3", "--sizes", "32,64", "--json")
     assert code == EXIT_OK
-    points = json.loads(out)["points"]
-    assert [p["costs"]["reclaim_work"] for p in points] == [32, 64]
+    data = json.loads(out)
+    assert [p["costs"]["reclaim_work"] for p in data["points"]] == [32, 64]
+    assert data["exponents"]["reclaim_work"] == 1.0
+    code, out, _ = run("model", "growth", "W3", "--sizes", "32,64")
+    assert "reclaim_work grows as vma_pages^1.00 (linear)" in out
 
 
 def test_every_model_command_has_help_with_an_example() -> None:
