@@ -3,7 +3,8 @@ truncate_inode_pages_range, generic_file_direct_IO and invalidate_inode_pages2_r
 
 Labels: T1 set i_size, T2 truncate_count++, T3 zap one pte, T4 lock/remove one page (VM-MODEL.md
 §2). The invalidate path has no labels in the spec; it uses I1 (unmap the range), I2 (write back),
-I3 (write the new contents), I4 lock, I5 unmap if mapped, I6 launder, I7 remove and unlock.
+I3 (write the new contents), I4 lock, I5 unmap if mapped, I6 launder, I7 remove and unlock;
+madvise(MADV_REMOVE) is H1.
 The SEQLOCK policy brackets each of them with a write seqcount (odd while inside).
 """
 
@@ -173,6 +174,17 @@ def truncate_pages(ctx: Context, vm: VM, frame: Frame) -> Outcome:
     return Call(vm, "truncate_inode_pages_range", args, None, frame.regs)
 
 
+def madvise_remove(ctx: Context, vm: VM, frame: Frame) -> Outcome:
+    """MADV_REMOVE: EINVAL on VM_LOCKED or VM_NONLINEAR vmas (2.6.20), else vmtruncate_range."""
+    start, length = frame.get("start"), frame.get("length")
+    vma = vm.vma_at(ctx.process, start)
+    if vma is None or vma.locked or vma.nonlinear:
+        return Go(vm.note("refused", ctx.thread, "EINVAL (MADV_REMOVE)"), None, frame.regs)
+    pgoff = vma.pgoff + (start - vma.start)
+    args = regs(start=pgoff, end=pgoff + length)
+    return Call(vm, "vmtruncate_range", args, None, frame.regs)
+
+
 VMTRUNCATE = Operation(
     "vmtruncate",
     "T1",
@@ -279,7 +291,12 @@ INVALIDATE_INODE_PAGES2_RANGE = Operation(
     },
 )
 
+MADVISE_REMOVE = Operation(
+    "madvise_remove", "H1", {"H1": StepDef("H1", "madvise_remove", madvise_remove)}
+)
+
 OPERATIONS = (
+    MADVISE_REMOVE,
     UNMAP_MAPPING_RANGE,
     TRUNCATE_INODE_PAGES_RANGE,
     VMTRUNCATE,

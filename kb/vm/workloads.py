@@ -134,6 +134,8 @@ def uml(p: Params) -> Setup:
     proc = Process("uml", max_map_count=p["max_map_count"], memlock_limit=runs)
     vm = with_process(file_state("TMPFS", 2 * runs), proc)
     vm = mapped(vm, "uml", 0, runs, 0, "none" if prot else "read-write")
+    physmem = 2 * runs  # the UML kernel's own linear view of the whole file
+    vm = mapped(vm, "uml", physmem, 2 * runs, 0, "read-write")
     program = [call("sys_mlock", start=0, length=runs)] if p["mlock"] else []
     for run in range(runs):  # pgoffs 2*run never continue one another: no vma merging
         program.append(
@@ -146,6 +148,8 @@ def uml(p: Params) -> Setup:
             )
         )
     program.append(store(0))
+    program.append(store(physmem + 1))  # a page the guest then frees: MADV_REMOVE
+    program.append(call("madvise_remove", start=physmem + 1, length=1))
     return Setup(vm, (thread("uml", "uml", *program),), ("no_refusal", "swappable"))
 
 
@@ -264,7 +268,8 @@ _ALL = (
         "W2",
         "UML",
         "simulation",
-        "non-root; unlinked tmpfs file; more runs than max_map_count; must stay swappable",
+        "non-root; unlinked tmpfs file; more runs than max_map_count; must stay swappable; "
+        "frees pages with MADV_REMOVE through its linear view of the file",
         uml,
         {"runs": 65, "max_map_count": 64, "mlock": 0, "per_page_prot": 0},
         "runs",
