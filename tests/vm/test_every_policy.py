@@ -1,0 +1,29 @@
+"""Every policy on every workload: outcomes are well-formed and follow from the semantics."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.vm.invariants import INVARIANTS
+from kb.vm.policies import POLICIES, resolve
+from kb.vm.replay import replay
+
+
+@pytest.mark.parametrize("policy", sorted(POLICIES))
+def test_replay_follows_the_policys_semantics(policy: str) -> None:
+    semantics = resolve(policy)
+    outcomes = {o.workload: o for o in replay(policy)}
+    for outcome in outcomes.values():
+        assert outcome.result in ("allowed", "refused", "emulated")
+        assert (outcome.errno is not None) == (outcome.result == "refused")
+        assert set(outcome.invariants) == set(INVARIANTS)
+        assert all(
+            name in outcome.findings for name, held in outcome.invariants.items() if not held
+        )
+    # The linear race is open exactly when the fault path is 2.6.20's do_no_page.
+    assert outcomes["W5"].invariants["INV1"] == (semantics.fault != "do_no_page")
+    # The buffered-write deadlock needs both the locked fault and the old write path.
+    deadlock = semantics.fault == "__do_fault" and semantics.buffered_write == "old"
+    assert outcomes["W7"].invariants["INV6"] == (not deadlock)
+    # Whatever a policy does with remap_file_pages, the truncate_count control stays safe.
+    assert outcomes["W6-linear"].invariants["INV1"]
