@@ -22,9 +22,15 @@ def tui_command(settings: Settings, thread: str | None) -> None:
       threadlore tui 1 --db sqlite:///lkml.sqlite
     """
     from tui.app import ThreadloreApp
-    from tui.store_reader import SessionStoreReader
+    from tui.data_source import StoreReader
+    from tui.deferred_store import DeferredStoreReader
 
-    store = SessionStoreReader.open(settings.db_url)
+    def open_reader() -> StoreReader:
+        from tui.store_reader import SessionStoreReader  # SQLAlchemy and Alembic: load late
+
+        return SessionStoreReader.open(settings.db_url)
+
+    store = DeferredStoreReader(open_reader)
     start_thread = None
     if thread is not None:
         try:

@@ -30,6 +30,10 @@ class StoreReader(Protocol):
         """A thread's reply tree in display order (depth first)."""
         ...
 
+    def resolve_thread(self, ref: str) -> int:
+        """A thread id from a thread number or a message id (prefix); LookupError if none."""
+        ...
+
     def get_message(self, message_id: str) -> MessageView:
         """One message in full; raises LookupError when the id matches none."""
         ...

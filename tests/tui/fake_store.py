@@ -133,6 +133,15 @@ class FakeStore:
         walk(None, 0, ())
         return rows
 
+    def resolve_thread(self, ref: str) -> int:
+        self.calls.append(f"resolve_thread {ref}")
+        if ref.isdigit() and int(ref) in self._thread_ids():
+            return int(ref)
+        found = [m.thread for m in self.messages if m.id.startswith(ref)]
+        if len(found) != 1:
+            raise LookupError(f"no thread or message {ref}")
+        return found[0]
+
     def get_message(self, message_id: str) -> MessageView:
         self.calls.append(f"get_message {message_id}")
         found = [m for m in self.messages if m.id.startswith(message_id)]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 from conftest import run_kwargs, settle
+from fake_store import FakeStore, seed_like_messages
 from textual.command import CommandPalette
 
 from tui.app import ThreadloreApp
+from tui.deferred_store import DeferredStoreReader
 from tui.screens.people_screen import PeopleScreen
 from tui.screens.search_screen import SearchScreen
 from tui.screens.thread_screen import ThreadScreen
@@ -78,3 +82,39 @@ async def test_starting_at_a_thread_opens_it_over_the_list(store) -> None:
         assert app.screen.thread_id == 2
         await pilot.press("q")
         assert isinstance(app.screen, ThreadsScreen)
+
+
+class FailingStore(FakeStore):
+    """A store whose disk fails when a thread is opened."""
+
+    def thread_tree(self, thread_id: int) -> list:
+        raise OSError("disk I/O error\nsecond line the user need not see")
+
+
+async def test_a_failing_store_call_is_a_one_line_notice_not_a_crash() -> None:
+    app = ThreadloreApp(FailingStore(seed_like_messages()))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [n.message for n in app._notifications] == ["disk I/O error"]
+        assert isinstance(app.screen, ThreadScreen)
+        await pilot.press("q")
+        assert isinstance(app.screen, ThreadsScreen)
+
+
+async def test_a_deferred_store_opens_once_in_a_worker(store: FakeStore) -> None:
+    opened: list[int] = []
+
+    def open_reader() -> FakeStore:
+        opened.append(threading.get_ident())
+        return store
+
+    app = ThreadloreApp(DeferredStoreReader(open_reader))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(opened) == 1
+        assert opened[0] != threading.get_ident()
+        assert "thread_tree 1" in store.calls

@@ -7,12 +7,12 @@ from datetime import date
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header
 
 from db.views import PersonSummary
 from tui.data_source import StoreReader
 from tui.messages import PeopleFetched
+from tui.screens.store_screen import StoreScreen
 from tui.text import inert_line
 from tui.widgets.common.vi_lists import ViDataTable
 from tui.widgets.people.timeline import Timeline
@@ -22,12 +22,11 @@ def _day(value: object) -> str:
     return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else ""
 
 
-class PeopleScreen(Screen[None]):
+class PeopleScreen(StoreScreen):
     """People (aliases merged) with their counts above a per-person timeline of messages per day."""
 
     def __init__(self, store: StoreReader) -> None:
-        super().__init__()
-        self.store = store
+        super().__init__(store)
         self._name_of: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -46,7 +45,7 @@ class PeopleScreen(Screen[None]):
         table.add_column("Also known as")
         self.fetch_people()
 
-    @work(exclusive=True, group="people")
+    @work(exclusive=True, group="people", exit_on_error=False)
     async def fetch_people(self) -> None:
         """Load the people and the per-day counts in two queries."""
         people = await asyncio.to_thread(self.store.list_people)

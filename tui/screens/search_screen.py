@@ -9,7 +9,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList
 
 from tui.data_source import StoreReader
@@ -20,6 +19,7 @@ from tui.messages import (
     SearchFailed,
     ThreadChosen,
 )
+from tui.screens.store_screen import StoreScreen
 from tui.text import inert_plain
 from tui.widgets.message.message_pane import MessagePane
 from tui.widgets.search.hit_list import HitList
@@ -32,7 +32,7 @@ QUERY_HELP = (
 )
 
 
-class SearchScreen(Screen[None]):
+class SearchScreen(StoreScreen):
     """A query box, its hits, and a preview; `enter` on a hit opens it in its thread."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -45,8 +45,7 @@ class SearchScreen(Screen[None]):
     AUTO_FOCUS = "#search-query"
 
     def __init__(self, store: StoreReader) -> None:
-        super().__init__()
-        self.store = store
+        super().__init__(store)
         self.query_text = ""
         self._has_more = False
         self._fetching = False
@@ -68,7 +67,7 @@ class SearchScreen(Screen[None]):
         if self.query_text:
             self.fetch_hits(self.query_text, 0)
 
-    @work(exclusive=True, group="search")
+    @work(exclusive=True, group="search", exit_on_error=False)
     async def fetch_hits(self, query: str, offset: int) -> None:
         """Run one page of a query off the event loop; bad queries come back as one line."""
         try:
@@ -105,7 +104,7 @@ class SearchScreen(Screen[None]):
             self._fetching = True
             self.fetch_hits(self.query_text, len(hit_list.hits))
 
-    @work(exclusive=True, group="search-preview")
+    @work(exclusive=True, group="search-preview", exit_on_error=False)
     async def fetch_preview(self, message_id: str) -> None:
         """Load the highlighted hit in full."""
         message = await asyncio.to_thread(self.store.get_message, message_id)

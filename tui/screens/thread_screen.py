@@ -9,17 +9,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList
 
 from tui.data_source import StoreReader
 from tui.messages import MessageFetched, MessageHighlighted, ThreadTreeFetched
+from tui.screens.store_screen import StoreScreen
 from tui.text import inert_plain
 from tui.widgets.message.message_pane import MessagePane
 from tui.widgets.thread.reply_tree import ReplyTree
 
 
-class ThreadScreen(Screen[None]):
+class ThreadScreen(StoreScreen):
     """A thread's tree (built once from `thread_tree`) and the message under the cursor.
 
     The message is fetched when the cursor settles on it, in a worker, so holding `j` through a
@@ -34,8 +34,7 @@ class ThreadScreen(Screen[None]):
     ]
 
     def __init__(self, store: StoreReader, thread_id: int, message_id: str | None = None) -> None:
-        super().__init__()
-        self.store = store
+        super().__init__(store)
         self.thread_id = thread_id
         self.start_message_id = message_id
         self.shown_message_id: str | None = None
@@ -51,7 +50,7 @@ class ThreadScreen(Screen[None]):
         self.sub_title = f"thread {self.thread_id}"
         self.fetch_tree()
 
-    @work(exclusive=True, group="thread-tree")
+    @work(exclusive=True, group="thread-tree", exit_on_error=False)
     async def fetch_tree(self) -> None:
         """Load the whole tree in one query, off the event loop."""
         rows = await asyncio.to_thread(self.store.thread_tree, self.thread_id)
@@ -79,7 +78,7 @@ class ThreadScreen(Screen[None]):
     def read_selected_message(self) -> None:
         self.query_one(MessagePane).focus()
 
-    @work(exclusive=True, group="thread-message")
+    @work(exclusive=True, group="thread-message", exit_on_error=False)
     async def fetch_message(self, message_id: str) -> None:
         """Load one message; a newer cursor move cancels this one."""
         message = await asyncio.to_thread(self.store.get_message, message_id)

@@ -8,11 +8,11 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from tui.data_source import StoreReader
 from tui.messages import ThreadChosen, ThreadsFetched
+from tui.screens.store_screen import StoreScreen
 from tui.text import inert_plain
 from tui.widgets.threads.thread_table import ThreadTable
 
@@ -23,7 +23,7 @@ TYPING_PAUSE = 0.15  # seconds a filter must stay unchanged before it is run
 EMPTY_STORE = "The store has no threads yet. Quit (q) and run: threadlore import FILE…"
 
 
-class ThreadsScreen(Screen[None]):
+class ThreadsScreen(StoreScreen):
     """The thread list: the first page opens at once, the next loads as the cursor nears it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -34,8 +34,7 @@ class ThreadsScreen(Screen[None]):
     AUTO_FOCUS = "#thread-table"
 
     def __init__(self, store: StoreReader) -> None:
-        super().__init__()
-        self.store = store
+        super().__init__(store)
         self.filter_text: str | None = None
         self._fetching = False
 
@@ -50,7 +49,7 @@ class ThreadsScreen(Screen[None]):
         self.title = "Threads"
         self.fetch_first_page()
 
-    @work(exclusive=True, group="thread-list")
+    @work(exclusive=True, group="thread-list", exit_on_error=False)
     async def fetch_first_page(self, delay: float = 0.0) -> None:
         """Count and fetch the first page for the current filter, after `delay` seconds.
 
@@ -64,7 +63,7 @@ class ThreadsScreen(Screen[None]):
         )
         self.post_message(ThreadsFetched(0, threads, total))
 
-    @work(exclusive=True, group="thread-page")
+    @work(exclusive=True, group="thread-page", exit_on_error=False)
     async def fetch_page(self, offset: int) -> None:
         """Fetch the page that starts at `offset`."""
         table = self.query_one(ThreadTable)

@@ -1,0 +1,276 @@
+"""Benchmark the terminal UI: opening on the seed, and staying responsive on a large store.
+
+Every figure is a median of several runs of the real app (headless, through Textual's Pilot, on
+the real SQLite store), timed from the key press to the message that says the screen changed
+(`ThreadsFetched`, `ThreadTreeFetched`, `MessageFetched`, `SearchCompleted`). The peer each UI
+figure is set against is the bare store query it waits for: the ratio is what the UI adds.
+
+The large store is generated (benches/synthetic_threads.py: one 1,000-message thread, the rest in
+ten-message threads) and kept in --store-dir between runs, as building it takes a minute or two.
+
+Run: .venv/bin/python -m benches.bench_tui [--messages 100000] [--runs 5] [--store-dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from textual.message import Message
+
+from benches.synthetic_threads import discussion
+from db.engine import open_store
+from db.ingest import import_messages
+from importers.detect import read_inputs
+from tui.app import ThreadloreApp
+from tui.messages import MessageFetched, SearchCompleted, ThreadsFetched, ThreadTreeFetched
+from tui.store_reader import SessionStoreReader
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "samples" / "lkml-2007-fault-vs-truncate.txt"
+SIZE = (160, 48)
+SEARCH = "lock_page"
+STEPS = 30  # `j` presses timed in the big thread
+
+
+class Stopwatch:
+    """A message hook that notes when each kind of message first arrives after `start()`."""
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        self.arrived: dict[type[Message], float] = {}
+
+    def start(self) -> None:
+        self.started = time.perf_counter()
+        self.arrived = {}
+
+    def __call__(self, message: Message) -> None:
+        self.arrived.setdefault(type(message), time.perf_counter())
+
+    async def wait_for(self, kind: type[Message], timeout: float = 60.0) -> float:
+        """Seconds from `start()` to the first `kind` message."""
+        deadline = time.perf_counter() + timeout
+        while kind not in self.arrived:
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"no {kind.__name__} within {timeout} s")
+            await asyncio.sleep(0.001)
+        return self.arrived[kind] - self.started
+
+
+def timed(call: Callable[[], Any], runs: int) -> float:
+    """Median seconds of a plain call (the peer: the bare store query)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+async def ui_figures(url: str, runs: int, filter_text: str) -> dict[str, list[float]]:
+    """Run the app `runs` times on the store and time each screen change."""
+    figures: dict[str, list[float]] = {}
+
+    def note(name: str, seconds: float) -> None:
+        figures.setdefault(name, []).append(seconds)
+
+    for _ in range(runs):
+        store = SessionStoreReader.open(url)
+        watch = Stopwatch()
+        watch.start()
+        app = ThreadloreApp(store)
+        async with app.run_test(size=SIZE, message_hook=watch) as pilot:
+            note("thread list: first page", await watch.wait_for(ThreadsFetched))
+            await pilot.pause()
+            await _time_key(watch, pilot, ["G"], ThreadsFetched, note, "thread list: next page")
+            await pilot.press("g", "slash")
+            await pilot.pause()
+            await _time_key(
+                watch, pilot, list(filter_text), ThreadsFetched, note, "thread list: filter"
+            )
+            await pilot.press("escape")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("g")  # the big thread is the oldest: last in the list
+            await pilot.press("G")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.press("G")
+            await pilot.app.workers.wait_for_complete()
+            await _open_big_thread(watch, pilot, note)
+            await _step_through(watch, pilot, note)
+            await pilot.press("2")
+            await pilot.pause()
+            await pilot.press(*SEARCH)
+            await _time_key(watch, pilot, ["enter"], SearchCompleted, note, "search: first page")
+            await pilot.app.workers.wait_for_complete()
+            await _time_key(watch, pilot, ["n"], MessageFetched, note, "search: n (next hit)")
+    return figures
+
+
+async def _time_key(
+    watch: Stopwatch,
+    pilot: Any,
+    keys: list[str],
+    kind: type[Message],
+    note: Callable[[str, float], None],
+    name: str,
+) -> None:
+    await pilot.press(*keys[:-1])
+    watch.start()
+    await pilot.press(keys[-1])
+    note(name, await watch.wait_for(kind))
+
+
+async def _open_big_thread(
+    watch: Stopwatch, pilot: Any, note: Callable[[str, float], None]
+) -> None:
+    watch.start()
+    await pilot.press("enter")
+    note("1,000-message thread: tree shown", await watch.wait_for(ThreadTreeFetched))
+    note("1,000-message thread: first message", await watch.wait_for(MessageFetched))
+    await pilot.app.workers.wait_for_complete()
+
+
+async def _step_through(watch: Stopwatch, pilot: Any, note: Callable[[str, float], None]) -> None:
+    steps = []
+    for _ in range(STEPS):
+        watch.start()
+        await pilot.press("j")
+        steps.append(await watch.wait_for(MessageFetched))
+        await pilot.app.workers.wait_for_complete()
+    note("1,000-message thread: j (next message)", statistics.median(steps))
+    watch.start()
+    await pilot.press("G")
+    note("1,000-message thread: G (last message)", await watch.wait_for(MessageFetched))
+    await pilot.app.workers.wait_for_complete()
+    await pilot.press("q")
+    await pilot.pause()
+
+
+def peer_figures(url: str, runs: int, filter_text: str, big_thread: int) -> dict[str, float]:
+    """The bare queries each screen change waits for."""
+    store = SessionStoreReader.open(url)
+    rows = store.thread_tree(big_thread)
+    return {
+        "thread list: first page": timed(
+            lambda: (store.count_threads(), store.list_threads(limit=200)), runs
+        ),
+        "thread list: next page": timed(lambda: store.list_threads(limit=200, offset=200), runs),
+        "thread list: filter": timed(
+            lambda: (
+                store.count_threads(filter_text=filter_text),
+                store.list_threads(filter_text=filter_text, limit=200),
+            ),
+            runs,
+        ),
+        "1,000-message thread: tree shown": timed(lambda: store.thread_tree(big_thread), runs),
+        "1,000-message thread: first message": timed(
+            lambda: store.get_message(rows[0].message.id), runs
+        ),
+        "1,000-message thread: j (next message)": timed(
+            lambda: store.get_message(rows[1].message.id), runs
+        ),
+        "1,000-message thread: G (last message)": timed(
+            lambda: store.get_message(rows[-1].message.id), runs
+        ),
+        "search: first page": timed(lambda: store.search_messages(SEARCH), runs),
+        "search: n (next hit)": timed(lambda: store.search_messages(SEARCH, limit=1), runs),
+    }
+
+
+def build_large_store(folder: Path, messages: int) -> str:
+    """The generated store, built once per size and reused."""
+    path = folder / f"tui-bench-{messages}.sqlite"
+    url = f"sqlite:///{path}"
+    if not path.exists():
+        start = time.perf_counter()
+        report = import_messages(open_store(url), discussion(messages))
+        took = time.perf_counter() - start
+        print(f"built {path} ({report.added} messages) in {took:.0f} s", file=sys.stderr)
+    return url
+
+
+def seed_open_seconds(folder: Path, runs: int) -> tuple[float, float]:
+    """(whole process, in-process) seconds from start to the seed's thread list on screen."""
+    url = f"sqlite:///{folder / 'seed.sqlite'}"
+    if not (folder / "seed.sqlite").exists():
+        import_messages(open_store(url), read_inputs([SEED]))
+    process = []
+    inside = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, "-c", OPEN_ONCE, url],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        process.append(time.perf_counter() - start)
+        inside.append(float(result.stdout.strip()))
+    return statistics.median(process), statistics.median(inside)
+
+
+# A fresh process that imports only what `threadlore tui` imports, opens the store and prints the
+# seconds from after its imports to the first page of threads on screen.
+OPEN_ONCE = """
+import asyncio, sys, time
+from tui.app import ThreadloreApp
+from tui.messages import ThreadsFetched
+from tui.store_reader import SessionStoreReader
+
+async def main() -> None:
+    start = time.perf_counter()
+    shown = asyncio.Event()
+    app = ThreadloreApp(SessionStoreReader.open(sys.argv[1]))
+    hook = lambda message: isinstance(message, ThreadsFetched) and shown.set()
+    async with app.run_test(size=(160, 48), message_hook=hook):
+        await shown.wait()
+        print(time.perf_counter() - start)
+
+asyncio.run(main())
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--store-dir", type=Path, default=Path(tempfile.gettempdir()))
+    args = parser.parse_args()
+    console = Console()
+    folder = args.store_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    process, inside = seed_open_seconds(folder, args.runs)
+    console.print(
+        f"seed: threadlore UI shows the thread list {process * 1000:.0f} ms after the process "
+        f"starts ({inside * 1000:.0f} ms after imports), median of {args.runs}"
+    )
+    url = build_large_store(folder, args.messages)
+    store = SessionStoreReader.open(url)
+    big_thread = store.resolve_thread("t0.0@bench")
+    filter_text = "number 4242"
+    ui = asyncio.run(ui_figures(url, args.runs, filter_text))
+    peer = peer_figures(url, args.runs, filter_text, big_thread)
+    table = Table(title=f"UI on a {args.messages:,}-message store (medians of {args.runs} runs)")
+    for column in ("what", "UI ms", "bare query ms", "UI / query"):
+        table.add_column(column, justify="left" if column == "what" else "right")
+    for name, samples in ui.items():
+        seconds = statistics.median(samples)
+        ratio = seconds / peer[name] if peer[name] else float("inf")
+        table.add_row(name, f"{seconds * 1000:.0f}", f"{peer[name] * 1000:.1f}", f"{ratio:.1f}×")
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()
