@@ -162,6 +162,7 @@ def explore(
             processes=processes,
         )
 
+    contexts = [Context(semantics, t.name, t.process) for t in setup.threads]
     stop = record(initial, examine(initial))
     while queue and not stop:
         state = queue.popleft()
@@ -169,8 +170,7 @@ def explore(
         waits: dict[str, int] = {}
         moved = False
         for position, thread in enumerate(threads):
-            ctx = Context(semantics, thread.name, thread.process)
-            outcome = run_step(ctx, vm, thread, OPERATIONS)
+            outcome = run_step(contexts[position], vm, thread, OPERATIONS)
             if outcome is None:
                 continue
             if isinstance(outcome, Wait):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kb.vm.state import VM
 
@@ -38,9 +38,11 @@ def set_regs(frame_regs: Regs, **values: Any) -> Regs:
     return tuple(sorted(merged.items()))
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
-    """One activation of an operation: which step runs next, and the locals."""
+class Frame(NamedTuple):
+    """One activation of an operation: which step runs next, and the locals.
+
+    A NamedTuple rather than a frozen dataclass: one is built on every step.
+    """
 
     op: str
     step: str
