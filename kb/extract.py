@@ -110,6 +110,7 @@ MIN_SCORE = 2
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 _DIFF_START = re.compile(r"^(Index: |diff --git |--- |\+\+\+ |@@ |={5,})")
 _DIFFSTAT = re.compile(r"^\s*\S+\s+\|\s+\d+")
+_ATTRIBUTION = re.compile(r"(wrote|writes|said):\s*$|^\s*\[\.\.\.\]\s*$")
 
 
 @dataclass(frozen=True)
@@ -149,13 +150,13 @@ class Candidate:
 
 
 def own_prose(body: str) -> list[str]:
-    """The author's own paragraphs: no quoted lines, signature, patch or diffstat."""
+    """The author's own paragraphs: no quoted lines or their attributions, signature, patch."""
     paragraphs: list[str] = []
     current: list[str] = []
     for line in body.splitlines():
         if line.rstrip() in ("--", "-- ") or _DIFF_START.match(line):
             break
-        if line.lstrip().startswith(">") or _DIFFSTAT.match(line):
+        if line.lstrip().startswith(">") or _DIFFSTAT.match(line) or _ATTRIBUTION.search(line):
             continue
         if line.strip():
             current.append(line.strip())

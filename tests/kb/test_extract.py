@@ -8,6 +8,7 @@ from kb.extract import OBJECTION, PROPOSAL, SourceMessage, classify, extract, ow
 from kb.map_loader import normalize_space
 
 BODY = """\
+On Wed, 7 Mar 2007, Peter Zijlstra wrote:
 > we could quote someone else here, which must be ignored
 
 I don't think that's a viable approach. Nonlinear mappings would normally
@@ -29,7 +30,7 @@ def _message(body: str = BODY) -> SourceMessage:
 
 def test_own_prose_drops_quotes_signature_and_patch() -> None:
     prose = " ".join(own_prose(BODY))
-    assert "quote someone" not in prose
+    assert "quote someone" not in prose and "wrote" not in prose
     assert "Signature" not in prose and "patch" not in prose
 
 
