@@ -87,14 +87,9 @@ def pgoff_of(vma: Vma, slot: int) -> int:
     return vma.pgoff + slot
 
 
-def file_vmas(vm: VM) -> tuple[Vma, ...]:
-    """Shared vmas of the file (i_mmap and i_mmap_nonlinear together)."""
-    return vm.vmas
-
-
 def unmap_page_everywhere(vm: VM, pfn: int) -> VM:
     """unmap_mapping_range for one page: zap every pte mapping `pfn` (linear and nonlinear)."""
-    for vma in file_vmas(vm):
+    for vma in vm.vmas:  # i_mmap and i_mmap_nonlinear: the model has one file
         for slot, pte in enumerate(vma.ptes):
             if pte.kind == "present" and pte.pfn == pfn:
                 vm = zap_pte(vm, vm.vma(vma.vid), slot)

@@ -18,7 +18,6 @@ from kb.vm.primitives import page_cache_read
 from kb.vm.state import VM, Inode, Process, Pte, evolve
 
 Params = Mapping[str, int]
-Program = tuple[tuple[str, Regs], ...]
 
 
 @dataclass(frozen=True)
