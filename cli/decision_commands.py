@@ -19,7 +19,8 @@ from db.candidate_store import (
     refresh_candidates,
     starter_map_yaml,
 )
-from db.discussion_store import StoredMap, load_shipped_maps, stored_maps
+from db.discussion_queries import StoredMap, stored_maps
+from db.discussion_store import load_shipped_maps
 from kb.discussion import Argument, DiscussionMap, Person, Proposal, Question
 from kb.export import FORMATS, ExportError, export, report_blocks, to_markdown
 from kb.map_loader import MapError

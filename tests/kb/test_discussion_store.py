@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.discussion_store import load_maps_for_thread, load_shipped_maps, stored_maps
+from db.discussion_queries import stored_maps
+from db.discussion_store import load_maps_for_thread, load_shipped_maps
 from db.engine import open_store
 from db.ingest import import_messages
 from db.models.discussion import DiscussionMapRecord, DiscussionQuote
