@@ -1,4 +1,4 @@
-"""Load curated decision maps into the store for the threads they describe."""
+"""Load curated decision maps into the store for the threads they describe.
 
 `load_maps_for_thread` is what importing a thread calls: it finds the shipped maps whose first
 message is in the thread, checks every quote against the stored bodies, and writes the map's rows
