@@ -9,6 +9,7 @@ always say the same thing. DOT draws questions, proposals (coloured by status) a
 from __future__ import annotations
 
 import html
+import re
 import shutil
 import subprocess
 import textwrap
@@ -136,6 +137,11 @@ border-left:3px solid #ccc}.for{border-color:#2f9e44}.against{border-color:#e031
 .who{color:#555;font-size:.9em}code{background:#f1f3f5}"""
 
 
+def _html_text(text: str) -> str:
+    """Escaped text, with Markdown-style `code` spans as <code>."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+
+
 def to_html(blocks: Sequence[Block], title: str) -> str:
     out = [
         "<!DOCTYPE html>",
@@ -144,10 +150,10 @@ def to_html(blocks: Sequence[Block], title: str) -> str:
     ]
     for block in blocks:
         if isinstance(block, Heading):
-            out.append(f"<h{block.level}>{html.escape(block.text)}</h{block.level}>")
+            out.append(f"<h{block.level}>{_html_text(block.text)}</h{block.level}>")
         elif isinstance(block, Line):
             style = f' style="margin-left:{1.5 * block.depth}rem"' if block.depth else ""
-            out.append(f"<p{style}>{html.escape(block.text)}</p>")
+            out.append(f"<p{style}>{_html_text(block.text)}</p>")
         else:
             kind = "against" if block.sign in AGAINST_SIGNS else "for" if block.sign else ""
             quote = block.quote
