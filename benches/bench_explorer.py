@@ -4,7 +4,8 @@ For each (workload, policy): states generated, distinct states, states per secon
 verdict, medians of several runs. Where a Promela model exists (benches/promela/, STATUS_QUO and
 LOCK_PAGE_IN_FAULT), spin's pan is compiled once and run the same number of times on the same
 problem; its figures and ours-to-spin ratios are printed beside ours. spin uses partial-order
-reduction and compiled C, so its state counts are smaller and its times much shorter.
+reduction and compiled C, so its state counts are smaller and its times much shorter. The last
+two columns are ours again with symmetry reduction (interchangeable faulting threads).
 
 Run: .venv/bin/python -m benches.bench_explorer [--runs 5] [--threads 2] [--no-spin]
 """
@@ -46,8 +47,10 @@ class Measure:
         return self.states / self.seconds if self.seconds else float("inf")
 
 
-def measure_ours(workload: str, policy: str, threads: int, runs: int) -> Measure:
-    results = [check(workload, policy, threads=threads) for _ in range(runs)]
+def measure_ours(
+    workload: str, policy: str, threads: int, runs: int, symmetry: bool = False
+) -> Measure:
+    results = [check(workload, policy, threads=threads, symmetry=symmetry) for _ in range(runs)]
     first = results[0]
     seconds = statistics.median(r.seconds for r in results)
     return Measure(first.verdict, first.states, first.distinct_states, seconds)
@@ -102,11 +105,14 @@ def main() -> None:
         "spin time s",
         "time ×spin",
         "distinct ×spin",
+        "sym distinct",
+        "sym time s",
     ):
         table.add_column(column, justify="left" if column in ("workload", "policy") else "right")
     for workload in ("W5", "W6"):
         for policy in RACE_POLICIES:
             ours = measure_ours(workload, policy, args.threads, args.runs)
+            sym = measure_ours(workload, policy, args.threads, args.runs, symmetry=True)
             spin = measure_spin(workload, policy, args.threads, args.runs) if use_spin else None
             spin_cells = ["—"] * 4
             if spin is not None:
@@ -126,8 +132,10 @@ def main() -> None:
                 f"{ours.per_second:,.0f}",
                 f"{ours.seconds:.4f}",
                 *spin_cells,
+                f"{sym.distinct}{'' if sym.verdict == ours.verdict else ' (verdict differs)'}",
+                f"{sym.seconds:.4f}",
             )
-    Console(width=160).print(table)
+    Console(width=180).print(table)
     if not use_spin:
         print("spin not run (not installed, or --no-spin)")
     else:

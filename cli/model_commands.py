@@ -164,9 +164,19 @@ def _print_check(result: CheckResult) -> None:
     show_default=True,
     help="Give up (verdict: incomplete) after this many distinct states.",
 )
+@click.option(
+    "--symmetry",
+    is_flag=True,
+    help="Count states that differ only by swapping identical threads once.",
+)
 @json_option
 def check_command(
-    workload: str, policy: str, params: tuple[str, ...], max_states: int, as_json: bool
+    workload: str,
+    policy: str,
+    params: tuple[str, ...],
+    max_states: int,
+    symmetry: bool,
+    as_json: bool,
 ) -> None:
     """Explore every interleaving of WORKLOAD under a policy; print the verdict and, on a
     violation, the shortest trace (exit status 3).
@@ -175,10 +185,13 @@ def check_command(
     Example:
       threadlore model check W5 --policy STATUS_QUO
       threadlore model check W5 --policy LOCK_PAGE_IN_FAULT -p pages=2 -p threads=2
+      threadlore model check W6 --policy LOCK_PAGE_IN_FAULT -p threads=3 --symmetry
     """
     with _model_errors():
         resolve(policy)
-        result = check(workload, policy, max_states=max_states, **_parse_params(params))
+        result = check(
+            workload, policy, max_states=max_states, symmetry=symmetry, **_parse_params(params)
+        )
     if as_json:
         print_json(result.as_json())
     else:

@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from kb.vm.invariants import Violation, check_state
-from kb.vm.machine import Context, Executed, ThreadState, Wait, run_step
+from kb.vm.machine import Context, ThreadState, Wait, run_step
 from kb.vm.operations import OPERATIONS
 from kb.vm.policies import resolve
 from kb.vm.state import VM, Metrics
+from kb.vm.symmetry import State, canonical, interchangeable_groups
 from kb.vm.trace import TraceStep, step_changes
 from kb.vm.workloads import Setup, get_workload
 
-State = tuple[VM, tuple[ThreadState, ...]]
-Edge = tuple[State, int, str, str]  # parent, thread position, function, label
+Edge = tuple[State, int, str, str]  # concrete parent, thread position, function, label
+Seen = dict[State, tuple[State, Edge | None]]  # key → (the concrete state kept, how it was reached)
 
 DEFAULT_MAX_STATES = 2_000_000
 
@@ -111,16 +112,16 @@ def _wait_cycle(vm: VM, threads: tuple[ThreadState, ...], waits: dict[str, int])
     return None
 
 
-def _trace(parents: dict[State, Edge | None], state: State) -> list[TraceStep]:
+def _trace(seen: Seen, key_of: Callable[[State], State], key: State) -> list[TraceStep]:
+    """Walk back from a kept state to the initial one; every edge is a real step."""
     steps: list[TraceStep] = []
-    edge = parents[state]
+    state, edge = seen[key]
     while edge is not None:
         parent, position, function, label = edge
         before, after = parent[1][position], state[1][position]
         changes = step_changes(parent[0], state[0], before, after)
         steps.append(TraceStep(after.name, function, label, changes))
-        state = parent
-        edge = parents[state]
+        state, edge = seen[key_of(parent)]
     steps.reverse()
     return steps
 
@@ -131,21 +132,30 @@ def explore(
     *,
     stop_at_first: bool = True,
     max_states: int = DEFAULT_MAX_STATES,
+    symmetry: bool = False,
 ) -> Exploration:
-    """Run every interleaving of the setup's threads under the policy."""
+    """Run every interleaving of the setup's threads under the policy.
+
+    With `symmetry`, states that differ only by renaming interchangeable threads count once.
+    """
     semantics = resolve(policy)
     processes = {t.process for t in setup.threads}
+    groups = interchangeable_groups(setup.threads) if symmetry else []
+
+    def key_of(state: State) -> State:
+        return canonical(state, groups) if groups else state
+
     started = time.perf_counter()
     result = Exploration()
     initial: State = (setup.vm, setup.threads)
-    parents: dict[State, Edge | None] = {initial: None}
+    seen: Seen = {key_of(initial): (initial, None)}
     queue: deque[State] = deque([initial])
     result.states = 1
 
-    def record(state: State, violations: Iterable[Violation]) -> bool:
+    def record(key: State, violations: Iterable[Violation]) -> bool:
         for violation in violations:
             if violation.invariant not in result.findings:
-                trace = _trace(parents, state)
+                trace = _trace(seen, key_of, key)
                 result.findings[violation.invariant] = Finding(
                     violation.invariant, violation.message, trace
                 )
@@ -153,17 +163,16 @@ def explore(
 
     def examine(state: State) -> list[Violation]:
         vm, threads = state
-        finished = all(t.done for t in threads)
         return check_state(
             vm,
             at_rest=all(t.at_rest for t in threads),
-            finished=finished,
+            finished=all(t.done for t in threads),
             needs=setup.needs,
             processes=processes,
         )
 
     contexts = [Context(semantics, t.name, t.process) for t in setup.threads]
-    stop = record(initial, examine(initial))
+    stop = record(key_of(initial), examine(initial))
     while queue and not stop:
         state = queue.popleft()
         vm, threads = state
@@ -178,19 +187,19 @@ def explore(
                     waits[thread.name] = outcome.pfn
                 continue
             moved = True
-            assert isinstance(outcome, Executed)
             successor: State = (
                 outcome.vm,
                 (*threads[:position], outcome.thread, *threads[position + 1 :]),
             )
             result.states += 1
-            if successor in parents:
+            key = key_of(successor)
+            if key in seen:
                 continue
-            parents[successor] = (state, position, outcome.function, outcome.label)
+            seen[key] = (successor, (state, position, outcome.function, outcome.label))
             if all(t.done for t in successor[1]):
                 result.final_metrics.append(successor[0].metrics)
             result.events.update((e.kind, e.detail) for e in successor[0].events)
-            if record(successor, examine(successor)):
+            if record(key, examine(successor)):
                 stop = True
                 break
             queue.append(successor)
@@ -202,21 +211,26 @@ def explore(
                 f"{name} waits on page {pfn}" for name, pfn in waits.items()
             )
         if cycle is not None:
-            stop = record(state, [Violation("INV6", cycle)])
-        if len(parents) >= max_states:
+            stop = record(key_of(state), [Violation("INV6", cycle)])
+        if len(seen) >= max_states:
             result.complete = False
             break
-    result.distinct_states = len(parents)
+    result.distinct_states = len(seen)
     result.seconds = time.perf_counter() - started
     return result
 
 
 def check(
-    workload: str, policy: str, *, max_states: int = DEFAULT_MAX_STATES, **params: int
+    workload: str,
+    policy: str,
+    *,
+    max_states: int = DEFAULT_MAX_STATES,
+    symmetry: bool = False,
+    **params: int,
 ) -> CheckResult:
     """Explore `workload` under `policy` until the first violation, or prove none in its bounds."""
     setup = get_workload(workload).setup(**params)
-    found = explore(setup, policy, stop_at_first=True, max_states=max_states)
+    found = explore(setup, policy, stop_at_first=True, max_states=max_states, symmetry=symmetry)
     name = get_workload(workload).name
     all_params = {**get_workload(workload).defaults, **params}
     if found.findings:
