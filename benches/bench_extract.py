@@ -95,6 +95,14 @@ def seed_figures() -> dict[str, float]:
     gold = gold_items(discussion)
     strict = precision_recall(candidates, gold, strict=True)
     lenient = precision_recall(candidates, gold, strict=False)
+    by_kind = {
+        kind: precision_recall(
+            [c for c in candidates if c.kind == kind],
+            [g for g in gold if g.kind == kind],
+            strict=True,
+        )
+        for kind in (PROPOSAL, OBJECTION)
+    }
     top = candidates[: len(gold)]
     at_gold = precision_recall(top, gold, strict=False)
     return {
@@ -106,6 +114,10 @@ def seed_figures() -> dict[str, float]:
         "precision_any_kind": lenient[0],
         "recall_any_kind": lenient[1],
         "precision_at_gold_size": at_gold[0],
+        "precision_proposals": by_kind[PROPOSAL][0],
+        "recall_proposals": by_kind[PROPOSAL][1],
+        "precision_objections": by_kind[OBJECTION][0],
+        "recall_objections": by_kind[OBJECTION][1],
         "seconds": seconds,
     }
 
@@ -135,6 +147,11 @@ def main() -> None:
         f"  any kind            precision {figures['precision_any_kind']:.2f}  "
         f"recall {figures['recall_any_kind']:.2f}"
     )
+    for kind in ("proposals", "objections"):
+        print(
+            f"  {kind:19} precision {figures['precision_' + kind]:.2f}  "
+            f"recall {figures['recall_' + kind]:.2f}"
+        )
     print(f"  top-{figures['gold']:.0f} precision   {figures['precision_at_gold_size']:.2f}")
     print(f"  time                {figures['seconds'] * 1000:.1f} ms")
     if CORPORA.is_dir():
