@@ -16,8 +16,10 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tui.data_source import StoreReader
-from tui.messages import ThreadChosen
+from tui.messages import ReplayRequested, ThreadChosen
+from tui.screens.decisions_screen import DecisionsScreen
 from tui.screens.people_screen import PeopleScreen
+from tui.screens.replay_screen import ReplayScreen
 from tui.screens.search_screen import SearchScreen
 from tui.screens.thread_screen import ThreadScreen
 from tui.screens.threads_screen import ThreadsScreen
@@ -38,6 +40,8 @@ class ThreadloreApp(App[None]):
         Binding("1", "open_section('threads')", "Threads", show=False),
         Binding("2", "open_section('search')", "Search", show=False),
         Binding("3", "open_section('people')", "People", show=False),
+        Binding("4", "open_section('decisions')", "Decisions", show=False),
+        Binding("5", "open_section('replay')", "Replay", show=False),
     ]
 
     def __init__(self, store: StoreReader, *, start_thread: int | None = None) -> None:
@@ -48,6 +52,8 @@ class ThreadloreApp(App[None]):
             "threads": ("Threads", partial(ThreadsScreen, store)),
             "search": ("Search", partial(SearchScreen, store)),
             "people": ("People and timeline", partial(PeopleScreen, store)),
+            "decisions": ("Decisions", partial(DecisionsScreen, store)),
+            "replay": ("Replay", partial(ReplayScreen, store)),
         }
         for name, (_, make_screen) in self.sections.items():
             self.add_mode(name, make_screen)
@@ -59,6 +65,12 @@ class ThreadloreApp(App[None]):
 
     def on_thread_chosen(self, event: ThreadChosen) -> None:
         self.push_screen(ThreadScreen(self.store, event.thread_id, event.message_id))
+
+    async def on_replay_requested(self, event: ReplayRequested) -> None:
+        await self.switch_mode("replay")
+        screen = self.screen
+        if isinstance(screen, ReplayScreen):
+            screen.replay(event.discussion, event.proposal_id)
 
     def action_open_section(self, name: str) -> None:
         """Switch to a section, keeping where each section was."""

@@ -8,9 +8,12 @@ Textual workers, never on the event loop.
 from __future__ import annotations
 
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
+
+if TYPE_CHECKING:
+    from db.discussion_queries import StoredMap
 
 
 class StoreReader(Protocol):
@@ -50,4 +53,8 @@ class StoreReader(Protocol):
 
     def messages_per_day(self, thread_id: int | None = None) -> list[tuple[date, str, int]]:
         """(day, person, count) rows for the timeline, optionally for one thread."""
+        ...
+
+    def decision_maps(self) -> list[StoredMap]:
+        """Every thread's decision map, brought up to date with the maps threadlore ships."""
         ...

@@ -10,9 +10,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
 from tui.data_source import StoreReader
+
+if TYPE_CHECKING:
+    from db.discussion_queries import StoredMap
 
 
 class DeferredStoreReader:
@@ -57,3 +61,6 @@ class DeferredStoreReader:
 
     def messages_per_day(self, thread_id: int | None = None) -> list[tuple[date, str, int]]:
         return self.reader().messages_per_day(thread_id)
+
+    def decision_maps(self) -> list[StoredMap]:
+        return self.reader().decision_maps()

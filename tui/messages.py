@@ -7,10 +7,16 @@ react to them instead of reaching into child widgets.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
+
+if TYPE_CHECKING:
+    from db.discussion_queries import StoredMap
+    from kb.discussion import DiscussionMap
+    from kb.replay_summary import ProposalReplay
 
 
 @dataclass
@@ -74,3 +80,33 @@ class PeopleFetched(Message):
     """The people list and their messages per day arrived from the store."""
 
     people: list[PersonSummary]
+
+
+@dataclass
+class DecisionMapsFetched(Message):
+    """The stored decision maps arrived (up to date with the shipped ones)."""
+
+    maps: list[StoredMap]
+
+
+@dataclass
+class ReplayRequested(Message):
+    """The user asked to replay a proposal (from the decisions map or the palette)."""
+
+    discussion: DiscussionMap
+    proposal_id: str
+
+
+@dataclass
+class ProposalReplayed(Message):
+    """The model ran a proposal's policy on every workload; `slot` 0 is left, 1 is compared."""
+
+    slot: int
+    replay: ProposalReplay
+
+
+@dataclass
+class TraceStepShown(Message):
+    """The trace view moved to a step (0-based)."""
+
+    index: int

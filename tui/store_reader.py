@@ -11,6 +11,8 @@ from datetime import date
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import queries
+from db.discussion_queries import StoredMap, stored_maps
+from db.discussion_store import load_shipped_maps
 from db.engine import open_store
 from db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
 
@@ -64,3 +66,9 @@ class SessionStoreReader:
     def messages_per_day(self, thread_id: int | None = None) -> list[tuple[date, str, int]]:
         with self.sessions() as session:
             return queries.messages_per_day(session, thread_id)
+
+    def decision_maps(self) -> list[StoredMap]:
+        with self.sessions() as session:
+            load_shipped_maps(session)  # as the decision commands do: maps edited since import
+            session.commit()
+            return stored_maps(session)

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from db.discussion_queries import StoredMap
 from db.views import (
     InferenceView,
     MessageSummary,
@@ -19,6 +20,20 @@ from db.views import (
     PersonSummary,
     ThreadSummary,
     TreeRow,
+)
+from kb.discussion import (
+    Argument,
+    Claim,
+    Decision,
+    DiscussionMap,
+    Person,
+    Proposal,
+    ProposalStatus,
+    Question,
+    Quote,
+    Status,
+    ThreadLocator,
+    Topic,
 )
 
 START = datetime(2007, 2, 21, 0, 49, tzinfo=UTC)
@@ -141,6 +156,10 @@ class FakeStore:
         if len(found) != 1:
             raise LookupError(f"no thread or message {ref}")
         return found[0]
+
+    def decision_maps(self) -> list[StoredMap]:
+        self.calls.append("decision_maps")
+        return [StoredMap(1, seed_like_map())] if self.messages else []
 
     def get_message(self, message_id: str) -> MessageView:
         self.calls.append(f"get_message {message_id}")
@@ -294,3 +313,73 @@ def many_threads(count: int) -> list[FakeMessage]:
         FakeMessage(f"t{n}", n + 1, f"Author {n % 7}", f"thread number {n}", "body", minutes=n)
         for n in range(count)
     ]
+
+
+def _quote(by: str, date: str, text: str, message_id: str) -> Quote:
+    return Quote(by, by, date, text, message_id)
+
+
+def seed_like_map() -> DiscussionMap:
+    """A small decisions map over thread 1: one question, three proposals, four arguments."""
+    lock = Proposal(
+        "lock-page",
+        "q-race",
+        "Lock the page in the fault path",
+        (_quote("Nick Piggin", "2007-02-21 00:50", "Lock the page over the fault.", "m1"),),
+        policy="LOCK_PAGE_IN_FAULT",
+    )
+    status_quo = Proposal(
+        "status-quo",
+        "q-race",
+        "Keep the truncate_count protocol",
+        (_quote("Peter Zijlstra", "2007-03-02 00:49", "page_mkclean races with this.", "m5"),),
+        policy="STATUS_QUO",
+    )
+    talk = Proposal(
+        "merge-now",
+        "q-race",
+        "Merge the series into -mm now",
+        (_quote("Dave Airlie", "2007-02-27 01:49", "Have these been put into mm?", "m4"),),
+        policy_note="not a change to the VM",
+    )
+    hurts = Argument(
+        "hurts",
+        _quote("Andrew Morton", "2007-02-27 00:49", "It still hurts.", "m2"),
+        attacks=("lock-page",),
+    )
+    better = Argument(
+        "better",
+        _quote("Nick Piggin", "2007-02-27 01:19", "It is better than data corruption.", "m3"),
+        supports=("lock-page",),
+        attacks=("hurts",),
+    )
+    fixes = Argument(
+        "fixes",
+        _quote(
+            "Nick Piggin", "2007-02-21 00:49", "These patches fix silent data corruption.", "m0"
+        ),
+        supports=("lock-page",),
+        about=Claim("W5", invariant="INV1", holds=True),
+    )
+    unfound = Argument(
+        "unfound",
+        Quote("Hugh Dickins", "Hugh Dickins", "2007-03-01 10:00", "Hmm."),
+        attacks=("status-quo",),
+    )
+    return DiscussionMap(
+        path="fake.yaml",
+        thread=ThreadLocator("fault vs truncate", "Nick Piggin", "2007-02-21 00:49"),
+        people=(Person("Nick Piggin"), Person("Andrew Morton")),
+        topics=(Topic("race", "The fault vs truncate race"),),
+        questions=(Question("q-race", "race", "How to stop the race?", (lock, status_quo, talk)),),
+        arguments=(hurts, better, fixes, unfound),
+        decisions=(
+            Decision(
+                "q-race",
+                (
+                    ProposalStatus("lock-page", Status.MERGED_LATER, "Merged in 2.6.23."),
+                    ProposalStatus("status-quo", Status.REJECTED, "It corrupts data."),
+                ),
+            ),
+        ),
+    )

@@ -60,6 +60,7 @@ class SearchScreen(StoreScreen):
 
     def on_mount(self) -> None:
         self.title = "Search"
+        self.set_focus(self.query_one("#search-query", Input))  # before the first frame shows
 
     @on(Input.Submitted, "#search-query")
     def run_query(self, event: Input.Submitted) -> None:

@@ -1,0 +1,125 @@
+"""Replay: pick a proposal, compare a second, and step through a broken cell's trace."""
+
+from __future__ import annotations
+
+from conftest import PostedMessages, run_kwargs, settle
+from screen_text import screen_text
+
+from tui.app import ThreadloreApp
+from tui.messages import ProposalReplayed, TraceStepShown
+from tui.screens.replay_screen import ReplayScreen
+from tui.screens.trace_screen import PLAY_INTERVAL, TraceScreen
+from tui.widgets.replay.outcome_table import OutcomeTable
+from tui.widgets.replay.trace_steps import change_area, shown_value
+
+
+async def _replay_first(pilot) -> ReplayScreen:
+    await settle(pilot)
+    await pilot.press("5")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ReplayScreen)
+    return screen
+
+
+async def _to_workload(pilot, table: OutcomeTable, workload: str) -> None:
+    for _ in range(20):
+        if table.current_row() is not None and table.current_row().outcome.workload == workload:
+            return
+        await pilot.press("j")
+    raise AssertionError(f"no row {workload}")
+
+
+async def test_picking_a_proposal_shows_its_outcome_on_every_workload(
+    app: ThreadloreApp, posted: PostedMessages
+) -> None:
+    async with app.run_test(**run_kwargs(posted)) as pilot:
+        screen = await _replay_first(pilot)
+        (replayed,) = posted.of(ProposalReplayed)
+        assert (replayed.slot, replayed.replay.proposal.id) == (0, "lock-page")
+        table = screen.query_one("#replay-left", OutcomeTable)
+        assert table.row_count == len(replayed.replay.rows)
+        text = screen_text(app)
+        assert "lock-page · LOCK_PAGE_IN_FAULT" in text
+        for word in ("allowed", "held", "io "):
+            assert word in text
+        assert not screen.query_one("#replay-right").display
+
+
+async def test_c_compares_a_second_proposal_side_by_side(
+    app: ThreadloreApp, posted: PostedMessages
+) -> None:
+    async with app.run_test(**run_kwargs(posted)) as pilot:
+        screen = await _replay_first(pilot)
+        screen.query_one("#replay-proposals").focus()
+        await pilot.press("j", "c")
+        await settle(pilot)
+        assert [(m.slot, m.replay.policy) for m in posted.of(ProposalReplayed)] == [
+            (0, "LOCK_PAGE_IN_FAULT"),
+            (1, "STATUS_QUO"),
+        ]
+        assert screen.query_one("#replay-right").display
+        assert "lock-page vs status-quo" in screen_text(app)
+
+
+async def test_a_claim_about_a_workload_is_set_beside_its_outcome(app: ThreadloreApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await _replay_first(pilot)
+        await _to_workload(pilot, screen.query_one("#replay-left", OutcomeTable), "W5")
+        assert "✓ confirms Nick Piggin: “These patches fix silent data corruption.”" in (
+            screen_text(app)
+        )
+
+
+async def test_a_held_row_has_no_trace_and_says_so(app: ThreadloreApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _replay_first(pilot)
+        await pilot.press("enter")
+        assert [n.message for n in app._notifications] == [
+            "W1: every invariant held; no trace to show."
+        ]
+
+
+async def test_stepping_through_a_broken_cells_trace(
+    app: ThreadloreApp, posted: PostedMessages
+) -> None:
+    async with app.run_test(**run_kwargs(posted)) as pilot:
+        screen = await _replay_first(pilot)
+        screen.query_one("#replay-proposals").focus()
+        await pilot.press("j", "enter")  # STATUS_QUO breaks INV1 on W5
+        await settle(pilot)
+        await _to_workload(pilot, screen.query_one("#replay-left", OutcomeTable), "W5")
+        await pilot.press("enter")
+        await settle(pilot)
+        trace = app.screen
+        assert isinstance(trace, TraceScreen)
+        assert "W5 under STATUS_QUO: INV1 broken" in screen_text(app)
+        last = len(trace.steps) - 1
+        for key in ("n", "n", "N", "G", "g"):
+            await pilot.press(key)
+        await pilot.pause()
+        assert [m.index for m in posted.of(TraceStepShown)] == [0, 1, 2, 1, last, 0]
+        assert "changed:" in screen_text(app)
+        await pilot.press("space")
+        await pilot.pause(PLAY_INTERVAL * 2.5)
+        await pilot.press("space")
+        assert trace.current >= 2
+        await pilot.press("q")
+        assert isinstance(app.screen, ReplayScreen)
+
+
+def test_changes_are_sorted_into_the_areas_of_the_vm_state() -> None:
+    assert change_area("pages[1].locked_by") == "page flags"
+    assert change_area("pages[1].mapping") == "page cache"
+    assert change_area("pages[2]") == "page cache"
+    assert change_area("vmas[0].ptes[3].kind") == "ptes"
+    assert change_area("vmas[0].nonlinear") == "vmas"
+    assert change_area("events[0]") == "events"
+    assert change_area("clock") == "other"
+
+
+def test_values_are_shown_compactly() -> None:
+    assert shown_value(None) == "—"
+    assert shown_value({"kind": "refused", "detail": "EINVAL"}) == "kind=refused detail=EINVAL"

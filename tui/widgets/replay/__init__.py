@@ -1,0 +1,1 @@
+"""Widgets of the replay screen: outcome tables and the step-through trace."""

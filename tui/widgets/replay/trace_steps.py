@@ -1,0 +1,90 @@
+"""A model trace step as text: who ran what, and each state change coloured by its area."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rich.text import Text
+
+from kb.vm.trace import Change, TraceStep
+from tui.text import inert_line
+
+PAGE_FLAGS = frozenset({"locked_by", "uptodate", "dirty", "writeback", "truncated"})
+AREA_STYLES = {
+    "page flags": "bold cyan",
+    "page cache": "bold blue",
+    "ptes": "bold magenta",
+    "vmas": "bold yellow",
+    "processes": "bold",
+    "events": "dim",
+    "other": "",
+}
+_PAGE_FIELD = re.compile(r"^pages\[\d+\]\.(\w+)")
+
+
+def change_area(path: str) -> str:
+    """Which part of the VM state a change path is in, as VM-MODEL.md names them."""
+    page_field = _PAGE_FIELD.match(path)
+    if page_field:
+        return "page flags" if page_field.group(1) in PAGE_FLAGS else "page cache"
+    if path.startswith(("pages", "inode")):
+        return "page cache"
+    if path.startswith("vmas"):
+        return "ptes" if ".ptes" in path else "vmas"
+    for area in ("processes", "events"):
+        if path.startswith(area):
+            return area
+    return "other"
+
+
+def shown_value(value: Any) -> str:
+    """A value as the trace shows it: None as `—`, dicts as `key=value` pairs."""
+    if value is None:
+        return "—"
+    if isinstance(value, dict):
+        return " ".join(f"{k}={shown_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+def step_title(index: int, step: TraceStep) -> Text:
+    """`3. uml  sys_remap_file_pages  R1` for a step list."""
+    text = Text(f"{index + 1:>3}. ", style="dim")
+    text.append_text(inert_line(step.thread, style="bold"))
+    text.append("  ")
+    text.append_text(inert_line(step.operation))
+    text.append_text(inert_line(f"  {step.label}", style="dim"))
+    return text
+
+
+def change_line(change: Change) -> Text:
+    """One change: its area badge, the path, and before → after."""
+    path, before, after = change
+    area = change_area(path)
+    text = Text(f"{area:<10} ", style=AREA_STYLES[area])
+    text.append_text(inert_line(path, style="bold"))
+    text.append("  ")
+    text.append_text(inert_line(shown_value(before), style="red"))
+    text.append(" → ")
+    text.append_text(inert_line(shown_value(after), style="green"))
+    return text
+
+
+def step_text(index: int, total: int, step: TraceStep) -> Text:
+    """The whole of one step: header, the areas it touched, then each change."""
+    text = Text(f"step {index + 1} of {total}\n", style="dim")
+    text.append_text(inert_line(step.thread, style="bold"))
+    text.append(" runs ")
+    text.append_text(inert_line(step.operation, style="bold"))
+    text.append_text(inert_line(f" ({step.label})", style="dim"))
+    areas = sorted({change_area(path) for path, _, _ in step.changes})
+    text.append("\nchanged: ")
+    for position, area in enumerate(areas):
+        text.append(", " if position else "")
+        text.append(area, style=AREA_STYLES[area])
+    if not step.changes:
+        text.append("nothing", style="dim")
+    for change in step.changes:
+        text.append("\n")
+        text.append_text(change_line(change))
+    return text
