@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-import kb.export as export_module
 from kb.export import ExportError, export
 from kb.map_loader import MAPS_DIR, load_map
 
@@ -37,7 +36,7 @@ def test_dot_draws_questions_proposals_and_arguments() -> None:
 
 
 def test_svg_without_graphviz_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(export_module.shutil, "which", lambda _name: None)
+    monkeypatch.setattr("kb.export.shutil.which", lambda _name: None)
     with pytest.raises(ExportError, match="Graphviz"):
         export(SEED_MAP, "svg", NONLINEAR)
 

@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-import kb.replay_summary as replay_summary
 from kb.map_loader import MAPS_DIR, load_map
 from kb.replay_summary import CONFIRMS, REFUTES, replay_proposal
+from kb.vm.replay import Outcome, replay
 
 SEED_MAP = load_map(MAPS_DIR / "lkml-2007-fault-vs-truncate.yaml")
 
@@ -36,15 +36,13 @@ def test_peters_rebuttal_holds_under_root_only_if_writeback() -> None:
 
 
 def test_outcomes_are_computed_at_call_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = replay_summary.replay
-
-    def database_allowed(policy: str) -> list[replay_summary.Outcome]:
+    def database_allowed(policy: str) -> list[Outcome]:
         return [
             dataclasses.replace(o, result="allowed", errno=None) if o.workload == "W1" else o
-            for o in real(policy)
+            for o in replay(policy)
         ]
 
-    monkeypatch.setattr(replay_summary, "replay", database_allowed)
+    monkeypatch.setattr("kb.replay_summary.replay", database_allowed)
     assert _verdicts("restrict-nonlinear-to-root")[("W1", "databases-not-root")] == REFUTES
 
 
