@@ -84,6 +84,17 @@ def list_threads(
         .scalar_subquery()
     )
     last = func.max(Message.date_utc)
+    # First the page of threads (cheap: one grouped scan), then the costlier columns for it alone.
+    page = (
+        select(Message.thread_id.label("id"), last.label("last"))
+        .join(Thread, Thread.id == Message.thread_id)
+        .where(real, _thread_filter(filter_text))
+        .group_by(Message.thread_id)
+        .order_by(last.desc(), Message.thread_id.desc())
+        .limit(limit)
+        .offset(offset)
+        .subquery()
+    )
     rows = session.execute(
         select(
             Thread.id,
@@ -91,14 +102,12 @@ def list_threads(
             root.label("root"),
             func.count(Message.id).label("messages"),
             func.min(Message.date_utc).label("first"),
-            last.label("last"),
+            page.c.last,
         )
+        .join(page, page.c.id == Thread.id)
         .join(Message, and_(Message.thread_id == Thread.id, real))
-        .where(_thread_filter(filter_text))
-        .group_by(Thread.id)
-        .order_by(last.desc(), Thread.id.desc())
-        .limit(limit)
-        .offset(offset)
+        .group_by(Thread.id, page.c.last)
+        .order_by(page.c.last.desc(), Thread.id.desc())
     ).all()
     people = _thread_people(session, [row.id for row in rows])
     return [
