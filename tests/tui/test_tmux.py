@@ -66,7 +66,9 @@ class Pane:
 def pane(tmp_path: Path) -> Iterator[Pane]:
     url = build_store(tmp_path)
     pane = Pane(f"threadlore-test-{os.getpid()}", "tui")
-    env = {**os.environ, "THREADLORE_DB": url, "TERM": "xterm-256color"}
+    # The pane's size must come from tmux, not from COLUMNS/LINES that pytest or CI may export.
+    inherited = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env = {**inherited, "THREADLORE_DB": url, "TERM": "xterm-256color"}
     subprocess.run(
         [
             "tmux", "-L", pane.socket, "-f", "/dev/null", "new-session", "-d", "-s", pane.session,
