@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from conftest import PostedMessages, run_kwargs
 from fake_store import FakeStore
+from rich.text import Text
 from screen_text import screen_text
+from textual.widgets import Static
 
 from tui.app import ThreadloreApp
 from tui.messages import MessageFetched, MessageHighlighted, ThreadTreeFetched
@@ -17,6 +19,11 @@ async def _open_thread(app: ThreadloreApp, pilot, thread: int = 1, message: str 
     app.push_screen(ThreadScreen(app.store, thread, message))
     await pilot.pause()
     await pilot.pause()
+
+
+def _anchored(app: ThreadloreApp) -> str:
+    content = app.screen.query_one("#message-anchored", Static).content
+    return content.plain if isinstance(content, Text) else str(content)
 
 
 def _shown(posted: PostedMessages) -> list[str]:
@@ -124,3 +131,22 @@ async def test_enter_reads_the_message_and_tab_returns_to_the_tree(app: Threadlo
         assert app.focused is app.screen.query_one("#message-pane")
         await pilot.press("shift+tab")
         assert app.focused is app.screen.query_one(ReplyTree)
+
+
+async def test_a_message_shows_the_proposals_and_arguments_anchored_in_it(
+    app: ThreadloreApp, store: FakeStore
+) -> None:
+    async with app.run_test(size=(120, 48)) as pilot:
+        await _open_thread(app, pilot, message="m3")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Proposals and arguments here" in screen_text(app)
+        assert _anchored(app) == (
+            "argues for Lock the page in the fault path: “It is better than data corruption.”\n"
+            "argues against Andrew Morton's argument: “It is better than data corruption.”"
+        )
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert _anchored(app) == "proposes [merged-later] Lock the page in the fault path"
+        assert store.calls.count("decision_maps") == 1

@@ -12,9 +12,15 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Header, OptionList
 
 from tui.data_source import StoreReader
-from tui.messages import MessageFetched, MessageHighlighted, ThreadTreeFetched
+from tui.messages import (
+    DecisionMapsFetched,
+    MessageFetched,
+    MessageHighlighted,
+    ThreadTreeFetched,
+)
 from tui.screens.store_screen import StoreScreen
 from tui.text import inert_plain
+from tui.widgets.decisions.anchors import Anchor, anchored_text, index_anchors
 from tui.widgets.message.message_pane import MessagePane
 from tui.widgets.thread.reply_tree import ReplyTree
 
@@ -38,6 +44,7 @@ class ThreadScreen(StoreScreen):
         self.thread_id = thread_id
         self.start_message_id = message_id
         self.shown_message_id: str | None = None
+        self.anchors: dict[str, list[Anchor]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -49,6 +56,7 @@ class ThreadScreen(StoreScreen):
     def on_mount(self) -> None:
         self.sub_title = f"thread {self.thread_id}"
         self.fetch_tree()
+        self.fetch_anchors()
 
     @work(exclusive=True, group="thread-tree", exit_on_error=False)
     async def fetch_tree(self) -> None:
@@ -78,6 +86,22 @@ class ThreadScreen(StoreScreen):
     def read_selected_message(self) -> None:
         self.query_one(MessagePane).focus()
 
+    @work(exclusive=True, group="thread-anchors", exit_on_error=False)
+    async def fetch_anchors(self) -> None:
+        """Load the decisions maps once, to show what each message proposes or argues."""
+        maps = await asyncio.to_thread(self.store.decision_maps)
+        self.post_message(DecisionMapsFetched(maps))
+
+    def on_decision_maps_fetched(self, event: DecisionMapsFetched) -> None:
+        self.anchors = index_anchors(event.maps)
+        if self.shown_message_id is not None:
+            self._show_anchors(self.shown_message_id)
+
+    def _show_anchors(self, message_id: str) -> None:
+        anchored = self.anchors.get(message_id)
+        if anchored:
+            self.query_one(MessagePane).show_anchored(anchored_text(anchored))
+
     @work(exclusive=True, group="thread-message", exit_on_error=False)
     async def fetch_message(self, message_id: str) -> None:
         """Load one message; a newer cursor move cancels this one."""
@@ -87,6 +111,7 @@ class ThreadScreen(StoreScreen):
     def on_message_fetched(self, event: MessageFetched) -> None:
         self.shown_message_id = event.message.summary.id
         self.query_one(MessagePane).show_message(event.message)
+        self._show_anchors(self.shown_message_id)
 
     def action_previous_message(self) -> None:
         self.query_one(ReplyTree).action_cursor_up()

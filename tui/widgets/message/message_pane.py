@@ -21,7 +21,7 @@ class MessagePane(VerticalScroll, can_focus=True):
     """A scrollable view of one message; a section shows (class `-filled`) when it has text."""
 
     def compose(self) -> ComposeResult:
-        for section in ("headers", "inferences", "diffstat", "body", "patch", "anchored"):
+        for section in ("headers", "inferences", "anchored", "diffstat", "body", "patch"):
             yield Static(id=f"message-{section}", classes="message-section")
 
     def show_message(self, message: MessageView) -> None:
