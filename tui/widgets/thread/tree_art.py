@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from rich.text import Text
+from textual.content import Content
 
 from db.views import TreeRow
-from tui.text import inert_line
+from tui.text import inert_plain
 
 BRANCH = "├─>"
 LAST_BRANCH = "└─>"
@@ -40,34 +40,36 @@ def bare_subject(subject: str) -> str:
     return _REPLY_PREFIX.sub("", subject).strip()
 
 
-def author_label(row: TreeRow) -> Text:
+def author_label(row: TreeRow) -> Content:
     """The author, fitted to a column; an inferred author carries its confidence (`~70%`)."""
     message = row.message
     if row.placeholder:
-        return Text("(not in archive)".ljust(AUTHOR_WIDTH)[:AUTHOR_WIDTH], style="dim italic")
-    name = message.author or "(unknown)"
+        return Content.styled("(not in archive)".ljust(AUTHOR_WIDTH)[:AUTHOR_WIDTH], "dim italic")
+    name = inert_plain(message.author or "(unknown)")
     if message.author_confidence is None:
-        return inert_line(name.ljust(AUTHOR_WIDTH)[:AUTHOR_WIDTH])
+        return Content(name.ljust(AUTHOR_WIDTH)[:AUTHOR_WIDTH])
     guess = f" ~{round(message.author_confidence * 100)}%"
-    label = inert_line(name[: AUTHOR_WIDTH - len(guess)], style="italic")
-    label.append(guess, style="dim")
-    label.pad_right(AUTHOR_WIDTH - label.cell_len)
-    return label
+    shown = name[: AUTHOR_WIDTH - len(guess)]
+    return Content.assemble((shown, "italic"), (guess.ljust(AUTHOR_WIDTH - len(shown)), "dim"))
 
 
-def tree_row_label(row: TreeRow, parent_subject: str | None) -> Text:
+def tree_row_label(row: TreeRow, parent_subject: str | None) -> Content:
     """One line of the tree: date, author, patch mark, tree art, and the subject when it changed.
 
-    Like mutt's index, a reply's subject is left out when it only repeats its parent's.
+    Like mutt's index, a reply's subject is left out when it only repeats its parent's. Built as
+    Textual `Content` directly (not rich `Text`): a 1,000-message thread builds 1,000 of these.
     """
     message = row.message
     date = message.date.strftime(DATE_FORMAT) if message.date else " " * 11
-    label = Text(date, style="dim")
-    label.append(" ")
-    label.append_text(author_label(row))
-    label.append(f" {PATCH_MARK} " if message.has_patch else "   ", style="bold green")
-    label.append(tree_prefix(row), style="dim")
     subject = bare_subject(message.subject)
+    shown_subject = ""
     if parent_subject is None or subject != bare_subject(parent_subject):
-        label.append_text(inert_line(message.subject or "(no subject)"))
-    return label
+        shown_subject = inert_plain(message.subject or "(no subject)")
+    return Content.assemble(
+        (date, "dim"),
+        " ",
+        author_label(row),
+        (f" {PATCH_MARK} " if message.has_patch else "   ", "bold green"),
+        (tree_prefix(row), "dim"),
+        shown_subject,
+    )
