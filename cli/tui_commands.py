@@ -11,9 +11,10 @@ from cli.options import Settings, UserError, store_options
 @click.argument("thread", required=False)
 @store_options
 def tui_command(settings: Settings, thread: str | None) -> None:
-    """Browse threads, messages, people and search results in a terminal UI.
+    """Browse threads, messages, people, search hits, decisions and replays in a terminal UI.
 
-    THREAD (a thread number or a message id or prefix) opens that thread first. Keys: j/k move,
+    THREAD (a thread number, or a message id or prefix) opens that thread (at that message)
+    first. Keys: j/k move,
     enter opens, q goes back, / searches, ? lists the keys, ctrl+p reaches every screen.
 
     \b
@@ -31,13 +32,15 @@ def tui_command(settings: Settings, thread: str | None) -> None:
         return SessionStoreReader.open(settings.db_url)
 
     store = DeferredStoreReader(open_reader)
-    start_thread = None
+    start_thread = start_message = None
     if thread is not None:
         try:
             start_thread = store.resolve_thread(thread)
+            if not thread.isdigit():  # a message id (or prefix): open the thread at it
+                start_message = store.get_message(thread).summary.id
         except LookupError as error:
             raise UserError(f"no thread or message {thread!r} in the store") from error
-    ThreadloreApp(store, start_thread=start_thread).run()
+    ThreadloreApp(store, start_thread=start_thread, start_message=start_message).run()
 
 
 COMMANDS = [tui_command]

@@ -44,10 +44,17 @@ class ThreadloreApp(App[None]):
         Binding("5", "open_section('replay')", "Replay", show=False),
     ]
 
-    def __init__(self, store: StoreReader, *, start_thread: int | None = None) -> None:
+    def __init__(
+        self,
+        store: StoreReader,
+        *,
+        start_thread: int | None = None,
+        start_message: str | None = None,
+    ) -> None:
         super().__init__()
         self.store = store
         self.start_thread = start_thread
+        self.start_message = start_message
         self.sections: dict[str, tuple[str, Callable[[], Screen[None]]]] = {
             "threads": ("Threads", partial(ThreadsScreen, store)),
             "search": ("Search", partial(SearchScreen, store)),
@@ -61,7 +68,7 @@ class ThreadloreApp(App[None]):
     def on_mount(self) -> None:
         self.switch_mode(HOME_SECTION)
         if self.start_thread is not None:
-            self.push_screen(ThreadScreen(self.store, self.start_thread))
+            self.push_screen(ThreadScreen(self.store, self.start_thread, self.start_message))
 
     def on_thread_chosen(self, event: ThreadChosen) -> None:
         self.push_screen(ThreadScreen(self.store, event.thread_id, event.message_id))
