@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -13,7 +13,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from db.discussion_queries import StoredMap
 from kb.discussion import DiscussionMap, Proposal
 from kb.replay_summary import CONFIRMS, WorkloadReplay, replay_proposal
 from tui.messages import DecisionMapsFetched, ProposalReplayed
@@ -23,6 +22,9 @@ from tui.text import inert_line
 from tui.widgets.common.vi_lists import ViOptionList
 from tui.widgets.decisions.map_entries import status_badge
 from tui.widgets.replay.outcome_table import OutcomeTable, costs_cell
+
+if TYPE_CHECKING:
+    from db.discussion_queries import StoredMap  # SQLAlchemy: not needed to draw the UI
 
 SLOTS = ("#replay-left", "#replay-right")
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from db.discussion_queries import StoredMap
 from kb.discussion import DiscussionMap
 from tui.text import inert_line
 from tui.widgets.decisions.map_entries import status_badge
+
+if TYPE_CHECKING:
+    from db.discussion_queries import StoredMap  # SQLAlchemy: not needed to draw the UI
 
 Anchor = tuple[DiscussionMap, str]  # a map and the id of its entry quoting the message
 
