@@ -69,7 +69,8 @@ def person_line(person: PersonSummary) -> str:
 
 def _patch_lines(patch: PatchView) -> list[str]:
     lines = [
-        f"Patch: {len(patch.files)} files, +{patch.added} -{patch.removed}"
+        f"Patch: {len(patch.files)} file{'' if len(patch.files) == 1 else 's'}, "
+        f"+{patch.added} -{patch.removed}"
         + (f", series {patch.series}" if patch.series else "")
         + (" (cut off by the archive)" if patch.truncated else "")
     ]
