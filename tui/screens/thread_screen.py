@@ -44,7 +44,7 @@ class ThreadScreen(StoreScreen):
         self.thread_id = thread_id
         self.start_message_id = message_id
         self.shown_message_id: str | None = None
-        self.anchors: dict[str, list[Anchor]] = {}
+        self.anchors: dict[str, list[Anchor]] | None = None  # fetched after the first message
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -56,7 +56,6 @@ class ThreadScreen(StoreScreen):
     def on_mount(self) -> None:
         self.sub_title = f"thread {self.thread_id}"
         self.fetch_tree()
-        self.fetch_anchors()
 
     @work(exclusive=True, group="thread-tree", exit_on_error=False)
     async def fetch_tree(self) -> None:
@@ -88,7 +87,7 @@ class ThreadScreen(StoreScreen):
 
     @work(exclusive=True, group="thread-anchors", exit_on_error=False)
     async def fetch_anchors(self) -> None:
-        """Load the decisions maps once, to show what each message proposes or argues."""
+        """Load the decisions maps once, after the first message is shown, so it never waits."""
         maps = await asyncio.to_thread(self.store.decision_maps)
         self.post_message(DecisionMapsFetched(maps))
 
@@ -98,7 +97,7 @@ class ThreadScreen(StoreScreen):
             self._show_anchors(self.shown_message_id)
 
     def _show_anchors(self, message_id: str) -> None:
-        anchored = self.anchors.get(message_id)
+        anchored = (self.anchors or {}).get(message_id)
         if anchored:
             self.query_one(MessagePane).show_anchored(anchored_text(anchored))
 
@@ -111,7 +110,11 @@ class ThreadScreen(StoreScreen):
     def on_message_fetched(self, event: MessageFetched) -> None:
         self.shown_message_id = event.message.summary.id
         self.query_one(MessagePane).show_message(event.message)
-        self._show_anchors(self.shown_message_id)
+        if self.anchors is None:
+            self.anchors = {}
+            self.fetch_anchors()
+        else:
+            self._show_anchors(self.shown_message_id)
 
     def action_previous_message(self) -> None:
         self.query_one(ReplyTree).action_cursor_up()
