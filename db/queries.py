@@ -30,6 +30,10 @@ from db.views import (
 )
 
 
+class AmbiguousMessageId(LookupError):
+    """A message id prefix that more than one message shares."""
+
+
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -197,7 +201,7 @@ def _message_row_id(session: Session, ref: str) -> int:
     if not found:
         raise LookupError(f"no message {ref!r}")
     if len(found) > 1:
-        raise LookupError(f"message id {ref!r} is ambiguous: give more of it")
+        raise AmbiguousMessageId(f"message id {ref!r} is ambiguous: give more of it")
     pk: int = found[0][0]
     return pk
 
@@ -207,9 +211,13 @@ def resolve_thread(session: Session, ref: str) -> int:
     ref = ref.strip()
     if ref.isdigit() and session.get(Thread, int(ref)) is not None:
         return int(ref)
-    thread = session.execute(
-        select(Message.thread_id).where(Message.id == _message_row_id(session, ref))
-    ).scalar()
+    try:
+        pk = _message_row_id(session, ref)
+    except AmbiguousMessageId:
+        raise
+    except LookupError:
+        raise LookupError(f"no thread or message {ref!r}") from None
+    thread = session.execute(select(Message.thread_id).where(Message.id == pk)).scalar()
     if thread is None:
         raise LookupError(f"message {ref!r} is in no thread")
     return thread
