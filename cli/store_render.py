@@ -8,6 +8,11 @@ from cli.terminal import inert
 from db.views import MessageSummary, MessageView, PatchView, PersonSummary, ThreadSummary, TreeRow
 
 
+def plural(count: int, one: str, many: str) -> str:
+    """`1 message`, `2 messages`."""
+    return f"{count} {one if count == 1 else many}"
+
+
 def short_date(when: datetime | None) -> str:
     """`2007-02-21 00:49` in the sender's own offset, or `?` when unknown."""
     return when.strftime("%Y-%m-%d %H:%M") if when else "?"
@@ -47,7 +52,8 @@ def thread_line(thread: ThreadSummary) -> str:
     people = len(thread.people)
     return (
         f"{thread.id:>5}  {inert(thread.subject)}  "
-        f"({thread.messages} messages, {people} {'person' if people == 1 else 'people'}, {span})"
+        f"({plural(thread.messages, 'message', 'messages')}, "
+        f"{plural(people, 'person', 'people')}, {span})"
     )
 
 
@@ -69,7 +75,7 @@ def person_line(person: PersonSummary) -> str:
 
 def _patch_lines(patch: PatchView) -> list[str]:
     lines = [
-        f"Patch: {len(patch.files)} file{'' if len(patch.files) == 1 else 's'}, "
+        f"Patch: {plural(len(patch.files), 'file', 'files')}, "
         f"+{patch.added} -{patch.removed}"
         + (f", series {patch.series}" if patch.series else "")
         + (" (cut off by the archive)" if patch.truncated else "")
