@@ -38,6 +38,12 @@ class Patch(Base):
     files: Mapped[list[PatchedFile]] = relationship(
         back_populates="patch", order_by="PatchedFile.position"
     )
+    revised_by: Mapped[list[PatchRevision]] = relationship(
+        back_populates="earlier", foreign_keys="PatchRevision.earlier_id"
+    )
+    revises: Mapped[list[PatchRevision]] = relationship(
+        back_populates="later", foreign_keys="PatchRevision.later_id"
+    )
 
 
 class PatchedFile(Base):
@@ -90,5 +96,5 @@ class PatchRevision(Base):
     later_id: Mapped[int] = mapped_column(ForeignKey("patches.id"), index=True)
     reason: Mapped[str] = mapped_column(String(16))  # "subject" or "files"
 
-    earlier: Mapped[Patch] = relationship(foreign_keys=[earlier_id])
-    later: Mapped[Patch] = relationship(foreign_keys=[later_id])
+    earlier: Mapped[Patch] = relationship(back_populates="revised_by", foreign_keys=[earlier_id])
+    later: Mapped[Patch] = relationship(back_populates="revises", foreign_keys=[later_id])
