@@ -48,7 +48,7 @@ def tree_line(row: TreeRow) -> str:
 
 def thread_line(thread: ThreadSummary) -> str:
     """One row of `threadlore threads`."""
-    span = f"{short_date(thread.first)} .. {short_date(thread.last)}"
+    span = f"{short_date(thread.first)} .. {short_date(thread.last)} UTC"
     people = len(thread.people)
     return (
         f"{thread.id:>5}  {inert(thread.subject)}  "
