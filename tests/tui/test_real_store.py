@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import SIZE, PostedMessages
+from conftest import SIZE, PostedMessages, settle
 from real_store import build_store
 from screen_text import screen_text
 
@@ -19,22 +19,22 @@ async def test_threads_thread_and_search_on_a_sqlite_store(
     store = SessionStoreReader.open(build_store(tmp_path))
     app = ThreadloreApp(store)
     async with app.run_test(size=SIZE, message_hook=posted) as pilot:
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert "fault fix number 1" in screen_text(app) or "truncate fix number 1" in screen_text(
             app
         )
         await pilot.press("slash", *"number 1", "enter", "enter")
-        await pilot.pause(0.5)
+        await settle(pilot)
         rows = posted.of(ThreadTreeFetched)[0].rows
         assert len(rows) == 12
         assert [row.depth for row in rows[:3]] == [0, 1, 2]
         await pilot.press("right_square_bracket")
-        await pilot.pause(0.2)
+        await settle(pilot)
         shown = [m.message.summary.id for m in posted.of(MessageFetched)]
         assert shown[:2] == [rows[0].message.id, rows[1].message.id]
         await pilot.press("slash")
         await pilot.pause()
         await pilot.press(*"pwned", "enter")
-        await pilot.pause(0.5)
+        await settle(pilot)
         assert [hit.id for hit in posted.of(SearchCompleted)[0].hits] == ["hostile@bench"]
         assert "title \\x1b]0;pwned\\x07 change" in screen_text(app)

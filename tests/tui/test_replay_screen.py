@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import PostedMessages, run_kwargs, settle
 from screen_text import screen_text
 
 from tui.app import ThreadloreApp
 from tui.messages import ProposalReplayed, TraceStepShown
+from tui.screens import trace_screen
 from tui.screens.replay_screen import ReplayScreen
-from tui.screens.trace_screen import PLAY_INTERVAL, TraceScreen
+from tui.screens.trace_screen import TraceScreen
 from tui.widgets.replay.outcome_table import OutcomeTable
 from tui.widgets.replay.trace_steps import change_area, shown_value
 
@@ -83,8 +85,9 @@ async def test_a_held_row_has_no_trace_and_says_so(app: ThreadloreApp) -> None:
 
 
 async def test_stepping_through_a_broken_cells_trace(
-    app: ThreadloreApp, posted: PostedMessages
+    app: ThreadloreApp, posted: PostedMessages, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(trace_screen, "PLAY_INTERVAL", 0.05)
     async with app.run_test(**run_kwargs(posted)) as pilot:
         screen = await _replay_first(pilot)
         screen.query_one("#replay-proposals").focus()
@@ -103,7 +106,7 @@ async def test_stepping_through_a_broken_cells_trace(
         assert [m.index for m in posted.of(TraceStepShown)] == [0, 1, 2, 1, last, 0]
         assert "changed:" in screen_text(app)
         await pilot.press("space")
-        await pilot.pause(PLAY_INTERVAL * 2.5)
+        await pilot.pause(trace_screen.PLAY_INTERVAL * 8)
         await pilot.press("space")
         assert trace.current >= 2
         await pilot.press("q")
