@@ -21,8 +21,8 @@ def test_tree_prefix_draws_mutt_style_branches() -> None:
     assert prefixes == {
         "m0": "",
         "m1": "├─>",
-        "m2": "│  └─>",
-        "m3": "│     └─>",
+        "m2": "│ └─>",
+        "m3": "│   └─>",
         "m4": "├─>",
         "m5": "└─>",
     }

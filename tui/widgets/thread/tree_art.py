@@ -9,12 +9,14 @@ from textual.content import Content
 from db.views import TreeRow
 from tui.text import inert_plain
 
+# Two columns an ancestor level, as mutt draws it, so that deep threads (the seed goes about
+# 20 levels down) still leave room for a subject.
 BRANCH = "├─>"
 LAST_BRANCH = "└─>"
-CONTINUES = "│  "
-ENDED = "   "
+CONTINUES = "│ "
+ENDED = "  "
 PATCH_MARK = "P"
-AUTHOR_WIDTH = 16
+AUTHOR_WIDTH = 18
 DATE_FORMAT = "%m-%d %H:%M"  # the year is in the thread list; replies come minutes apart
 
 _REPLY_PREFIX = re.compile(r"^\s*((re|aw|fwd?)\s*:\s*)+", re.IGNORECASE)
