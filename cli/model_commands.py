@@ -169,6 +169,11 @@ def _print_check(result: CheckResult) -> None:
     is_flag=True,
     help="Count states that differ only by swapping identical threads once.",
 )
+@click.option(
+    "--no-reduction",
+    is_flag=True,
+    help="Explore every interleaving (no partial-order reduction): traces shortest overall.",
+)
 @json_option
 def check_command(
     workload: str,
@@ -176,6 +181,7 @@ def check_command(
     params: tuple[str, ...],
     max_states: int,
     symmetry: bool,
+    no_reduction: bool,
     as_json: bool,
 ) -> None:
     """Explore every interleaving of WORKLOAD under a policy; print the verdict and, on a
@@ -186,11 +192,17 @@ def check_command(
       threadlore model check W5 --policy STATUS_QUO
       threadlore model check W5 --policy LOCK_PAGE_IN_FAULT -p pages=2 -p threads=2
       threadlore model check W6 --policy LOCK_PAGE_IN_FAULT -p threads=3 --symmetry
+      threadlore model check W5 --policy STATUS_QUO -p threads=2 --no-reduction
     """
     with _model_errors():
         resolve(policy)
         result = check(
-            workload, policy, max_states=max_states, symmetry=symmetry, **_parse_params(params)
+            workload,
+            policy,
+            max_states=max_states,
+            symmetry=symmetry,
+            reduction=not no_reduction,
+            **_parse_params(params),
         )
     if as_json:
         print_json(result.as_json())

@@ -12,12 +12,13 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from kb.vm.invariants import Violation, check_state
-from kb.vm.machine import Context, ThreadState, Wait, run_step
+from kb.vm.machine import Context, Executed, ThreadState, Wait, run_step
 from kb.vm.operations import OPERATIONS
 from kb.vm.policies import resolve
+from kb.vm.reduction import NOTHING, Reducer
 from kb.vm.state import VM, Metrics
 from kb.vm.symmetry import State, canonical, interchangeable_groups
 from kb.vm.trace import TraceStep, step_changes
@@ -25,6 +26,8 @@ from kb.vm.workloads import Setup, get_workload
 
 Edge = tuple[State, int, str, str]  # concrete parent, thread position, function, label
 Seen = dict[State, tuple[State, Edge | None]]  # key → (the concrete state kept, how it was reached)
+
+StepResult = Executed | Wait | Literal[False] | None  # False: not run yet; None: done
 
 DEFAULT_MAX_STATES = 2_000_000
 
@@ -133,14 +136,24 @@ def explore(
     stop_at_first: bool = True,
     max_states: int = DEFAULT_MAX_STATES,
     symmetry: bool = False,
+    reduction: bool = False,
 ) -> Exploration:
     """Run every interleaving of the setup's threads under the policy.
 
     With `symmetry`, states that differ only by renaming interchangeable threads count once.
+    With `reduction` (ignored with `symmetry`), a state whose thread can take an independent,
+    invisible step expands that step alone (kb/vm/reduction.py): the same verdicts and deadlocks,
+    fewer states; traces are then shortest among the reduced graph's paths. Replay explores
+    fully, because it also collects every event and final cost.
     """
     semantics = resolve(policy)
     processes = {t.process for t in setup.threads}
     groups = interchangeable_groups(setup.threads) if symmetry else []
+    reducer = (
+        Reducer(OPERATIONS, semantics, watch_rest=setup.vm.inode.accounts_dirty)
+        if reduction and not symmetry
+        else None
+    )
 
     def key_of(state: State) -> State:
         return canonical(state, groups) if groups else state
@@ -149,6 +162,7 @@ def explore(
     result = Exploration()
     initial: State = (setup.vm, setup.threads)
     seen: Seen = {key_of(initial): (initial, None)}
+    depth: dict[State, int] = {key_of(initial): 0}
     queue: deque[State] = deque([initial])
     result.states = 1
 
@@ -161,8 +175,7 @@ def explore(
                 )
         return stop_at_first and bool(result.findings)
 
-    def examine(state: State) -> list[Violation]:
-        vm, threads = state
+    def examine(vm: VM, threads: tuple[ThreadState, ...]) -> list[Violation]:
         return check_state(
             vm,
             at_rest=all(t.at_rest for t in threads),
@@ -172,46 +185,63 @@ def explore(
         )
 
     contexts = [Context(semantics, t.name, t.process) for t in setup.threads]
-    stop = record(key_of(initial), examine(initial))
+    result.events.update((e.kind, e.detail) for e in setup.vm.events)
+    stop = record(key_of(initial), examine(*initial))
     while queue and not stop:
         state = queue.popleft()
         vm, threads = state
+        level = depth[key_of(state)] + 1
+        outcomes: list[StepResult] = [False] * len(threads)
+        chosen = range(len(threads))
+        if reducer is not None:
+            single = _persistent_step(reducer, state, outcomes, contexts, key_of, depth, level)
+            if single is not None:
+                chosen = range(single, single + 1)
         waits: dict[str, int] = {}
         moved = False
-        for position, thread in enumerate(threads):
-            outcome = run_step(contexts[position], vm, thread, OPERATIONS)
+        for position in chosen:
+            outcome = outcomes[position]
+            if outcome is False:
+                outcome = run_step(contexts[position], vm, threads[position], OPERATIONS)
             if outcome is None:
                 continue
             if isinstance(outcome, Wait):
                 if outcome.pfn is not None:
-                    waits[thread.name] = outcome.pfn
+                    waits[threads[position].name] = outcome.pfn
                 continue
             moved = True
-            successor: State = (
-                outcome.vm,
-                (*threads[:position], outcome.thread, *threads[position + 1 :]),
-            )
+            after = outcome.thread
+            successor_threads = (*threads[:position], after, *threads[position + 1 :])
+            successor: State = (outcome.vm, successor_threads)
             result.states += 1
             key = key_of(successor)
             if key in seen:
                 continue
             seen[key] = (successor, (state, position, outcome.function, outcome.label))
-            if all(t.done for t in successor[1]):
-                result.final_metrics.append(successor[0].metrics)
-            result.events.update((e.kind, e.detail) for e in successor[0].events)
-            if record(key, examine(successor)):
+            depth[key] = level
+            finished = after.done and all(t.done for t in successor_threads)
+            if finished:
+                result.final_metrics.append(outcome.vm.metrics)
+            if outcome.vm.events is not vm.events:
+                result.events.update((e.kind, e.detail) for e in outcome.vm.events)
+            unchanged = (
+                outcome.vm is vm and not finished and after.at_rest == threads[position].at_rest
+            )
+            # A step that changed neither the VM nor what the checks depend on breaks nothing new.
+            if not unchanged and record(key, examine(outcome.vm, successor_threads)):
                 stop = True
                 break
             queue.append(successor)
         if stop:
             break
-        cycle = _wait_cycle(vm, threads, waits)
-        if cycle is None and not moved and not all(t.done for t in threads):
-            cycle = "no thread can move: " + ", ".join(
-                f"{name} waits on page {pfn}" for name, pfn in waits.items()
-            )
-        if cycle is not None:
-            stop = record(key_of(state), [Violation("INV6", cycle)])
+        if len(chosen) == len(threads):
+            cycle = _wait_cycle(vm, threads, waits)
+            if cycle is None and not moved and not all(t.done for t in threads):
+                cycle = "no thread can move: " + ", ".join(
+                    f"{name} waits on page {pfn}" for name, pfn in waits.items()
+                )
+            if cycle is not None:
+                stop = record(key_of(state), [Violation("INV6", cycle)])
         if len(seen) >= max_states:
             result.complete = False
             break
@@ -220,17 +250,67 @@ def explore(
     return result
 
 
+def _persistent_step(
+    reducer: Reducer,
+    state: State,
+    outcomes: list[StepResult],
+    contexts: list[Context],
+    key_of: Callable[[State], State],
+    depth: dict[State, int],
+    level: int,
+) -> int | None:
+    """A thread whose next step may be expanded alone, or None (expand every thread).
+
+    The step must be enabled, independent of everything the other threads may still do (so it
+    stays enabled and commutes with them: a persistent set), invisible to the invariants, and
+    must not lead back to a state seen at this depth or before (no step postponed around a cycle).
+    """
+    vm, threads = state
+    remaining = [reducer.remaining(t) for t in threads]
+    for position, thread in enumerate(threads):
+        if thread.done:
+            continue
+        others = NOTHING
+        for other, footprint in enumerate(remaining):
+            if other != position:
+                others = others | footprint
+        if reducer.next_step(thread, vm).conflicts(others):
+            continue
+        outcome = outcomes[position] = run_step(contexts[position], vm, thread, OPERATIONS)
+        if not isinstance(outcome, Executed):
+            continue
+        if reducer.visible(vm, outcome.vm, thread, outcome.thread):
+            continue
+        successor = (outcome.vm, (*threads[:position], outcome.thread, *threads[position + 1 :]))
+        if depth.get(key_of(successor), level) < level:
+            continue
+        return position
+    return None
+
+
 def check(
     workload: str,
     policy: str,
     *,
     max_states: int = DEFAULT_MAX_STATES,
     symmetry: bool = False,
+    reduction: bool = True,
     **params: int,
 ) -> CheckResult:
-    """Explore `workload` under `policy` until the first violation, or prove none in its bounds."""
+    """Explore `workload` under `policy` until the first violation, or prove none in its bounds.
+
+    `reduction` (partial-order reduction, on by default) keeps the verdict; its traces are the
+    shortest of the reduced graph, not necessarily of the full one (`reduction=False`).
+    """
     setup = get_workload(workload).setup(**params)
-    found = explore(setup, policy, stop_at_first=True, max_states=max_states, symmetry=symmetry)
+    found = explore(
+        setup,
+        policy,
+        stop_at_first=True,
+        max_states=max_states,
+        symmetry=symmetry,
+        reduction=reduction,
+    )
     name = get_workload(workload).name
     all_params = {**get_workload(workload).defaults, **params}
     if found.findings:

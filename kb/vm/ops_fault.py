@@ -7,17 +7,27 @@ do_file_page → populate → install_page (2.6.20, no truncate_count check), S1
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kb.vm.machine import Call, Context, Frame, Go, Operation, Outcome, StepDef, Wait, set_regs
 from kb.vm.primitives import find_get_page, install_pte, pgoff_of, put_page, set_page_dirty
 from kb.vm.state import VM, evolve
 
+if TYPE_CHECKING:
+    from kb.vm.policies import Semantics
+
 SIGBUS = "SIGBUS"
 
 
+def fault_operations(semantics: Semantics) -> tuple[str, str]:
+    """The fault handlers of (linear, nonlinear) vmas under these semantics."""
+    if semantics.fault == "__do_fault":
+        return ("__do_fault", "__do_fault")
+    return ("do_no_page", "do_file_page")
+
+
 def _fault_op(ctx: Context, nonlinear: bool) -> str:
-    if ctx.semantics.fault == "__do_fault":
-        return "__do_fault"
-    return "do_file_page" if nonlinear else "do_no_page"
+    return fault_operations(ctx.semantics)[int(nonlinear)]
 
 
 def handle_mm_fault(ctx: Context, vm: VM, frame: Frame) -> Outcome:

@@ -1,0 +1,246 @@
+"""Partial-order reduction: what each step may read and write, and when one thread may go alone.
+
+Each step of the race operations declares a footprint over coarse parts of the VM state (bits
+below): what it reads (including what decides whether it is enabled), what it overwrites, and
+which counters it only adds to (adds commute with each other; `Page.count` and `Metrics` are
+never read by a step). An operation's footprint is the union over its steps and the operations it
+calls. A step or operation with no declaration touches everything, so it is never reduced.
+
+At a state, the explorer may expand one thread's next step alone (a singleton persistent set)
+when that step is independent of every step the other threads can still take (their remaining
+operations), when it changes nothing an invariant reads (invisible), and when its successor is
+not an already-seen state at the same or a smaller depth (the breadth-first cycle proviso).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from kb.vm.machine import Operation, ThreadState, next_frame
+from kb.vm.ops_fault import fault_operations
+from kb.vm.policies import Semantics
+from kb.vm.state import VM
+
+I_SIZE = 1 << 0  # inode.i_size
+TRUNCATE_COUNT = 1 << 1  # inode.truncate_count
+SEQCOUNT = 1 << 2  # inode.seqcount
+CACHE = 1 << 3  # inode.cache, the page array's length, Page.mapping and Page.index
+LOCK = 1 << 4  # Page.locked_by, Page.truncated
+COUNT = 1 << 5  # Page.count
+MAPCOUNT = 1 << 6  # Page.mapcount
+DIRTY = 1 << 7  # Page.dirty, Page.data
+VMAS = 1 << 8  # the vma list and each vma's layout and flags
+PTES = 1 << 9  # the ptes inside the vmas
+DISK = 1 << 10  # inode.disk, inode.written, the data-version clock
+METRICS = 1 << 11  # the cost counters
+EVENTS = 1 << 12  # reported events (their order is part of the state)
+EVERYTHING = (1 << 13) - 1
+
+
+class Footprint(NamedTuple):
+    """Parts of the state a step reads, overwrites, and only adds to."""
+
+    reads: int = 0
+    writes: int = 0
+    adds: int = 0
+
+    def __or__(self, other: object) -> Footprint:
+        assert isinstance(other, Footprint)
+        return Footprint(
+            self.reads | other.reads, self.writes | other.writes, self.adds | other.adds
+        )
+
+    def conflicts(self, other: Footprint) -> bool:
+        """Whether some step with this footprint may be dependent on one with the other."""
+        return bool(
+            self.reads & (other.writes | other.adds)
+            | self.writes & (other.reads | other.writes | other.adds)
+            | self.adds & (other.reads | other.writes)
+        )
+
+
+UNKNOWN = Footprint(EVERYTHING, EVERYTHING)
+NOTHING = Footprint()
+
+_FIND_GET_PAGE = Footprint(VMAS | PTES | CACHE | DISK, CACHE, COUNT | METRICS)
+_UNMAP_PAGE = Footprint(
+    TRUNCATE_COUNT | VMAS | PTES | CACHE | DIRTY | MAPCOUNT,
+    TRUNCATE_COUNT | PTES | MAPCOUNT | DIRTY,
+    COUNT | METRICS,
+)
+
+
+def step_footprints(semantics: Semantics) -> dict[tuple[str, str], Footprint]:
+    """Declared footprints of the steps the race workloads run, by (operation, step).
+
+    Some reads and writes happen only under a policy: the seqcount (SEQLOCK), the truncated
+    flag (PAGE_FLAG).
+    """
+    seq = SEQCOUNT if semantics.fault == "seqlock" else 0
+    flag = LOCK if semantics.fault == "page_flag" else 0
+    return {
+        # ops_fault
+        ("handle_mm_fault", "A1"): Footprint(
+            VMAS | PTES | CACHE | DISK, PTES | DIRTY | DISK | EVENTS
+        ),
+        ("do_no_page", "F1"): Footprint(TRUNCATE_COUNT | seq),
+        ("do_no_page", "F2"): Footprint(VMAS | PTES | I_SIZE),
+        ("do_no_page", "F3"): _FIND_GET_PAGE,
+        ("do_no_page", "F4"): Footprint(
+            TRUNCATE_COUNT | seq | flag | VMAS | PTES | MAPCOUNT, PTES | MAPCOUNT, COUNT
+        ),
+        ("do_no_page", "F5"): Footprint(0, DIRTY),
+        ("do_file_page", "P1"): Footprint(
+            VMAS | PTES | I_SIZE | CACHE | DISK, CACHE, COUNT | METRICS
+        ),
+        ("do_file_page", "P2"): Footprint(
+            CACHE | I_SIZE | VMAS | PTES | MAPCOUNT, PTES | MAPCOUNT, COUNT
+        ),
+        ("do_file_page", "P3"): Footprint(0, DIRTY),
+        ("__do_fault", "S1"): Footprint(VMAS | PTES | I_SIZE),
+        ("__do_fault", "S2"): _FIND_GET_PAGE,
+        ("__do_fault", "S2.lock"): Footprint(LOCK | CACHE, LOCK, COUNT),
+        ("__do_fault", "S3"): Footprint(CACHE | I_SIZE, LOCK, COUNT),
+        ("__do_fault", "S4"): Footprint(VMAS | PTES | MAPCOUNT, PTES | MAPCOUNT, COUNT),
+        ("__do_fault", "S5"): Footprint(0, LOCK),
+        ("__do_fault", "S6"): Footprint(0, DIRTY),
+        # ops_truncate
+        ("unmap_mapping_range", "T2"): Footprint(TRUNCATE_COUNT, TRUNCATE_COUNT),
+        ("unmap_mapping_range", "T3"): Footprint(
+            VMAS | PTES | CACHE | DIRTY | MAPCOUNT, PTES | MAPCOUNT | DIRTY, COUNT | METRICS
+        ),
+        ("truncate_inode_pages_range", "T4"): Footprint(CACHE | LOCK | MAPCOUNT | seq, LOCK | seq),
+        ("truncate_inode_pages_range", "T4.unmap"): _UNMAP_PAGE,
+        ("truncate_inode_pages_range", "T4.remove"): Footprint(CACHE, CACHE | DIRTY | LOCK, COUNT),
+        ("vmtruncate", "T1"): Footprint(seq, I_SIZE | seq),
+        ("vmtruncate", "pages"): NOTHING,
+        ("vmtruncate_range", "begin"): Footprint(seq, seq),
+        ("vmtruncate_range", "pages"): NOTHING,
+        ("madvise_remove", "H1"): Footprint(VMAS | PTES, EVENTS),
+        ("generic_file_direct_IO", "I1"): Footprint(seq, seq),
+        ("generic_file_direct_IO", "I2"): Footprint(CACHE | DIRTY | DISK, DIRTY | DISK, METRICS),
+        ("generic_file_direct_IO", "I3"): Footprint(DISK, DISK, METRICS),
+        ("invalidate_inode_pages2_range", "I4"): Footprint(CACHE | LOCK | seq, LOCK | seq),
+        ("invalidate_inode_pages2_range", "I5"): _UNMAP_PAGE,
+        ("invalidate_inode_pages2_range", "I6"): Footprint(
+            CACHE | DIRTY | DISK, DIRTY | DISK, METRICS
+        ),
+        ("invalidate_inode_pages2_range", "I7"): Footprint(
+            CACHE | DIRTY, CACHE | DIRTY | LOCK, COUNT
+        ),
+        # ops_write
+        ("generic_file_buffered_write", "B1"): NOTHING,
+        ("generic_file_buffered_write", "B2"): Footprint(
+            CACHE | LOCK | DISK, CACHE | LOCK, COUNT | METRICS
+        ),
+        ("generic_file_buffered_write", "B3"): Footprint(
+            VMAS | PTES | CACHE | DISK, LOCK | DIRTY | DISK, COUNT
+        ),
+        ("generic_file_buffered_write", "B4"): Footprint(0, DIRTY | LOCK, COUNT),
+        ("zap_page_range", "Z1"): Footprint(
+            VMAS | PTES | CACHE | DIRTY | MAPCOUNT, PTES | MAPCOUNT | DIRTY, COUNT | METRICS
+        ),
+    }
+
+
+def calls(semantics: Semantics) -> dict[str, tuple[str, ...]]:
+    """The operations each declared operation may call; an operation missing here is UNKNOWN."""
+    return {
+        "handle_mm_fault": fault_operations(semantics),
+        "do_no_page": (),
+        "do_file_page": (),
+        "__do_fault": (),
+        "unmap_mapping_range": (),
+        "truncate_inode_pages_range": (),
+        "vmtruncate": ("unmap_mapping_range", "truncate_inode_pages_range"),
+        "vmtruncate_range": ("unmap_mapping_range", "truncate_inode_pages_range"),
+        "madvise_remove": ("vmtruncate_range",),
+        "generic_file_direct_IO": ("unmap_mapping_range", "invalidate_inode_pages2_range"),
+        "invalidate_inode_pages2_range": (),
+        "generic_file_buffered_write": ("handle_mm_fault",),
+        "zap_page_range": (),
+    }
+
+
+PGOFF_LOOKUPS = frozenset(
+    {("do_no_page", "F2"), ("do_no_page", "F3"), ("do_file_page", "P1")}
+    | {("__do_fault", "S1"), ("__do_fault", "S2")}
+)
+"""Steps that read a slot's pte only to find the file page of a nonlinear vma (pgoff_of)."""
+
+
+def _observed(vm: VM) -> tuple[object, ...]:
+    """What the invariants read of a state, page flags included (see kb/vm/invariants.py)."""
+    pages = tuple((page.mapping, page.dirty) for page in vm.pages)
+    return (vm.vmas, vm.inode.cache, pages, vm.events, vm.metrics.redundant_io)
+
+
+class Reducer:
+    """Footprints of operations and of each thread's remaining work, memoized for one search.
+
+    `watch_rest`: INV2 applies at rest, so a step that starts or ends an operation is visible.
+    """
+
+    def __init__(
+        self, operations: Mapping[str, Operation], semantics: Semantics, *, watch_rest: bool
+    ) -> None:
+        self._operations = operations
+        self._steps = step_footprints(semantics)
+        self._calls = calls(semantics)
+        self._watch_rest = watch_rest
+        self._by_operation: dict[str, Footprint] = {}
+        self._remaining: dict[ThreadState, Footprint] = {}
+
+    def operation(self, op: str) -> Footprint:
+        """The union over an operation's steps and, transitively, the operations it calls."""
+        known = self._by_operation.get(op)
+        if known is not None:
+            return known
+        pending, seen, total = [op], {op}, NOTHING
+        while pending:
+            name = pending.pop()
+            if name not in self._calls or name not in self._operations:
+                total = UNKNOWN
+                break
+            for step in self._operations[name].steps:
+                total = total | self._steps.get((name, step), UNKNOWN)
+            for callee in self._calls[name]:
+                if callee not in seen:
+                    seen.add(callee)
+                    pending.append(callee)
+        self._by_operation[op] = total
+        return total
+
+    def remaining(self, thread: ThreadState) -> Footprint:
+        """Everything the thread may still touch: the operations on its stack and still to call."""
+        known = self._remaining.get(thread)
+        if known is None:
+            known = NOTHING
+            for frame in thread.stack:
+                known = known | self.operation(frame.op)
+            for op, _ in thread.program[thread.pc :]:
+                known = known | self.operation(op)
+            self._remaining[thread] = known
+        return known
+
+    def next_step(self, thread: ThreadState, vm: VM) -> Footprint:
+        """The footprint of the step the thread runs next in `vm` (NOTHING once it is done).
+
+        A pgoff lookup in a linear vma does not read the pte; whether the vma is linear is
+        itself read (VMAS), so this stays true while no other thread may write VMAS.
+        """
+        frame = next_frame(thread, self._operations)
+        if frame is None:
+            return NOTHING
+        key = (frame.op, frame.step)
+        footprint = self._steps.get(key, UNKNOWN)
+        if key in PGOFF_LOOKUPS and not vm.vma(frame.get("vid")).nonlinear:
+            footprint = Footprint(footprint.reads & ~PTES, footprint.writes, footprint.adds)
+        return footprint
+
+    def visible(self, vm: VM, after: VM, thread: ThreadState, moved: ThreadState) -> bool:
+        """Whether the step changed something an invariant reads (or, for INV2, being at rest)."""
+        if self._watch_rest and bool(thread.stack) != bool(moved.stack):
+            return True
+        return after is not vm and _observed(after) != _observed(vm)
