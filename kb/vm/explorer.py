@@ -18,7 +18,7 @@ from kb.vm.invariants import Violation, check_state
 from kb.vm.machine import Context, Executed, ThreadState, Wait, run_step
 from kb.vm.operations import OPERATIONS
 from kb.vm.policies import resolve
-from kb.vm.reduction import NOTHING, Reducer
+from kb.vm.reduction import Reducer
 from kb.vm.state import VM, Metrics
 from kb.vm.symmetry import State, canonical, interchangeable_groups
 from kb.vm.trace import TraceStep, step_changes
@@ -266,15 +266,11 @@ def _persistent_step(
     must not lead back to a state seen at this depth or before (no step postponed around a cycle).
     """
     vm, threads = state
-    remaining = [reducer.remaining(t) for t in threads]
+    others = reducer.others(threads)
     for position, thread in enumerate(threads):
         if thread.done:
             continue
-        others = NOTHING
-        for other, footprint in enumerate(remaining):
-            if other != position:
-                others = others | footprint
-        if reducer.next_step(thread, vm).conflicts(others):
+        if reducer.next_step(thread, vm).conflicts(others[position]):
             continue
         outcome = outcomes[position] = run_step(contexts[position], vm, thread, OPERATIONS)
         if not isinstance(outcome, Executed):

@@ -191,6 +191,8 @@ class Reducer:
         self._watch_rest = watch_rest
         self._by_operation: dict[str, Footprint] = {}
         self._remaining: dict[ThreadState, Footprint] = {}
+        self._next: dict[ThreadState, tuple[Footprint, int | None]] = {}
+        self._others: dict[tuple[ThreadState, ...], list[Footprint]] = {}
 
     def operation(self, op: str) -> Footprint:
         """The union over an operation's steps and, transitively, the operations it calls."""
@@ -230,14 +232,37 @@ class Reducer:
         A pgoff lookup in a linear vma does not read the pte; whether the vma is linear is
         itself read (VMAS), so this stays true while no other thread may write VMAS.
         """
-        frame = next_frame(thread, self._operations)
-        if frame is None:
-            return NOTHING
-        key = (frame.op, frame.step)
-        footprint = self._steps.get(key, UNKNOWN)
-        if key in PGOFF_LOOKUPS and not vm.vma(frame.get("vid")).nonlinear:
-            footprint = Footprint(footprint.reads & ~PTES, footprint.writes, footprint.adds)
+        known = self._next.get(thread)
+        if known is None:
+            frame = next_frame(thread, self._operations)
+            if frame is None:
+                known = (NOTHING, None)
+            else:
+                key = (frame.op, frame.step)
+                vid = frame.get("vid") if key in PGOFF_LOOKUPS else None
+                known = (self._steps.get(key, UNKNOWN), vid)
+            self._next[thread] = known
+        footprint, vid = known
+        if vid is not None and not vm.vma(vid).nonlinear:
+            return Footprint(footprint.reads & ~PTES, footprint.writes, footprint.adds)
         return footprint
+
+    def others(self, threads: tuple[ThreadState, ...]) -> list[Footprint]:
+        """For each thread, the union of what all the other threads may still touch."""
+        known = self._others.get(threads)
+        if known is None:
+            remaining = [self.remaining(t) for t in threads]
+            known = []
+            for position in range(len(threads)):
+                reads = writes = adds = 0
+                for other, footprint in enumerate(remaining):
+                    if other != position:
+                        reads |= footprint.reads
+                        writes |= footprint.writes
+                        adds |= footprint.adds
+                known.append(Footprint(reads, writes, adds))
+            self._others[threads] = known
+        return known
 
     def visible(self, vm: VM, after: VM, thread: ThreadState, moved: ThreadState) -> bool:
         """Whether the step changed something an invariant reads (or, for INV2, being at rest)."""
