@@ -1,4 +1,4 @@
-"""Fixtures for the UI tests: a fake store, the app on it, and a record of posted messages."""
+"""Fixtures for the UI tests: a fake store, the app on it, posted messages, a steady cursor."""
 
 from __future__ import annotations
 
@@ -7,35 +7,17 @@ import inspect
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
 
 import pytest
-from textual.message import Message
 from textual.widgets import Input
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[2]))  # the repository, for benches/
 
-from fake_store import FakeStore, seed_like_messages
+from tui_fake_store import FakeStore, seed_like_messages
+from tui_pilot import PostedMessages
 
 from tui.app import ThreadloreApp
-
-SIZE = (120, 36)
-M = TypeVar("M", bound=Message)
-
-
-class PostedMessages:
-    """Every message the app posted, once each (a bubbling message reaches the hook per node)."""
-
-    def __init__(self) -> None:
-        self._seen: dict[int, Message] = {}
-
-    def __call__(self, message: Message) -> None:
-        self._seen.setdefault(id(message), message)
-
-    def of(self, kind: type[M]) -> list[M]:
-        """The posted messages of one kind, in order."""
-        return [m for m in self._seen.values() if isinstance(m, kind)]
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -68,15 +50,3 @@ def app(store: FakeStore) -> ThreadloreApp:
 @pytest.fixture
 def posted() -> PostedMessages:
     return PostedMessages()
-
-
-async def settle(pilot: Any) -> None:
-    """Wait until every worker the keys started has finished and its messages are handled."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def run_kwargs(posted: PostedMessages) -> dict[str, Any]:
-    """Arguments for `run_test` used by every pilot test."""
-    return {"size": SIZE, "message_hook": posted}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import threading
 
-from conftest import run_kwargs, settle
-from fake_store import FakeStore, seed_like_messages
 from textual.command import CommandPalette
+from tui_fake_store import FakeStore, seed_like_messages
+from tui_pilot import run_kwargs, settle
 
 from tui.app import ThreadloreApp
 from tui.deferred_store import DeferredStoreReader

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import PostedMessages, run_kwargs, settle
-from screen_text import screen_text
+from tui_pilot import PostedMessages, run_kwargs, settle
+from tui_screen_text import screen_text
 
 from tui.app import ThreadloreApp
 from tui.messages import DecisionMapsFetched, ProposalReplayed, ReplayRequested, ThreadChosen

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import PostedMessages, run_kwargs, settle
-from fake_store import FakeStore
-from screen_text import screen_text
+from tui_fake_store import FakeStore
+from tui_pilot import PostedMessages, run_kwargs, settle
+from tui_screen_text import screen_text
 
 from tui.app import ThreadloreApp
 from tui.messages import PeopleFetched

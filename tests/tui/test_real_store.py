@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import SIZE, PostedMessages, settle
-from real_store import build_store
-from screen_text import screen_text
+from tui_pilot import SIZE, PostedMessages, settle
+from tui_real_store import build_store
+from tui_screen_text import screen_text
 
 from tui.app import ThreadloreApp
 from tui.messages import MessageFetched, SearchCompleted, ThreadTreeFetched

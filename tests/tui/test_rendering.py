@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fake_store import FakeStore, seed_like_messages
+from tui_fake_store import FakeStore, seed_like_messages
 
 from tui.widgets.message.rendering import body_text, diffstat_text, header_text, unquoted_diffs
 from tui.widgets.people.timeline import bar, bucket_counts

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import SIZE, settle
-from fake_store import FakeStore, seed_like_messages
+from tui_fake_store import FakeStore, seed_like_messages
+from tui_pilot import SIZE, settle
 
 from tui.app import ThreadloreApp
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import PostedMessages, run_kwargs
-from fake_store import FakeStore
 from rich.text import Text
-from screen_text import screen_text
 from textual.widgets import Static
+from tui_fake_store import FakeStore
+from tui_pilot import PostedMessages, run_kwargs
+from tui_screen_text import screen_text
 
 from tui.app import ThreadloreApp
 from tui.messages import MessageFetched, MessageHighlighted, ThreadTreeFetched

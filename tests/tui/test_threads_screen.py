@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import PostedMessages, run_kwargs
-from fake_store import FakeStore, many_threads
-from screen_text import screen_text
+from tui_fake_store import FakeStore, many_threads
+from tui_pilot import PostedMessages, run_kwargs
+from tui_screen_text import screen_text
 
 from tui.app import ThreadloreApp
 from tui.messages import ThreadChosen, ThreadsFetched

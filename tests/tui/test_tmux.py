@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from real_store import build_store
+from tui_real_store import build_store
 
 pytestmark = [
     pytest.mark.tmux,

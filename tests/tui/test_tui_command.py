@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from real_store import build_store
+from tui_real_store import build_store
 
 from cli.main import threadlore
 from tui.app import ThreadloreApp
