@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,9 +24,19 @@ def store_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'store.sqlite'}"
 
 
+@pytest.fixture(scope="session")
+def migrated_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store file built by `alembic upgrade head` (through open_store), copied per test."""
+    path = tmp_path_factory.mktemp("template") / "store.sqlite"
+    engine = open_store(f"sqlite:///{path}").kw["bind"]
+    engine.dispose()  # closes the last connection, which folds the WAL into the file
+    return path
+
+
 @pytest.fixture
-def store(store_url: str) -> sessionmaker[Session]:
-    """A store built by `alembic upgrade head`, as open_store builds it."""
+def store(store_url: str, migrated_store_file: Path) -> sessionmaker[Session]:
+    """A fresh, empty store at head: a copy of the migrated template."""
+    shutil.copyfile(migrated_store_file, store_url.removeprefix("sqlite:///"))
     return open_store(store_url)
 
 
