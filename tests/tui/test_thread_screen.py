@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.widgets import Static
-from tui_fake_store import FakeStore
+from tui_fake_store import FakeStore, many_replies
 from tui_pilot import PostedMessages, run_kwargs
 from tui_screen_text import screen_text
 
@@ -150,3 +150,18 @@ async def test_a_message_shows_the_proposals_and_arguments_anchored_in_it(
         await pilot.pause()
         assert _anchored(app) == "proposes [merged-later] Lock the page in the fault path"
         assert store.calls.count("decision_maps") == 1
+
+
+async def test_opening_deep_in_a_long_thread_scrolls_the_message_into_view() -> None:
+    app = ThreadloreApp(FakeStore(many_replies(120)))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open_thread(app, pilot, message="r100")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        tree = app.screen.query_one(ReplyTree)
+        assert tree.current_row().message.id == "r100"
+        assert (
+            tree.scroll_offset.y
+            <= 100
+            < tree.scroll_offset.y + tree.scrollable_content_region.height
+        )

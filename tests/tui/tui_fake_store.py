@@ -383,3 +383,15 @@ def seed_like_map() -> DiscussionMap:
             ),
         ),
     )
+
+
+def many_replies(count: int) -> list[FakeMessage]:
+    """One thread of `count` messages, each replying to the root, to test scrolling."""
+    root = FakeMessage("r0", 1, "Author 0", "a long thread", "root")
+    return [
+        root,
+        *(
+            FakeMessage(f"r{n}", 1, f"Author {n % 5}", "Re: a long thread", "reply", "r0", n)
+            for n in range(1, count)
+        ),
+    ]
