@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -18,14 +18,14 @@ from kb.vm.invariants import Violation, check_state
 from kb.vm.machine import Context, Executed, ThreadState, Wait, run_step
 from kb.vm.operations import OPERATIONS
 from kb.vm.policies import resolve
-from kb.vm.reduction import Reducer
+from kb.vm.reduction import Reducer, behaviour_key
 from kb.vm.state import VM, Metrics
 from kb.vm.symmetry import State, canonical, interchangeable_groups
 from kb.vm.trace import TraceStep, step_changes
 from kb.vm.workloads import Setup, get_workload
 
 Edge = tuple[State, int, str, str]  # concrete parent, thread position, function, label
-Seen = dict[State, tuple[State, Edge | None]]  # key → (the concrete state kept, how it was reached)
+Seen = dict[Hashable, tuple[State, Edge | None]]  # key → (the concrete state kept, how reached)
 
 StepResult = Executed | Wait | Literal[False] | None  # False: not run yet; None: done
 
@@ -115,7 +115,7 @@ def _wait_cycle(vm: VM, threads: tuple[ThreadState, ...], waits: dict[str, int])
     return None
 
 
-def _trace(seen: Seen, key_of: Callable[[State], State], key: State) -> list[TraceStep]:
+def _trace(seen: Seen, key_of: Callable[[State], Hashable], key: Hashable) -> list[TraceStep]:
     """Walk back from a kept state to the initial one; every edge is a real step."""
     steps: list[TraceStep] = []
     state, edge = seen[key]
@@ -142,8 +142,9 @@ def explore(
 
     With `symmetry`, states that differ only by renaming interchangeable threads count once.
     With `reduction` (ignored with `symmetry`), a state whose thread can take an independent,
-    invisible step expands that step alone (kb/vm/reduction.py): the same verdicts and deadlocks,
-    fewer states; traces are then shortest among the reduced graph's paths. Replay explores
+    invisible step expands that step alone, and states differing only in what no step reads
+    count once (kb/vm/reduction.py): the same verdicts and deadlocks, fewer states; traces are
+    then shortest among the reduced graph's paths. Replay explores
     fully, because it also collects every event and final cost.
     """
     semantics = resolve(policy)
@@ -155,18 +156,20 @@ def explore(
         else None
     )
 
-    def key_of(state: State) -> State:
-        return canonical(state, groups) if groups else state
+    def key_of(state: State) -> Hashable:
+        if groups:
+            return canonical(state, groups)
+        return state if reducer is None else behaviour_key(state)
 
     started = time.perf_counter()
     result = Exploration()
     initial: State = (setup.vm, setup.threads)
     seen: Seen = {key_of(initial): (initial, None)}
-    depth: dict[State, int] = {key_of(initial): 0}
-    queue: deque[State] = deque([initial])
+    depth: dict[Hashable, int] = {key_of(initial): 0}
+    queue: deque[tuple[State, Hashable]] = deque([(initial, key_of(initial))])
     result.states = 1
 
-    def record(key: State, violations: Iterable[Violation]) -> bool:
+    def record(key: Hashable, violations: Iterable[Violation]) -> bool:
         for violation in violations:
             if violation.invariant not in result.findings:
                 trace = _trace(seen, key_of, key)
@@ -188,9 +191,9 @@ def explore(
     result.events.update((e.kind, e.detail) for e in setup.vm.events)
     stop = record(key_of(initial), examine(*initial))
     while queue and not stop:
-        state = queue.popleft()
+        state, state_key = queue.popleft()
         vm, threads = state
-        level = depth[key_of(state)] + 1
+        level = depth[state_key] + 1
         outcomes: list[StepResult] = [False] * len(threads)
         chosen = range(len(threads))
         if reducer is not None:
@@ -231,7 +234,7 @@ def explore(
             if not unchanged and record(key, examine(outcome.vm, successor_threads)):
                 stop = True
                 break
-            queue.append(successor)
+            queue.append((successor, key))
         if stop:
             break
         if len(chosen) == len(threads):
@@ -241,7 +244,7 @@ def explore(
                     f"{name} waits on page {pfn}" for name, pfn in waits.items()
                 )
             if cycle is not None:
-                stop = record(key_of(state), [Violation("INV6", cycle)])
+                stop = record(state_key, [Violation("INV6", cycle)])
         if len(seen) >= max_states:
             result.complete = False
             break
@@ -255,8 +258,8 @@ def _persistent_step(
     state: State,
     outcomes: list[StepResult],
     contexts: list[Context],
-    key_of: Callable[[State], State],
-    depth: dict[State, int],
+    key_of: Callable[[State], Hashable],
+    depth: dict[Hashable, int],
     level: int,
 ) -> int | None:
     """A thread whose next step may be expanded alone, or None (expand every thread).

@@ -6,6 +6,9 @@ which counters it only adds to (adds commute with each other; `Page.count` and `
 never read by a step). An operation's footprint is the union over its steps and the operations it
 calls. A step or operation with no declaration touches everything, so it is never reduced.
 
+Footprints also show that no step reads `Page.count` or `Metrics` (only INV3 reads whether
+redundant IO happened), so states differing only there are merged (`behaviour_key`).
+
 At a state, the explorer may expand one thread's next step alone (a singleton persistent set)
 when that step is independent of every step the other threads can still take (their remaining
 operations), when it changes nothing an invariant reads (invisible), and when its successor is
@@ -14,7 +17,7 @@ not an already-seen state at the same or a smaller depth (the breadth-first cycl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import NamedTuple
 
 from kb.vm.machine import Operation, ThreadState, next_frame
@@ -168,6 +171,32 @@ PGOFF_LOOKUPS = frozenset(
     | {("__do_fault", "S1"), ("__do_fault", "S2")}
 )
 """Steps that read a slot's pte only to find the file page of a nonlinear vma (pgoff_of)."""
+
+
+def behaviour_key(state: tuple[VM, tuple[ThreadState, ...]]) -> Hashable:
+    """The state without what no step reads: page reference counts and the cost counters.
+
+    Two states with the same key have the same steps and the same verdicts (INV3 reads only
+    whether redundant IO happened), so the search keeps one of them, as pan leaves write-only
+    variables out of its state vector.
+    """
+    vm, threads = state
+    pages = tuple(
+        (
+            p.index,
+            p.mapping,
+            p.locked_by,
+            p.uptodate,
+            p.dirty,
+            p.writeback,
+            p.mapcount,
+            p.data,
+            p.truncated,
+        )
+        for p in vm.pages
+    )
+    redundant = vm.metrics.redundant_io > 0
+    return (vm.inode, pages, vm.vmas, vm.processes, vm.events, vm.clock, redundant, threads)
 
 
 def _observed(vm: VM) -> tuple[object, ...]:

@@ -11,7 +11,7 @@ from kb.vm.explorer import check
 from kb.vm.machine import Context, Executed, ThreadState, next_frame, run_step
 from kb.vm.operations import OPERATIONS
 from kb.vm.policies import resolve
-from kb.vm.state import VM
+from kb.vm.state import VM, evolve
 from kb.vm.workloads import get_workload
 
 POLICIES = (
@@ -168,3 +168,24 @@ def test_an_undeclared_operation_conflicts_with_everything() -> None:
     assert not r.Footprint(r.I_SIZE).conflicts(r.Footprint(r.I_SIZE))
     assert not r.Footprint(adds=r.COUNT).conflicts(r.Footprint(adds=r.COUNT))
     assert r.Footprint(r.COUNT).conflicts(r.Footprint(adds=r.COUNT))
+
+
+def _inflated(vm: VM) -> VM:
+    """The same state with different reference counts and cost counters (redundant IO kept)."""
+    pages = tuple(evolve(page, count=page.count + 5) for page in vm.pages)
+    metrics = evolve(vm.metrics, io=vm.metrics.io + 3, unmap_work=vm.metrics.unmap_work + 7)
+    return evolve(vm, pages=pages, metrics=metrics)
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+@pytest.mark.parametrize(("workload", "params"), CASES[::2])
+def test_no_step_reads_what_the_behaviour_key_leaves_out(
+    workload: str, params: dict[str, int], policy: str
+) -> None:
+    semantics = resolve(policy)
+    for vm, thread, outcome in _every_transition(workload, policy, params):
+        ctx = Context(semantics, thread.name, thread.process)
+        again = run_step(ctx, _inflated(vm), thread, OPERATIONS)
+        assert isinstance(again, Executed)
+        assert again.thread == outcome.thread
+        assert r.behaviour_key((again.vm, ())) == r.behaviour_key((outcome.vm, ()))
