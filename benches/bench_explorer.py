@@ -1,13 +1,16 @@
-"""Benchmark the explorer on the races W5 and W6 under each race policy, beside spin.
+"""Benchmark the explorer against spin on W5 and W6, old protocol and page-lock fix, several sizes.
 
-For each (workload, policy): states generated, distinct states, states per second and time to
-verdict, medians of several runs. Where a Promela model exists (benches/promela/, STATUS_QUO and
-LOCK_PAGE_IN_FAULT), spin's pan is compiled once and run the same number of times on the same
-problem; its figures and ours-to-spin ratios are printed beside ours. spin uses partial-order
-reduction and compiled C, so its state counts are smaller and its times much shorter. The last
-two columns are ours again with symmetry reduction (interchangeable faulting threads).
+For each scenario (workload, policy, pages, faulting threads): both engines' verdicts, which must
+agree (a MISMATCH line and exit status 1 otherwise); states generated (transitions), distinct
+states, states per second and time to verdict for threadlore's explorer and for spin's pan,
+medians of several runs; and the ratio of our time to spin's, against pan's run alone and
+against pan's run plus the time to generate and compile it (spin -a, gcc -O2), measured once.
 
-Run: .venv/bin/python -m benches.bench_explorer [--runs 5] [--threads 2] [--no-spin]
+spin's pan runs breadth-first (-DBFS -DSAFETY) with its partial-order reduction; ours runs with
+its reduction unless --no-reduction. The Promela models are in benches/promela/.
+
+Run: .venv/bin/python -m benches.bench_explorer [--runs 5] [--pages 1,2] [--threads 1,2,3]
+     [--workloads W5,W6] [--no-reduction] [--no-spin]
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import re
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -26,123 +30,177 @@ from rich.console import Console
 from rich.table import Table
 
 from kb.vm.explorer import check
-from kb.vm.policies import RACE_POLICIES
 
 PROMELA = Path(__file__).resolve().parent / "promela"
 PROMELA_MODELS = {"W5": "w5_invalidate_vs_fault.pml", "W6": "w6_hole_punch_vs_fault.pml"}
 PROMELA_FLAGS = {"STATUS_QUO": [], "LOCK_PAGE_IN_FAULT": ["-DLOCKED"]}
+PAN_COMPILE = ["gcc", "-O2", "-DBFS", "-DSAFETY", "-o", "pan", "pan.c"]
+PAN_RUN = ["./pan", "-n", "-w20"]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One problem both engines solve."""
+
+    workload: str
+    policy: str
+    pages: int
+    threads: int
 
 
 @dataclass(frozen=True)
 class Measure:
-    """Median figures of one explorer on one problem."""
+    """Median figures of one engine on one scenario."""
 
     verdict: str
     states: int
     distinct: int
     seconds: float
+    compile_seconds: float = 0.0
 
     @property
     def per_second(self) -> float:
         return self.states / self.seconds if self.seconds else float("inf")
 
 
-def measure_ours(
-    workload: str, policy: str, threads: int, runs: int, symmetry: bool = False
-) -> Measure:
-    results = [check(workload, policy, threads=threads, symmetry=symmetry) for _ in range(runs)]
+def measure_ours(scenario: Scenario, runs: int, reduction: bool) -> Measure:
+    results = [
+        check(
+            scenario.workload,
+            scenario.policy,
+            pages=scenario.pages,
+            threads=scenario.threads,
+            reduction=reduction,
+        )
+        for _ in range(runs)
+    ]
     first = results[0]
     seconds = statistics.median(r.seconds for r in results)
     return Measure(first.verdict, first.states, first.distinct_states, seconds)
 
 
-def measure_spin(workload: str, policy: str, threads: int, runs: int) -> Measure | None:
-    """Compile pan for the Promela model once, run it `runs` times (BFS, like ours)."""
-    if workload not in PROMELA_MODELS or policy not in PROMELA_FLAGS:
-        return None
-    model = PROMELA / PROMELA_MODELS[workload]
+def _pan_figure(pattern: str, output: str) -> int:
+    found = re.search(pattern, output)
+    if found is None:
+        raise RuntimeError(f"pan output lacks {pattern!r}:\n{output}")
+    return int(found.group(1))
+
+
+def _pan_verdict(output: str) -> str:
+    """held, violated (the INV1 claim), or error (pan stopped on something else)."""
+    if not _pan_figure(r"errors: (\d+)", output):
+        return "held"
+    if "indexing error" in output or "assertion violated" not in output:
+        return "error"
+    return "violated"
+
+
+def measure_spin(scenario: Scenario, runs: int) -> Measure:
+    """Generate and compile pan once (timed), then run it `runs` times."""
+    model = PROMELA / PROMELA_MODELS[scenario.workload]
+    flags = [
+        *PROMELA_FLAGS[scenario.policy],
+        f"-DNPG={scenario.pages}",
+        f"-DNFAULT={scenario.threads}",
+    ]
     with tempfile.TemporaryDirectory() as tmp:
-        flags = [*PROMELA_FLAGS[policy], f"-DNFAULT={threads}"]
+        started = time.perf_counter()
         subprocess.run(["spin", *flags, "-a", str(model)], cwd=tmp, check=True, capture_output=True)
-        subprocess.run(
-            ["gcc", "-O2", "-DBFS", "-DSAFETY", "-o", "pan", "pan.c"],
-            cwd=tmp,
-            check=True,
-            capture_output=True,
-        )
+        subprocess.run(PAN_COMPILE, cwd=tmp, check=True, capture_output=True)
+        compile_seconds = time.perf_counter() - started
         timings, output = [], ""
         for _ in range(runs):
             started = time.perf_counter()
             output = subprocess.run(
-                ["./pan", "-n", "-w20"], cwd=tmp, capture_output=True, text=True, check=False
+                PAN_RUN, cwd=tmp, capture_output=True, text=True, check=False
             ).stdout
             timings.append(time.perf_counter() - started)
-    stored = int(re.search(r"(\d+) states, stored", output).group(1))  # type: ignore[union-attr]
-    matched = int(re.search(r"(\d+) states, matched", output).group(1))  # type: ignore[union-attr]
-    errors = int(re.search(r"errors: (\d+)", output).group(1))  # type: ignore[union-attr]
-    verdict = "violated" if errors else "held"
-    return Measure(verdict, stored + matched, stored, statistics.median(timings))
+    stored = _pan_figure(r"(\d+) states, stored", output)
+    matched = _pan_figure(r"(\d+) states, matched", output)
+    seconds = statistics.median(timings)
+    return Measure(_pan_verdict(output), stored + matched, stored, seconds, compile_seconds)
+
+
+def _ratio(ours: float, theirs: float) -> str:
+    return f"{ours / theirs:.2f}" if theirs else "—"
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median)")
-    parser.add_argument("--threads", type=int, default=2, help="faulting threads")
+    parser.add_argument("--workloads", default="W5,W6", help="comma-separated: W5,W6")
+    parser.add_argument("--pages", default="1,2", help="comma-separated page counts")
+    parser.add_argument("--threads", default="1,2,3", help="comma-separated faulting threads")
+    parser.add_argument("--no-reduction", action="store_true", help="ours explores fully")
     parser.add_argument("--no-spin", action="store_true", help="leave spin out")
     args = parser.parse_args()
-    use_spin = not args.no_spin and shutil.which("spin") and shutil.which("gcc")
+    use_spin = not args.no_spin and bool(shutil.which("spin") and shutil.which("gcc"))
 
-    table = Table(title=f"explorer: W5/W6, threads={args.threads}, median of {args.runs} runs")
-    for column in (
-        "workload",
-        "policy",
-        "verdict",
-        "states",
-        "distinct",
-        "states/s",
-        "time s",
-        "spin distinct",
-        "spin time s",
-        "time ×spin",
-        "distinct ×spin",
-        "sym distinct",
-        "sym time s",
-    ):
+    scenarios = [
+        Scenario(workload, policy, pages, threads)
+        for workload in args.workloads.split(",")
+        for policy in PROMELA_FLAGS
+        for pages in _sizes(args.pages)
+        for threads in _sizes(args.threads)
+    ]
+    mode = "full exploration" if args.no_reduction else "with reduction"
+    table = Table(title=f"explorer ({mode}) vs spin, medians of {args.runs} runs")
+    columns = ["workload", "policy", "pages", "thr", "verdict"]
+    columns += ["states", "distinct", "states/s", "time s"]
+    columns += ["spin states", "spin distinct", "spin states/s", "spin time s", "spin compile s"]
+    columns += ["×spin", "×spin+cc"]
+    for column in columns:
         table.add_column(column, justify="left" if column in ("workload", "policy") else "right")
-    for workload in ("W5", "W6"):
-        for policy in RACE_POLICIES:
-            ours = measure_ours(workload, policy, args.threads, args.runs)
-            sym = measure_ours(workload, policy, args.threads, args.runs, symmetry=True)
-            spin = measure_spin(workload, policy, args.threads, args.runs) if use_spin else None
-            spin_cells = ["—"] * 4
-            if spin is not None:
-                agree = "" if spin.verdict == ours.verdict else " (verdict differs)"
-                spin_cells = [
-                    f"{spin.distinct}{agree}",
-                    f"{spin.seconds:.4f}",
-                    f"{ours.seconds / spin.seconds:.1f}",
-                    f"{ours.distinct / spin.distinct:.2f}",
-                ]
-            table.add_row(
-                workload,
-                policy,
-                ours.verdict,
-                str(ours.states),
-                str(ours.distinct),
-                f"{ours.per_second:,.0f}",
-                f"{ours.seconds:.4f}",
-                *spin_cells,
-                f"{sym.distinct}{'' if sym.verdict == ours.verdict else ' (verdict differs)'}",
-                f"{sym.seconds:.4f}",
-            )
-    Console(width=180).print(table)
+    mismatches: list[str] = []
+    for scenario in scenarios:
+        ours = measure_ours(scenario, args.runs, reduction=not args.no_reduction)
+        spin_cells = ["—"] * 7
+        if use_spin:
+            spin = measure_spin(scenario, args.runs)
+            if spin.verdict != ours.verdict:
+                mismatches.append(
+                    f"MISMATCH {scenario.workload} {scenario.policy} pages={scenario.pages} "
+                    f"threads={scenario.threads}: threadlore {ours.verdict}, spin {spin.verdict}"
+                )
+            spin_cells = [
+                str(spin.states),
+                str(spin.distinct),
+                f"{spin.per_second:,.0f}",
+                f"{spin.seconds:.4f}",
+                f"{spin.compile_seconds:.3f}",
+                _ratio(ours.seconds, spin.seconds),
+                _ratio(ours.seconds, spin.seconds + spin.compile_seconds),
+            ]
+        table.add_row(
+            scenario.workload,
+            scenario.policy,
+            str(scenario.pages),
+            str(scenario.threads),
+            ours.verdict if not use_spin else f"{ours.verdict}/{spin.verdict}",
+            str(ours.states),
+            str(ours.distinct),
+            f"{ours.per_second:,.0f}",
+            f"{ours.seconds:.4f}",
+            *spin_cells,
+        )
+    Console(width=200).print(table)
     if not use_spin:
         print("spin not run (not installed, or --no-spin)")
-    else:
-        print(
-            "spin: pan -DBFS -DSAFETY with partial-order reduction; time is pan's wall time "
-            "(startup included), compilation excluded"
-        )
+        return
+    print(
+        "verdict: threadlore/spin. spin time: pan's wall time per run (process start included); "
+        "compile s: spin -a + gcc -O2, once. ×spin = our time / pan's run; "
+        "×spin+cc = our time / (pan's run + compile)."
+    )
+    for line in mismatches:
+        print(line)
+    if mismatches:
+        sys.exit(1)
+    print(f"verdicts agree on all {len(scenarios)} scenarios")
 
 
 if __name__ == "__main__":
