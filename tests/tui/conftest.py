@@ -7,6 +7,7 @@ import inspect
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Input
@@ -17,7 +18,10 @@ sys.path.insert(0, str(Path(__file__).parents[2]))  # the repository, for benche
 from tui_fake_store import FakeStore, seed_like_messages
 from tui_pilot import PostedMessages
 
+from kb.discussion import DiscussionMap
+from kb.replay_summary import replay_proposal
 from tui.app import ThreadloreApp
+from tui.screens import replay_screen
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -35,6 +39,25 @@ def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Inputs start with a steady cursor, so snapshots do not depend on when they were taken."""
     monkeypatch.setattr(Input.cursor_blink, "_default", False)
     yield
+
+
+_REPLAYS: dict[tuple[str, str], Any] = {}
+
+
+@pytest.fixture(autouse=True)
+def replay_each_proposal_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model is deterministic and tested in tests/vm: run each fake proposal once a session.
+
+    The UI still calls `replay_proposal` through its worker; only the model's work is shared.
+    """
+
+    def cached(discussion: DiscussionMap, proposal_id: str) -> Any:
+        key = (discussion.path, proposal_id)
+        if key not in _REPLAYS:
+            _REPLAYS[key] = replay_proposal(discussion, proposal_id)
+        return _REPLAYS[key]
+
+    monkeypatch.setattr(replay_screen, "replay_proposal", cached)
 
 
 @pytest.fixture
