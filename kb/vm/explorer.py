@@ -18,14 +18,14 @@ from kb.vm.invariants import Violation, check_state
 from kb.vm.machine import Context, Executed, ThreadState, Wait, run_step
 from kb.vm.operations import OPERATIONS
 from kb.vm.policies import resolve
-from kb.vm.reduction import Reducer, behaviour_key
+from kb.vm.reduction import Reducer
 from kb.vm.state import VM, Metrics
 from kb.vm.symmetry import State, canonical, interchangeable_groups
 from kb.vm.trace import TraceStep, step_changes
 from kb.vm.workloads import Setup, get_workload
 
 Edge = tuple[State, int, str, str]  # concrete parent, thread position, function, label
-Seen = dict[Hashable, tuple[State, Edge | None]]  # key → (the concrete state kept, how reached)
+Seen = dict[Hashable, tuple[State, Edge | None, int]]  # key → (concrete state, how reached, depth)
 
 StepResult = Executed | Wait | Literal[False] | None  # False: not run yet; None: done
 
@@ -118,13 +118,13 @@ def _wait_cycle(vm: VM, threads: tuple[ThreadState, ...], waits: dict[str, int])
 def _trace(seen: Seen, key_of: Callable[[State], Hashable], key: Hashable) -> list[TraceStep]:
     """Walk back from a kept state to the initial one; every edge is a real step."""
     steps: list[TraceStep] = []
-    state, edge = seen[key]
+    state, edge, _ = seen[key]
     while edge is not None:
         parent, position, function, label = edge
         before, after = parent[1][position], state[1][position]
         changes = step_changes(parent[0], state[0], before, after)
         steps.append(TraceStep(after.name, function, label, changes))
-        state, edge = seen[key_of(parent)]
+        state, edge, _ = seen[key_of(parent)]
     steps.reverse()
     return steps
 
@@ -144,8 +144,8 @@ def explore(
     With `reduction` (ignored with `symmetry`), a state whose thread can take an independent,
     invisible step expands that step alone, and states differing only in what no step reads
     count once (kb/vm/reduction.py): the same verdicts and deadlocks, fewer states; traces are
-    then shortest among the reduced graph's paths. Replay explores
-    fully, because it also collects every event and final cost.
+    then shortest among the reduced graph's paths. Replay explores fully, because it also
+    collects every event and final cost.
     """
     semantics = resolve(policy)
     processes = {t.process for t in setup.threads}
@@ -159,14 +159,14 @@ def explore(
     def key_of(state: State) -> Hashable:
         if groups:
             return canonical(state, groups)
-        return state if reducer is None else behaviour_key(state)
+        return state if reducer is None else reducer.key(state)
 
     started = time.perf_counter()
     result = Exploration()
     initial: State = (setup.vm, setup.threads)
-    seen: Seen = {key_of(initial): (initial, None)}
-    depth: dict[Hashable, int] = {key_of(initial): 0}
-    queue: deque[tuple[State, Hashable]] = deque([(initial, key_of(initial))])
+    initial_key = key_of(initial)
+    seen: Seen = {initial_key: (initial, None, 0)}
+    queue: deque[tuple[State, Hashable]] = deque([(initial, initial_key)])
     result.states = 1
 
     def record(key: Hashable, violations: Iterable[Violation]) -> bool:
@@ -189,15 +189,15 @@ def explore(
 
     contexts = [Context(semantics, t.name, t.process) for t in setup.threads]
     result.events.update((e.kind, e.detail) for e in setup.vm.events)
-    stop = record(key_of(initial), examine(*initial))
+    stop = record(initial_key, examine(*initial))
     while queue and not stop:
         state, state_key = queue.popleft()
         vm, threads = state
-        level = depth[state_key] + 1
+        level = seen[state_key][2] + 1
         outcomes: list[StepResult] = [False] * len(threads)
         chosen = range(len(threads))
         if reducer is not None:
-            single = _persistent_step(reducer, state, outcomes, contexts, key_of, depth, level)
+            single = _persistent_step(reducer, state, outcomes, contexts, key_of, seen, level)
             if single is not None:
                 chosen = range(single, single + 1)
         waits: dict[str, int] = {}
@@ -220,8 +220,7 @@ def explore(
             key = key_of(successor)
             if key in seen:
                 continue
-            seen[key] = (successor, (state, position, outcome.function, outcome.label))
-            depth[key] = level
+            seen[key] = (successor, (state, position, outcome.function, outcome.label), level)
             finished = after.done and all(t.done for t in successor_threads)
             if finished:
                 result.final_metrics.append(outcome.vm.metrics)
@@ -259,7 +258,7 @@ def _persistent_step(
     outcomes: list[StepResult],
     contexts: list[Context],
     key_of: Callable[[State], Hashable],
-    depth: dict[Hashable, int],
+    seen: Seen,
     level: int,
 ) -> int | None:
     """A thread whose next step may be expanded alone, or None (expand every thread).
@@ -281,7 +280,8 @@ def _persistent_step(
         if reducer.visible(vm, outcome.vm, thread, outcome.thread):
             continue
         successor = (outcome.vm, (*threads[:position], outcome.thread, *threads[position + 1 :]))
-        if depth.get(key_of(successor), level) < level:
+        kept = seen.get(key_of(successor))
+        if kept is not None and kept[2] < level:
             continue
         return position
     return None

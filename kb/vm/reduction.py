@@ -17,13 +17,13 @@ not an already-seen state at the same or a smaller depth (the breadth-first cycl
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from kb.vm.machine import Operation, ThreadState, next_frame
 from kb.vm.ops_fault import fault_operations
 from kb.vm.policies import Semantics
-from kb.vm.state import VM
+from kb.vm.state import VM, Page
 
 I_SIZE = 1 << 0  # inode.i_size
 TRUNCATE_COUNT = 1 << 1  # inode.truncate_count
@@ -173,30 +173,35 @@ PGOFF_LOOKUPS = frozenset(
 """Steps that read a slot's pte only to find the file page of a nonlinear vma (pgoff_of)."""
 
 
-def behaviour_key(state: tuple[VM, tuple[ThreadState, ...]]) -> Hashable:
-    """The state without what no step reads: page reference counts and the cost counters.
+class BehaviourKey:
+    """A state's behaviour as a value with its hash computed once (dicts hash keys repeatedly)."""
 
-    Two states with the same key have the same steps and the same verdicts (INV3 reads only
-    whether redundant IO happened), so the search keeps one of them, as pan leaves write-only
-    variables out of its state vector.
-    """
-    vm, threads = state
-    pages = tuple(
-        (
-            p.index,
-            p.mapping,
-            p.locked_by,
-            p.uptodate,
-            p.dirty,
-            p.writeback,
-            p.mapcount,
-            p.data,
-            p.truncated,
-        )
-        for p in vm.pages
+    __slots__ = ("_hash", "value")
+
+    def __init__(self, value: tuple[object, ...]) -> None:
+        self.value = value
+        self._hash = hash(value)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BehaviourKey) and self.value == other.value
+
+
+def page_behaviour(page: Page) -> tuple[object, ...]:
+    """A page without its reference count."""
+    return (
+        page.index,
+        page.mapping,
+        page.locked_by,
+        page.uptodate,
+        page.dirty,
+        page.writeback,
+        page.mapcount,
+        page.data,
+        page.truncated,
     )
-    redundant = vm.metrics.redundant_io > 0
-    return (vm.inode, pages, vm.vmas, vm.processes, vm.events, vm.clock, redundant, threads)
 
 
 def _observed(vm: VM) -> tuple[object, ...]:
@@ -221,7 +226,28 @@ class Reducer:
         self._by_operation: dict[str, Footprint] = {}
         self._remaining: dict[ThreadState, Footprint] = {}
         self._next: dict[ThreadState, tuple[Footprint, int | None]] = {}
-        self._others: dict[tuple[ThreadState, ...], list[Footprint]] = {}
+        self._others: dict[tuple[Footprint, ...], list[Footprint]] = {}
+        self._pages: dict[int, tuple[Page, tuple[object, ...]]] = {}  # id → (page, behaviour)
+
+    def key(self, state: tuple[VM, tuple[ThreadState, ...]]) -> BehaviourKey:
+        """The state without what no step reads: page reference counts and the cost counters.
+
+        Two states with the same key have the same steps and the same verdicts (INV3 reads only
+        whether redundant IO happened), so the search keeps one of them, as pan leaves
+        write-only variables out of its state vector. Pages are shared between states, so each
+        page's part is computed once (the page is kept with it, so its id is not reused).
+        """
+        vm, threads = state
+        pages = []
+        for page in vm.pages:
+            known = self._pages.get(id(page))
+            if known is None:
+                known = self._pages[id(page)] = (page, page_behaviour(page))
+            pages.append(known[1])
+        redundant = vm.metrics.redundant_io > 0
+        return BehaviourKey(
+            (vm.inode, tuple(pages), vm.vmas, vm.processes, vm.events, vm.clock, redundant, threads)
+        )
 
     def operation(self, op: str) -> Footprint:
         """The union over an operation's steps and, transitively, the operations it calls."""
@@ -278,9 +304,9 @@ class Reducer:
 
     def others(self, threads: tuple[ThreadState, ...]) -> list[Footprint]:
         """For each thread, the union of what all the other threads may still touch."""
-        known = self._others.get(threads)
+        remaining = tuple(self.remaining(t) for t in threads)
+        known = self._others.get(remaining)
         if known is None:
-            remaining = [self.remaining(t) for t in threads]
             known = []
             for position in range(len(threads)):
                 reads = writes = adds = 0
@@ -290,7 +316,7 @@ class Reducer:
                         writes |= footprint.writes
                         adds |= footprint.adds
                 known.append(Footprint(reads, writes, adds))
-            self._others[threads] = known
+            self._others[remaining] = known
         return known
 
     def visible(self, vm: VM, after: VM, thread: ThreadState, moved: ThreadState) -> bool:

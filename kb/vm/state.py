@@ -19,6 +19,11 @@ def evolve(record: T, **changes: Any) -> T:
     return cls(*[changes[n] if n in changes else getattr(record, n) for n in names])
 
 
+def _field_hash(record: Any) -> int:
+    """The hash of a record's compared fields (its __init__ fields), in order."""
+    return hash(tuple(getattr(record, n) for n in type(record).__match_args__))
+
+
 DIRTY_ACCOUNTING_DEVICES = frozenset({"DISK"})
 """Devices whose backing_dev_info accounts dirty pages (`mapping_cap_account_dirty`)."""
 
@@ -74,6 +79,13 @@ class Vma:
     manyprots: bool = False
     writenotify: bool = False
     nl_cursor: int = 0  # try_to_unmap_nonlinear's per-vma cursor (vm_private_data)
+    _hash: int = field(default=0, init=False, compare=False, repr=False)
+
+    def __hash__(self) -> int:
+        """Computed once: a vma is shared by many states, each hashed by the explorer."""
+        if not self._hash:
+            object.__setattr__(self, "_hash", _field_hash(self) or 1)
+        return self._hash
 
     @property
     def length(self) -> int:
@@ -96,6 +108,13 @@ class Inode:
     truncate_count: int = 0
     seqcount: int = 0  # the SEQLOCK policy's write seqcount
     written: tuple[int, ...] = ()  # latest version a user wrote at each index (for INV2b)
+    _hash: int = field(default=0, init=False, compare=False, repr=False)
+
+    def __hash__(self) -> int:
+        """Computed once, as for Vma."""
+        if not self._hash:
+            object.__setattr__(self, "_hash", _field_hash(self) or 1)
+        return self._hash
 
     @property
     def accounts_dirty(self) -> bool:
