@@ -1,37 +1,74 @@
-"""The `threadlore` entry point: a click group that gathers every `cli/*_commands.py` module.
+"""The `threadlore` entry point: a click group that loads each command's module only when needed.
 
-Each command module exposes `COMMANDS`, a list of click commands or groups; adding a command group
-is adding a module, with no list here to keep in step. With no sub-command, the UI opens.
+Commands live in `cli/<area>_commands.py` modules, each exposing `COMMANDS`. `COMMAND_MODULES` maps
+a command name to its module so that `threadlore model check` never pays for importing SQLAlchemy
+and `threadlore threads` never pays for the UI; a test keeps the table and the modules in step.
+With no sub-command, the UI opens.
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 import sys
 from typing import Any
 
 import click
 
-import cli
-from cli.options import EXIT_FAILURE, UserError, store_options
+from cli.options import EXIT_FAILURE, Settings, UserError, store_options
+
+COMMAND_MODULES: dict[str, str] = {
+    "import": "cli.store_commands",
+    "threads": "cli.store_commands",
+    "tree": "cli.store_commands",
+    "show": "cli.store_commands",
+    "search": "cli.store_commands",
+    "people": "cli.store_commands",
+    "topics": "cli.decision_commands",
+    "decisions": "cli.decision_commands",
+    "proposal": "cli.decision_commands",
+    "who": "cli.decision_commands",
+    "extract": "cli.decision_commands",
+    "export": "cli.decision_commands",
+    "model": "cli.model_commands",
+    "replay": "cli.model_commands",
+    "tui": "cli.tui_commands",
+}
 
 EPILOG = """\b
 Examples:
   threadlore import samples/lkml-2007-fault-vs-truncate.txt
   threadlore threads
   threadlore search 'f:miklos page_mkclean'
+  threadlore decisions --topic nonlinear
   threadlore model check W5 --policy STATUS_QUO
 """
 
 
+def load_command(name: str) -> click.Command:
+    """Import the module that defines command `name` and return that command."""
+    module = importlib.import_module(COMMAND_MODULES[name])
+    for command in module.COMMANDS:
+        if command.name == name:
+            return command  # type: ignore[no-any-return]
+    raise LookupError(f"{COMMAND_MODULES[name]} does not define the command {name!r}")
+
+
 class ThreadloreGroup(click.Group):
-    """A group whose unexpected errors become one line on stderr, never a traceback."""
+    """Loads commands lazily; unexpected errors become one line on stderr, never a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return load_command(cmd_name) if cmd_name in COMMAND_MODULES else None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:
             raise
         except (OSError, ValueError) as exc:  # bad input files, malformed values
             raise UserError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
@@ -41,33 +78,21 @@ class ThreadloreGroup(click.Group):
 @click.version_option(package_name="threadlore")
 @store_options
 @click.pass_context
-def threadlore(ctx: click.Context, settings: Any) -> None:
+def threadlore(ctx: click.Context, settings: Settings) -> None:
     """Understand a mailing-list design discussion: import, browse, search, replay.
 
-    With no command, opens the terminal UI on the store.
+    With no command, opens the terminal UI on the store. `--db` and `--json` given here apply to
+    the command that follows.
     """
     if ctx.invoked_subcommand is None:
-        tui_command = threadlore.get_command(ctx, "tui")
-        if tui_command is None:
-            raise UserError("the terminal UI is not installed; try `threadlore threads`")
-        ctx.invoke(tui_command, db_url=settings.db_url, as_json=False)
-
-
-def _register_command_modules() -> None:
-    for module_info in sorted(pkgutil.iter_modules(cli.__path__), key=lambda m: m.name):
-        if module_info.name.endswith("_commands"):
-            module = importlib.import_module(f"cli.{module_info.name}")
-            for command in module.COMMANDS:
-                threadlore.add_command(command)
-
-
-_register_command_modules()
+        ctx.invoke(load_command("tui"), db_url=settings.db_url, as_json=False)
 
 
 def main() -> None:
     """Console-script entry point."""
     try:
         threadlore.main(prog_name="threadlore")
-    except BrokenPipeError:  # `threadlore search x | head`
-        sys.stderr.close()
+    except BrokenPipeError:  # `threadlore search x | head`: the reader left; say nothing more
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT_FAILURE)

@@ -62,7 +62,13 @@ def store_options(command: F) -> F:
     @click.option("--json", "as_json", is_flag=True, help="Print JSON (stable field names).")
     @functools.wraps(command)
     def wrapper(*args: Any, db_url: str | None, as_json: bool, **kwargs: Any) -> Any:
-        settings = Settings(db_url=db_url or default_database_url(), json=as_json)
+        ctx = click.get_current_context()
+        outer = ctx.find_object(Settings)  # `threadlore --db X --json CMD` hands its options on
+        settings = Settings(
+            db_url=db_url or (outer.db_url if outer else default_database_url()),
+            json=as_json or (outer.json if outer else False),
+        )
+        ctx.obj = settings
         return command(*args, settings=settings, **kwargs)
 
     return wrapper  # type: ignore[return-value]
