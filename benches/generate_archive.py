@@ -233,11 +233,15 @@ def render(mail: Mail, local: datetime) -> bytes:
     return ("\n".join(headers) + "\n\n" + mail.body.rstrip("\n") + "\n").encode()
 
 
+def archive_paths(out: Path) -> tuple[Path, Path]:
+    """Where `write_archive` puts the mbox and the Maildir under `out`."""
+    return out / "archive.mbox", out / "maildir"
+
+
 def write_archive(messages: int, out: Path, seed: int = 2007) -> tuple[Path, Path]:
     """Write `out/archive.mbox` and the Maildir `out/maildir/` with the same messages."""
     generator = ArchiveGenerator(seed)
-    mbox = out / "archive.mbox"
-    maildir = out / "maildir"
+    mbox, maildir = archive_paths(out)
     for sub in ("cur", "new", "tmp"):
         (maildir / sub).mkdir(parents=True, exist_ok=True)
     with mbox.open("wb") as mbox_file:
