@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections import deque
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from cli.main import threadlore
 from kb.vm import reduction as r
 from kb.vm.explorer import check
 from kb.vm.machine import Context, Executed, ThreadState, next_frame, run_step
@@ -35,7 +39,7 @@ CASES = [
 
 @pytest.mark.parametrize("policy", POLICIES)
 @pytest.mark.parametrize(("workload", "params"), CASES)
-def test_reduction_keeps_the_verdict(workload: str, params: dict[str, int], policy: str) -> None:
+def test_reduction_keeps_the_verdict(workload: str, params: dict[str, Any], policy: str) -> None:
     full = check(workload, policy, reduction=False, **params)
     reduced = check(workload, policy, **params)
     assert (reduced.verdict, reduced.invariant) == (full.verdict, full.invariant)
@@ -190,3 +194,13 @@ def test_no_step_reads_what_the_behaviour_key_leaves_out(
         assert isinstance(again, Executed)
         assert again.thread == outcome.thread
         assert reducer.key((again.vm, ())) == reducer.key((outcome.vm, ()))
+
+
+def test_the_cli_explores_fully_on_request() -> None:
+    def distinct(*flags: str) -> int:
+        args = ["model", "check", "W5", "--policy", "LOCK_PAGE_IN_FAULT", "-p", "threads=2"]
+        result = CliRunner().invoke(threadlore, [*args, *flags, "--json"])
+        assert result.exit_code == 0, result.output
+        return int(json.loads(result.stdout)["distinct_states"])
+
+    assert distinct("--no-reduction") > distinct()
