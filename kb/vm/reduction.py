@@ -224,10 +224,13 @@ class Reducer:
         self._calls = calls(semantics)
         self._watch_rest = watch_rest
         self._by_operation: dict[str, Footprint] = {}
-        self._remaining: dict[ThreadState, Footprint] = {}
-        self._next: dict[ThreadState, tuple[Footprint, int | None]] = {}
+        # Memos by id(thread), the thread kept alive with its entry; equal threads are often
+        # distinct objects, and comparing them costs more than recomputing.
+        self._remaining: dict[int, tuple[ThreadState, Footprint]] = {}
+        self._next: dict[int, tuple[ThreadState, Footprint, int | None]] = {}
         self._others: dict[tuple[Footprint, ...], list[Footprint]] = {}
-        self._pages: dict[int, tuple[Page, tuple[object, ...]]] = {}  # id → (page, behaviour)
+        self._pages: dict[int, tuple[Page, int]] = {}  # id(page) → (page, its behaviour's number)
+        self._behaviours: dict[tuple[object, ...], int] = {}  # page behaviour → a small number
 
     def key(self, state: tuple[VM, tuple[ThreadState, ...]]) -> BehaviourKey:
         """The state without what no step reads: page reference counts and the cost counters.
@@ -235,14 +238,17 @@ class Reducer:
         Two states with the same key have the same steps and the same verdicts (INV3 reads only
         whether redundant IO happened), so the search keeps one of them, as pan leaves
         write-only variables out of its state vector. Pages are shared between states, so each
-        page's part is computed once (the page is kept with it, so its id is not reused).
+        page's part is computed once and numbered (the page is kept with its number, so its id
+        is not reused); equal behaviours get equal numbers.
         """
         vm, threads = state
         pages = []
         for page in vm.pages:
             known = self._pages.get(id(page))
             if known is None:
-                known = self._pages[id(page)] = (page, page_behaviour(page))
+                behaviour = page_behaviour(page)
+                number = self._behaviours.setdefault(behaviour, len(self._behaviours))
+                known = self._pages[id(page)] = (page, number)
             pages.append(known[1])
         redundant = vm.metrics.redundant_io > 0
         return BehaviourKey(
@@ -271,15 +277,15 @@ class Reducer:
 
     def remaining(self, thread: ThreadState) -> Footprint:
         """Everything the thread may still touch: the operations on its stack and still to call."""
-        known = self._remaining.get(thread)
+        known = self._remaining.get(id(thread))
         if known is None:
-            known = NOTHING
+            footprint = NOTHING
             for frame in thread.stack:
-                known = known | self.operation(frame.op)
+                footprint = footprint | self.operation(frame.op)
             for op, _ in thread.program[thread.pc :]:
-                known = known | self.operation(op)
-            self._remaining[thread] = known
-        return known
+                footprint = footprint | self.operation(op)
+            known = self._remaining[id(thread)] = (thread, footprint)
+        return known[1]
 
     def next_step(self, thread: ThreadState, vm: VM) -> Footprint:
         """The footprint of the step the thread runs next in `vm` (NOTHING once it is done).
@@ -287,17 +293,17 @@ class Reducer:
         A pgoff lookup in a linear vma does not read the pte; whether the vma is linear is
         itself read (VMAS), so this stays true while no other thread may write VMAS.
         """
-        known = self._next.get(thread)
+        known = self._next.get(id(thread))
         if known is None:
             frame = next_frame(thread, self._operations)
             if frame is None:
-                known = (NOTHING, None)
+                known = (thread, NOTHING, None)
             else:
                 key = (frame.op, frame.step)
                 vid = frame.get("vid") if key in PGOFF_LOOKUPS else None
-                known = (self._steps.get(key, UNKNOWN), vid)
-            self._next[thread] = known
-        footprint, vid = known
+                known = (thread, self._steps.get(key, UNKNOWN), vid)
+            self._next[id(thread)] = known
+        _, footprint, vid = known
         if vid is not None and not vm.vma(vid).nonlinear:
             return Footprint(footprint.reads & ~PTES, footprint.writes, footprint.adds)
         return footprint
