@@ -35,9 +35,9 @@ DATE_BROKEN = -5.0
 LISTING_WEIGHT = 0.25
 _MAX_PATCHES = 8
 _STEM = 5
-_REFERENCE = re.compile(r"\bpatch\s+(?P<index>\d+)\s*/\s*(?P<total>\d+)", re.IGNORECASE)
+_REFERENCE = re.compile(r"\bpatch\s+(?P<index>\d{1,9})\s*/\s*(?P<total>\d{1,9})\b", re.IGNORECASE)
 _GROUP = re.compile(
-    r"\b(?P<indexes>(?:\d+\s*,\s*)+\d+)\s+(?:is|are|as)\s+the\s+(?P<label>[^.,;!?()]+)"
+    r"\b(?P<indexes>(?:\d{1,9}\s*,\s*)+\d{1,9})\s+(?:is|are|as)\s+the\s+(?P<label>[^.,;!?()]+)"
 )
 _WORD = re.compile(r"[a-z_][a-z0-9_]{2,}")
 # Words too common to tie a sentence to one changelog.

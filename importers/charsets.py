@@ -7,6 +7,8 @@ stop an import, so every path ends in a decoding that cannot fail.
 
 from __future__ import annotations
 
+import codecs
+
 # charsets that are often declared over text that is really UTF-8
 _OFTEN_MISDECLARED = frozenset(
     {"us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "iso-8859-15", "windows-1252"}
@@ -21,13 +23,34 @@ def _candidates(declared: str | None, data: bytes) -> list[str]:
     return [charset for charset in ordered if charset] + ["cp1252"]
 
 
+def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: read the bytes UTF-8 rejected as Windows-1252 (Latin-1 where
+    Windows-1252 leaves a byte undefined)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return "".join(bytes([b]).decode("cp1252", "ignore") or chr(b) for b in bad), error.end
+
+
+_MIXED = "threadlore-utf8-cp1252"
+codecs.register_error(_MIXED, _cp1252_bytes)
+
+
+def decode_undeclared(data: bytes) -> str:
+    """Decode 8-bit text whose charset nobody stated: UTF-8 where it is valid, each other byte
+    as Windows-1252. Raw header bytes often mix both (a UTF-8 name beside a Latin-1 word)."""
+    return data.decode("utf-8", _MIXED).replace("\x00", "")
+
+
 def decode_text(data: bytes, declared: str | None = None) -> str:
     """Decode `data`, trusting the declared charset only as far as it works; drop NUL bytes.
 
-    UTF-8 is tried first when nothing is declared, or when a Latin/ASCII charset is declared
-    over 8-bit data (valid multi-byte UTF-8 is almost never real Latin-1). Latin-1 is the last
-    resort, since it maps every byte.
+    With no charset declared, UTF-8 is read where valid and other bytes as Windows-1252. UTF-8
+    is also tried first when a Latin/ASCII charset is declared over 8-bit data (valid multi-byte
+    UTF-8 is almost never real Latin-1). Latin-1 is the last resort, since it maps every byte.
     """
+    if not (declared or "").strip().strip('"'):
+        return decode_undeclared(data)
     for charset in _candidates(declared, data):
         try:
             return data.decode(charset).replace("\x00", "")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 _GIT_HEADER = re.compile(r"^diff --git (?P<old>\S+|\"[^\"]+\") (?P<new>\S+|\"[^\"]+\")$")
 _DIFF_COMMAND = re.compile(r"^diff (?:-\S+ )+")
 _INDEX = re.compile(r"^Index: (?P<path>\S+)\s*$")
-_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$")
+_HUNK = re.compile(r"^@@ -(\d{1,9})(?:,(\d{1,9}))? \+(\d{1,9})(?:,(\d{1,9}))? @@ ?(.*)$")
 _GIT_EXTENDED = re.compile(
     r"^(?:index |old mode |new mode |new file mode |deleted file mode |similarity index "
     r"|dissimilarity index |rename from |rename to |copy from |copy to |Binary files )"

@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_FILE_LINE = re.compile(r"^\s*(?P<path>\S.*?)\s+\|\s+(?P<count>\d+)(?:\s+(?P<graph>[+-]+))?\s*$")
+_FILE_LINE = re.compile(
+    r"^\s*(?P<path>\S.*?)\s+\|\s+(?P<count>\d{1,9})(?:\s+(?P<graph>[+-]+))?\s*$"
+)
 _BINARY_LINE = re.compile(r"^\s*(?P<path>\S.*?)\s+\|\s+Bin\b.*$")
 _SUMMARY_LINE = re.compile(
-    r"^\s*(?P<files>\d+) files? changed"
-    r"(?:, (?P<added>\d+) insertions?\(\+\))?"
-    r"(?:, (?P<removed>\d+) deletions?\(-\))?\s*$"
+    r"^\s*(?P<files>\d{1,9}) files? changed"
+    r"(?:, (?P<added>\d{1,9}) insertions?\(\+\))?"
+    r"(?:, (?P<removed>\d{1,9}) deletions?\(-\))?\s*$"
 )
 _MODE_LINE = re.compile(r"^\s*(?:mode change|create mode|delete mode|rename) ")
 

@@ -21,6 +21,7 @@ from importers.mail_headers import (
     parse_date,
     parse_message_id,
     parse_message_ids,
+    trim_references,
 )
 from importers.patches import extract_patches, extract_trailers, parse_series_marker
 from importers.records import Inference, InputError, ParsedMessage
@@ -53,7 +54,12 @@ def _html_to_text(markup: str) -> str:
 def _body(message: Message) -> str:
     """The message's text: its text/plain (and attached diff) parts, else its HTML as text."""
     leaves = [part for part in message.walk() if not part.is_multipart()]
-    plain = [part for part in leaves if part.get_content_type() in _BODY_TYPES]
+    # a multipart leaf is one whose boundary never appears: its payload is the undivided text
+    plain = [
+        part
+        for part in leaves
+        if part.get_content_type() in _BODY_TYPES or part.get_content_maintype() == "multipart"
+    ]
     if plain:
         text = "\n".join(_part_text(part) for part in plain)
     else:
@@ -130,7 +136,7 @@ def _convert(message: Message, source: str, position: int) -> ParsedMessage:
         cc=parse_addresses(_header(raw_headers, "Cc") or ""),
         date=date,
         in_reply_to=parents[0] if parents else None,
-        references=parse_message_ids(_header(raw_headers, "References") or ""),
+        references=trim_references(parse_message_ids(_header(raw_headers, "References") or "")),
         body=body,
         headers=tuple((name, decode_words(value)) for name, value in raw_headers),
         list_ids=_list_ids(raw_headers),

@@ -20,6 +20,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BRACKETED_ID = re.compile(r"<([^<>\s]+)>")
 _BARE_ID = re.compile(r"(?<![<\w.+-])([\w.+=$%/-]+@[\w.-]+)(?![\w>])")
 _OBFUSCATED = re.compile(r"\b([\w.+-]+) at ([\w-]+(?:\.[\w-]+)+)\b")
+MAX_REFERENCES = 100
 
 
 def unfold(raw: str) -> str:
@@ -82,6 +83,18 @@ def parse_message_ids(raw: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
 
+def trim_references(ids: tuple[str, ...]) -> tuple[str, ...]:
+    """At most MAX_REFERENCES ids: the first (the thread's root) and the latest ones.
+
+    News software trims References the same way (RFC 5537, section 3.4.4). Threading needs only
+    the root and the nearest ancestors, and an untrimmed header of thousands of ids would cost
+    the store a link and an ancestry walk for each.
+    """
+    if len(ids) <= MAX_REFERENCES:
+        return ids
+    return (ids[0], *ids[len(ids) - MAX_REFERENCES + 1 :])
+
+
 def parse_message_id(raw: str) -> str | None:
     """The id in a Message-ID value, without brackets; None when nothing usable is there."""
     text = from_surrogates(unfold(raw)).strip()
@@ -107,6 +120,11 @@ def parse_date(raw: str | None) -> tuple[datetime | None, Inference | None]:
         reason = f"the Date header {text[:80]!r} could not be read ({exc or type(exc).__name__})"
         return None, Inference(InferredField.DATE, "", 0.0, (reason,))
     if parsed.tzinfo is not None:
+        try:
+            parsed.astimezone(UTC)  # years 1 and 9999 with an offset have no UTC instant
+        except OverflowError:
+            reason = f"the Date header {text[:80]!r} is outside the years a date can have"
+            return None, Inference(InferredField.DATE, "", 0.0, (reason,))
         return parsed, None
     parsed = parsed.replace(tzinfo=UTC)
     reason = f"the Date header {text[:80]!r} gives no time zone; read as UTC"

@@ -3,7 +3,9 @@
 The file is read line by line (through `gzip.open` for .gz) and cut at `From ` separator lines,
 so memory holds one message however large the archive; stdlib `mailbox.mbox` indexes the whole
 file first and cannot read .gz. Escaped `>From ` lines are unescaped the mboxrd way (one `>`
-removed from `>…>From `), which also undoes mboxo's escaping of `From `.
+removed from `>…>From `), which also undoes mboxo's escaping of `From `. A `From ` line that
+was never escaped (mboxo writers, hand-edited files) separates messages only when a header line
+follows it; otherwise it is body text, so a paragraph opening "From what I saw" stays where it is.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from importers.records import InputError, ParsedMessage
 
 GZIP_MAGIC = b"\x1f\x8b"
 _ESCAPED_FROM = re.compile(rb"^>(>*From )")
+_HEADER_START = re.compile(rb"^[!-9;-~]+:")
 
 
 def open_mail_file(path: Path) -> io.BufferedIOBase:
@@ -34,19 +37,30 @@ def open_mail_file(path: Path) -> io.BufferedIOBase:
 def split_mbox(lines: Iterable[bytes], source: str) -> Iterator[bytes]:
     """Yield each message's bytes: the lines between `From ` separators, unescaped.
 
-    The blank line that ends each message before the next separator is dropped. Blank lines
-    before the first separator are ignored; anything else there means this is not an mbox.
+    A `From ` line is a separator when it opens the file or a header line follows it; any other
+    `From ` line is kept as body text. The blank line that ends each message before the next
+    separator is dropped. Blank lines before the first separator are ignored; anything else
+    there means this is not an mbox.
     """
     current: list[bytes] | None = None
+    pending: bytes | None = None  # a `From ` line until the next line tells what it is
     for line in lines:
+        if pending is not None:
+            if current is None or _HEADER_START.match(line):
+                if current is not None:
+                    yield _finish(current)
+                current = []
+            else:
+                current.append(pending)
+            pending = None
         if line.startswith(b"From "):
-            if current is not None:
-                yield _finish(current)
-            current = []
+            pending = line
         elif current is not None:
             current.append(_ESCAPED_FROM.sub(rb"\1", line) if line.startswith(b">") else line)
         elif line.strip():
             raise InputError(source, None, "first line", "text before the first 'From ' line")
+    if pending is not None and current is not None:
+        current.append(pending)
     if current is not None:
         yield _finish(current)
 

@@ -14,9 +14,9 @@ _REPLY_MARKER = r"(?:re|aw|sv|antw|vs)"
 _REPLY_PREFIX = re.compile(rf"^\s*(?:{_REPLY_MARKER}|fwd?)\s*(?:\[\d+\])?\s*:\s*", re.IGNORECASE)
 _REPLY_ONLY = re.compile(rf"^\s*{_REPLY_MARKER}\s*(?:\[\d+\])?\s*:", re.IGNORECASE)
 _BRACKET_GROUP = re.compile(r"^\s*\[(?P<inner>[^\]]*)\]\s*")
-_PATCH_WORD = re.compile(r"^(?:patch|rfc|resend)(?:v(?P<version>\d+))?$", re.IGNORECASE)
-_VERSION = re.compile(r"^v(?P<version>\d+)$", re.IGNORECASE)
-_COUNTER = re.compile(r"^(?P<index>\d+)/(?P<total>\d+)$")
+_PATCH_WORD = re.compile(r"^(?:patch|rfc|resend)(?:v(?P<version>\d{1,9}))?$", re.IGNORECASE)
+_VERSION = re.compile(r"^v(?P<version>\d{1,9})$", re.IGNORECASE)
+_COUNTER = re.compile(r"^(?P<index>\d{1,9})/(?P<total>\d{1,9})$")
 _MERCURIAL_COUNTER = re.compile(r"\b(\d+) of (\d+)\b")
 
 

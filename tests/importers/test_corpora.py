@@ -19,6 +19,15 @@ NOTMUCH = CORPORA / "notmuch" / "test" / "corpora"
 # files in the corpora that are not mail: git's t5100 keeps expected mailinfo output beside its
 # mboxes, and this one is two body lines with no header and no separator
 NOT_MAIL = {"git/t/t5100/0002mboxrd"}
+# `From ` lines that no header line follows are body text, not separators: git's mboxrd tests
+# (git's mailsplit, whose is_from_line wants a time and year, reads them so too) and patchwork's
+# fuzz files, each one mail whose mangled header or body has such a line
+BODY_FROM_LINES = {
+    "git/t/t5100/0001mboxrd": 1,
+    "git/t/t5100/sample.mboxrd": 1,
+    "patchwork/patchwork/tests/data/fuzz/codec-null.mbox": 1,
+    "patchwork/patchwork/tests/data/fuzz/name-len.mbox": 1,
+}
 
 if not CORPORA.is_dir():
     pytest.skip(f"no shared corpora at {CORPORA}", allow_module_level=True)
@@ -51,7 +60,7 @@ def test_archive_file_imports_with_the_grep_count(path: Path) -> None:
         return
     kind = detect_format(path)
     messages = list(read_inputs([path]))
-    expected = separator_lines(path) if kind == "mbox" else 1
+    expected = separator_lines(path) - BODY_FROM_LINES.get(_id(path), 0) if kind == "mbox" else 1
     assert kind in ("mbox", "eml")
     assert len(messages) == expected
     assert [m.position for m in messages] == list(range(1, expected + 1))
@@ -87,7 +96,7 @@ FUZZ = CORPORA / "patchwork" / "patchwork" / "tests" / "data" / "fuzz"
     ("name", "outcome"),
     [
         ("base64err.mbox", {"date": None, "patches": 1}),
-        ("codec-null.mbox", {"synthetic": [False, True], "patches": 1}),
+        ("codec-null.mbox", {"synthetic": [False], "patches": 2}),
         ("date-oserror.mbox", {"date": None, "id": "2"}),
         ("date-too-long.mbox", {"date": None, "id": "uk"}),
         ("date.mbox", {"date": None}),
