@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import click
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from cli.options import Settings, UserError, print_json, store_options
 from cli.store_render import message_line, message_text, person_line, thread_line, tree_line
@@ -16,6 +16,7 @@ from db import queries
 from db.engine import open_store
 from db.ingest import ImportReport, import_messages
 from db.search import QuerySyntaxError
+from importers.records import ParsedMessage
 
 
 @contextmanager
@@ -54,7 +55,17 @@ def _import_with_progress(settings: Settings, paths: tuple[str, ...]) -> ImportR
         sessions = open_store(settings.db_url)
     except (SQLAlchemyError, OSError) as exc:
         raise UserError(f"cannot open the store {settings.db_url}: {_first_line(exc)}") from exc
-    messages = read_inputs(paths)
+    unreadable: list[str] = []  # an unreadable file or message is reported; the rest is read
+    messages = read_inputs(paths, on_error=lambda exc: unreadable.append(str(exc)))
+    report = _store(sessions, messages, settings)
+    report.errors[:0] = unreadable
+    return report
+
+
+def _store(
+    sessions: sessionmaker[Session], messages: Iterator[ParsedMessage], settings: Settings
+) -> ImportReport:
+    """Store the messages, with a progress line on an interactive terminal."""
     if settings.json or not sys.stderr.isatty():
         return import_messages(sessions, messages)
     from rich.console import Console

@@ -13,7 +13,7 @@ from pathlib import Path
 from importers.eml import looks_like_message, read_eml
 from importers.maildir import SkipHandler, is_maildir, log_skip, read_maildir
 from importers.mbox import GZIP_MAGIC, read_mbox
-from importers.records import InputError, ParsedMessage
+from importers.records import ErrorHandler, InputError, ParsedMessage
 
 ARCHIVE_TEXT = "archive-text"
 MBOX = "mbox"
@@ -54,6 +54,8 @@ def detect_format(path: str | Path) -> str:
         raise InputError(
             str(path), None, "path", f"cannot be read ({exc.strerror or exc})"
         ) from exc
+    if not head.strip():
+        raise InputError(str(path), None, "whole file", "empty file")
     if head.startswith(GZIP_MAGIC):
         return MBOX_GZ
     if _first_line(head).startswith(b"From "):
@@ -72,7 +74,9 @@ def _read_archive_text(path: Path) -> Iterator[ParsedMessage]:
     return read_archive_text(path)
 
 
-def _walk_directory(folder: Path, on_skip: SkipHandler) -> Iterator[ParsedMessage]:
+def _walk_directory(
+    folder: Path, on_skip: SkipHandler, on_error: ErrorHandler | None
+) -> Iterator[ParsedMessage]:
     """Read every file of a known format under a folder that is not a Maildir, sorted."""
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith("."):
@@ -83,36 +87,58 @@ def _walk_directory(folder: Path, on_skip: SkipHandler) -> Iterator[ParsedMessag
         except InputError as exc:
             on_skip(entry, exc.problem)
             continue
-        yield from _read_one(entry, kind, on_skip)
+        yield from _read_one(entry, kind, on_skip, on_error)
 
 
-def _read_one(path: Path, kind: str, on_skip: SkipHandler) -> Iterator[ParsedMessage]:
-    if kind in (MBOX, MBOX_GZ):
-        yield from read_mbox(path)
-    elif kind == MAILDIR:
-        yield from read_maildir(path, on_skip)
-    elif kind == DIRECTORY:
-        yield from _walk_directory(path, on_skip)
-    elif kind == EML:
-        yield read_eml(path)
-    else:
-        yield from _read_archive_text(path)
+def _read_one(
+    path: Path, kind: str, on_skip: SkipHandler, on_error: ErrorHandler | None
+) -> Iterator[ParsedMessage]:
+    """Read one input of a known kind; with `on_error`, its error is reported, not raised."""
+    try:
+        if kind in (MBOX, MBOX_GZ):
+            yield from read_mbox(path, on_error)
+        elif kind == MAILDIR:
+            yield from read_maildir(path, on_skip, on_error)
+        elif kind == DIRECTORY:
+            yield from _walk_directory(path, on_skip, on_error)
+        elif kind == EML:
+            yield read_eml(path)
+        else:
+            yield from _read_archive_text(path)
+    except InputError as exc:
+        if on_error is None:
+            raise
+        on_error(exc)
 
 
 def read_inputs(
-    paths: Sequence[str | Path], *, on_skip: SkipHandler = log_skip
+    paths: Sequence[str | Path],
+    *,
+    on_skip: SkipHandler = log_skip,
+    on_error: ErrorHandler | None = None,
 ) -> Iterator[ParsedMessage]:
     """Stream the messages of every input in turn, whatever each one's format.
 
     Args:
         paths: files and folders, in the order to read them.
         on_skip: told about each file inside a folder that is not read, and why (default: log).
+        on_error: told about each input, file in a folder or message that cannot be read, after
+            which reading goes on with the next one; without it, the first such error ends the
+            stream (the messages read before it have been yielded).
 
     Raises:
-        InputError: when a named input is missing or unreadable, or is in no known format.
+        InputError: when a named input is missing or unreadable, or is in no known format,
+            and `on_error` is not given.
     """
     for raw_path in paths:
         path = Path(raw_path)
-        if not path.exists():
-            raise InputError(str(path), None, "path", "does not exist")
-        yield from _read_one(path, detect_format(path), on_skip)
+        try:
+            if not path.exists():
+                raise InputError(str(path), None, "path", "does not exist")
+            kind = detect_format(path)
+        except InputError as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
+            continue
+        yield from _read_one(path, kind, on_skip, on_error)

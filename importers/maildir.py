@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from importers.eml import looks_like_message, read_eml
-from importers.records import InputError, ParsedMessage
+from importers.records import ErrorHandler, InputError, ParsedMessage
 
 SkipHandler = Callable[[Path, str], None]
 _LOG = logging.getLogger(__name__)
@@ -73,8 +73,16 @@ def message_files(root: Path, on_skip: SkipHandler = log_skip) -> Iterator[Path]
                 on_skip(path, reason)
 
 
-def read_maildir(root: str | Path, on_skip: SkipHandler = log_skip) -> Iterator[ParsedMessage]:
+def read_maildir(
+    root: str | Path, on_skip: SkipHandler = log_skip, on_error: ErrorHandler | None = None
+) -> Iterator[ParsedMessage]:
     """Read every message under a Maildir or mail tree, one file at a time.
+
+    Args:
+        root: the Maildir or tree.
+        on_skip: told about each file that is not a message, and why.
+        on_error: told about each message file that cannot be read, after which reading goes on;
+            without it, such a file ends the reading with its error.
 
     Raises:
         InputError: when `root` is not a readable folder.
@@ -83,4 +91,11 @@ def read_maildir(root: str | Path, on_skip: SkipHandler = log_skip) -> Iterator[
     if not root.is_dir():
         raise InputError(str(root), None, "path", "is not a folder")
     for path in message_files(root, on_skip):
-        yield read_eml(path)
+        try:
+            message = read_eml(path)
+        except InputError as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
+            continue
+        yield message

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from importers.email_message import parse_message_bytes
-from importers.records import InputError, ParsedMessage
+from importers.records import ErrorHandler, InputError, ParsedMessage
 
 GZIP_MAGIC = b"\x1f\x8b"
 _ESCAPED_FROM = re.compile(rb"^>(>*From )")
@@ -72,8 +72,13 @@ def _finish(lines: list[bytes]) -> bytes:
     return b"".join(lines)
 
 
-def read_mbox(path: str | Path) -> Iterator[ParsedMessage]:
+def read_mbox(path: str | Path, on_error: ErrorHandler | None = None) -> Iterator[ParsedMessage]:
     """Read an mbox or mbox.gz file, yielding each message as soon as it is whole.
+
+    Args:
+        path: the mbox or mbox.gz file.
+        on_error: told about each message that cannot be read, after which reading goes on
+            with the next one; without it, such a message ends the reading with its error.
 
     Raises:
         InputError: when the file cannot be opened or is not an mbox, or when compressed data
@@ -86,7 +91,14 @@ def read_mbox(path: str | Path) -> Iterator[ParsedMessage]:
         with open_mail_file(path) as stream:
             for raw in split_mbox(stream, source):
                 position += 1
-                yield parse_message_bytes(raw, source=source, position=position)
+                try:
+                    message = parse_message_bytes(raw, source=source, position=position)
+                except InputError as exc:
+                    if on_error is None:
+                        raise
+                    on_error(exc)
+                    continue
+                yield message
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         problem = f"compressed data is damaged or cut short ({exc})"
         raise InputError(source, position + 1, "gzip stream", problem) from exc

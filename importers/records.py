@@ -6,6 +6,7 @@ immutable dataclasses; persistence lives in db/, which is the only consumer that
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -154,3 +155,7 @@ class InputError(ValueError):
         self.problem = problem
         at = f"message {position}, " if position is not None else ""
         super().__init__(f"{source}: {at}{where}: {problem}")
+
+
+ErrorHandler = Callable[[InputError], None]
+"""Told about each input, or message in one, that cannot be read, so that reading can go on."""
