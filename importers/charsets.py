@@ -20,7 +20,7 @@ def _candidates(declared: str | None, data: bytes) -> list[str]:
     declared = (declared or "").strip().strip('"').lower() or None
     prefer_utf8 = declared is None or (declared in _OFTEN_MISDECLARED and not data.isascii())
     ordered = ["utf-8", declared] if prefer_utf8 else [declared, "utf-8"]
-    return [charset for charset in ordered if charset] + ["cp1252"]
+    return [charset for charset in ordered if charset]
 
 
 def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
@@ -47,7 +47,9 @@ def decode_text(data: bytes, declared: str | None = None) -> str:
 
     With no charset declared, UTF-8 is read where valid and other bytes as Windows-1252. UTF-8
     is also tried first when a Latin/ASCII charset is declared over 8-bit data (valid multi-byte
-    UTF-8 is almost never real Latin-1). Latin-1 is the last resort, since it maps every byte.
+    UTF-8 is almost never real Latin-1). When the declared charset and UTF-8 both fail (an
+    unknown charset, UTF-8 cut mid-character), the undeclared reading is the last resort: it
+    keeps the valid UTF-8 and cannot fail.
     """
     if not (declared or "").strip().strip('"'):
         return decode_undeclared(data)
@@ -56,7 +58,7 @@ def decode_text(data: bytes, declared: str | None = None) -> str:
             return data.decode(charset).replace("\x00", "")
         except (LookupError, UnicodeDecodeError, ValueError):
             continue
-    return data.decode("latin-1").replace("\x00", "")
+    return decode_undeclared(data)
 
 
 def from_surrogates(text: str) -> str:

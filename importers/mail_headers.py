@@ -21,6 +21,9 @@ _BRACKETED_ID = re.compile(r"<([^<>\s]+)>")
 _BARE_ID = re.compile(r"(?<![<\w.+-])([\w.+=$%/-]+@[\w.-]+)(?![\w>])")
 _OBFUSCATED = re.compile(r"\b([\w.+-]+) at ([\w-]+(?:\.[\w-]+)+)\b")
 MAX_REFERENCES = 100
+# an RFC 2047 encoded word not already inside a quoted string
+_BARE_ENCODED_WORD = re.compile(r'(?<!")=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=')
+_ADDRESS_SPECIALS = frozenset('()<>@,;:\\".[]')
 
 
 def unfold(raw: str) -> str:
@@ -48,6 +51,22 @@ def decode_words(raw: str) -> str:
     return unfold("".join(out)).strip()  # encoded words may hide line breaks and controls
 
 
+def _quote_encoded_words(text: str) -> str:
+    """Put encoded words that contain address specials (`]`, `;`, `@` …) in quotes.
+
+    RFC 2047 forbids specials in an encoded word inside a name, but broken mailers write them;
+    unquoted, they would split the name and lose the address that follows.
+    """
+
+    def quote(found: re.Match[str]) -> str:
+        word = found.group()
+        if not _ADDRESS_SPECIALS.intersection(word):
+            return word
+        return '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    return _BARE_ENCODED_WORD.sub(quote, text)
+
+
 def parse_addresses(raw: str) -> tuple[Address, ...]:
     """Every address in an address header; the raw text as a name when none can be read.
 
@@ -55,7 +74,7 @@ def parse_addresses(raw: str) -> tuple[Address, ...]:
     addresses. Encoded names are decoded after splitting, so that a comma inside an encoded
     name does not split the address.
     """
-    text = from_surrogates(unfold(raw))
+    text = _quote_encoded_words(from_surrogates(unfold(raw)))
     if "@" not in text:
         text = _OBFUSCATED.sub(r"\1@\2", text)
     try:
