@@ -1,0 +1,50 @@
+"""Fixtures for the hostile-input tests: the breakage corpus, a fresh store, the CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy.orm import Session, sessionmaker
+
+from cli.main import threadlore
+from db.engine import open_store
+
+sys.path.insert(0, str(Path(__file__).parent))  # the hostile_* helper modules
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # benches/, for its generator
+
+from hostile_support import RunCli
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store migrated to head, copied for each test (migrating costs a second)."""
+    path = tmp_path_factory.mktemp("hostile-template") / "store.sqlite"
+    open_store(f"sqlite:///{path}").kw["bind"].dispose()
+    return path
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, migrated_template: Path) -> str:
+    """The URL of a fresh, empty store at head."""
+    path = tmp_path / "store.sqlite"
+    shutil.copyfile(migrated_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def store(db_url: str) -> sessionmaker[Session]:
+    return open_store(db_url)
+
+
+@pytest.fixture
+def cli(db_url: str) -> RunCli:
+    """Run `threadlore ARGS --db <the test's store>` in the click runner."""
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(threadlore, [*args, "--db", db_url])
+
+    return run
