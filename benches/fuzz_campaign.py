@@ -1,0 +1,117 @@
+"""A long fuzz campaign over every importer, the store round trip and the search parser.
+
+Runs the properties of tests/hostile/hostile_fuzz.py (the ones the test suite runs briefly) for
+`--cases` generated cases per target, with hypothesis's example database off so each run draws
+new cases. Prints the cases tried, the crashes (an exception other than the property's own
+assertion) and every finding, shrunk to its smallest form. Exit status 1 when anything was found.
+
+    .venv/bin/python -m benches.fuzz_campaign --cases 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "hostile"))
+
+import hostile_fuzz as fuzz
+
+from db.ingest import import_messages
+from importers.detect import read_inputs
+
+
+@dataclass
+class TargetResult:
+    """One target's run: cases tried, and what failed (a crash or a broken property)."""
+
+    name: str
+    cases: int = 0
+    seconds: float = 0.0
+    crash: bool = False
+    finding: str | None = None
+
+
+@dataclass
+class Campaign:
+    """Every target's result."""
+
+    results: list[TargetResult] = field(default_factory=list)
+
+    @property
+    def cases(self) -> int:
+        return sum(r.cases for r in self.results)
+
+    @property
+    def findings(self) -> list[TargetResult]:
+        return [r for r in self.results if r.finding is not None]
+
+
+def run_target(
+    name: str, strategy: st.SearchStrategy[Any], check: Callable[[Any], None], cases: int
+) -> TargetResult:
+    """Run `check` on `cases` generated cases; the first failure is shrunk and recorded."""
+    result = TargetResult(name)
+
+    @settings(
+        max_examples=cases,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
+    @given(strategy)
+    def property_holds(case: Any) -> None:
+        result.cases += 1
+        check(case)
+
+    started = time.perf_counter()
+    try:
+        property_holds()
+    except Exception as exc:  # a finding: keep its shrunk form and go on with the next target
+        result.crash = not isinstance(exc, AssertionError)
+        result.finding = "".join(traceback.format_exception_only(exc)).strip()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=2000, help="Cases per target.")
+    args = parser.parse_args()
+    campaign = Campaign()
+    with tempfile.TemporaryDirectory(prefix="threadlore-fuzz-") as folder:
+        work = Path(folder)
+        store = fuzz.fresh_store(fuzz.migrated_template(work), work)
+        import_messages(store, read_inputs([fuzz.SEED]))
+        targets: list[tuple[str, st.SearchStrategy[Any], Callable[[Any], None]]] = [
+            ("files (eml, mbox, mbox.gz, archive text, junk)", fuzz.file_cases, fuzz.check_file),
+            ("maildirs", fuzz.maildir_cases, fuzz.check_maildir),
+            ("round trip into the store", fuzz.written_messages,
+             lambda case: fuzz.check_round_trip(case, store)),
+            ("search queries", fuzz.queries, lambda query: fuzz.check_query(query, store)),
+        ]  # fmt: skip
+        for name, strategy, check in targets:
+            result = run_target(name, strategy, check, args.cases)
+            campaign.results.append(result)
+            outcome = "ok" if result.finding is None else ("CRASH" if result.crash else "FAILED")
+            print(f"{name}: {result.cases} cases in {result.seconds:.0f} s: {outcome}", flush=True)
+    crashes = sum(1 for r in campaign.results if r.crash)
+    print(f"cases tried: {campaign.cases}; crashes: {crashes}; findings: {len(campaign.findings)}")
+    for result in campaign.findings:
+        print(f"  {result.name}: {result.finding}")
+    sys.exit(1 if campaign.findings else 0)
+
+
+if __name__ == "__main__":
+    main()

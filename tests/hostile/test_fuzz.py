@@ -1,0 +1,75 @@
+"""Property-based fuzzing of every importer, the round trip into the store, and the search
+parser: no traceback, every refusal one line naming file and position, valid mail kept as
+written. `benches/fuzz_campaign.py` runs the same properties for many more cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hostile_fuzz import (
+    FileCase,
+    WrittenMessage,
+    check_file,
+    check_maildir,
+    check_query,
+    check_round_trip,
+    file_cases,
+    fresh_store,
+    maildir_cases,
+    queries,
+    written_messages,
+)
+from hypothesis import HealthCheck, given, settings
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.ingest import import_messages
+from importers.detect import read_inputs
+
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@pytest.fixture(scope="module")
+def shared_store(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> sessionmaker[Session]:
+    """One store for the module's properties; each case's message has its own id."""
+    from hostile_fuzz import migrated_template
+
+    folder = tmp_path_factory.mktemp("fuzz-store")
+    return fresh_store(migrated_template(folder), folder)
+
+
+@FAST
+@given(file_cases)
+def test_any_file_is_read_or_refused_in_one_line(case: FileCase) -> None:
+    check_file(case)
+
+
+@FAST
+@given(maildir_cases)
+def test_any_maildir_gives_each_message_or_its_error(files: list[tuple[str, bytes]]) -> None:
+    check_maildir(files)
+
+
+@FAST
+@given(written_messages)
+def test_a_valid_message_round_trips_through_import_and_store(
+    shared_store: sessionmaker[Session], written: WrittenMessage
+) -> None:
+    check_round_trip(written, shared_store)
+
+
+@pytest.fixture(scope="module")
+def searchable_store(shared_store: sessionmaker[Session]) -> sessionmaker[Session]:
+    seed = Path(__file__).resolve().parents[2] / "samples" / "lkml-2007-fault-vs-truncate.txt"
+    import_messages(shared_store, read_inputs([seed]))
+    return shared_store
+
+
+@FAST
+@given(queries)
+def test_any_query_is_answered_or_refused_in_one_line(
+    searchable_store: sessionmaker[Session], query: str
+) -> None:
+    check_query(query, searchable_store)
