@@ -30,6 +30,8 @@ from importers.subjects import is_reply_subject
 _BODY_TYPES = frozenset({"text/plain", "text/x-patch", "text/x-diff", "text/x-csrc"})
 _TAG = re.compile(r"<[^>]*>")
 _BLOCK_TAG = re.compile(r"<\s*(?:br|/p|/div|/li|/tr)\b[^>]*>", re.IGNORECASE)
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_BARE_CR = re.compile(rb"\r(?!\n)")
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str | None:
@@ -147,10 +149,26 @@ def _convert(message: Message, source: str, position: int) -> ParsedMessage:
     )
 
 
+def without_bare_crs_in_headers(raw: bytes) -> bytes:
+    """The message with each lone CR in its header block made a space.
+
+    The parser ends a line at a lone CR, so one stray CR in a Subject would end the header block
+    there and turn every later header into body text. A message with no LF at all (old Mac line
+    ends) is left alone: there, CR is the line end.
+    """
+    if b"\n" not in raw:
+        return raw
+    end = _HEADER_END.search(raw)
+    cut = end.start() if end else len(raw)
+    return _BARE_CR.sub(b" ", raw[:cut]) + raw[cut:]
+
+
 def parse_message_bytes(raw: bytes, *, source: str, position: int) -> ParsedMessage:
     """Parse one message's bytes (headers and body, no mbox `From ` line) into a ParsedMessage."""
     try:
-        message = BytesParser(_class=EmailMessage, policy=policy.default).parsebytes(raw)
+        message = BytesParser(_class=EmailMessage, policy=policy.default).parsebytes(
+            without_bare_crs_in_headers(raw)
+        )
     except Exception as exc:  # the parser collects defects; anything it raises is a bad message
         raise InputError(source, position, "message", f"cannot be parsed: {exc}") from exc
     return convert_message(message, source=source, position=position)

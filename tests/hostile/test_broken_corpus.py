@@ -256,6 +256,15 @@ def test_a_garbage_line_ends_the_headers_and_keeps_the_rest_as_body() -> None:
     assert message.body.startswith("this line is not a header\nSubject: after garbage\n")
 
 
+def test_a_lone_cr_in_a_header_does_not_end_the_headers() -> None:
+    message = only("28-bare-cr-in-header.eml")
+    assert (message.message_id, message.subject) == (
+        "broken-28@example.org",
+        "one stray CR in the subject",
+    )
+    assert message.date == datetime(2007, 2, 26, 10, tzinfo=UTC)
+
+
 def test_many_references_are_trimmed_to_the_root_and_the_latest(tmp_path: Path) -> None:
     ids = [f"<ref-{n}@example.org>" for n in range(5000)]
     path = tmp_path / "references.eml"

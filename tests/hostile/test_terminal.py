@@ -1,0 +1,120 @@
+"""Hostile text reaches the terminal inert: escape sequences, C0/C1 controls, bidi and
+zero-width characters and over-long lines in subjects, names and bodies, through every CLI
+command and through the UI, are written as visible escapes, never as the characters."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from pathlib import Path
+
+import pytest
+from hostile_support import RunCli
+from rich.console import Console
+
+from tui.app import ThreadloreApp
+from tui.store_reader import SessionStoreReader
+from tui.text import inert_line, inert_plain, inert_text
+
+# each kind of hostile text, by name
+HOSTILE = {
+    "csi": "\x1b[2J\x1b[31mred",
+    "osc title": "\x1b]0;pwned\x07",
+    "osc 8 link": "\x1b]8;;http://evil.example\x1b\\click\x1b]8;;\x1b\\",
+    "c1 csi": "\x9b31m",
+    "bell and backspace": "\x07\x08\x08",
+    "carriage return": "safe\roverwritten",
+    "bidi override": "\u202eexe.txt",
+    "bidi isolate": "\u2066x\u2069",
+    "zero width": "a\u200bb\u200fc",
+    "delete": "\x7f",
+}
+LONG_LINE = "long " * 4000
+# what must never reach the terminal as itself (the UI also hides zero-width characters)
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+UI_UNSAFE = re.compile(UNSAFE.pattern[:-1] + "\u200b-\u200d\u2028\u2029\ufeff]")
+RICH_SGR = re.compile("\x1b\\[[0-9;]*m")
+
+
+def hostile_mail() -> bytes:
+    """One message carrying every kind in its subject, author name and body (8-bit, raw)."""
+    kinds = " ".join(HOSTILE.values())
+    return (
+        f"From: Mallory {HOSTILE['bidi override']} <mallory@example.org>\n"
+        f"Subject: hostile {kinds}\n"
+        "Message-ID: <hostile@example.org>\n"
+        "Date: Mon, 26 Feb 2007 10:00:00 +0000\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        f"hostilebody {kinds}\n{LONG_LINE}\n"
+    ).encode()
+
+
+@pytest.fixture
+def hostile_store(tmp_path: Path, cli: RunCli) -> RunCli:
+    path = tmp_path / "hostile.eml"
+    path.write_bytes(hostile_mail())
+    result = cli("import", str(path))
+    assert result.exit_code == 0, result.output
+    return cli
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["threads"],
+        ["tree", "1"],
+        ["show", "hostile@example.org"],
+        ["search", "hostilebody"],
+        ["people"],
+    ],
+)
+def test_every_cli_command_writes_hostile_text_inert(
+    hostile_store: RunCli, command: list[str]
+) -> None:
+    result = hostile_store(*command)
+    assert result.exit_code == 0, result.output
+    written = result.stdout + result.stderr
+    assert UNSAFE.search(written) is None, repr(UNSAFE.search(written))
+    assert "\\u202e" in written  # shown, spelled out
+
+
+def test_show_spells_out_each_kind_in_the_body(hostile_store: RunCli) -> None:
+    shown = hostile_store("show", "hostile@example.org").stdout
+    for spelled in ("\\x1b[2J", "\\x1b]0;pwned\\x07", "\\x9b31m", "\\u2066", "\\x7f"):
+        assert spelled in shown
+    assert LONG_LINE.strip() in shown  # a long line is printed whole, for the terminal to wrap
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_ui_text_helpers_write_no_hostile_byte(kind: str) -> None:
+    value = f"before {HOSTILE[kind]} after"
+    for rendered in (inert_text(value), inert_line(value), inert_plain(value)):
+        buffer = io.StringIO()
+        Console(file=buffer, force_terminal=True, width=200, color_system="truecolor").print(
+            rendered
+        )
+        written = RICH_SGR.sub("", buffer.getvalue())
+        assert UI_UNSAFE.search(written) is None, repr(written)
+
+
+def test_the_ui_shows_a_hostile_message_inert(hostile_store: RunCli, db_url: str) -> None:
+    """Every segment the UI would write, on the thread list and on the open message."""
+
+    async def browse() -> list[str]:
+        app = ThreadloreApp(SessionStoreReader.open(db_url))
+        screens = []
+        async with app.run_test(size=(120, 36)) as pilot:
+            for keys in ([], ["slash", *"hostilebody", "enter"], ["enter"]):
+                await pilot.press(*keys)
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                strips = app.screen._compositor.render_strips()
+                screens.append("\n".join(seg.text for strip in strips for seg in strip))
+        return screens
+
+    screens = asyncio.run(browse())
+    assert any("\\u202e" in screen for screen in screens)
+    for screen in screens:
+        assert UI_UNSAFE.search(screen) is None, repr(UI_UNSAFE.search(screen))
