@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,6 +18,9 @@ from db.engine import open_store
 from db.ingest import ImportReport, import_messages
 from db.search import QuerySyntaxError
 from importers.records import ParsedMessage
+
+if TYPE_CHECKING:
+    from db.discussion_store import MapLoad
 
 
 @contextmanager
@@ -81,6 +85,20 @@ def _store(
         return import_messages(sessions, messages, progress=show)
 
 
+def _load_decision_maps(settings: Settings) -> list[MapLoad]:
+    """Bring the shipped decision maps of the threads just imported into the store."""
+    from db.discussion_store import load_shipped_maps
+    from kb.map_loader import MapError
+
+    with store_session(settings) as session:
+        try:
+            loads = load_shipped_maps(session)
+        except MapError as exc:
+            raise UserError(str(exc)) from exc
+        session.commit()
+    return loads
+
+
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, metavar="FILE|DIR...")
 @store_options
@@ -96,10 +114,16 @@ def import_command(settings: Settings, paths: tuple[str, ...]) -> None:
       threadlore import ~/Mail/linux-mm/ lkml-2007-02.mbox.gz --db sqlite:///lkml.sqlite
     """
     report = _import_with_progress(settings, paths)
+    maps = _load_decision_maps(settings)
     if settings.json:
-        print_json(report.as_json())
+        print_json({**report.as_json(), "maps": [m.__dict__ for m in maps]})
     else:
         click.echo(_summary(report))
+        for loaded in maps:
+            if loaded.action != "unchanged":
+                click.echo(
+                    f"decision map {loaded.path}: {loaded.action} for thread {loaded.thread_id}"
+                )
     for error in report.errors:
         click.echo(f"threadlore: {error}", err=True)
     if report.errors:
