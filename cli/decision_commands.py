@@ -145,10 +145,11 @@ def topics_command(settings: Settings, thread: str | None) -> None:
     if settings.json:
         print_json(rows)
         return
+    click.echo(f"{'topic':22} questions proposals arguments messages  title")
     for row in rows:
         click.echo(
-            f"{row['topic']:22} {row['questions']:3} questions {row['proposals']:4} proposals "
-            f"{row['arguments']:4} arguments {row['messages']:4} messages  {row['title']}"
+            f"{row['topic']:22} {row['questions']:9} {row['proposals']:9} "
+            f"{row['arguments']:9} {row['messages']:8}  {row['title']}"
         )
 
 
