@@ -176,8 +176,9 @@ def tree_command(settings: Settings, thread: str) -> None:
     if settings.json:
         print_json([row.as_json() for row in rows])
         return
+    subject_of = {row.message.id: row.message.subject for row in rows}
     for row in rows:
-        click.echo(tree_line(row))
+        click.echo(tree_line(row, subject_of.get(row.message.parent or "")))
 
 
 @click.command("show")

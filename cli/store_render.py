@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from cli.terminal import inert
-from db.views import MessageSummary, MessageView, PatchView, PersonSummary, ThreadSummary, TreeRow
+from db.views import (
+    MessageSummary,
+    MessageView,
+    PatchView,
+    PersonSummary,
+    ThreadSummary,
+    TreeRow,
+    bare_subject,
+)
 
 
 def plural(count: int, one: str, many: str) -> str:
@@ -34,15 +42,18 @@ def tree_art(row: TreeRow) -> str:
     return levels + ("└─>" if row.is_last_child else "├─>")
 
 
-def tree_line(row: TreeRow) -> str:
-    """One row of `threadlore tree`."""
+def tree_line(row: TreeRow, parent_subject: str | None) -> str:
+    """One row of `threadlore tree`; a reply's subject is shown only when it changed."""
     message = row.message
     if row.placeholder:
         return f"{'':16}  {tree_art(row)}[not seen: {inert(message.id)}]"
     marker = "P " if message.has_patch else "  "
+    subject = bare_subject(message.subject)
+    changed = parent_subject is None or subject != bare_subject(parent_subject)
     return (
-        f"{short_date(message.date):16}  {tree_art(row)}{marker}{author_text(message)}: "
-        f"{inert(message.subject)}  <{inert(message.id)}>"
+        f"{short_date(message.date):16}  {tree_art(row)}{marker}{author_text(message)}"
+        + (f": {inert(subject)}" if changed else "")
+        + f"  <{inert(message.id)}>"
     )
 
 

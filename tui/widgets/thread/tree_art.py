@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from textual.content import Content
 
-from db.views import TreeRow
+from db.views import TreeRow, bare_subject
 from tui.text import inert_plain
 
 # Two columns an ancestor level, as mutt draws it, so that deep threads (the seed goes about
@@ -18,8 +16,6 @@ ENDED = "  "
 PATCH_MARK = "P"
 AUTHOR_WIDTH = 18
 DATE_FORMAT = "%m-%d %H:%M"  # the year is in the thread list; replies come minutes apart
-
-_REPLY_PREFIX = re.compile(r"^\s*((re|aw|fwd?)\s*:\s*)+", re.IGNORECASE)
 
 
 def tree_prefix(row: TreeRow) -> str:
@@ -35,11 +31,6 @@ def tree_prefix(row: TreeRow) -> str:
     )
     art = "".join(ENDED if was_last else CONTINUES for was_last in levels)
     return art + (LAST_BRANCH if row.is_last_child else BRANCH)
-
-
-def bare_subject(subject: str) -> str:
-    """A subject without its `Re:`/`Fwd:` prefixes, to tell whether a reply changed it."""
-    return _REPLY_PREFIX.sub("", subject).strip()
 
 
 def author_label(row: TreeRow) -> Content:
