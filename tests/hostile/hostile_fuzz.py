@@ -230,7 +230,7 @@ written_messages = st.builds(
     WrittenMessage,
     subject=st.text(_TEXT, max_size=80).map(lambda s: " ".join(s.split())),
     name=st.text(_NAME, max_size=30).map(lambda s: " ".join(s.split())),
-    email=st.from_regex(r"\A[a-z0-9][a-z0-9._+-]{0,15}@[a-z0-9-]{1,12}\.(org|de|com)\Z"),
+    email=st.from_regex(r"\A[a-z0-9]{1,8}([._+-][a-z0-9]{1,8}){0,2}@[a-z0-9-]{1,12}\.(org|de)\Z"),
     body=st.text(_BODY, max_size=400).map(lambda s: s if s.endswith("\n") else s + "\n"),
 )
 
