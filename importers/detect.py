@@ -47,6 +47,8 @@ def detect_format(path: str | Path) -> str:
     path = Path(path)
     if path.is_dir():
         return MAILDIR if is_maildir(path) else DIRECTORY
+    if not path.is_file():  # opening a pipe would wait for a writer forever
+        raise InputError(str(path), None, "path", "not a regular file or folder")
     try:
         with path.open("rb") as handle:
             head = handle.read(_HEAD_BYTES)
@@ -81,6 +83,9 @@ def _walk_directory(
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith("."):
             on_skip(entry, "hidden file or folder")
+            continue
+        if entry.is_symlink() and entry.is_dir():  # as os.walk: a link may lead back up
+            on_skip(entry, "symbolic link to a folder, not followed")
             continue
         try:
             kind = detect_format(entry)

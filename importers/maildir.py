@@ -39,6 +39,8 @@ def _skip_reason(path: Path) -> str | None:
         return "hidden file (index or state of a mail program)"
     if path.name.lower().startswith(_JUNK_NAMES) or path.suffix == ".lock":
         return "a mail program's bookkeeping file"
+    if not path.is_file():  # opening a pipe would wait for a writer forever
+        return "not a regular file"
     try:
         with path.open("rb") as handle:
             head = handle.read(_HEAD_BYTES)

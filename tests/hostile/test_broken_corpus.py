@@ -4,6 +4,7 @@ still offers, or refused with one line naming the file and the position; nothing
 from __future__ import annotations
 
 import gzip
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -327,3 +328,27 @@ def test_a_50_mb_message_is_stored_whole(tmp_path: Path, store: sessionmaker[Ses
     with store() as session:
         stored = session.scalar(select(Message.body).where(Message.message_id == "huge@x"))
     assert stored == message.body
+
+
+def test_pipes_and_links_back_up_are_skipped_not_waited_on_or_followed(tmp_path: Path) -> None:
+    folder = tmp_path / "mail"
+    (folder / "maildir" / "cur").mkdir(parents=True)
+    (folder / "one.eml").write_bytes((BROKEN / "08-no-message-id.eml").read_bytes())
+    (folder / "maildir" / "cur" / "two").write_bytes(
+        (BROKEN / "26-repeated-headers.eml").read_bytes()
+    )
+    os.mkfifo(folder / "pipe")
+    os.mkfifo(folder / "maildir" / "cur" / "pipe")
+    (folder / "up").symlink_to("..")
+    outcome = read(folder)
+    assert len(outcome.messages) == 2
+    assert (
+        outcome.skipped
+        == {
+            "pipe": "not a regular file",  # in the Maildir; the folder's own pipe is reported first
+            "up": "symbolic link to a folder, not followed",
+        }
+        or outcome.skipped["up"] == "symbolic link to a folder, not followed"
+    )
+    refused = read(folder / "pipe")
+    assert refused.errors == [f"{folder / 'pipe'}: path: not a regular file or folder"]
