@@ -37,6 +37,8 @@ def store_session(settings: Settings) -> Iterator[Session]:
             raise UserError(str(exc.args[0]) if exc.args else "not found") from exc
         except QuerySyntaxError as exc:
             raise UserError(f"bad query: {exc}") from exc
+        except SQLAlchemyError as exc:  # a damaged store file, a lock held past the timeout
+            raise UserError(f"the store {settings.db_url} failed: {_first_line(exc)}") from exc
 
 
 def _first_line(exc: BaseException) -> str:
