@@ -5,7 +5,8 @@ that is sent SIGKILL after a random delay, several times in a row on the same st
 resumes the last), then run to completion. After every kill the SQLite file must pass
 `PRAGMA integrity_check`; at the end the stored Message-IDs must equal the archive's: none lost,
 none stored twice. Each trial starts without a store file, so that early kills land in the
-schema's creation.
+schema's creation; a second phase aims kills at that creation alone (a new store opened by
+`threadlore threads`), and counts the stores a kill left that no later command can open.
 
     .venv/bin/python -m benches.crash_campaign --messages 20000 --kills 24
 """
@@ -153,11 +154,45 @@ def campaign(
     return result
 
 
+def creation_campaign(work: Path, *, kills: int, seed: int) -> tuple[int, list[str]]:
+    """Kill the first opening of new stores (where the schema is made) at random points.
+
+    Returns the kills that landed and, for each store that no command could open afterwards,
+    the one-line error the next command gave.
+    """
+    chooser = random.Random(seed)
+
+    def threads(store: Path) -> list[str]:
+        return [str(THREADLORE), "threads", "--db", f"sqlite:///{store}"]
+
+    started = time.perf_counter()
+    subprocess.run(threads(work / "creation-timing.sqlite"), capture_output=True, check=True)
+    window = time.perf_counter() - started
+    landed, unopenable = 0, []
+    for number in range(kills):
+        store = work / f"creation-{number}.sqlite"
+        process = subprocess.Popen(
+            threads(store), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            process.wait(timeout=chooser.uniform(0.5 * window, window))
+            continue
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+        landed += 1
+        after = subprocess.run(threads(store), capture_output=True, text=True)
+        if after.returncode != 0:
+            unopenable.append(after.stderr.strip())
+    return landed, unopenable
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--kills", type=int, default=24)
     parser.add_argument("--kills-per-trial", type=int, default=4)
+    parser.add_argument("--creation-kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=2007)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="threadlore-crash-") as folder:
@@ -166,6 +201,9 @@ def main() -> None:
         print(f"generated {args.messages} messages ({mbox.stat().st_size / 2**20:.0f} MB mbox)")
         result = campaign(
             mbox, work, kills=args.kills, kills_per_trial=args.kills_per_trial, seed=args.seed
+        )
+        creation_kills, unopenable = creation_campaign(
+            work, kills=args.creation_kills, seed=args.seed
         )
     print(
         f"kills: {result.kills} in {result.trials} trials "
@@ -176,7 +214,13 @@ def main() -> None:
     )
     for failure in result.integrity_failures + result.rerun_failures:
         print(f"  {failure}")
-    sys.exit(0 if result.ok() else 1)
+    print(
+        f"kills while a new store is created: {creation_kills}; "
+        f"stores left unopenable: {len(unopenable)}"
+    )
+    for error in sorted(set(unopenable)):
+        print(f"  {error}")
+    sys.exit(0 if result.ok() and not unopenable else 1)
 
 
 if __name__ == "__main__":
