@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 
 # C0 and C1 controls and DEL, except tab and newline (handled by the caller's choice), and the
-# Unicode bidirectional formatting characters that reorder what is displayed.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Unicode format characters that reorder, hide or break what is displayed: bidi marks, embeddings,
+# overrides and isolates, zero-width characters, line and paragraph separators, the BOM and
+# interlinear annotations (the same set the UI shows inert, tui/text.py).
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+)
 _LINE_BREAKS = re.compile("[\t\n]")
 
 
