@@ -103,19 +103,24 @@ class PeopleIndex:
         self.reload()
 
     def reload(self) -> None:
-        """Read every person and alias from the store again."""
+        """Read every person and alias from the store again.
+
+        One statement, so one snapshot: read apart, another importer's commit could land between
+        the two reads and leave an alias whose person was not read.
+        """
         self.addresses.clear()
         self.names.clear()
         self.local_parts.clear()
         self.people.clear()
-        for person_id, name, is_list in self.session.execute(
-            select(Person.id, Person.name, Person.is_list)
-        ):
-            self.people[person_id] = _PersonState(name, is_list)
-        for person_id, kind, key in self.session.execute(
-            select(Alias.person_id, Alias.kind, Alias.key)
-        ):
-            self._remember(person_id, kind, key)
+        rows = self.session.execute(
+            select(Person.id, Person.name, Person.is_list, Alias.kind, Alias.key).outerjoin(
+                Alias, Alias.person_id == Person.id
+            )
+        )
+        for person_id, name, is_list, kind, key in rows:
+            self.people.setdefault(person_id, _PersonState(name, is_list))
+            if kind is not None:
+                self._remember(person_id, kind, key)
 
     def _remember(self, person_id: int, kind: str, key: str) -> None:
         if kind == "name":
