@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 SAMPLE  := samples/lkml-2007-fault-vs-truncate.txt
 
-.PHONY: run test check lint typecheck bench install clean
+.PHONY: run test pg-test check lint typecheck bench install clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -20,10 +20,16 @@ run: $(STAMP)
 	$(BIN)/threadlore import $(SAMPLE)
 	$(BIN)/threadlore
 
-## test: install, then every check: ruff, mypy, alembic check, pytest
+## test: install, then every check: ruff, mypy, alembic check, pytest (PostgreSQL cases too when
+## $$THREADLORE_TEST_PG names a server; .ci/run and pg-test start one)
 test: $(STAMP) lint typecheck
 	rm -f $(VENV)/check.sqlite && $(BIN)/alembic -c db/alembic.ini -x db=sqlite:///$(VENV)/check.sqlite upgrade head && $(BIN)/alembic -c db/alembic.ini -x db=sqlite:///$(VENV)/check.sqlite check
+	if [ -n "$$THREADLORE_TEST_PG" ]; then $(BIN)/alembic -c db/alembic.ini -x db="$$THREADLORE_TEST_PG" upgrade head && $(BIN)/alembic -c db/alembic.ini -x db="$$THREADLORE_TEST_PG" check; fi
 	$(BIN)/pytest -n 2 -q
+
+## pg-test: `make test` against a throwaway PostgreSQL cluster too (initdb and pg_ctl on PATH)
+pg-test:
+	bash .ci/run
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

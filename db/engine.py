@@ -9,8 +9,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -26,12 +26,28 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Any lock id will do, as long as every threadlore process takes the same one before migrating.
+_MIGRATION_LOCK = 0x7468_7265_6164  # "thread"
+
+
+def store_url(url: str) -> URL:
+    """`url` parsed, with PostgreSQL URLs (postgresql://, postgres://) sent to psycopg 3.
+
+    SQLAlchemy before 2.1 defaults to psycopg2, which threadlore does not install; naming the
+    driver keeps one URL working on every SQLAlchemy 2.x.
+    """
+    parsed = make_url(url.replace("postgres://", "postgresql://", 1))
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout on connect."""
-    parsed = make_url(url)
+    parsed = store_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url)
-    engine = create_engine(url)
+        return create_engine(parsed, pool_pre_ping=True)
+    engine = create_engine(parsed)
     event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine
 
@@ -40,7 +56,8 @@ def alembic_config(url: str) -> Config:
     """The Alembic configuration of the store, pointed at `url`."""
     config = Config(str(ALEMBIC_INI))
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    rendered = store_url(url).render_as_string(hide_password=False)
+    config.set_main_option("sqlalchemy.url", rendered.replace("%", "%%"))
     return config
 
 
@@ -52,11 +69,17 @@ def _is_at_head(engine: Engine, config: Config) -> bool:
 
 
 def upgrade_to_head(engine: Engine, url: str) -> None:
-    """Run `alembic upgrade head` on the engine's database unless it is already there."""
+    """Run `alembic upgrade head` on the engine's database unless it is already there.
+
+    On PostgreSQL, processes opening one new database at once take turns (an advisory lock held
+    for the migration's transaction): the first migrates, the others find the schema at head.
+    """
     config = alembic_config(url)
     if _is_at_head(engine, config):
         return
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
@@ -66,7 +89,7 @@ def open_store(url: str) -> sessionmaker[Session]:
 
     A SQLite file's folder is created if missing, so a first `threadlore import` just works.
     """
-    parsed = make_url(url)
+    parsed = store_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)

@@ -15,7 +15,7 @@ from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.base import Base
@@ -28,6 +28,10 @@ from importers.subjects import clean_subject
 
 # What a refused message can raise: database errors, and values the driver cannot bind.
 _STORE_ERRORS = (SQLAlchemyError, ValueError, OverflowError)
+# What another importer writing at the same time can cause (the same message or source stored
+# first, a deadlock, a busy store): the message is tried again, reading the store afresh.
+_RACE_ERRORS = (IntegrityError, OperationalError)
+_ATTEMPTS = 3
 
 # Statements built once and run with parameter dicts: building one per row costs more than
 # running it.
@@ -341,12 +345,19 @@ class _Importer:
                 self._run_one(message)
 
     def _run_one(self, message: ParsedMessage) -> None:
-        try:
-            added = self.writer.write(message)
-            self._commit(int(added), int(not added))
-        except _STORE_ERRORS as exc:
-            self._rollback()
-            self.report.errors.append(_describe(message, exc))
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                added = self.writer.write(message)
+                self._commit(int(added), int(not added))
+                return
+            except _RACE_ERRORS as exc:
+                self._rollback()
+                if attempt == _ATTEMPTS:
+                    self.report.errors.append(_describe(message, exc))
+            except _STORE_ERRORS as exc:
+                self._rollback()
+                self.report.errors.append(_describe(message, exc))
+                return
 
 
 def import_messages(

@@ -8,8 +8,9 @@
 Prefixes: f (from), t (to), c (cc), s (subject), b (body), d (date), dfn (file a patch
 touches), dfhh (function heading of a hunk), has:patch. People match any of their names and
 addresses, loosely. Every value is bound as a parameter; a malformed query raises
-QuerySyntaxError with a one-line message. Text terms use the FTS5 index on SQLite (db/fts.py)
-and LIKE elsewhere.
+QuerySyntaxError with a one-line message. Text terms use the FTS5 index on SQLite (db/fts.py),
+the tsvector indexes on PostgreSQL (db/pg_fts.py), which read words the same way, and LIKE
+elsewhere.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, not_, or_, select, true
 
+from db import pg_fts
 from db.fts import fts_phrase, matching_rowids
 from db.models.messages import Message, Recipient
 from db.models.patches import Hunk, Patch, PatchedFile
@@ -246,6 +248,8 @@ def _text(value: str, column: str | None, dialect: str) -> ColumnElement[bool]:
     if dialect == "sqlite" and _TOKENIZABLE.search(value):
         phrase = fts_phrase(value)
         return matching_rowids(f"{column} : {phrase}" if column else phrase)
+    if dialect == "postgresql" and _TOKENIZABLE.search(value):
+        return pg_fts.matching(value, column)
     return or_(*(c.ilike(_like(value), escape="\\") for c in columns))
 
 

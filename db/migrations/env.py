@@ -12,6 +12,7 @@ import db.models  # noqa: F401  (registers every table on Base.metadata)
 from db.base import Base
 from db.engine import make_engine
 from db.fts import is_fts_table
+from db.pg_fts import is_fts_object
 
 ENV_DB = "THREADLORE_DB"
 
@@ -25,8 +26,11 @@ def _url() -> str:
 
 
 def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    # The FTS5 virtual table and its shadow tables are created by hand, not from the models.
-    return not (type_ == "table" and name is not None and is_fts_table(name))
+    # The FTS5 virtual table and its shadow tables (SQLite) and the stored tsvector columns and
+    # their indexes (PostgreSQL) are created by hand, not from the models.
+    if name is None:
+        return True
+    return not ((type_ == "table" and is_fts_table(name)) or is_fts_object(name, type_))
 
 
 def _run(connection: Connection) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -22,8 +23,9 @@ def run(db: str, *args: str) -> Result:
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> str:
-    db = f"sqlite:///{tmp_path_factory.mktemp('decisions') / 'store.sqlite'}"
+def seeded(new_store_url: Callable[..., str]) -> str:
+    """One store per engine (tests/conftest.py) with the seed imported."""
+    db = new_store_url()
     result = run(db, "import", str(SEED))
     assert result.exit_code == 0, result.output
     return db

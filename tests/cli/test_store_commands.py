@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -17,8 +18,9 @@ SEED = Path(__file__).resolve().parents[2] / "samples" / "lkml-2007-fault-vs-tru
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'store.sqlite'}"
+def db(new_store_url: Callable[..., str]) -> str:
+    """An empty store on each engine (tests/conftest.py)."""
+    return new_store_url()
 
 
 def run(db: str, *args: str) -> Result:
@@ -26,9 +28,9 @@ def run(db: str, *args: str) -> Result:
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """One store with the seed imported, shared by the read-only tests of this module."""
-    db = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'store.sqlite'}"
+def seeded(new_store_url: Callable[..., str]) -> str:
+    """One store per engine with the seed imported, shared by the module's read-only tests."""
+    db = new_store_url()
     result = run(db, "import", str(SEED))
     assert result.exit_code == 0, result.output
     return db

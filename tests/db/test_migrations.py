@@ -34,7 +34,8 @@ def test_downgrade_to_base_and_upgrade_again(store_url: str) -> None:
     assert "messages" in inspect(make_engine(store_url)).get_table_names()
 
 
-def test_sqlite_pragmas_are_set(store_url: str) -> None:
+def test_sqlite_pragmas_are_set(tmp_path: Path) -> None:
+    store_url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     engine = make_engine(store_url)
     open_store(store_url)
     with engine.connect() as connection:

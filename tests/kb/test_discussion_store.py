@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,8 +23,9 @@ SEED_MAP = MAPS_DIR / "lkml-2007-fault-vs-truncate.yaml"
 
 
 @pytest.fixture(scope="module")
-def sessions(tmp_path_factory: pytest.TempPathFactory) -> sessionmaker[Session]:
-    factory = open_store(f"sqlite:///{tmp_path_factory.mktemp('maps') / 'store.sqlite'}")
+def sessions(new_store_url: Callable[..., str]) -> sessionmaker[Session]:
+    """One store per engine (tests/conftest.py) with the seed imported."""
+    factory = open_store(new_store_url(migrated=True))
     import_messages(factory, read_archive_text(SEED))
     return factory
 

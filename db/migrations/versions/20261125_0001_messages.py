@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from db import pg_fts
 from db.fts import create_index, drop_index
 
 revision: str = "0001_messages"
@@ -25,7 +26,7 @@ def upgrade() -> None:
         "people",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=255), nullable=False),
-        sa.Column("is_list", sa.Boolean(), server_default=sa.text("0"), nullable=False),
+        sa.Column("is_list", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_people")),
     )
     op.create_table(
@@ -67,8 +68,8 @@ def upgrade() -> None:
         "messages",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("message_id", sa.String(length=998), nullable=False),
-        sa.Column("placeholder", sa.Boolean(), server_default=sa.text("0"), nullable=False),
-        sa.Column("synthetic", sa.Boolean(), server_default=sa.text("0"), nullable=False),
+        sa.Column("placeholder", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("synthetic", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=True),
         sa.Column("position", sa.Integer(), nullable=True),
         sa.Column("subject", sa.Text(), nullable=False),
@@ -78,14 +79,14 @@ def upgrade() -> None:
         sa.Column("date_utc", sa.DateTime(), nullable=True),
         sa.Column("utc_offset_minutes", sa.Integer(), nullable=True),
         sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("truncated", sa.Boolean(), server_default=sa.text("0"), nullable=False),
+        sa.Column("truncated", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("in_reply_to", sa.String(length=998), nullable=True),
         sa.Column("parent_id", sa.Integer(), nullable=True),
         sa.Column("thread_id", sa.Integer(), nullable=True),
         sa.Column("series_version", sa.Integer(), nullable=True),
         sa.Column("series_index", sa.Integer(), nullable=True),
         sa.Column("series_total", sa.Integer(), nullable=True),
-        sa.Column("series_inferred", sa.Boolean(), server_default=sa.text("0"), nullable=False),
+        sa.Column("series_inferred", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.ForeignKeyConstraint(
             ["author_id"], ["people.id"], name=op.f("fk_messages_author_id_people")
         ),
@@ -152,7 +153,7 @@ def upgrade() -> None:
         sa.Column("message_id", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("diff", sa.Text(), nullable=False),
-        sa.Column("truncated", sa.Boolean(), server_default=sa.text("0"), nullable=False),
+        sa.Column("truncated", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("added", sa.Integer(), nullable=False),
         sa.Column("removed", sa.Integer(), nullable=False),
         sa.Column("subject_key", sa.Text(), nullable=False),
@@ -234,9 +235,9 @@ def upgrade() -> None:
         sa.Column("old_path", sa.Text(), nullable=True),
         sa.Column("added", sa.Integer(), nullable=False),
         sa.Column("removed", sa.Integer(), nullable=False),
-        sa.Column("is_new", sa.Boolean(), server_default=sa.text("0"), nullable=False),
-        sa.Column("is_deleted", sa.Boolean(), server_default=sa.text("0"), nullable=False),
-        sa.Column("is_binary", sa.Boolean(), server_default=sa.text("0"), nullable=False),
+        sa.Column("is_new", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("is_deleted", sa.Boolean(), server_default=sa.false(), nullable=False),
+        sa.Column("is_binary", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.ForeignKeyConstraint(
             ["patch_id"], ["patches.id"], name=op.f("fk_patched_files_patch_id_patches")
         ),
@@ -266,9 +267,11 @@ def upgrade() -> None:
     with op.batch_alter_table("hunks", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_hunks_file_id"), ["file_id"], unique=False)
     create_index(op.get_bind())
+    pg_fts.create_index(op.get_bind())
 
 
 def downgrade() -> None:
+    pg_fts.drop_index(op.get_bind())
     drop_index(op.get_bind())
     with op.batch_alter_table("hunks", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_hunks_file_id"))
