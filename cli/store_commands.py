@@ -17,6 +17,7 @@ from db import queries
 from db.engine import open_store
 from db.ingest import ImportReport, import_messages
 from db.search import QuerySyntaxError
+from importers.charsets import decode_undeclared
 from importers.records import ParsedMessage
 
 if TYPE_CHECKING:
@@ -39,6 +40,17 @@ def store_session(settings: Settings) -> Iterator[Session]:
             raise UserError(f"bad query: {exc}") from exc
         except SQLAlchemyError as exc:  # a damaged store file, a lock held past the timeout
             raise UserError(f"the store {settings.db_url} failed: {_first_line(exc)}") from exc
+
+
+def typed_text(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """An argument as text, whatever the terminal's encoding.
+
+    Python hands bytes that are not UTF-8 (a Latin-1 terminal's "café") over as lone surrogates,
+    which no database can bind; they are read the way undeclared 8-bit mail is read.
+    """
+    if value is None or value.isascii():
+        return value
+    return decode_undeclared(value.encode("utf-8", "surrogateescape"))
 
 
 def _first_line(exc: BaseException) -> str:
@@ -136,6 +148,7 @@ def import_command(settings: Settings, paths: tuple[str, ...]) -> None:
 @click.option(
     "--filter",
     "filter_text",
+    callback=typed_text,
     metavar="TEXT",
     help="Only threads whose subject or author contains TEXT.",
 )
@@ -159,7 +172,7 @@ def threads_command(settings: Settings, filter_text: str | None, limit: int | No
 
 
 @click.command("tree")
-@click.argument("thread")
+@click.argument("thread", callback=typed_text)
 @store_options
 def tree_command(settings: Settings, thread: str) -> None:
     """Show a thread's reply tree: dates, authors (inferred ones with confidence), patches (P).
@@ -184,7 +197,7 @@ def tree_command(settings: Settings, thread: str) -> None:
 
 
 @click.command("show")
-@click.argument("message")
+@click.argument("message", callback=typed_text)
 @store_options
 def show_command(settings: Settings, message: str) -> None:
     """Show one message: headers, place in its thread, why we believe its author, patch, body.
@@ -205,7 +218,7 @@ def show_command(settings: Settings, message: str) -> None:
 
 
 @click.command("search")
-@click.argument("query")
+@click.argument("query", callback=typed_text)
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @store_options
 def search_command(settings: Settings, query: str, limit: int) -> None:

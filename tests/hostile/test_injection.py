@@ -148,3 +148,18 @@ def test_an_html_export_escapes_markup(seeded: RunCli, tmp_path: Path) -> None:
     assert seeded("export", "1", "--format", "html", "-o", str(target)).exit_code == 0
     text = target.read_text()
     assert "<script" not in text.lower() and os.linesep in text
+
+
+def test_arguments_typed_in_a_latin1_terminal_are_read_as_text(cli: RunCli) -> None:
+    """Python hands non-UTF-8 argv bytes over as lone surrogates ("caf\\udce9" for b"caf\\xe9")."""
+    assert (
+        cli("import", str(REPOSITORY / "tests/data/broken/01-8bit-mixed-headers.eml")).exit_code
+        == 0
+    )
+    found = cli("search", "s:caf\udce9", "--json")
+    assert found.exit_code == 0, found.output
+    assert [m["id"] for m in json.loads(found.stdout)] == ["broken-01@example.org"]
+    listed = cli("threads", "--filter", "caf\udce9", "--json")
+    assert [t["subject"] for t in json.loads(listed.stdout)] == ["café — naïve"]
+    missing = cli("show", "\udcff")
+    assert (missing.exit_code, missing.stderr) == (1, "threadlore: no message 'ÿ'\n")
