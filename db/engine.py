@@ -71,8 +71,10 @@ def _is_at_head(engine: Engine, config: Config) -> bool:
 def upgrade_to_head(engine: Engine, url: str) -> None:
     """Run `alembic upgrade head` on the engine's database unless it is already there.
 
-    On PostgreSQL, processes opening one new database at once take turns (an advisory lock held
-    for the migration's transaction): the first migrates, the others find the schema at head.
+    The whole upgrade is one transaction, so a process killed while creating a store leaves no
+    half-made schema. Processes opening one new store at once take turns (PostgreSQL: an
+    advisory lock held for the transaction; SQLite: the write lock `BEGIN IMMEDIATE` takes): the
+    first migrates, the others then find the schema at head.
     """
     config = alembic_config(url)
     if _is_at_head(engine, config):
@@ -80,6 +82,9 @@ def upgrade_to_head(engine: Engine, url: str) -> None:
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK})
+        elif connection.dialect.name == "sqlite":
+            # pysqlite runs DDL outside any transaction unless one was begun explicitly.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
