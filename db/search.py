@@ -16,6 +16,7 @@ elsewhere.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -189,7 +190,22 @@ class _Parser:
 
 def parse_query(text: str) -> Node:
     """The syntax tree of a query; QuerySyntaxError if it is malformed."""
-    return _Parser(tokenize(text)).parse()
+    return _Parser(tokenize(_readable(text))).parse()
+
+
+def _readable(text: str) -> str:
+    """The query with control characters as spaces; refused if it is not valid Unicode.
+
+    A NUL would end an FTS5 phrase early and a lone surrogate (from a terminal that is not
+    UTF-8) cannot be sent to the database at all.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise QuerySyntaxError(
+            f"the query is not valid text (character {exc.start + 1} is a lone surrogate)"
+        ) from None
+    return "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
 
 
 def _day(text: str, *, end: bool) -> datetime:

@@ -76,11 +76,6 @@ def test_any_query_is_answered_or_refused_in_one_line(
 
 
 @pytest.mark.parametrize("query", ["0\x00", "\ud800"], ids=["nul", "lone surrogate"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by benches/fuzz_campaign: db/search.py passes NUL to FTS5 ('unterminated "
-    "string') and lone surrogates to the driver (UnicodeEncodeError); fix in parse_query",
-)
 def test_a_query_with_nul_or_a_lone_surrogate_is_answered_or_refused_in_one_line(
     searchable_store: sessionmaker[Session], query: str
 ) -> None:
