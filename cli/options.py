@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import click
 import platformdirs
@@ -36,6 +37,15 @@ class Settings:
 
     db_url: str
     json: bool
+
+    @property
+    def shown_url(self) -> str:
+        """The database URL as it may be printed: any password replaced by `***`."""
+        parts = urlsplit(self.db_url)
+        if parts.password is None:
+            return self.db_url
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return urlunsplit(parts._replace(netloc=netloc))
 
 
 class UserError(click.ClickException):

@@ -24,14 +24,18 @@ if TYPE_CHECKING:
     from db.discussion_store import MapLoad
 
 
+def open_sessions(settings: Settings) -> sessionmaker[Session]:
+    """The store's session factory; a store that cannot be opened is a one-line error."""
+    try:
+        return open_store(settings.db_url)
+    except (SQLAlchemyError, OSError) as exc:
+        raise UserError(f"cannot open the store {settings.shown_url}: {_first_line(exc)}") from exc
+
+
 @contextmanager
 def store_session(settings: Settings) -> Iterator[Session]:
     """A session on the store; lookups that find nothing and bad queries become one-line errors."""
-    try:
-        sessions = open_store(settings.db_url)
-    except (SQLAlchemyError, OSError) as exc:
-        raise UserError(f"cannot open the store {settings.db_url}: {_first_line(exc)}") from exc
-    with sessions() as session:
+    with open_sessions(settings)() as session:
         try:
             yield session
         except LookupError as exc:
@@ -39,7 +43,7 @@ def store_session(settings: Settings) -> Iterator[Session]:
         except QuerySyntaxError as exc:
             raise UserError(f"bad query: {exc}") from exc
         except SQLAlchemyError as exc:  # a damaged store file, a lock held past the timeout
-            raise UserError(f"the store {settings.db_url} failed: {_first_line(exc)}") from exc
+            raise UserError(f"the store {settings.shown_url} failed: {_first_line(exc)}") from exc
 
 
 def typed_text(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -69,10 +73,7 @@ def _summary(report: ImportReport) -> str:
 def _import_with_progress(settings: Settings, paths: tuple[str, ...]) -> ImportReport:
     from importers.detect import read_inputs
 
-    try:
-        sessions = open_store(settings.db_url)
-    except (SQLAlchemyError, OSError) as exc:
-        raise UserError(f"cannot open the store {settings.db_url}: {_first_line(exc)}") from exc
+    sessions = open_sessions(settings)
     unreadable: list[str] = []  # an unreadable file or message is reported; the rest is read
     messages = read_inputs(paths, on_error=lambda exc: unreadable.append(str(exc)))
     report = _store(sessions, messages, settings)

@@ -89,3 +89,11 @@ def test_a_closed_pipe_is_not_an_error_message() -> None:
         os.close(write_end)
     assert proc.returncode == 1
     assert proc.stderr == ""
+
+
+def test_a_store_that_cannot_be_opened_is_named_without_its_password() -> None:
+    url = "postgresql://reader:s3cret@127.0.0.1:1/threadlore"
+    result = CliRunner().invoke(threadlore, ["threads", "--db", url])
+    assert result.exit_code == 1
+    assert "s3cret" not in result.output
+    assert "postgresql://reader:***@127.0.0.1:1/threadlore" in result.output
