@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from db.engine import alembic_config, make_engine, open_store
+from db.engine import HEAD_REVISION, alembic_config, make_engine, open_store
 from db.fts import FTS_TABLE
 
 
@@ -18,6 +21,26 @@ def test_open_store_builds_every_table_and_the_search_index(tmp_path: Path) -> N
     assert {"messages", "people", "aliases", "threads", "patches", "inferences"} <= tables
     assert FTS_TABLE in tables
     assert "alembic_version" in tables
+
+
+def test_the_head_revision_open_store_expects_is_alembics_head(tmp_path: Path) -> None:
+    config = alembic_config(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    assert ScriptDirectory.from_config(config).get_heads() == [HEAD_REVISION]
+
+
+def test_opening_a_store_at_head_does_not_import_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    open_store(url)
+    code = (
+        "import sys\n"
+        "from db.engine import open_store\n"
+        f"open_store({url!r})\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
 
 
 def test_models_match_migrations(store_url: str) -> None:
