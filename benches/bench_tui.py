@@ -263,6 +263,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--store-dir", type=Path, default=Path(tempfile.gettempdir()))
     args = parser.parse_args()
+    if args.messages < 5_000:  # a 1,000-message thread and two pages of ten-message threads
+        parser.error("--messages must be at least 5000, so that the thread list has a second page")
     console = Console()
     folder = args.store_dir
     folder.mkdir(parents=True, exist_ok=True)
