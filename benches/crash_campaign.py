@@ -2,13 +2,17 @@
 
 A seeded archive (benches/generate_archive.py) is imported by a real `threadlore import` process
 that is sent SIGKILL after a random delay, several times in a row on the same store (each run
-resumes the last), then run to completion. After every kill the SQLite file must pass
-`PRAGMA integrity_check`; at the end the stored Message-IDs must equal the archive's: none lost,
-none stored twice. Each trial starts without a store file, so that early kills land in the
-schema's creation; a second phase aims kills at that creation alone (a new store opened by
-`threadlore threads`), and counts the stores a kill left that no later command can open.
+resumes the last), then run to completion. After every kill the store must pass its engine's
+integrity check (SQLite: `PRAGMA integrity_check`; PostgreSQL: amcheck's `verify_heapam` on every
+table and `bt_index_check` on every index); at the end the stored Message-IDs must equal the
+archive's: none lost, none stored twice. `--engine postgresql` runs the same on a throwaway
+cluster (`.ci/pg-cluster.sh`), or on the server `$THREADLORE_TEST_PG` names. Each trial starts
+with a new, empty store, so that early kills land in the schema's creation; a second phase aims
+kills at that creation alone (a new store opened by `threadlore threads`), and counts the stores
+a kill left that no later command can open.
 
     .venv/bin/python -m benches.crash_campaign --messages 20000 --kills 24
+    .venv/bin/python -m benches.crash_campaign --messages 5000 --kills 20 --engine postgresql
 """
 
 from __future__ import annotations
@@ -16,17 +20,23 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
 
 from benches.generate_archive import write_archive
+from db.engine import store_url
 from importers.detect import read_inputs
 
 THREADLORE = Path(sys.executable).with_name("threadlore")
@@ -49,14 +59,88 @@ class CampaignResult:
         return not (self.integrity_failures or self.rerun_failures or self.lost or self.duplicated)
 
 
-def import_command(archive: Path, store: Path) -> list[str]:
-    return [str(THREADLORE), "import", str(archive), "--db", f"sqlite:///{store}"]
+class SqliteStores:
+    """A new SQLite file per trial, in `folder`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def new(self, name: str) -> str:
+        path = self.folder / f"{name}.sqlite"
+        for leftover in self.folder.glob(f"{name}.sqlite*"):
+            leftover.unlink()
+        return f"sqlite:///{path}"
+
+    def integrity(self, url: str) -> str:
+        """`PRAGMA integrity_check` ("ok", or what is wrong); "ok" if the file was never made."""
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.exists():
+            return "ok"  # killed before the file was created: nothing to damage
+        with sqlite3.connect(path) as connection:
+            rows = connection.execute("PRAGMA integrity_check").fetchall()
+        return "; ".join(str(row[0]) for row in rows)
+
+    def ids(self, url: str) -> list[str]:
+        """Every stored (not placeholder) message's id, repeats included."""
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
+            rows = connection.execute("SELECT message_id FROM messages WHERE NOT placeholder")
+            return [row[0] for row in rows]
 
 
-def run_and_kill(archive: Path, store: Path, delay: float) -> bool:
+class PostgresStores:
+    """A new database per trial on the server behind `server_url`."""
+
+    def __init__(self, server_url: str) -> None:
+        self.server = make_url(store_url(server_url))
+
+    def _connect(self, database: str | None = None) -> Any:
+        import psycopg
+
+        url = self.server.set(drivername="postgresql", database=database or self.server.database)
+        return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+
+    def new(self, name: str) -> str:
+        database = f"crash_{name.replace('-', '_')}"
+        with self._connect() as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{database}"')
+        return self.server.set(database=database).render_as_string(hide_password=False)
+
+    def integrity(self, url: str) -> str:
+        """amcheck over every table and index of the store ("ok", or the first problems)."""
+        with self._connect(make_url(url).database) as connection:
+            connection.execute("CREATE EXTENSION IF NOT EXISTS amcheck")
+            problems = connection.execute(
+                "SELECT c.relname || ': ' || v.msg FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace, verify_heapam(c.oid) v "
+                "WHERE n.nspname = 'public' AND c.relkind = 'r'"
+            ).fetchall()
+            indexes = connection.execute(
+                "SELECT c.oid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = 'public' AND a.amname = 'btree'"
+            ).fetchall()
+            for (index,) in indexes:
+                connection.execute("SELECT bt_index_check(%s::regclass, true)", (index,))
+        return "; ".join(row[0] for row in problems[:5]) or "ok"
+
+    def ids(self, url: str) -> list[str]:
+        with self._connect(make_url(url).database) as connection:
+            rows = connection.execute("SELECT message_id FROM messages WHERE NOT placeholder")
+            return [row[0] for row in rows]
+
+
+Stores = SqliteStores | PostgresStores
+
+
+def import_command(archive: Path, url: str) -> list[str]:
+    return [str(THREADLORE), "import", str(archive), "--db", url]
+
+
+def run_and_kill(archive: Path, url: str, delay: float) -> bool:
     """Start an import, SIGKILL it after `delay` seconds; True when it had already finished."""
     process = subprocess.Popen(
-        import_command(archive, store), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        import_command(archive, url), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         process.wait(timeout=delay)
@@ -67,35 +151,36 @@ def run_and_kill(archive: Path, store: Path, delay: float) -> bool:
         return False
 
 
-def run_to_completion(archive: Path, store: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(import_command(archive, store), capture_output=True, text=True)
+def run_to_completion(archive: Path, url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(import_command(archive, url), capture_output=True, text=True)
 
 
-def integrity(store: Path) -> str:
-    """`PRAGMA integrity_check` of the store ("ok", or what is wrong); "no store" if absent."""
-    if not store.exists():
-        return "ok"  # killed before the file was created: nothing to damage
-    with sqlite3.connect(store) as connection:
-        rows = connection.execute("PRAGMA integrity_check").fetchall()
-    return "; ".join(str(row[0]) for row in rows)
+@contextmanager
+def throwaway_cluster() -> Iterator[str]:
+    """A PostgreSQL cluster (.ci/pg-cluster.sh) for the campaign's life; yields its URL.
 
-
-def stored_ids(store: Path) -> list[str]:
-    """Every stored (not placeholder) message's id, repeats included."""
-    with sqlite3.connect(store) as connection:
-        rows = connection.execute("SELECT message_id FROM messages WHERE NOT placeholder")
-        return [row[0] for row in rows]
+    Its folder is a temp folder of its own: as root the server runs as nobody, who must reach it.
+    """
+    script = Path(__file__).resolve().parents[1] / ".ci" / "pg-cluster.sh"
+    folder = tempfile.mkdtemp(prefix="threadlore-pg-")
+    try:
+        started = subprocess.run(
+            [str(script), "start", folder], capture_output=True, text=True, check=True
+        )
+        yield started.stdout.strip()
+    finally:
+        subprocess.run([str(script), "stop", folder], check=False)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def archive_ids(archive: Path) -> set[str]:
     return {message.message_id for message in read_inputs([archive])}
 
 
-def timed_import(archive: Path, store: Path) -> float:
+def timed_import(archive: Path, url: str) -> float:
     """Seconds a whole import takes on a fresh store (the window kills are drawn from)."""
-    store.unlink(missing_ok=True)
     started = time.perf_counter()
-    done = run_to_completion(archive, store)
+    done = run_to_completion(archive, url)
     if done.returncode != 0:
         raise SystemExit(f"crash campaign: the import fails without kills: {done.stderr.strip()}")
     return time.perf_counter() - started
@@ -103,7 +188,7 @@ def timed_import(archive: Path, store: Path) -> float:
 
 def campaign(
     archive: Path,
-    work: Path,
+    stores: Stores,
     *,
     kills: int,
     kills_per_trial: int,
@@ -114,7 +199,7 @@ def campaign(
 
     Args:
         archive: the mbox to import.
-        work: a folder for the stores.
+        stores: where each trial's new store is made, and how it is checked.
         kills: how many kills must land (an import that ends before its kill does not count).
         kills_per_trial: kills in a row on one store before it is run to completion.
         seed: for the random delays.
@@ -122,39 +207,39 @@ def campaign(
     """
     chooser = random.Random(seed)
     expected = archive_ids(archive)
-    window = timed_import(archive, work / "timing.sqlite")
+    window = timed_import(archive, stores.new("timing"))
     log(f"a whole import takes {window:.1f} s; kills are drawn in (0, {window:.1f}) s")
     result = CampaignResult()
     while result.kills < kills:
         result.trials += 1
-        store = work / f"trial-{result.trials}.sqlite"
+        store = stores.new(f"trial-{result.trials}")
         for _ in range(kills_per_trial):
             delay = chooser.uniform(0.05, window)
             if run_and_kill(archive, store, delay):
                 result.finished_before_kill += 1
                 continue
             result.kills += 1
-            check = integrity(store)
+            check = stores.integrity(store)
             log(f"kill {result.kills} after {delay:.2f} s: integrity_check {check}")
             if check != "ok":
                 result.integrity_failures.append(f"kill {result.kills}: {check}")
         done = run_to_completion(archive, store)
         if done.returncode != 0:
             result.rerun_failures.append(f"trial {result.trials}: {done.stderr.strip()}")
-        ids = stored_ids(store)
+        ids = stores.ids(store)
         lost = len(expected - set(ids))
         duplicated = len(ids) - len(set(ids))
         result.lost += lost
         result.duplicated += duplicated
         log(f"trial {result.trials}: re-run exit {done.returncode}, {len(ids)} stored, "
             f"{lost} lost, {duplicated} duplicated")  # fmt: skip
-        check = integrity(store)
+        check = stores.integrity(store)
         if check != "ok":
             result.integrity_failures.append(f"trial {result.trials} after re-run: {check}")
     return result
 
 
-def creation_campaign(work: Path, *, kills: int, seed: int) -> tuple[int, list[str]]:
+def creation_campaign(stores: Stores, *, kills: int, seed: int) -> tuple[int, list[str]]:
     """Kill the first opening of new stores (where the schema is made) at random points.
 
     Returns the kills that landed and, for each store that no command could open afterwards,
@@ -162,15 +247,15 @@ def creation_campaign(work: Path, *, kills: int, seed: int) -> tuple[int, list[s
     """
     chooser = random.Random(seed)
 
-    def threads(store: Path) -> list[str]:
-        return [str(THREADLORE), "threads", "--db", f"sqlite:///{store}"]
+    def threads(url: str) -> list[str]:
+        return [str(THREADLORE), "threads", "--db", url]
 
     started = time.perf_counter()
-    subprocess.run(threads(work / "creation-timing.sqlite"), capture_output=True, check=True)
+    subprocess.run(threads(stores.new("creation-timing")), capture_output=True, check=True)
     window = time.perf_counter() - started
     landed, unopenable = 0, []
     for number in range(kills):
-        store = work / f"creation-{number}.sqlite"
+        store = stores.new(f"creation-{number}")
         process = subprocess.Popen(
             threads(store), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
@@ -194,16 +279,23 @@ def main() -> None:
     parser.add_argument("--kills-per-trial", type=int, default=4)
     parser.add_argument("--creation-kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=2007)
+    parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="threadlore-crash-") as folder:
+    with tempfile.TemporaryDirectory(prefix="threadlore-crash-") as folder, ExitStack() as stack:
         work = Path(folder)
+        stores: Stores = SqliteStores(work)
+        if args.engine == "postgresql":
+            server = os.environ.get("THREADLORE_TEST_PG") or stack.enter_context(
+                throwaway_cluster()
+            )
+            stores = PostgresStores(server)
         mbox, _ = write_archive(args.messages, work, args.seed)
         print(f"generated {args.messages} messages ({mbox.stat().st_size / 2**20:.0f} MB mbox)")
         result = campaign(
-            mbox, work, kills=args.kills, kills_per_trial=args.kills_per_trial, seed=args.seed
+            mbox, stores, kills=args.kills, kills_per_trial=args.kills_per_trial, seed=args.seed
         )
         creation_kills, unopenable = creation_campaign(
-            work, kills=args.creation_kills, seed=args.seed
+            stores, kills=args.creation_kills, seed=args.seed
         )
     print(
         f"kills: {result.kills} in {result.trials} trials "
