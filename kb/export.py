@@ -128,7 +128,7 @@ def to_markdown(blocks: Sequence[Block]) -> str:
         else:
             sign = f"{block.sign} " if block.sign else ""
             out.append(f"{'  ' * (block.depth - 1)}- {sign}{_cite_text(block.quote)}")
-    return "\n".join(out).strip() + "\n"
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip() + "\n"  # one blank line between blocks
 
 
 _CSS = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;line-height:1.4}

@@ -17,6 +17,7 @@ def test_markdown_has_options_people_quotes_and_decisions() -> None:
     assert "− Linus Torvalds, 2007-03-07 14:00: “Nonlinear mappings would normally" in text
     assert "↳ rebuttal: Peter Zijlstra, 2007-03-07 14:12" in text
     assert "33041a0d" in text
+    assert "\n\n\n" not in text  # one blank line between blocks
 
 
 def test_html_escapes_and_matches_markdown() -> None:
