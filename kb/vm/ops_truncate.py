@@ -110,8 +110,12 @@ def _seqlock_leave(ctx: Context, vm: VM, frame: Frame) -> VM:
     return vm
 
 
-def truncate_lock_page(ctx: Context, vm: VM, frame: Frame) -> Outcome:
-    """T4: find the next page in range and lock it (sleeps while it is locked)."""
+def _lock_next_cached(ctx: Context, vm: VM, frame: Frame) -> Outcome | tuple[VM, int, int]:
+    """lock_page on the next cached page of the range: the VM with it locked, its index and pfn.
+
+    Returns the step's outcome instead when the range is done (leaving the seqlock) or the
+    page is locked by someone else (sleep). Under PAGE_FLAG the page is also marked truncated.
+    """
     found = _next_cached(vm, frame)
     if found is None:
         return Go(_seqlock_leave(ctx, vm, frame), None, frame.regs)
@@ -120,6 +124,15 @@ def truncate_lock_page(ctx: Context, vm: VM, frame: Frame) -> Outcome:
         return Wait(pfn)
     flag = ctx.semantics.fault == "page_flag"
     vm = vm.with_page(pfn, locked_by=ctx.thread, truncated=flag or vm.pages[pfn].truncated)
+    return vm, index, pfn
+
+
+def truncate_lock_page(ctx: Context, vm: VM, frame: Frame) -> Outcome:
+    """T4: find the next page in range and lock it (sleeps while it is locked)."""
+    locked = _lock_next_cached(ctx, vm, frame)
+    if not isinstance(locked, tuple):
+        return locked
+    vm, index, pfn = locked
     mapped = vm.pages[pfn].mapcount > 0
     next_step = "T4.unmap" if mapped and ctx.semantics.truncate_unmaps_locked_page else "T4.remove"
     return Go(vm, next_step, set_regs(frame.regs, pfn=pfn, next=index + 1))
@@ -234,14 +247,10 @@ def direct_io_write(ctx: Context, vm: VM, frame: Frame) -> Outcome:
 
 def invalidate_lock_page(ctx: Context, vm: VM, frame: Frame) -> Outcome:
     """I4: the next cached page of the range, locked."""
-    found = _next_cached(vm, frame)
-    if found is None:
-        return Go(_seqlock_leave(ctx, vm, frame), None, frame.regs)
-    index, pfn = found
-    if vm.pages[pfn].locked_by is not None:
-        return Wait(pfn)
-    flag = ctx.semantics.fault == "page_flag"
-    vm = vm.with_page(pfn, locked_by=ctx.thread, truncated=flag or vm.pages[pfn].truncated)
+    locked = _lock_next_cached(ctx, vm, frame)
+    if not isinstance(locked, tuple):
+        return locked
+    vm, index, pfn = locked
     return Go(vm, "I5", set_regs(frame.regs, pfn=pfn, next=index + 1))
 
 
