@@ -7,10 +7,12 @@ headers; the body is taken from the text/plain parts and decoded leniently.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
 from email import policy
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 
@@ -31,6 +33,9 @@ _BODY_TYPES = frozenset({"text/plain", "text/x-patch", "text/x-diff", "text/x-cs
 _TAG = re.compile(r"<[^>]*>")
 _BLOCK_TAG = re.compile(r"<\s*(?:br|/p|/div|/li|/tr)\b[^>]*>", re.IGNORECASE)
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
+# MIME headers that the parser and `get_content_type` read again and again, with values that
+# repeat across a whole archive ("text/plain; charset=us-ascii")
+_MEMOIZED_HEADERS = frozenset({"content-type", "content-transfer-encoding", "content-disposition"})
 _BARE_CR = re.compile(rb"\r(?!\n)")
 
 
@@ -163,10 +168,31 @@ def without_bare_crs_in_headers(raw: bytes) -> bytes:
     return _BARE_CR.sub(b" ", raw[:cut]) + raw[cut:]
 
 
+class _MemoizedHeaderRegistry(HeaderRegistry):
+    """`policy.default`'s header factory, remembering the MIME headers it has parsed.
+
+    `policy.default` parses a header anew on every access: the feed parser and each
+    `get_content_type`/`get_content_charset` call parse Content-Type again, six times a message.
+    Header objects are immutable, so one parse can serve every message with the same value.
+    """
+
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 - one registry lives as long as the process
+    def _memoized(self, name: str, value: str) -> BaseHeader:
+        return super().__call__(name, value)
+
+    def __call__(self, name: str, value: str) -> BaseHeader:
+        if name.lower() in _MEMOIZED_HEADERS:
+            return self._memoized(name, value)
+        return super().__call__(name, value)
+
+
+MAIL_POLICY = policy.default.clone(header_factory=_MemoizedHeaderRegistry())
+
+
 def parse_message_bytes(raw: bytes, *, source: str, position: int) -> ParsedMessage:
     """Parse one message's bytes (headers and body, no mbox `From ` line) into a ParsedMessage."""
     try:
-        message = BytesParser(_class=EmailMessage, policy=policy.default).parsebytes(
+        message = BytesParser(_class=EmailMessage, policy=MAIL_POLICY).parsebytes(
             without_bare_crs_in_headers(raw)
         )
     except Exception as exc:  # the parser collects defects; anything it raises is a bad message
