@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -206,13 +207,15 @@ class ArchiveGenerator:
             )
         return mails
 
-    def mails(self, total: int) -> list[Mail]:
-        """`total` messages in threads whose sizes follow a Pareto law."""
-        out: list[Mail] = []
-        while len(out) < total:
-            size = min(total - len(out), int(self.random.paretovariate(1.2)), 400)
-            out.extend(self.thread(max(size, 1)))
-        return out
+    def mails(self, total: int) -> Iterator[Mail]:
+        """`total` messages in threads whose sizes follow a Pareto law, a thread at a time, so
+        that a million-message archive never sits in memory."""
+        made = 0
+        while made < total:
+            size = min(total - made, int(self.random.paretovariate(1.2)), 400)
+            thread = self.thread(max(size, 1))
+            made += len(thread)
+            yield from thread
 
 
 def render(mail: Mail, local: datetime) -> bytes:
