@@ -1,0 +1,56 @@
+"""Timing a whole process: its wall time and its own peak resident memory.
+
+Every tool a benchmark compares runs as its own process, so what one figure counts (start-up,
+parsing, writing, flushing) is what a person running that command waits for.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One process's wall time and peak resident memory (or several processes' summed time and
+    largest peak)."""
+
+    seconds: float
+    peak_rss_mb: float
+
+    def __add__(self, other: Measure) -> Measure:
+        return Measure(self.seconds + other.seconds, max(self.peak_rss_mb, other.peak_rss_mb))
+
+
+@dataclass(frozen=True)
+class Output:
+    """A measured process and what it printed."""
+
+    measure: Measure
+    stdout: str
+
+
+def measure(
+    command: list[str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    stdin: Path | None = None,
+) -> Output:
+    """Run a command to completion, fail loudly if it fails, and keep what it printed."""
+    started = time.perf_counter()
+    with open(stdin or os.devnull, "rb") as source:
+        process = subprocess.Popen(
+            command, env=env, cwd=cwd, stdin=source, stdout=subprocess.PIPE, text=True
+        )
+        assert process.stdout is not None
+        stdout = process.stdout.read()  # read here, not by communicate(), so wait4 reaps it
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        process.stdout.close()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(command)} exited with {process.returncode}")
+    return Output(Measure(seconds, usage.ru_maxrss / 1024), stdout)  # ru_maxrss: KiB on Linux
