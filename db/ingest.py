@@ -97,6 +97,9 @@ class _Writer:
         self.people = PeopleIndex(session)
         self.sources: dict[str, int] = {}
         self.new_patches: list[int] = []
+        # rows that nothing reads before the batch ends, written in one statement per table
+        self.pending_rows: dict[str, list[dict[str, Any]]] = {}
+        self.people.before_merge = self.write_pending_rows
 
     @property
     def connection(self) -> Connection:
@@ -114,6 +117,7 @@ class _Writer:
         self.people.reload()
         self.sources.clear()
         self.new_patches.clear()
+        self.pending_rows.clear()
 
     def prepare(self, batch: Sequence[ParsedMessage]) -> None:
         """Load, in a few queries, the nodes of every id the batch names."""
@@ -125,9 +129,17 @@ class _Writer:
         self.threads.load(keys)
 
     def finish(self) -> None:
-        """Work that needs the whole batch: revision links between patches."""
+        """Work that needs the whole batch: its pending rows, revision links between patches."""
+        self.write_pending_rows()
         link_revisions(self.session, self.new_patches)
         self.new_patches.clear()
+
+    def write_pending_rows(self) -> None:
+        """Insert the rows held back so far: one executemany per table instead of one a message."""
+        for table, rows in self.pending_rows.items():
+            if rows:
+                self.connection.execute(_INSERT[table], rows)
+        self.pending_rows.clear()
 
     def _source_id(self, path: str) -> int:
         if path not in self.sources:
@@ -251,8 +263,9 @@ class _Writer:
             self._write_patch(pk, position, patch, message)
 
     def _insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Hold rows back until the batch ends (`write_pending_rows`)."""
         if rows:
-            self.connection.execute(_INSERT[table], rows)
+            self.pending_rows.setdefault(table, []).extend(rows)
 
     def _write_patch(
         self, pk: int, position: int, patch: ParsedPatch, message: ParsedMessage

@@ -10,6 +10,7 @@ apart as `is_list` people and never merged with a human by name.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
@@ -98,6 +99,9 @@ class PeopleIndex:
     names: dict[str, int] = field(default_factory=dict)
     local_parts: dict[str, set[int]] = field(default_factory=dict)
     people: dict[int, _PersonState] = field(default_factory=dict)
+    # called before a merge rewrites recipients, so that rows held back by a writer are in the
+    # store to be rewritten
+    before_merge: Callable[[], None] | None = None
 
     def __post_init__(self) -> None:
         self.reload()
@@ -197,6 +201,8 @@ class PeopleIndex:
 
     def _merge(self, *, into: int, other: int) -> int:
         """Fold person `other` into `into`: aliases, authorship and recipients move over."""
+        if self.before_merge is not None:
+            self.before_merge()
         self.session.flush()
         for table, column in (
             (Alias, Alias.person_id),

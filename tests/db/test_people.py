@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import ingest
 from db.ingest import import_messages
+from db.models.messages import Recipient
 from db.queries import find_person, list_people
 from importers.records import ParsedMessage
 
@@ -104,6 +107,36 @@ def test_a_merge_moves_messages_to_the_surviving_person(
     with store() as session:
         (person,) = [p for p in list_people(session) if not p.is_list]
     assert person.messages == 3
+
+
+def test_a_merge_moves_recipients_written_earlier_in_the_same_batch(
+    store: Store, make_message: MakeMessage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the recipient rows of messages 2 and 3 are held back until the batch ends; the merge that
+    # message 4 causes must still move them, without the batch failing and being stored again
+    # message by message
+    def no_retry(self: object, message: ParsedMessage) -> None:
+        raise AssertionError(f"the batch was refused and {message.message_id} stored alone")
+
+    monkeypatch.setattr(ingest._Importer, "_run_one", no_retry)
+    import_messages(
+        store,
+        [
+            make_message("1", author="Nick Piggin <npiggin@suse.de>"),
+            make_message("2", author="Hugh Dickins <hugh@veritas.com>", to=["<nickpiggin@yahoo>"]),
+            make_message("3", author="Hugh Dickins <hugh@veritas.com>", to=["Nick Piggin <n@x>"]),
+            make_message("4", author="Nick Piggin <nickpiggin@yahoo>"),
+        ],
+    )
+    with store() as session:
+        people = [p for p in list_people(session) if not p.is_list]
+        recipients = session.execute(select(Recipient.person_id, Recipient.email)).all()
+    assert {p.name for p in people} == {"Nick Piggin", "Hugh Dickins"}
+    (nick,) = [p.id for p in people if p.name == "Nick Piggin"]
+    assert {email: person for person, email in recipients} == {
+        "nickpiggin@yahoo": nick,
+        "n@x": nick,
+    }
 
 
 @pytest.mark.parametrize("wanted", ["miklos", "Miklos Szeredi", "MIKLOS@szeredi.hu", "szeredi"])
