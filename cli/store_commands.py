@@ -71,11 +71,11 @@ def _summary(report: ImportReport) -> str:
 
 
 def _import_with_progress(settings: Settings, paths: tuple[str, ...]) -> ImportReport:
-    from importers.detect import read_inputs
+    from importers.read_ahead import read_ahead
 
     sessions = open_sessions(settings)
     unreadable: list[str] = []  # an unreadable file or message is reported; the rest is read
-    messages = read_inputs(paths, on_error=lambda exc: unreadable.append(str(exc)))
+    messages = read_ahead(paths, on_error=lambda exc: unreadable.append(str(exc)))
     report = _store(sessions, messages, settings)
     report.errors[:0] = unreadable
     return report

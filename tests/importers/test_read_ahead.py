@@ -1,0 +1,79 @@
+"""read_ahead gives read_inputs' stream, in order, with its errors, from a child process."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from importers import read_ahead as read_ahead_module
+from importers.detect import read_inputs
+from importers.read_ahead import CHUNK, read_ahead
+from importers.records import InputError
+
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "lkml-2007-fault-vs-truncate.txt"
+
+
+MESSAGES = CHUNK * 2 + 17  # two full chunks and a part
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    mbox = tmp_path_factory.mktemp("archive") / "list.mbox"
+    mbox.write_text(
+        "".join(
+            f"From someone@example.org Mon Jan  1 00:00:00 2007\n"
+            f"From: Someone <someone@example.org>\nSubject: number {n}\n"
+            f"Message-ID: <{n}@example.org>\nDate: Mon, 1 Jan 2007 00:00:{n % 60:02d} +0000\n\n"
+            f"Body {n}.\n\n"
+            for n in range(MESSAGES)
+        )
+    )
+    return mbox
+
+
+def test_same_messages_in_the_same_order(archive: Path) -> None:
+    inputs = [archive, SAMPLE]
+    assert list(read_ahead(inputs)) == list(read_inputs(inputs))
+
+
+def test_errors_reach_on_error_between_the_messages_around_them(
+    archive: Path, tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.mbox"
+    seen: list[str] = []
+    messages = read_ahead(
+        [archive, missing, SAMPLE], on_error=lambda exc: seen.append(f"{exc.where}: {exc}")
+    )
+    assert len(list(messages)) == len(list(read_inputs([archive, SAMPLE])))
+    assert seen == [f"path: {missing}: path: does not exist"]
+
+
+def test_without_on_error_the_first_error_ends_the_stream(archive: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "missing.mbox"
+    stream = read_ahead([archive, missing, SAMPLE])
+    read = []
+    with pytest.raises(InputError) as raised:
+        read.extend(stream)
+    assert (raised.value.source, raised.value.where) == (str(missing), "path")
+    assert len(read) == MESSAGES
+
+
+def test_a_consumer_that_stops_early_ends_the_child(archive: Path) -> None:
+    stream = read_ahead([archive])
+    next(stream)
+    stream.close()
+    assert multiprocessing.active_children() == []
+
+
+def test_a_reader_that_dies_is_an_error_not_a_hang(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def killed(*args: object) -> None:
+        raise SystemExit(9)
+
+    monkeypatch.setattr(read_ahead_module, "_child", killed)
+    monkeypatch.setattr(read_ahead_module, "_PARENT_CHECK_SECONDS", 0.05)
+    with pytest.raises(RuntimeError, match="reader process ended with status 9"):
+        list(read_ahead([archive]))
