@@ -62,12 +62,26 @@ class ThreadState:
     pc: int = 0
     stack: tuple[Frame, ...] = ()
     _hash: int = field(default=0, init=False, compare=False, repr=False)
+    _local_hash: int = field(default=0, init=False, compare=False, repr=False)
 
     def __hash__(self) -> int:
         if not self._hash:
-            value = hash((self.name, self.process, self.program, self.pc, self.stack))
+            value = hash((self.name, self.process, self.program, self.local_hash))
             object.__setattr__(self, "_hash", value or 1)
         return self._hash
+
+    @property
+    def local(self) -> tuple[int, tuple[Frame, ...]]:
+        """Where the thread is (pc and stack), without its name and program."""
+        return self.pc, self.stack
+
+    @property
+    def local_hash(self) -> int:
+        """A hash of `local`, computed once: state keys hash threads, and order symmetric ones, by
+        it."""
+        if not self._local_hash:
+            object.__setattr__(self, "_local_hash", hash((self.pc, self.stack)) or 1)
+        return self._local_hash
 
     @property
     def done(self) -> bool:

@@ -7,7 +7,8 @@ never read by a step). An operation's footprint is the union over its steps and 
 calls. A step or operation with no declaration touches everything, so it is never reduced.
 
 Footprints also show that no step reads `Page.count` or `Metrics` (only INV3 reads whether
-redundant IO happened), so states differing only there are merged (`behaviour_key`).
+redundant IO happened), so states differing only there are merged (`Reducer.key`), as are
+states equal up to renaming interchangeable threads.
 
 At a state, the explorer may expand one thread's next step alone (a singleton persistent set)
 when that step is independent of every step the other threads can still take (their remaining
@@ -17,13 +18,13 @@ not an already-seen state at the same or a smaller depth (the breadth-first cycl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from kb.vm.machine import Operation, ThreadState, next_frame
 from kb.vm.ops_fault import fault_operations
 from kb.vm.policies import Semantics
-from kb.vm.state import VM, Page
+from kb.vm.state import VM, Event, Page
 
 I_SIZE = 1 << 0  # inode.i_size
 TRUNCATE_COUNT = 1 << 1  # inode.truncate_count
@@ -173,14 +174,26 @@ PGOFF_LOOKUPS = frozenset(
 """Steps that read a slot's pte only to find the file page of a nonlinear vma (pgoff_of)."""
 
 
+MEMO_LIMIT = 1 << 16
+"""Entries a memo by object id holds before it starts again (each keeps its object alive)."""
+
+
+VmPart = tuple[tuple[object, ...], int, tuple[str, ...], tuple[Event, ...]]
+"""A VM's part of a state key, its hash, its locked pages' owners, its events (Reducer._vm_part)."""
+
+
 class BehaviourKey:
-    """A state's behaviour as a value with its hash computed once (dicts hash keys repeatedly)."""
+    """A state's behaviour as a value with its hash computed once (dicts hash keys repeatedly).
+
+    The hash is given, computed from the value's parts' cached hashes; equal values have
+    equal hashes, so it is a hash of the value.
+    """
 
     __slots__ = ("_hash", "value")
 
-    def __init__(self, value: tuple[object, ...]) -> None:
+    def __init__(self, value: tuple[object, ...], hashed: int) -> None:
         self.value = value
-        self._hash = hash(value)
+        self._hash = hashed
 
     def __hash__(self) -> int:
         return self._hash
@@ -190,11 +203,12 @@ class BehaviourKey:
 
 
 def page_behaviour(page: Page) -> tuple[object, ...]:
-    """A page without its reference count."""
+    """A page without its reference count, and without its lock owner's name (only whether
+    it is locked: keys name the owner by its position among the threads)."""
     return (
         page.index,
         page.mapping,
-        page.locked_by,
+        page.locked_by is not None,
         page.uptodate,
         page.dirty,
         page.writeback,
@@ -214,12 +228,19 @@ class Reducer:
     """Footprints of operations and of each thread's remaining work, memoized for one search.
 
     `watch_rest`: INV2 applies at rest, so a step that starts or ends an operation is visible.
+    `groups`: positions of interchangeable threads (kb/vm/symmetry.py), which keys identify.
     """
 
     def __init__(
-        self, operations: Mapping[str, Operation], semantics: Semantics, *, watch_rest: bool
+        self,
+        operations: Mapping[str, Operation],
+        semantics: Semantics,
+        *,
+        watch_rest: bool,
+        groups: Sequence[Sequence[int]] = (),
     ) -> None:
         self._operations = operations
+        self._groups = [list(group) for group in groups]
         self._steps = step_footprints(semantics)
         self._calls = calls(semantics)
         self._watch_rest = watch_rest
@@ -229,31 +250,74 @@ class Reducer:
         self._remaining: dict[int, tuple[ThreadState, Footprint]] = {}
         self._next: dict[int, tuple[ThreadState, Footprint, int | None]] = {}
         self._others: dict[tuple[Footprint, ...], list[Footprint]] = {}
+        # Memos by id, the object kept alive with its entry; cleared when they grow large.
         self._pages: dict[int, tuple[Page, int]] = {}  # id(page) → (page, its behaviour's number)
+        self._vms: dict[int, tuple[VM, VmPart]] = {}  # id(vm) → (vm, its part of a key)
         self._behaviours: dict[tuple[object, ...], int] = {}  # page behaviour → a small number
 
     def key(self, state: tuple[VM, tuple[ThreadState, ...]]) -> BehaviourKey:
-        """The state without what no step reads: page reference counts and the cost counters.
+        """The state without what no step reads, its interchangeable threads in a canonical order.
 
-        Two states with the same key have the same steps and the same verdicts (INV3 reads only
-        whether redundant IO happened), so the search keeps one of them, as pan leaves
-        write-only variables out of its state vector. Pages are shared between states, so each
-        page's part is computed once and numbered (the page is kept with its number, so its id
-        is not reused); equal behaviours get equal numbers.
+        Page reference counts and the cost counters are left out: two states differing only
+        there have the same steps and the same verdicts (INV3 reads only whether redundant IO
+        happened), as pan leaves write-only variables out of its state vector. Threads of one
+        symmetry group are sorted by a hash of their local state (a collision only costs
+        reduction, never soundness), and a thread named in the VM (a page lock's owner, an
+        event) is named by its position in that order: a state and its renamings have one key,
+        and are equivalent (kb/vm/symmetry.py). A position's name and program never change, so
+        threads appear by local state alone.
         """
         vm, threads = state
-        pages = []
+        hashes = [thread.local_hash for thread in threads]
+        order: list[int] | None = None
+        for group in self._groups:
+            ranked = sorted(group, key=hashes.__getitem__)
+            if ranked != group:
+                order = order or list(range(len(threads)))
+                for target, source in zip(group, ranked, strict=True):
+                    order[target] = source
+        if order is not None:
+            threads = tuple(threads[position] for position in order)
+            hashes = [hashes[position] for position in order]
+        part, part_hash, owners, events = self._vm_part(vm)
+        named: tuple[object, ...] = ()
+        if owners or events:
+            position = {thread.name: number for number, thread in enumerate(threads)}
+            named = (
+                tuple(position.get(owner, owner) for owner in owners),
+                tuple((e.kind, position.get(e.thread, e.thread), e.detail) for e in events),
+            )
+        value = (part, named, tuple(thread.local for thread in threads))
+        return BehaviourKey(value, hash((part_hash, named, tuple(hashes))))
+
+    def _vm_part(self, vm: VM) -> VmPart:
+        """The VM's part of its key without thread names, its hash, the lock owners of its
+        locked pages in page order, and its events; memoized for the VMs seen lately.
+
+        Pages are shared between states, so each page's behaviour is computed once and
+        numbered (the page is kept with its number, so its id is not reused).
+        """
+        known = self._vms.get(id(vm))
+        if known is not None:
+            return known[1]
+        if len(self._vms) >= MEMO_LIMIT:
+            self._vms.clear()
+        if len(self._pages) >= MEMO_LIMIT:
+            self._pages.clear()
+        numbers = []
         for page in vm.pages:
-            known = self._pages.get(id(page))
-            if known is None:
+            page_known = self._pages.get(id(page))
+            if page_known is None:
                 behaviour = page_behaviour(page)
                 number = self._behaviours.setdefault(behaviour, len(self._behaviours))
-                known = self._pages[id(page)] = (page, number)
-            pages.append(known[1])
+                page_known = self._pages[id(page)] = (page, number)
+            numbers.append(page_known[1])
+        owners = tuple(owner for page in vm.pages if (owner := page.locked_by) is not None)
         redundant = vm.metrics.redundant_io > 0
-        return BehaviourKey(
-            (vm.inode, tuple(pages), vm.vmas, vm.processes, vm.events, vm.clock, redundant, threads)
-        )
+        part = (vm.inode, tuple(numbers), vm.vmas, vm.processes, vm.clock, redundant)
+        result = (part, hash(part), owners, vm.events)
+        self._vms[id(vm)] = (vm, result)
+        return result
 
     def operation(self, op: str) -> Footprint:
         """The union over an operation's steps and, transitively, the operations it calls."""
