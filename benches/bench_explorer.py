@@ -7,10 +7,12 @@ medians of several runs; and the ratio of our time to spin's, against pan's run 
 against pan's run plus the time to generate and compile it (spin -a, gcc -O2), measured once.
 
 spin's pan runs breadth-first (-DBFS -DSAFETY) with its partial-order reduction; ours runs with
-its reduction unless --no-reduction. The Promela models are in benches/promela/.
+its partial-order reduction unless --no-reduction and with its symmetry reduction (identical
+faulting threads are interchangeable) unless --no-symmetry. The Promela models are in
+benches/promela/.
 
 Run: .venv/bin/python -m benches.bench_explorer [--runs 5] [--pages 1,2] [--threads 1,2,3]
-     [--workloads W5,W6] [--no-reduction] [--no-spin]
+     [--workloads W5,W6] [--no-reduction] [--no-symmetry] [--no-spin]
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ class Measure:
         return self.states / self.seconds if self.seconds else float("inf")
 
 
-def measure_ours(scenario: Scenario, runs: int, reduction: bool) -> Measure:
+def measure_ours(scenario: Scenario, runs: int, reduction: bool, symmetry: bool) -> Measure:
     results = [
         check(
             scenario.workload,
@@ -71,6 +73,7 @@ def measure_ours(scenario: Scenario, runs: int, reduction: bool) -> Measure:
             pages=scenario.pages,
             threads=scenario.threads,
             reduction=reduction,
+            symmetry=symmetry,
         )
         for _ in range(runs)
     ]
@@ -136,6 +139,7 @@ def main() -> None:
     parser.add_argument("--pages", default="1,2", help="comma-separated page counts")
     parser.add_argument("--threads", default="1,2,3", help="comma-separated faulting threads")
     parser.add_argument("--no-reduction", action="store_true", help="ours explores fully")
+    parser.add_argument("--no-symmetry", action="store_true", help="ours without symmetry")
     parser.add_argument("--no-spin", action="store_true", help="leave spin out")
     args = parser.parse_args()
     use_spin = not args.no_spin and bool(shutil.which("spin") and shutil.which("gcc"))
@@ -148,6 +152,7 @@ def main() -> None:
         for threads in _sizes(args.threads)
     ]
     mode = "full exploration" if args.no_reduction else "with reduction"
+    mode += "" if args.no_symmetry else ", symmetry"
     table = Table(title=f"explorer ({mode}) vs spin, medians of {args.runs} runs")
     columns = ["workload", "policy", "pages", "thr", "verdict"]
     columns += ["states", "distinct", "states/s", "time s"]
@@ -157,7 +162,9 @@ def main() -> None:
         table.add_column(column, justify="left" if column in ("workload", "policy") else "right")
     mismatches: list[str] = []
     for scenario in scenarios:
-        ours = measure_ours(scenario, args.runs, reduction=not args.no_reduction)
+        ours = measure_ours(
+            scenario, args.runs, reduction=not args.no_reduction, symmetry=not args.no_symmetry
+        )
         spin_cells = ["—"] * 7
         if use_spin:
             spin = measure_spin(scenario, args.runs)
