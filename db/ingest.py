@@ -341,6 +341,7 @@ class _Importer:
         self.report.unchanged += unchanged
         self.touched |= self.writer.threads.touched
         self.writer.threads.touched.clear()
+        self.writer.threads.clear()  # what is committed is read again when named: memory stays flat
 
     def _rollback(self) -> None:
         self.session.rollback()
