@@ -38,8 +38,13 @@ def measure(
     env: dict[str, str] | None = None,
     cwd: Path | None = None,
     stdin: Path | None = None,
+    succeeded: frozenset[int] = frozenset({0}),
 ) -> Output:
-    """Run a command to completion, fail loudly if it fails, and keep what it printed."""
+    """Run a command to completion, fail loudly if it fails, and keep what it printed.
+
+    `succeeded` lists the exit codes that are answers, not failures (`mu find` exits 4 when
+    nothing matches).
+    """
     started = time.perf_counter()
     with open(stdin or os.devnull, "rb") as source:
         process = subprocess.Popen(
@@ -51,6 +56,6 @@ def measure(
         process.returncode = os.waitstatus_to_exitcode(status)
         process.stdout.close()
     seconds = time.perf_counter() - started
-    if process.returncode != 0:
+    if process.returncode not in succeeded:
         raise SystemExit(f"bench: {' '.join(command)} exited with {process.returncode}")
     return Output(Measure(seconds, usage.ru_maxrss / 1024), stdout)  # ru_maxrss: KiB on Linux

@@ -22,35 +22,14 @@ import argparse
 import os
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from abc import ABC, abstractmethod
 from pathlib import Path
 
 from benches.generate_archive import archive_paths
-from benches.measure import Measure, Output, measure
+from benches.measure import Measure, measure
 from benches.queries import PAGE, QUERIES, Query
-
-
-def measure_allowing(command: list[str], env: dict[str, str], allowed: frozenset[int]) -> Output:
-    """Like benches.measure.measure, but exit codes in `allowed` are not failures: `mu find`
-    exits 4 when nothing matches, which is an answer (no results), not an error."""
-    started = time.perf_counter()
-    with open(os.devnull, "rb") as source:
-        process = subprocess.Popen(
-            command, env=env, stdin=source, stdout=subprocess.PIPE, text=True
-        )
-        assert process.stdout is not None
-        stdout = process.stdout.read()  # read here, not by communicate(), so wait4 reaps it
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        process.stdout.close()
-    seconds = time.perf_counter() - started
-    if process.returncode not in allowed:
-        raise SystemExit(f"bench: {' '.join(command)} exited with {process.returncode}")
-    return Output(Measure(seconds, usage.ru_maxrss / 1024), stdout)  # ru_maxrss: KiB on Linux
 
 
 def environment(set_: dict[str, str], drop: tuple[str, ...] = ()) -> dict[str, str]:
@@ -95,18 +74,23 @@ class Peer(ABC):
     @abstractmethod
     def search_command(self, query: Query, home: Path) -> tuple[list[str], dict[str, str]]:
         """The one command (and its environment) that asks the tool for the newest PAGE results
-        of `query`, printing one line per result."""
+        of `query`, printing their Message-IDs."""
 
     @abstractmethod
     def query_text(self, query: Query) -> str:
         """The query in the tool's own syntax."""
 
-    def search(self, query: Query, home: Path) -> tuple[Measure, int]:
-        """One process, the tool's own search for the newest PAGE results; the measure and how
-        many results it printed (one line each)."""
+    def search(self, query: Query, home: Path) -> tuple[Measure, list[str]]:
+        """One process, the tool's own search for the newest PAGE results; the measure and the
+        Message-IDs it printed (one a line), newest first."""
         command, env = self.search_command(query, home)
-        output = measure_allowing(command, env, frozenset({0}) | self.no_match_exit_codes)
-        return output.measure, sum(1 for line in output.stdout.splitlines() if line.strip())
+        output = measure(command, env, succeeded=frozenset({0}) | self.no_match_exit_codes)
+        return output.measure, self.message_ids(output.stdout)
+
+    def message_ids(self, printed: str) -> list[str]:
+        """The Message-IDs, without brackets, that the search printed one a line."""
+        lines = (line.strip() for line in printed.splitlines())
+        return [line.removeprefix("id:").strip("<>") for line in lines if line]
 
 
 class Notmuch(Peer):
@@ -278,12 +262,12 @@ def main() -> None:
     empty = []
     for peer in peers:
         for query in QUERIES:
-            run, results = peer.search(query, home)
+            run, found = peer.search(query, home)
             print(
                 f"  {peer.name:<13} {query.label:<17} {run.seconds:8.3f} {run.peak_rss_mb:5.0f} "
-                f"{results:7d}  {peer.query_text(query)}"
+                f"{len(found):7d}  {peer.query_text(query)}"
             )
-            if results == 0:
+            if not found:
                 empty.append(f"{peer.name}: {query.label}")
     # A child's peak RSS counts from its fork (exec keeps the parent's high-water mark), so no
     # figure can be below this process's own; the searches' peaks are at or near it.

@@ -1,0 +1,265 @@
+"""threadlore against notmuch, mu and public-inbox on the same generated archive: import, search.
+
+For each size: a seeded archive (benches/generate_archive.py, an mbox and the same messages as a
+Maildir), imported by `threadlore import` into a new SQLite store and indexed by each peer
+installed (benches/peers.py) into a new database, `--runs` times each, every tool as its own
+process: wall time, messages per second and peak RSS, medians. Then every query of
+benches/queries.py, `--search-runs` times, each a new process of each tool asking for the newest
+50 results; for threadlore also the bare query inside one process (what the UI waits for). The
+ratios are threadlore's speed over the peer's: above 1, threadlore is faster. Each threadlore
+answer is compared with notmuch's (the same newest 50 Message-IDs).
+
+    .venv/bin/python -m benches.bench_archive --messages 10000 --runs 3
+    .venv/bin/python -m benches.bench_archive --messages 10000,100000,1000000 --work /srv/bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from benches.generate_archive import archive_paths
+from benches.measure import Measure, measure
+from benches.peers import PEERS, Peer, phrase_quoted
+from benches.queries import PAGE, QUERIES, Query
+
+THREADLORE = Path(sys.executable).parent / "threadlore"
+
+
+class Threadlore(Peer):
+    """threadlore itself, through the same interface as the peers, on a SQLite store."""
+
+    name = "threadlore"
+    programs = (str(THREADLORE),)
+
+    def __init__(self, source: str = "mbox") -> None:
+        self.source = source  # what it imports: the mbox or the Maildir
+
+    @staticmethod
+    def url(home: Path) -> str:
+        return f"sqlite:///{home / 'threadlore.sqlite'}"
+
+    def index(self, archive: Path, home: Path) -> Measure:
+        home.mkdir(parents=True, exist_ok=True)
+        (home / "threadlore.sqlite").unlink(missing_ok=True)
+        mbox, maildir = archive_paths(archive)
+        source = mbox if self.source == "mbox" else maildir
+        return measure([str(THREADLORE), "import", str(source), "--db", self.url(home)]).measure
+
+    def query_text(self, query: Query) -> str:
+        parts = list(query.words)
+        if query.phrase is not None:
+            parts.append(phrase_quoted(query.phrase))
+        if query.author is not None:
+            parts.append(f"f:{query.author}")
+        if query.subject is not None:
+            parts.append(f"s:{query.subject}")
+        return " ".join(parts)
+
+    def search_command(self, query: Query, home: Path) -> tuple[list[str], dict[str, str]]:
+        command = [str(THREADLORE), "search", self.query_text(query), f"--limit={PAGE}"]
+        return [*command, "--db", self.url(home), "--json"], dict(os.environ)
+
+    def message_ids(self, printed: str) -> list[str]:
+        return [found["id"] for found in json.loads(printed)]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A tool's medians on one archive: its import or index, and each query's search."""
+
+    index: Measure
+    searches: dict[str, float]
+    found: dict[str, list[str]]
+
+
+def median_measure(runs: list[Measure]) -> Measure:
+    return Measure(
+        statistics.median(r.seconds for r in runs), statistics.median(r.peak_rss_mb for r in runs)
+    )
+
+
+def in_process_searches(home: Path, runs: int) -> dict[str, float]:
+    """threadlore's bare query time inside one process, per query (after one warm-up run)."""
+    from db.engine import open_store  # imported late: the parent stays small while tools run
+    from db.queries import search_messages
+
+    tool = Threadlore()
+    sessions = open_store(Threadlore.url(home))
+    medians = {}
+    with sessions() as session:
+        for query in QUERIES:
+            text = tool.query_text(query)
+            search_messages(session, text, limit=PAGE)
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                search_messages(session, text, limit=PAGE)
+                times.append(time.perf_counter() - started)
+            medians[query.label] = statistics.median(times)
+    return medians
+
+
+def measure_tool(tool: Peer, archive: Path, home: Path, runs: int, search_runs: int) -> Figures:
+    index = median_measure([tool.index(archive, home) for _ in range(runs)])
+    searches, found = {}, {}
+    for query in QUERIES:
+        timings = []
+        for _ in range(search_runs):
+            run, ids = tool.search(query, home)
+            timings.append(run.seconds)
+        searches[query.label], found[query.label] = statistics.median(timings), ids
+    return Figures(index, searches, found)
+
+
+def ensure_archive(messages: int, folder: Path, seed: int) -> Path:
+    """The archive of `messages` messages under `folder`, generated unless already complete."""
+    done = folder / "generated"
+    if done.is_file() and done.read_text() == f"{messages} {seed}\n":
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    started = time.perf_counter()
+    # In a child process: a child's peak RSS counts from its fork, so this process must stay
+    # small, or every tool measured after it would inherit its peak.
+    generate = [sys.executable, "-m", "benches.generate_archive", "--out", str(folder)]
+    measure([*generate, "--messages", str(messages), "--seed", str(seed)])
+    done.write_text(f"{messages} {seed}\n")
+    size = archive_paths(folder)[0].stat().st_size / 2**20
+    seconds = time.perf_counter() - started
+    print(f"generated {messages} messages ({size:.0f} MB mbox) in {seconds:.0f} s")
+    return folder
+
+
+def _ratio(ours: float, theirs: float) -> str:
+    """How many times faster threadlore is (theirs / ours): above 1, threadlore wins."""
+    return f"{theirs / ours:.2f}×" if ours else "—"
+
+
+def import_table(messages: int, figures: dict[str, Figures]) -> Table:
+    ours = figures["threadlore"].index
+    table = Table(title=f"import / index, {messages:,} messages (medians)")
+    for column in ("tool", "seconds", "msg/s", "peak RSS MB", "threadlore speed ×", "RSS ÷"):
+        table.add_column(column, justify="left" if column == "tool" else "right")
+    for name, figure in figures.items():
+        index = figure.index
+        table.add_row(
+            name,
+            f"{index.seconds:.1f}",
+            f"{messages / index.seconds:,.0f}",
+            f"{index.peak_rss_mb:.0f}",
+            "" if name == "threadlore" else _ratio(ours.seconds, index.seconds),
+            "" if name == "threadlore" else f"{ours.peak_rss_mb / index.peak_rss_mb:.2f}",
+        )
+    return table
+
+
+def search_table(messages: int, figures: dict[str, Figures], in_process: dict[str, float]) -> Table:
+    peers = [name for name in figures if name != "threadlore"]
+    ours = figures["threadlore"]
+    table = Table(
+        title=f"search, newest {PAGE}, {messages:,} messages (median ms, one process each)"
+    )
+    table.add_column("query")
+    table.add_column("threadlore", justify="right")
+    table.add_column("in-process", justify="right")
+    for name in peers:
+        table.add_column(name, justify="right")
+        table.add_column("×", justify="right")
+    if "notmuch" in figures:
+        table.add_column("same 50 as notmuch", justify="right")
+    labels = [q.label for q in QUERIES]
+    for label in [*labels, "median"]:
+
+        def pick(figure: Figures, label: str = label) -> float:
+            if label == "median":
+                return statistics.median(figure.searches.values())
+            return figure.searches[label]
+
+        row = [label, f"{pick(ours) * 1000:.0f}"]
+        process = in_process[label] if label != "median" else statistics.median(in_process.values())
+        row.append(f"{process * 1000:.1f}")
+        for name in peers:
+            row += [f"{pick(figures[name]) * 1000:.0f}", _ratio(pick(ours), pick(figures[name]))]
+        if "notmuch" in figures:
+            if label == "median":
+                row.append("")
+            else:
+                same = set(ours.found[label]) & set(figures["notmuch"].found[label])
+                row.append(f"{len(same)}/{len(ours.found[label])}")
+        table.add_row(*row)
+    return table
+
+
+def growth_table(sizes: list[int], rss: dict[int, dict[str, float]]) -> Table:
+    tools = list(next(iter(rss.values())))
+    table = Table(title="peak RSS MB by archive size (medians)")
+    table.add_column("messages", justify="right")
+    for tool in tools:
+        table.add_column(tool, justify="right")
+    for size in sizes:
+        table.add_row(f"{size:,}", *(f"{rss[size].get(tool, 0):.0f}" for tool in tools))
+    return table
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", default="10000", help="comma-separated archive sizes")
+    parser.add_argument("--runs", type=int, default=3, help="imports per tool (median)")
+    parser.add_argument("--search-runs", type=int, default=5, help="runs of each query (median)")
+    parser.add_argument("--seed", type=int, default=2007)
+    parser.add_argument("--input", choices=("mbox", "maildir"), default="mbox",
+                        help="what threadlore imports")  # fmt: skip
+    parser.add_argument("--peers", default=",".join(p.name for p in PEERS),
+                        help="comma-separated peers to run")  # fmt: skip
+    parser.add_argument("--work", type=Path, help="keep archives and stores here (reused)")
+    args = parser.parse_args()
+    wanted = set(args.peers.split(",")) - {""}
+    peers = [peer for peer in PEERS if peer.name in wanted]
+    for peer in peers:
+        if not peer.available():
+            print(f"{peer.name}: not installed (Debian: {peer.name}), left out")
+    tools: list[Peer] = [Threadlore(args.input), *(p for p in peers if p.available())]
+    work = args.work or Path(tempfile.mkdtemp(prefix="threadlore-bench-"))
+    console = Console(width=160)
+    rss: dict[int, dict[str, float]] = {}
+    sizes = _sizes(args.messages)
+    for messages in sizes:
+        archive = ensure_archive(messages, work / f"archive-{messages}", args.seed)
+        home = work / f"stores-{messages}"
+        figures: dict[str, Figures] = {}
+        for tool in tools:
+            print(f"{tool.name}: {args.runs} × index {messages:,} messages …", flush=True)
+            figures[tool.name] = measure_tool(tool, archive, home, args.runs, args.search_runs)
+        in_process = in_process_searches(home, args.search_runs)
+        console.print(import_table(messages, figures))
+        console.print(search_table(messages, figures, in_process))
+        rss[messages] = {name: figure.index.peak_rss_mb for name, figure in figures.items()}
+    if len(sizes) > 1:
+        console.print(growth_table(sizes, rss))
+    print(
+        "× = threadlore's speed over the peer's (above 1: threadlore faster); RSS ÷ = threadlore's "
+        "peak over the peer's; 'threadlore' search includes starting Python (≈0.3 s), "
+        "'in-process' is the bare query"
+    )
+    if args.work is None:
+        shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
