@@ -23,8 +23,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from benches.bench_import import Measure, measure
 from benches.generate_archive import archive_paths
+from benches.measure import Measure, measure
 
 ROOT = Path(__file__).resolve().parents[1]
 CLUSTER = ROOT / ".ci" / "pg-cluster.sh"
@@ -59,7 +59,7 @@ def postgres_cluster(folder: Path) -> Iterator[str]:
 
 def import_into(source: Path, url: str) -> Measure:
     """`threadlore import` of `source` into the (new) store at `url`, as its own process."""
-    return measure([str(THREADLORE), "import", str(source), "--db", url])
+    return measure([str(THREADLORE), "import", str(source), "--db", url]).measure
 
 
 def search_latencies(url: str, repeat: int) -> dict[str, tuple[float, list[str]]]:
