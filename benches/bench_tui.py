@@ -6,31 +6,42 @@ the real SQLite store), timed from the key press to the message that says the sc
 figure is set against is the bare store query it waits for: the ratio is what the UI adds.
 
 The large store is generated (benches/synthetic_threads.py: one 1,000-message thread, the rest in
-ten-message threads) and kept in --store-dir between runs, as building it takes a minute or two.
+ten-message threads) and kept in --store-dir between runs, as building it takes a minute or two;
+or it is any store given by --store, such as the one benches/bench_archive.py imported. With
+--notmuch-config (a notmuch database of the same messages, as bench_archive leaves one), notmuch's
+own command line is timed too on what it can answer: the newest page of threads, and the newest
+page of a search.
 
 Run: .venv/bin/python -m benches.bench_tui [--messages 100000] [--runs 5] [--store-dir DIR]
+     .venv/bin/python -m benches.bench_tui --store sqlite:///W/stores-1000000/threadlore.sqlite \
+         --notmuch-config W/stores-1000000/notmuch/config --search nonlinear
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import func, select
 from textual.message import Message
 
+from benches.measure import measure
 from benches.synthetic_threads import discussion
 from db.engine import open_store
 from db.ingest import import_messages
+from db.models import Message as StoredMessage
 from importers.detect import read_inputs
 from tui.app import ThreadloreApp
 from tui.messages import MessageFetched, SearchCompleted, ThreadsFetched, ThreadTreeFetched
@@ -41,6 +52,48 @@ SEED = ROOT / "samples" / "lkml-2007-fault-vs-truncate.txt"
 SIZE = (160, 48)
 SEARCH = "lock_page"
 STEPS = 30  # `j` presses timed in the big thread
+THREAD_PAGE = 200  # threads the list fetches at a time
+SEARCH_PAGE = 50  # messages a search fetches at a time
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What the run looks at, chosen from the store: its largest thread (found by filtering the
+    list on the thread's subject, which no other thread's contains), a filter text, a search."""
+
+    messages: int
+    big_thread: int
+    big_size: int
+    big_subject: str
+    filter_text: str
+    search: str
+
+    @property
+    def big(self) -> str:
+        return f"{self.big_size:,}-message thread"
+
+
+def choose_targets(url: str, search: str) -> Targets:
+    store = SessionStoreReader.open(url)
+    sessions = open_store(url)
+    size = func.count(StoredMessage.id)
+    with sessions() as session:
+        largest = session.execute(
+            select(StoredMessage.thread_id, size)
+            .where(StoredMessage.placeholder.is_(False))
+            .group_by(StoredMessage.thread_id)
+            .order_by(size.desc(), StoredMessage.thread_id)
+            .limit(20)
+        ).all()
+        messages = session.scalar(select(size).where(StoredMessage.placeholder.is_(False))) or 0
+    total = store.count_threads()
+    middle = store.list_threads(limit=1, offset=min(4242, total - 1))[0].subject
+    filter_text = " ".join(middle.split()[-2:])
+    for thread, count in largest:
+        subject = store.thread_tree(thread)[0].message.subject
+        if subject and store.count_threads(filter_text=subject) == 1:
+            return Targets(messages, thread, count, subject, filter_text, search)
+    raise SystemExit("bench: none of the 20 largest threads has a subject of its own")
 
 
 class Stopwatch:
@@ -77,7 +130,7 @@ def timed(call: Callable[[], Any], runs: int) -> float:
     return statistics.median(times)
 
 
-async def ui_figures(url: str, runs: int, filter_text: str) -> dict[str, list[float]]:
+async def ui_figures(url: str, runs: int, targets: Targets) -> dict[str, list[float]]:
     """Run the app `runs` times on the store and time each screen change."""
     figures: dict[str, list[float]] = {}
 
@@ -96,21 +149,22 @@ async def ui_figures(url: str, runs: int, filter_text: str) -> dict[str, list[fl
             await pilot.press("g", "slash")
             await pilot.pause()
             await _time_key(
-                watch, pilot, list(filter_text), ThreadsFetched, note, "thread list: filter"
+                watch, pilot, list(targets.filter_text), ThreadsFetched, note, "thread list: filter"
             )
             await pilot.press("escape")
             await pilot.app.workers.wait_for_complete()
             await pilot.pause()
-            await pilot.press("g")  # the big thread is the oldest: last in the list
-            await pilot.press("G")
+            await pilot.press("slash")  # the big thread: the only one with its subject
+            watch.start()
+            await pilot.press(*targets.big_subject)
+            await watch.wait_for(ThreadsFetched)
             await pilot.app.workers.wait_for_complete()
-            await pilot.press("G")
-            await pilot.app.workers.wait_for_complete()
-            await _open_big_thread(watch, pilot, note)
-            await _step_through(watch, pilot, note)
+            await pilot.press("enter")
+            await _open_big_thread(watch, pilot, note, targets.big)
+            await _step_through(watch, pilot, note, targets.big)
             await pilot.press("2")
             await pilot.pause()
-            await pilot.press(*SEARCH)
+            await pilot.press(*targets.search)
             await _time_key(watch, pilot, ["enter"], SearchCompleted, note, "search: first page")
             await pilot.app.workers.wait_for_complete()
             await _time_key(watch, pilot, ["n"], MessageFetched, note, "search: n (next hit)")
@@ -132,60 +186,85 @@ async def _time_key(
 
 
 async def _open_big_thread(
-    watch: Stopwatch, pilot: Any, note: Callable[[str, float], None]
+    watch: Stopwatch, pilot: Any, note: Callable[[str, float], None], big: str
 ) -> None:
     watch.start()
     await pilot.press("enter")
-    note("1,000-message thread: tree shown", await watch.wait_for(ThreadTreeFetched))
-    note("1,000-message thread: first message", await watch.wait_for(MessageFetched))
+    note(f"{big}: tree shown", await watch.wait_for(ThreadTreeFetched))
+    note(f"{big}: first message", await watch.wait_for(MessageFetched))
     await pilot.app.workers.wait_for_complete()
 
 
-async def _step_through(watch: Stopwatch, pilot: Any, note: Callable[[str, float], None]) -> None:
+async def _step_through(
+    watch: Stopwatch, pilot: Any, note: Callable[[str, float], None], big: str
+) -> None:
     steps = []
     for _ in range(STEPS):
         watch.start()
         await pilot.press("j")
         steps.append(await watch.wait_for(MessageFetched))
         await pilot.app.workers.wait_for_complete()
-    note("1,000-message thread: j (next message)", statistics.median(steps))
+    note(f"{big}: j (next message)", statistics.median(steps))
     watch.start()
     await pilot.press("G")
-    note("1,000-message thread: G (last message)", await watch.wait_for(MessageFetched))
+    note(f"{big}: G (last message)", await watch.wait_for(MessageFetched))
     await pilot.app.workers.wait_for_complete()
     await pilot.press("q")
     await pilot.pause()
 
 
-def peer_figures(url: str, runs: int, filter_text: str, big_thread: int) -> dict[str, float]:
+def peer_figures(url: str, runs: int, targets: Targets) -> dict[str, float]:
     """The bare queries each screen change waits for."""
     store = SessionStoreReader.open(url)
-    rows = store.thread_tree(big_thread)
-    hits = store.search_messages(SEARCH)
+    rows = store.thread_tree(targets.big_thread)
+    hits = store.search_messages(targets.search)
+    filter_text, big = targets.filter_text, targets.big
     return {
         "thread list: first page": timed(
-            lambda: (store.count_threads(), store.list_threads(limit=200)), runs
+            lambda: (store.count_threads(), store.list_threads(limit=THREAD_PAGE)), runs
         ),
-        "thread list: next page": timed(lambda: store.list_threads(limit=200, offset=200), runs),
+        "thread list: next page": timed(
+            lambda: store.list_threads(limit=THREAD_PAGE, offset=THREAD_PAGE), runs
+        ),
         "thread list: filter": timed(
             lambda: (
                 store.count_threads(filter_text=filter_text),
-                store.list_threads(filter_text=filter_text, limit=200),
+                store.list_threads(filter_text=filter_text, limit=THREAD_PAGE),
             ),
             runs,
         ),
-        "1,000-message thread: tree shown": timed(lambda: store.thread_tree(big_thread), runs),
-        "1,000-message thread: first message": timed(
-            lambda: store.get_message(rows[0].message.id), runs
-        ),
-        "1,000-message thread: j (next message)": timed(
-            lambda: store.get_message(rows[1].message.id), runs
-        ),
-        "1,000-message thread: G (last message)": timed(
-            lambda: store.get_message(rows[-1].message.id), runs
-        ),
-        "search: first page": timed(lambda: store.search_messages(SEARCH), runs),
+        f"{big}: tree shown": timed(lambda: store.thread_tree(targets.big_thread), runs),
+        f"{big}: first message": timed(lambda: store.get_message(rows[0].message.id), runs),
+        f"{big}: j (next message)": timed(lambda: store.get_message(rows[1].message.id), runs),
+        f"{big}: G (last message)": timed(lambda: store.get_message(rows[-1].message.id), runs),
+        "search: first page": timed(lambda: store.search_messages(targets.search), runs),
         "search: n (next hit)": timed(lambda: store.get_message(hits[1].id), runs),
+    }
+
+
+def notmuch_figures(config: Path, runs: int, targets: Targets) -> dict[str, float]:
+    """notmuch's command line on what it answers too: the newest page of threads and of a
+    search's messages, one process each (start-up included), medians."""
+    env = {**os.environ, "NOTMUCH_CONFIG": str(config)}
+    newest = ["notmuch", "search", "--sort=newest-first"]
+    commands = {
+        "thread list: first page": [*newest, f"--limit={THREAD_PAGE}", "*"],
+        "thread list: next page": [
+            *newest,
+            f"--limit={THREAD_PAGE}",
+            f"--offset={THREAD_PAGE}",
+            "*",
+        ],
+        "search: first page": [
+            *newest,
+            "--output=messages",
+            f"--limit={SEARCH_PAGE}",
+            targets.search,
+        ],
+    }
+    return {
+        name: statistics.median(measure(command, env).measure.seconds for _ in range(runs))
+        for name, command in commands.items()
     }
 
 
@@ -262,10 +341,15 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--store-dir", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--store", help="an existing store's URL instead of the synthetic one")
+    parser.add_argument("--notmuch-config", type=Path, help="notmuch's config for the same mail")
+    parser.add_argument("--search", default=SEARCH, help="the word the search screen looks for")
     args = parser.parse_args()
-    if args.messages < 5_000:  # a 1,000-message thread and two pages of ten-message threads
+    if (
+        args.store is None and args.messages < 5_000
+    ):  # a 1,000-message thread and two pages of ten-message threads
         parser.error("--messages must be at least 5000, so that the thread list has a second page")
-    console = Console()
+    console = Console(width=140)
     folder = args.store_dir
     folder.mkdir(parents=True, exist_ok=True)
     process, ready, inside = seed_open_seconds(folder, args.runs)
@@ -274,20 +358,31 @@ def main() -> None:
         f"after the interpreter is up, the first screen shows at {ready * 1000:.0f} ms and the "
         f"list at {inside * 1000:.0f} ms (medians of {args.runs})"
     )
-    url = build_large_store(folder, args.messages)
-    store = SessionStoreReader.open(url)
-    big_thread = store.resolve_thread("t0.0@bench")
-    filter_text = "number 4242"
-    ui = asyncio.run(ui_figures(url, args.runs, filter_text))
-    peer = peer_figures(url, args.runs, filter_text, big_thread)
-    table = Table(title=f"UI on a {args.messages:,}-message store (medians of {args.runs} runs)")
-    for column in ("what", "UI ms", "bare query ms", "UI / query"):
+    url = args.store or build_large_store(folder, args.messages)
+    targets = choose_targets(url, args.search)
+    ui = asyncio.run(ui_figures(url, args.runs, targets))
+    peer = peer_figures(url, args.runs, targets)
+    notmuch = (
+        notmuch_figures(args.notmuch_config, args.runs, targets) if args.notmuch_config else {}
+    )
+    table = Table(title=f"UI on a {targets.messages:,}-message store (medians of {args.runs} runs)")
+    columns = ["what", "UI ms", "bare query ms", "UI / query"]
+    columns += ["notmuch CLI ms", "notmuch / UI"] if notmuch else []
+    for column in columns:
         table.add_column(column, justify="left" if column == "what" else "right")
     for name, samples in ui.items():
         seconds = statistics.median(samples)
         ratio = seconds / peer[name] if peer[name] else float("inf")
-        table.add_row(name, f"{seconds * 1000:.0f}", f"{peer[name] * 1000:.1f}", f"{ratio:.1f}×")
+        row = [name, f"{seconds * 1000:.0f}", f"{peer[name] * 1000:.1f}", f"{ratio:.1f}×"]
+        if notmuch:
+            theirs = notmuch.get(name)
+            row += [f"{theirs * 1000:.0f}", f"{theirs / seconds:.2f}×"] if theirs else ["—", "—"]
+        table.add_row(*row)
     console.print(table)
+    console.print(
+        f"filter: {targets.filter_text!r}; search: {targets.search!r}; notmuch / UI above 1: the "
+        "UI shows it sooner than notmuch's command line prints it"
+    )
 
 
 if __name__ == "__main__":
