@@ -15,13 +15,13 @@ from cli.options import Settings, UserError, print_json, store_options
 from cli.store_render import message_line, message_text, person_line, thread_line, tree_line
 from db import queries
 from db.engine import open_store
-from db.ingest import ImportReport, import_messages
 from db.search import QuerySyntaxError
 from importers.charsets import decode_undeclared
-from importers.records import ParsedMessage
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the import command's modules load only when it runs
     from db.discussion_store import MapLoad
+    from db.ingest import ImportReport
+    from importers.records import ParsedMessage
 
 
 def open_sessions(settings: Settings) -> sessionmaker[Session]:
@@ -85,6 +85,8 @@ def _store(
     sessions: sessionmaker[Session], messages: Iterator[ParsedMessage], settings: Settings
 ) -> ImportReport:
     """Store the messages, with a progress line on an interactive terminal."""
+    from db.ingest import import_messages
+
     if settings.json or not sys.stderr.isatty():
         return import_messages(sessions, messages)
     from rich.console import Console
