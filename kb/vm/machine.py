@@ -137,11 +137,17 @@ StepFn = Callable[[Context, VM, Frame], Outcome]
 
 @dataclass(frozen=True, slots=True)
 class StepDef:
-    """A step of an operation: its VM-MODEL.md label (F1, S2, T3 …) and the kernel function."""
+    """A step of an operation: its VM-MODEL.md label (F1, S2, T3 …) and the kernel function.
+
+    `dead`: registers dead on entry to the step (every path from it writes them before reading
+    them, or returns, which passes on only `ret`). A frame entering the step drops them, as
+    spin resets dead local variables, so that states differing only in stale values are one.
+    """
 
     label: str
     function: str
     run: StepFn
+    dead: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,28 +183,47 @@ def run_step(
     ctx: Context, vm: VM, thread: ThreadState, operations: Mapping[str, Operation]
 ) -> Executed | Wait | None:
     """Run `thread`'s next step; None when the thread is done, Wait when it is blocked."""
-    frame = next_frame(thread, operations)
-    if frame is None:
+    stack, pc = thread.stack, thread.pc
+    if stack:
+        frame = stack[-1]
+        operation = operations[frame.op]
+    elif pc < len(thread.program):
+        op_name, args = thread.program[pc]
+        operation = operations[op_name]
+        frame = _enter(operation, operation.entry, args)
+        stack, pc = (frame,), pc + 1
+    else:
         return None
-    stack = thread.stack if thread.stack else (frame,)
-    pc = thread.pc if thread.stack else thread.pc + 1
-    step = operations[frame.op].steps[frame.step]
+    step = operation.steps[frame.step]
     outcome = step.run(ctx, vm, frame)
-    if isinstance(outcome, Wait):
-        return outcome
-    if isinstance(outcome, Call):
-        callee = Frame(outcome.op, operations[outcome.op].entry, outcome.args)
+    kind = type(outcome)
+    if kind is Go:
+        assert isinstance(outcome, Go)
+        if outcome.step is None:
+            stack = _return(stack[:-1], outcome.regs)
+        else:
+            stack = (*stack[:-1], _enter(operation, outcome.step, outcome.regs))
+    elif kind is Call:
+        assert isinstance(outcome, Call)
+        callee_operation = operations[outcome.op]
+        callee = _enter(callee_operation, callee_operation.entry, outcome.args)
         if outcome.then is None:
             stack = (*stack[:-1], callee)
         else:
-            caller = Frame(frame.op, outcome.then, outcome.regs)
-            stack = (*stack[:-1], caller, callee)
-    elif outcome.step is None:
-        stack = _return(stack[:-1], outcome.regs)
+            stack = (*stack[:-1], _enter(operation, outcome.then, outcome.regs), callee)
     else:
-        stack = (*stack[:-1], Frame(frame.op, outcome.step, outcome.regs))
+        assert isinstance(outcome, Wait)
+        return outcome
     new_thread = ThreadState(thread.name, thread.process, thread.program, pc, stack)
     return Executed(outcome.vm, new_thread, step.label, step.function)
+
+
+def _enter(operation: Operation, step: str, frame_regs: Regs) -> Frame:
+    """The frame about to run `step`, without the registers dead there."""
+    dead = operation.steps[step].dead
+    if dead:
+        frame_regs = tuple(item for item in frame_regs if item[0] not in dead)
+    return Frame(operation.name, step, frame_regs)
 
 
 def _return(stack: tuple[Frame, ...], callee_regs: Regs) -> tuple[Frame, ...]:

@@ -120,9 +120,9 @@ DO_NO_PAGE = Operation(
     "do_no_page",
     "F1",
     {
-        "F1": StepDef("F1", "do_no_page", do_no_page_read_count),
-        "F2": StepDef("F2", "filemap_nopage", filemap_nopage_check_size),
-        "F3": StepDef("F3", "filemap_nopage", filemap_nopage_find_page),
+        "F1": StepDef("F1", "do_no_page", do_no_page_read_count, frozenset({"pfn", "seq"})),
+        "F2": StepDef("F2", "filemap_nopage", filemap_nopage_check_size, frozenset({"pfn"})),
+        "F3": StepDef("F3", "filemap_nopage", filemap_nopage_find_page, frozenset({"pfn"})),
         "F4": StepDef("F4", "do_no_page", do_no_page_install),
         "F5": StepDef("F5", "set_page_dirty", set_page_dirty_after_fault),
     },
@@ -223,8 +223,8 @@ DO_FAULT = Operation(
     "__do_fault",
     "S1",
     {
-        "S1": StepDef("S1", "__do_fault", do_fault_check_size),
-        "S2": StepDef("S2", "filemap_fault", filemap_fault_find_page),
+        "S1": StepDef("S1", "__do_fault", do_fault_check_size, frozenset({"pfn"})),
+        "S2": StepDef("S2", "filemap_fault", filemap_fault_find_page, frozenset({"pfn"})),
         "S2.lock": StepDef("S2", "lock_page", filemap_fault_lock_page),
         "S3": StepDef("S3", "filemap_fault", filemap_fault_recheck_size),
         "S4": StepDef("S4", "__do_fault", do_fault_install),

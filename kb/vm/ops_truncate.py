@@ -155,7 +155,7 @@ TRUNCATE_INODE_PAGES_RANGE = Operation(
     "truncate_inode_pages_range",
     "T4",
     {
-        "T4": StepDef("T4", "truncate_inode_pages_range", truncate_lock_page),
+        "T4": StepDef("T4", "truncate_inode_pages_range", truncate_lock_page, frozenset({"pfn"})),
         "T4.unmap": StepDef("T4", "unmap_mapping_range", truncate_unmap_locked_page),
         "T4.remove": StepDef("T4", "truncate_complete_page", truncate_complete_page),
     },
@@ -293,7 +293,9 @@ INVALIDATE_INODE_PAGES2_RANGE = Operation(
     "invalidate_inode_pages2_range",
     "I4",
     {
-        "I4": StepDef("I4", "invalidate_inode_pages2_range", invalidate_lock_page),
+        "I4": StepDef(
+            "I4", "invalidate_inode_pages2_range", invalidate_lock_page, frozenset({"pfn"})
+        ),
         "I5": StepDef("I5", "unmap_mapping_range", invalidate_unmap_if_mapped),
         "I6": StepDef("I6", "do_launder_page", do_launder_page),
         "I7": StepDef("I7", "invalidate_complete_page2", invalidate_complete_page2),

@@ -18,13 +18,13 @@ not an already-seen state at the same or a smaller depth (the breadth-first cycl
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Generic, NamedTuple, TypeVar
 
 from kb.vm.machine import Operation, ThreadState, next_frame
 from kb.vm.ops_fault import fault_operations
 from kb.vm.policies import Semantics
-from kb.vm.state import VM, Event, Page
+from kb.vm.state import VM, Event, Inode, Page, Process, Vma
 
 I_SIZE = 1 << 0  # inode.i_size
 TRUNCATE_COUNT = 1 << 1  # inode.truncate_count
@@ -178,8 +178,35 @@ MEMO_LIMIT = 1 << 16
 """Entries a memo by object id holds before it starts again (each keeps its object alive)."""
 
 
-VmPart = tuple[tuple[object, ...], int, tuple[str, ...], tuple[Event, ...]]
-"""A VM's part of a state key, its hash, its locked pages' owners, its events (Reducer._vm_part)."""
+VmPart = tuple[int, tuple[str, ...], tuple[Event, ...]]
+"""A VM's part of a state key: its number, its locked pages' owners, its events."""
+
+Numbered = TypeVar("Numbered")
+
+
+class Numbering(Generic[Numbered]):
+    """Small numbers for objects, equal by `value` (the object itself by default).
+
+    Memoized by object id, the object kept alive with its number so its id is not reused; the
+    memo starts again when large, the numbers stay.
+    """
+
+    __slots__ = ("_by_id", "_by_value", "_value")
+
+    def __init__(self, value: Callable[[Numbered], Hashable] | None = None) -> None:
+        self._by_id: dict[int, tuple[Numbered, int]] = {}
+        self._by_value: dict[Hashable, int] = {}
+        self._value = value
+
+    def of(self, obj: Numbered) -> int:
+        known = self._by_id.get(id(obj))
+        if known is None:
+            if len(self._by_id) >= MEMO_LIMIT:
+                self._by_id.clear()
+            value = obj if self._value is None else self._value(obj)
+            number = self._by_value.setdefault(value, len(self._by_value))
+            known = self._by_id[id(obj)] = (obj, number)
+        return known[1]
 
 
 class BehaviourKey:
@@ -251,9 +278,12 @@ class Reducer:
         self._next: dict[int, tuple[ThreadState, Footprint, int | None]] = {}
         self._others: dict[tuple[Footprint, ...], list[Footprint]] = {}
         # Memos by id, the object kept alive with its entry; cleared when they grow large.
-        self._pages: dict[int, tuple[Page, int]] = {}  # id(page) → (page, its behaviour's number)
         self._vms: dict[int, tuple[VM, VmPart]] = {}  # id(vm) → (vm, its part of a key)
-        self._behaviours: dict[tuple[object, ...], int] = {}  # page behaviour → a small number
+        self._page_numbers: Numbering[Page] = Numbering(page_behaviour)
+        self._inode_numbers: Numbering[Inode] = Numbering()
+        self._vmas_numbers: Numbering[tuple[Vma, ...]] = Numbering()
+        self._process_numbers: Numbering[tuple[Process, ...]] = Numbering()
+        self._parts: dict[tuple[object, ...], int] = {}  # a VM's part of a key → its number
 
     def key(self, state: tuple[VM, tuple[ThreadState, ...]]) -> BehaviourKey:
         """The state without what no step reads, its interchangeable threads in a canonical order.
@@ -279,7 +309,7 @@ class Reducer:
         if order is not None:
             threads = tuple(threads[position] for position in order)
             hashes = [hashes[position] for position in order]
-        part, part_hash, owners, events = self._vm_part(vm)
+        part, owners, events = self._vm_part(vm)
         named: tuple[object, ...] = ()
         if owners or events:
             position = {thread.name: number for number, thread in enumerate(threads)}
@@ -287,35 +317,34 @@ class Reducer:
                 tuple(position.get(owner, owner) for owner in owners),
                 tuple((e.kind, position.get(e.thread, e.thread), e.detail) for e in events),
             )
-        value = (part, named, tuple(thread.local for thread in threads))
-        return BehaviourKey(value, hash((part_hash, named, tuple(hashes))))
+        value = (part, named, tuple((thread.pc, thread.stack) for thread in threads))
+        return BehaviourKey(value, hash((part, named, tuple(hashes))))
 
     def _vm_part(self, vm: VM) -> VmPart:
-        """The VM's part of its key without thread names, its hash, the lock owners of its
-        locked pages in page order, and its events; memoized for the VMs seen lately.
+        """The number of the VM's part of its key (without thread names), the lock owners of
+        its locked pages in page order, and its events; memoized for the VMs seen lately.
 
-        Pages are shared between states, so each page's behaviour is computed once and
-        numbered (the page is kept with its number, so its id is not reused).
+        The inode, the vma list, the processes and each page are numbered by value, memoized
+        by object (VMs share them), so that a part is a short tuple of small numbers, quick to
+        hash and to compare, and numbered in turn.
         """
         known = self._vms.get(id(vm))
         if known is not None:
             return known[1]
         if len(self._vms) >= MEMO_LIMIT:
             self._vms.clear()
-        if len(self._pages) >= MEMO_LIMIT:
-            self._pages.clear()
-        numbers = []
-        for page in vm.pages:
-            page_known = self._pages.get(id(page))
-            if page_known is None:
-                behaviour = page_behaviour(page)
-                number = self._behaviours.setdefault(behaviour, len(self._behaviours))
-                page_known = self._pages[id(page)] = (page, number)
-            numbers.append(page_known[1])
+        pages = self._page_numbers
+        part = (
+            self._inode_numbers.of(vm.inode),
+            self._vmas_numbers.of(vm.vmas),
+            self._process_numbers.of(vm.processes),
+            vm.clock,
+            vm.metrics.redundant_io > 0,
+            *[pages.of(page) for page in vm.pages],
+        )
+        number = self._parts.setdefault(part, len(self._parts))
         owners = tuple(owner for page in vm.pages if (owner := page.locked_by) is not None)
-        redundant = vm.metrics.redundant_io > 0
-        part = (vm.inode, tuple(numbers), vm.vmas, vm.processes, vm.clock, redundant)
-        result = (part, hash(part), owners, vm.events)
+        result = (number, owners, vm.events)
         self._vms[id(vm)] = (vm, result)
         return result
 

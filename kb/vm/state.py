@@ -6,17 +6,31 @@ and a step replaces only what it changes (no deep copies on the hot path).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
 
+_FIELDS: dict[type, tuple[Callable[[Any], tuple[Any, ...]], dict[str, int]]] = {}
+"""Per record class: a getter of all its init fields at once, and each field's position."""
+
+
 def evolve(record: T, **changes: Any) -> T:
     """dataclasses.replace without its checks, for the explorer's hot path."""
     cls = type(record)
-    names: tuple[str, ...] = cls.__match_args__  # type: ignore[attr-defined]
-    return cls(*[changes[n] if n in changes else getattr(record, n) for n in names])
+    known = _FIELDS.get(cls)
+    if known is None:
+        names: tuple[str, ...] = cls.__match_args__  # type: ignore[attr-defined]
+        getter = attrgetter(*names) if len(names) > 1 else lambda r: (getattr(r, names[0]),)
+        known = _FIELDS[cls] = (getter, {name: i for i, name in enumerate(names)})
+    getter, positions = known
+    values = list(getter(record))
+    for name, value in changes.items():
+        values[positions[name]] = value
+    return cls(*values)
 
 
 def _field_hash(record: Any) -> int:

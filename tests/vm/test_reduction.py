@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from cli.main import threadlore
 from kb.vm import reduction as r
 from kb.vm.explorer import check
-from kb.vm.machine import Context, Executed, ThreadState, next_frame, run_step
+from kb.vm.machine import Context, Executed, Frame, ThreadState, next_frame, run_step, set_regs
 from kb.vm.operations import OPERATIONS
 from kb.vm.policies import resolve
 from kb.vm.state import VM, evolve
@@ -163,6 +163,32 @@ def test_declared_writes_and_calls_cover_every_step(
         stack = outcome.thread.stack
         if len(stack) >= max(len(thread.stack), 1) and stack[-1].op != frame.op:
             assert stack[-1].op in callees[frame.op], f"{frame.op} calls {stack[-1].op}"
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+@pytest.mark.parametrize(("workload", "params"), CASES[:6])
+def test_registers_declared_dead_are_never_read(
+    workload: str, params: dict[str, int], policy: str
+) -> None:
+    """A stale value in a register dead at the step about to run changes nothing: the step does
+    not read it, and writes it or drops it again (dead at the next step too) or returns."""
+    semantics = resolve(policy)
+    checked = 0
+    for vm, thread, outcome in _every_transition(workload, policy, params):
+        if not thread.stack:
+            continue
+        frame = thread.stack[-1]
+        for name in OPERATIONS[frame.op].steps[frame.step].dead:
+            stale = Frame(frame.op, frame.step, set_regs(frame.regs, **{name: -7}))
+            moved = evolve(thread, stack=(*thread.stack[:-1], stale))
+            ctx = Context(semantics, thread.name, thread.process)
+            again = run_step(ctx, vm, moved, OPERATIONS)
+            assert isinstance(again, Executed)
+            assert (again.vm, again.thread) == (outcome.vm, outcome.thread), (
+                f"{frame.op}/{frame.step} reads or keeps {name}"
+            )
+            checked += 1
+    assert checked
 
 
 def test_an_undeclared_operation_conflicts_with_everything() -> None:
