@@ -178,7 +178,13 @@ def explore(
     processes = {t.process for t in setup.threads}
     groups = interchangeable_groups(setup.threads) if symmetry else []
     reducer = (
-        Reducer(OPERATIONS, semantics, watch_rest=setup.vm.inode.accounts_dirty, groups=groups)
+        Reducer(
+            OPERATIONS,
+            semantics,
+            watch_rest=setup.vm.inode.accounts_dirty,
+            groups=groups,
+            threads=setup.threads,
+        )
         if reduction
         else None
     )
@@ -193,7 +199,7 @@ def explore(
     initial: State = (setup.vm, setup.threads)
     initial_key = key_of(initial)
     seen: Seen = {initial_key: (initial, None, 0)}
-    queue: deque[tuple[State, Hashable]] = deque([(initial, initial_key)])
+    queue: deque[tuple[State, Hashable, int]] = deque([(initial, initial_key, 0)])
     result.states = 1
 
     def record(key: Hashable, violations: Iterable[Violation]) -> bool:
@@ -218,9 +224,9 @@ def explore(
     result.events.update((e.kind, e.detail) for e in setup.vm.events)
     stop = record(initial_key, examine(*initial))
     while queue and not stop:
-        state, state_key = queue.popleft()
+        state, state_key, depth = queue.popleft()
         vm, threads = state
-        level = seen[state_key][2] + 1
+        level = depth + 1
         outcomes: list[StepResult] = [False] * len(threads)
         chosen = range(len(threads))
         if reducer is not None:
@@ -260,7 +266,7 @@ def explore(
             if not unchanged and record(key, examine(outcome.vm, successor_threads)):
                 stop = True
                 break
-            queue.append((successor, key))
+            queue.append((successor, key, level))
         if stop:
             break
         if len(chosen) == len(threads):

@@ -2,12 +2,13 @@
 
 Each step of the race operations declares a footprint over coarse parts of the VM state (bits
 below): what it reads (including what decides whether it is enabled), what it overwrites, and
-which counters it only adds to (adds commute with each other; `Page.count` and `Metrics` are
-never read by a step). An operation's footprint is the union over its steps and the operations it
-calls. A step or operation with no declaration touches everything, so it is never reduced.
+which counters it only increments (adds commute with each other, not with reads or writes of the
+same counter). An operation's footprint is the union over its steps and the operations it calls.
+A step or operation with no declaration touches everything, so it is never reduced.
 
 Footprints also show that no step reads `Page.count` or `Metrics` (only INV3 reads whether
-redundant IO happened), so states differing only there are merged (`Reducer.key`), as are
+redundant IO happened), nor, unless the search runs an operation that reads them, the inode's
+truncate_count and seqcount; so states differing only there are merged (`Reducer.key`), as are
 states equal up to renaming interchangeable threads.
 
 At a state, the explorer may expand one thread's next step alone (a singleton persistent set)
@@ -24,7 +25,7 @@ from typing import Generic, NamedTuple, TypeVar
 from kb.vm.machine import Operation, ThreadState, next_frame
 from kb.vm.ops_fault import fault_operations
 from kb.vm.policies import Semantics
-from kb.vm.state import VM, Event, Inode, Page, Process, Vma
+from kb.vm.state import VM, Event, Inode, Page, Process, Vma, evolve
 
 I_SIZE = 1 << 0  # inode.i_size
 TRUNCATE_COUNT = 1 << 1  # inode.truncate_count
@@ -40,6 +41,9 @@ DISK = 1 << 10  # inode.disk, inode.written, the data-version clock
 METRICS = 1 << 11  # the cost counters
 EVENTS = 1 << 12  # reported events (their order is part of the state)
 EVERYTHING = (1 << 13) - 1
+
+INODE_COUNTERS = {"truncate_count": TRUNCATE_COUNT, "seqcount": SEQCOUNT}
+"""Inode counters that keys leave out when no step of the search reads them (no invariant does)."""
 
 
 class Footprint(NamedTuple):
@@ -69,9 +73,9 @@ NOTHING = Footprint()
 
 _FIND_GET_PAGE = Footprint(VMAS | PTES | CACHE | DISK, CACHE, COUNT | METRICS)
 _UNMAP_PAGE = Footprint(
-    TRUNCATE_COUNT | VMAS | PTES | CACHE | DIRTY | MAPCOUNT,
-    TRUNCATE_COUNT | PTES | MAPCOUNT | DIRTY,
-    COUNT | METRICS,
+    VMAS | PTES | CACHE | DIRTY | MAPCOUNT,
+    PTES | MAPCOUNT | DIRTY,
+    TRUNCATE_COUNT | COUNT | METRICS,
 )
 
 
@@ -110,7 +114,7 @@ def step_footprints(semantics: Semantics) -> dict[tuple[str, str], Footprint]:
         ("__do_fault", "S5"): Footprint(0, LOCK),
         ("__do_fault", "S6"): Footprint(0, DIRTY),
         # ops_truncate
-        ("unmap_mapping_range", "T2"): Footprint(TRUNCATE_COUNT, TRUNCATE_COUNT),
+        ("unmap_mapping_range", "T2"): Footprint(adds=TRUNCATE_COUNT),
         ("unmap_mapping_range", "T3"): Footprint(
             VMAS | PTES | CACHE | DIRTY | MAPCOUNT, PTES | MAPCOUNT | DIRTY, COUNT | METRICS
         ),
@@ -256,6 +260,8 @@ class Reducer:
 
     `watch_rest`: INV2 applies at rest, so a step that starts or ends an operation is visible.
     `groups`: positions of interchangeable threads (kb/vm/symmetry.py), which keys identify.
+    `threads`: the search's threads at the start; the inode counters none of them can read
+    (`unread_inode_counters`) are left out of keys. None: every part may be read.
     """
 
     def __init__(
@@ -265,6 +271,7 @@ class Reducer:
         *,
         watch_rest: bool,
         groups: Sequence[Sequence[int]] = (),
+        threads: Sequence[ThreadState] | None = None,
     ) -> None:
         self._operations = operations
         self._groups = [list(group) for group in groups]
@@ -280,7 +287,16 @@ class Reducer:
         # Memos by id, the object kept alive with its entry; cleared when they grow large.
         self._vms: dict[int, tuple[VM, VmPart]] = {}  # id(vm) → (vm, its part of a key)
         self._page_numbers: Numbering[Page] = Numbering(page_behaviour)
-        self._inode_numbers: Numbering[Inode] = Numbering()
+        read = EVERYTHING
+        if threads is not None:
+            read = 0
+            for thread in threads:
+                read |= self.remaining(thread).reads
+        unread = {name: 0 for name, part in INODE_COUNTERS.items() if not read & part}
+        self.unread_inode_counters = frozenset(unread)
+        self._inode_numbers: Numbering[Inode] = Numbering(
+            (lambda inode: evolve(inode, **unread)) if unread else None
+        )
         self._vmas_numbers: Numbering[tuple[Vma, ...]] = Numbering()
         self._process_numbers: Numbering[tuple[Process, ...]] = Numbering()
         self._parts: dict[tuple[object, ...], int] = {}  # a VM's part of a key → its number
@@ -288,9 +304,10 @@ class Reducer:
     def key(self, state: tuple[VM, tuple[ThreadState, ...]]) -> BehaviourKey:
         """The state without what no step reads, its interchangeable threads in a canonical order.
 
-        Page reference counts and the cost counters are left out: two states differing only
-        there have the same steps and the same verdicts (INV3 reads only whether redundant IO
-        happened), as pan leaves write-only variables out of its state vector. Threads of one
+        Page reference counts, the cost counters and the unread inode counters are left out:
+        two states differing only there have the same steps and the same verdicts (INV3 reads
+        only whether redundant IO happened), as pan leaves write-only variables out of its state
+        vector. Threads of one
         symmetry group are sorted by a hash of their local state (a collision only costs
         reduction, never soundness), and a thread named in the VM (a page lock's owner, an
         event) is named by its position in that order: a state and its renamings have one key,
@@ -372,6 +389,8 @@ class Reducer:
         """Everything the thread may still touch: the operations on its stack and still to call."""
         known = self._remaining.get(id(thread))
         if known is None:
+            if len(self._remaining) >= MEMO_LIMIT:
+                self._remaining.clear()
             footprint = NOTHING
             for frame in thread.stack:
                 footprint = footprint | self.operation(frame.op)
@@ -388,6 +407,8 @@ class Reducer:
         """
         known = self._next.get(id(thread))
         if known is None:
+            if len(self._next) >= MEMO_LIMIT:
+                self._next.clear()
             frame = next_frame(thread, self._operations)
             if frame is None:
                 known = (thread, NOTHING, None)

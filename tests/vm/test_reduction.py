@@ -200,11 +200,13 @@ def test_an_undeclared_operation_conflicts_with_everything() -> None:
     assert r.Footprint(r.COUNT).conflicts(r.Footprint(adds=r.COUNT))
 
 
-def _inflated(vm: VM) -> VM:
-    """The same state with different reference counts and cost counters (redundant IO kept)."""
+def _inflated(vm: VM, counters: frozenset[str]) -> VM:
+    """The same state with different reference counts, cost counters (redundant IO kept) and
+    inode `counters`."""
     pages = tuple(evolve(page, count=page.count + 5) for page in vm.pages)
     metrics = evolve(vm.metrics, io=vm.metrics.io + 3, unmap_work=vm.metrics.unmap_work + 7)
-    return evolve(vm, pages=pages, metrics=metrics)
+    inode = evolve(vm.inode, **{name: getattr(vm.inode, name) + 4 for name in counters})
+    return evolve(vm, pages=pages, metrics=metrics, inode=inode)
 
 
 @pytest.mark.parametrize("policy", POLICIES)
@@ -213,13 +215,35 @@ def test_no_step_reads_what_the_behaviour_key_leaves_out(
     workload: str, params: dict[str, int], policy: str
 ) -> None:
     semantics = resolve(policy)
-    reducer = r.Reducer(OPERATIONS, semantics, watch_rest=False)
+    setup = get_workload(workload).setup(**params)
+    reducer = r.Reducer(OPERATIONS, semantics, watch_rest=False, threads=setup.threads)
+    counters = reducer.unread_inode_counters
     for vm, thread, outcome in _every_transition(workload, policy, params):
         ctx = Context(semantics, thread.name, thread.process)
-        again = run_step(ctx, _inflated(vm), thread, OPERATIONS)
+        again = run_step(ctx, _inflated(vm, counters), thread, OPERATIONS)
         assert isinstance(again, Executed)
         assert again.thread == outcome.thread
         assert reducer.key((again.vm, ())) == reducer.key((outcome.vm, ()))
+
+
+@pytest.mark.parametrize(
+    ("workload", "policy", "unread"),
+    [
+        ("W5", "STATUS_QUO", {"seqcount"}),
+        ("W5", "SEQLOCK", set()),
+        ("W5", "LOCK_PAGE_IN_FAULT", {"truncate_count", "seqcount"}),
+        ("W6", "STATUS_QUO", {"seqcount"}),  # handle_mm_fault may call do_no_page
+        ("W7", "LOCK_PAGE_IN_FAULT", {"truncate_count", "seqcount"}),
+    ],
+)
+def test_keys_leave_out_the_inode_counters_no_step_reads(
+    workload: str, policy: str, unread: set[str]
+) -> None:
+    setup = get_workload(workload).setup()
+    reducer = r.Reducer(OPERATIONS, resolve(policy), watch_rest=False, threads=setup.threads)
+    assert reducer.unread_inode_counters == unread
+    everything = r.Reducer(OPERATIONS, resolve(policy), watch_rest=False)
+    assert everything.unread_inode_counters == set()
 
 
 def test_the_cli_explores_fully_on_request() -> None:
