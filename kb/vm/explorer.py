@@ -305,10 +305,13 @@ def _persistent_step(
     for position, thread in enumerate(threads):
         if thread.done:
             continue
-        if reducer.next_step(thread, vm).conflicts(others[position]):
-            continue
+        other = others[position]
+        if reducer.next_step(thread, vm).reads & (other.writes | other.adds):
+            continue  # what it reads may change, and with it the path it takes
         outcome = outcomes[position] = run_step(contexts[position], vm, thread, OPERATIONS)
         if not isinstance(outcome, Executed):
+            continue
+        if reducer.taken(thread, outcome.thread, vm).conflicts(other):
             continue
         if reducer.visible(vm, outcome.vm, thread, outcome.thread):
             continue

@@ -20,7 +20,7 @@ not an already-seen state at the same or a smaller depth (the breadth-first cycl
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import Generic, NamedTuple, TypeVar
+from typing import Generic, Literal, NamedTuple, TypeVar
 
 from kb.vm.machine import Operation, ThreadState, next_frame
 from kb.vm.ops_fault import fault_operations
@@ -109,7 +109,7 @@ def step_footprints(semantics: Semantics) -> dict[tuple[str, str], Footprint]:
         ("__do_fault", "S1"): Footprint(VMAS | PTES | I_SIZE),
         ("__do_fault", "S2"): _FIND_GET_PAGE,
         ("__do_fault", "S2.lock"): Footprint(LOCK | CACHE, LOCK, COUNT),
-        ("__do_fault", "S3"): Footprint(CACHE | I_SIZE, LOCK, COUNT),
+        ("__do_fault", "S3"): Footprint(I_SIZE, LOCK, COUNT),  # a page's index never changes
         ("__do_fault", "S4"): Footprint(VMAS | PTES | MAPCOUNT, PTES | MAPCOUNT, COUNT),
         ("__do_fault", "S5"): Footprint(0, LOCK),
         ("__do_fault", "S6"): Footprint(0, DIRTY),
@@ -150,6 +150,28 @@ def step_footprints(semantics: Semantics) -> dict[tuple[str, str], Footprint]:
             VMAS | PTES | CACHE | DIRTY | MAPCOUNT, PTES | MAPCOUNT | DIRTY, COUNT | METRICS
         ),
     }
+
+
+def path_footprints(semantics: Semantics) -> dict[tuple[str, str, str | None], Footprint]:
+    """Footprints of single paths through a step, where they write less than the step may.
+
+    By (operation, step, where the step went: the operation's next step, or None when it
+    returned). A path reads what its step reads (the reads decide the path), so the explorer
+    may use the path's writes for a step whose reads no other thread can change.
+    """
+    return {
+        ("__do_fault", "S3", "S4"): Footprint(I_SIZE),  # within i_size: no unlock, no put_page
+    }
+
+
+def where_next(before: ThreadState, after: ThreadState, op: str) -> str | Literal[False] | None:
+    """Where the step of `op` that took a thread from `before` to `after` went: the operation's
+    next step, None when the operation returned, False when it tail-called another one."""
+    depth = max(len(before.stack), 1)
+    if len(after.stack) < depth:
+        return None
+    frame = after.stack[depth - 1]
+    return frame.step if frame.op == op else False
 
 
 def calls(semantics: Semantics) -> dict[str, tuple[str, ...]]:
@@ -276,13 +298,17 @@ class Reducer:
         self._operations = operations
         self._groups = [list(group) for group in groups]
         self._steps = step_footprints(semantics)
+        self._paths = path_footprints(semantics)
         self._calls = calls(semantics)
         self._watch_rest = watch_rest
         self._by_operation: dict[str, Footprint] = {}
         # Memos by id(thread), the thread kept alive with its entry; equal threads are often
         # distinct objects, and comparing them costs more than recomputing.
         self._remaining: dict[int, tuple[ThreadState, Footprint]] = {}
-        self._next: dict[int, tuple[ThreadState, Footprint, int | None]] = {}
+        # id(thread) → (thread, its next step's footprint, the vid it looks up, (op, step))
+        self._next: dict[
+            int, tuple[ThreadState, Footprint, int | None, tuple[str, str] | None]
+        ] = {}
         self._others: dict[tuple[Footprint, ...], list[Footprint]] = {}
         # Memos by id, the object kept alive with its entry; cleared when they grow large.
         self._vms: dict[int, tuple[VM, VmPart]] = {}  # id(vm) → (vm, its part of a key)
@@ -411,16 +437,29 @@ class Reducer:
                 self._next.clear()
             frame = next_frame(thread, self._operations)
             if frame is None:
-                known = (thread, NOTHING, None)
+                known = (thread, NOTHING, None, None)
             else:
                 key = (frame.op, frame.step)
                 vid = frame.get("vid") if key in PGOFF_LOOKUPS else None
-                known = (thread, self._steps.get(key, UNKNOWN), vid)
+                known = (thread, self._steps.get(key, UNKNOWN), vid, key)
             self._next[id(thread)] = known
-        _, footprint, vid = known
+        _, footprint, vid, _ = known
         if vid is not None and not vm.vma(vid).nonlinear:
             return Footprint(footprint.reads & ~PTES, footprint.writes, footprint.adds)
         return footprint
+
+    def taken(self, thread: ThreadState, moved: ThreadState, vm: VM) -> Footprint:
+        """The footprint of the step that took `thread` (in `vm`) to `moved`: its path's, when
+        one is declared for where it went, else the step's (`next_step`)."""
+        footprint = self.next_step(thread, vm)
+        step = self._next[id(thread)][3]
+        if step is None:
+            return footprint
+        went = where_next(thread, moved, step[0])
+        path = None if went is False else self._paths.get((*step, went))
+        if path is None:
+            return footprint
+        return Footprint(footprint.reads, path.writes, path.adds)
 
     def others(self, threads: tuple[ThreadState, ...]) -> list[Footprint]:
         """For each thread, the union of what all the other threads may still touch."""

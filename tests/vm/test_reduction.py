@@ -154,12 +154,18 @@ def test_declared_writes_and_calls_cover_every_step(
 ) -> None:
     semantics = resolve(policy)
     footprints, callees = r.step_footprints(semantics), r.calls(semantics)
+    paths = r.path_footprints(semantics)
     for vm, thread, outcome in _every_transition(workload, policy, params):
         frame = next_frame(thread, OPERATIONS)
         assert frame is not None
         declared = footprints[(frame.op, frame.step)]
         undeclared = _changed(vm, outcome.vm) & ~(declared.writes | declared.adds)
         assert not undeclared, f"{frame.op}/{frame.step} changed {undeclared:b}"
+        went = r.where_next(thread, outcome.thread, frame.op)
+        path = None if went is False else paths.get((frame.op, frame.step, went))
+        if path is not None:
+            undeclared = _changed(vm, outcome.vm) & ~(path.writes | path.adds)
+            assert not undeclared, f"{frame.op}/{frame.step}→{went} changed {undeclared:b}"
         stack = outcome.thread.stack
         if len(stack) >= max(len(thread.stack), 1) and stack[-1].op != frame.op:
             assert stack[-1].op in callees[frame.op], f"{frame.op} calls {stack[-1].op}"
@@ -189,6 +195,17 @@ def test_registers_declared_dead_are_never_read(
             )
             checked += 1
     assert checked
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_a_path_reads_what_its_step_reads_and_writes_no_more(policy: str) -> None:
+    semantics = resolve(policy)
+    steps = r.step_footprints(semantics)
+    for (op, step, went), path in r.path_footprints(semantics).items():
+        declared = steps[(op, step)]
+        assert path.reads == declared.reads
+        assert not path.writes & ~declared.writes and not path.adds & ~declared.adds
+        assert went is None or went in OPERATIONS[op].steps
 
 
 def test_an_undeclared_operation_conflicts_with_everything() -> None:
