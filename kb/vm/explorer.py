@@ -97,6 +97,11 @@ class CheckResult:
         }
 
 
+def _itself(state: State) -> Hashable:
+    """A full search's key: the state itself."""
+    return state
+
+
 def _wait_cycle(vm: VM, threads: tuple[ThreadState, ...], waits: dict[str, int]) -> str | None:
     """A cycle in the wait-for graph of page locks, described, or None."""
     for start in waits:
@@ -189,10 +194,13 @@ def explore(
         else None
     )
 
-    def key_of(state: State) -> Hashable:
-        if reducer is not None:
-            return reducer.key(state)
-        return canonical(state, groups) if groups else state
+    key_of: Callable[[State], Hashable]
+    if reducer is not None:
+        key_of = reducer.key
+    elif groups:
+        key_of = functools.partial(canonical, groups=groups)
+    else:
+        key_of = _itself
 
     started = time.perf_counter()
     result = Exploration()
@@ -229,10 +237,12 @@ def explore(
         level = depth + 1
         outcomes: list[StepResult] = [False] * len(threads)
         chosen = range(len(threads))
+        single_key: Hashable = None  # the key of the single step's successor, if one is chosen
         if reducer is not None:
             single = _persistent_step(reducer, state, outcomes, contexts, key_of, seen, level)
             if single is not None:
-                chosen = range(single, single + 1)
+                position, single_key = single
+                chosen = range(position, position + 1)
         waits: dict[str, int] = {}
         moved = False
         for position in chosen:
@@ -250,7 +260,7 @@ def explore(
             successor_threads = (*threads[:position], after, *threads[position + 1 :])
             successor: State = (outcome.vm, successor_threads)
             result.states += 1
-            key = key_of(successor)
+            key = key_of(successor) if single_key is None else single_key
             if key in seen:
                 continue
             seen[key] = (successor, (state, position, outcome.function, outcome.label), level)
@@ -293,8 +303,9 @@ def _persistent_step(
     key_of: Callable[[State], Hashable],
     seen: Seen,
     level: int,
-) -> int | None:
-    """A thread whose next step may be expanded alone, or None (expand every thread).
+) -> tuple[int, Hashable] | None:
+    """A thread whose next step may be expanded alone, with its successor's key, or None
+    (expand every thread).
 
     The step must be enabled, independent of everything the other threads may still do (so it
     stays enabled and commutes with them: a persistent set), invisible to the invariants, and
@@ -316,10 +327,11 @@ def _persistent_step(
         if reducer.visible(vm, outcome.vm, thread, outcome.thread):
             continue
         successor = (outcome.vm, (*threads[:position], outcome.thread, *threads[position + 1 :]))
-        kept = seen.get(key_of(successor))
+        key = key_of(successor)
+        kept = seen.get(key)
         if kept is not None and kept[2] < level:
             continue
-        return position
+        return position, key
     return None
 
 
