@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import queries
 from db.ingest import import_messages
 from db.queries import search_messages
 from db.search import And, Not, Or, QuerySyntaxError, Term, parse_query
@@ -132,3 +133,36 @@ def test_malformed_queries_raise_one_line_errors(
     ) as caught:
         ids(searchable, query)
     assert "\n" not in str(caught.value)
+
+
+@pytest.fixture
+def many(store: Store, make_message: Callable[..., ParsedMessage]) -> Store:
+    """40 messages: common words in most, 'ancient' only in the oldest, ties and undated ones."""
+    messages = []
+    for n in range(40):
+        words = ["common"] + (["ancient"] if n < 3 else []) + (["even"] if n % 2 == 0 else [])
+        when = None if n in (5, 6) else datetime(2007, 1, 1 + n // 2, tzinfo=UTC)  # pairs tie
+        author = "Miklos Szeredi <miklos@szeredi.hu>" if n % 3 == 0 else "Nick <npiggin@suse.de>"
+        messages.append(
+            make_message(f"m{n}", body=" ".join(words) + "\n", date=when, author=author)
+        )
+    import_messages(store, messages)
+    return store
+
+
+@pytest.mark.parametrize(
+    "query", ["common", "even", "ancient", "f:miklos even", "-even", "nothing"]
+)
+@pytest.mark.parametrize(("limit", "offset"), [(5, 0), (5, 4), (7, 30), (50, 0)])
+def test_the_newest_window_gives_the_pages_a_full_search_gives(
+    many: Store, monkeypatch: pytest.MonkeyPatch, query: str, limit: int, offset: int
+) -> None:
+    def page(window: int) -> list[str]:
+        monkeypatch.setattr(queries, "NEWEST_WINDOW", window)
+        with many() as session:
+            return [m.id for m in search_messages(session, query, limit=limit, offset=offset)]
+
+    everything = page(0)  # no window: the full search
+    assert page(6) == everything
+    assert page(12) == everything
+    assert page(100) == everything
