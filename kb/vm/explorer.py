@@ -97,6 +97,35 @@ class CheckResult:
         }
 
 
+class Steps:
+    """run_step, memoized: a step's outcome is a function of the VM and the thread alone, and
+    the same pair comes back often (a step that leaves the VM as it was lets every other thread
+    run its step on that VM again; equal VMs recur along different interleavings). Outcomes are
+    immutable, so sharing them also lets later memos by object id hit.
+    """
+
+    def __init__(self, contexts: list[Context]) -> None:
+        self._contexts = contexts
+        self._outcomes: dict[tuple[VM, ThreadState], Executed | Wait | None] = {}
+
+    def run(self, position: int, vm: VM, thread: ThreadState) -> Executed | Wait | None:
+        """The outcome of the next step of `thread`, the thread at `position`, in `vm`."""
+        pair = (vm, thread)
+        try:
+            return self._outcomes[pair]
+        except KeyError:
+            if len(self._outcomes) >= STEP_MEMO_LIMIT:
+                self._outcomes.clear()
+            outcome = self._outcomes[pair] = run_step(
+                self._contexts[position], vm, thread, OPERATIONS
+            )
+            return outcome
+
+
+STEP_MEMO_LIMIT = 1 << 18
+"""Outcomes `Steps` keeps before it starts again."""
+
+
 def _itself(state: State) -> Hashable:
     """A full search's key: the state itself."""
     return state
@@ -228,7 +257,7 @@ def explore(
             processes=processes,
         )
 
-    contexts = [Context(semantics, t.name, t.process) for t in setup.threads]
+    steps = Steps([Context(semantics, t.name, t.process) for t in setup.threads])
     result.events.update((e.kind, e.detail) for e in setup.vm.events)
     stop = record(initial_key, examine(*initial))
     while queue and not stop:
@@ -239,7 +268,7 @@ def explore(
         chosen = range(len(threads))
         single_key: Hashable = None  # the key of the single step's successor, if one is chosen
         if reducer is not None:
-            single = _persistent_step(reducer, state, outcomes, contexts, key_of, seen, level)
+            single = _persistent_step(reducer, state, outcomes, steps, key_of, seen, level)
             if single is not None:
                 position, single_key = single
                 chosen = range(position, position + 1)
@@ -248,7 +277,7 @@ def explore(
         for position in chosen:
             outcome = outcomes[position]
             if outcome is False:
-                outcome = run_step(contexts[position], vm, threads[position], OPERATIONS)
+                outcome = steps.run(position, vm, threads[position])
             if outcome is None:
                 continue
             if isinstance(outcome, Wait):
@@ -299,7 +328,7 @@ def _persistent_step(
     reducer: Reducer,
     state: State,
     outcomes: list[StepResult],
-    contexts: list[Context],
+    steps: Steps,
     key_of: Callable[[State], Hashable],
     seen: Seen,
     level: int,
@@ -319,7 +348,7 @@ def _persistent_step(
         other = others[position]
         if reducer.next_step(thread, vm).reads & (other.writes | other.adds):
             continue  # what it reads may change, and with it the path it takes
-        outcome = outcomes[position] = run_step(contexts[position], vm, thread, OPERATIONS)
+        outcome = outcomes[position] = steps.run(position, vm, thread)
         if not isinstance(outcome, Executed):
             continue
         if reducer.taken(thread, outcome.thread, vm).conflicts(other):
