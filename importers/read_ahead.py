@@ -2,17 +2,21 @@
 
 Parsing mail (the stdlib parser) and storing it take about as long as each other; in one process
 they take turns on one core. `read_ahead` runs `read_inputs` in a forked child that sends its
-messages back in chunks through a bounded queue, so memory stays flat however large the input,
-and the consumer sees the same stream, in the same order, with the same error reports.
+messages back in chunks through a pipe, and the consumer sees the same stream, in the same order,
+with the same error reports.
+
+The pipe is the only link, and each end has one owner: a full pipe holds the child back (memory
+stays flat however large the input), a consumer that stops or dies closes its end so the child's
+next write fails and it ends, and a child that dies closes its end so the consumer reads EOF
+instead of waiting forever.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import os
-import queue
 import traceback
 from collections.abc import Iterator, Sequence
+from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext
 from pathlib import Path
 from typing import Any
@@ -20,9 +24,7 @@ from typing import Any
 from importers.detect import read_inputs
 from importers.records import ErrorHandler, InputError, ParsedMessage
 
-CHUNK = 200  # messages per queue item: pickling one list beats pickling 200 items
-CHUNKS_AHEAD = 4  # how far the child may run ahead of the consumer
-_PARENT_CHECK_SECONDS = 1.0
+CHUNK = 200  # messages per send: pickling one list beats pickling 200 items
 
 _ERROR = "error"  # an InputError reported to on_error: (source, position, where, problem)
 _FAILED = "failed"  # the reader stopped on an exception: the InputError's fields or a traceback
@@ -41,53 +43,37 @@ def _fields(error: InputError) -> tuple[str, int | None, str, str]:
     return (error.source, error.position, error.where, error.problem)
 
 
-def _child(paths: Sequence[str | Path], report_errors: bool, out: Any, parent: int) -> None:
+def _child(
+    paths: Sequence[str | Path], report_errors: bool, theirs: Connection, out: Connection
+) -> None:
     """Read every input and send it on: chunks of messages, error reports, then the end."""
+    theirs.close()  # the consumer's end: once it closes its copy too, a send here fails
     pending: list[Any] = []
-
-    def send(item: Any) -> None:
-        while True:
-            try:
-                out.put(item, timeout=_PARENT_CHECK_SECONDS)
-                return
-            except queue.Full:
-                if os.getppid() != parent:  # the importer was killed: nobody will read this
-                    os._exit(1)
 
     def flush() -> None:
         if pending:
-            send(list(pending))
+            out.send(pending)
             pending.clear()
 
     def on_error(error: InputError) -> None:
         pending.append((_ERROR, _fields(error)))
 
     try:
-        for message in read_inputs(paths, on_error=on_error if report_errors else None):
-            pending.append(message)
-            if len(pending) >= CHUNK:
-                flush()
-        flush()
-        send([(_DONE, None)])
-    except InputError as exc:
-        flush()
-        send([(_FAILED, _fields(exc))])
-    except BaseException:  # a bug in a reader: the consumer shows it, the child just ends
-        flush()
-        send([(_FAILED, traceback.format_exc())])
-
-
-def _next_chunk(channel: Any, child: Any) -> list[Any]:
-    """The child's next chunk; an error if the child died without saying why (killed, OOM)."""
-    while True:
         try:
-            chunk: list[Any] = channel.get(timeout=_PARENT_CHECK_SECONDS)
-            return chunk
-        except queue.Empty:
-            if not child.is_alive():
-                raise RuntimeError(
-                    f"the reader process ended with status {child.exitcode}"
-                ) from None
+            for message in read_inputs(paths, on_error=on_error if report_errors else None):
+                pending.append(message)
+                if len(pending) >= CHUNK:
+                    flush()
+            pending.append((_DONE, None))
+        except InputError as exc:
+            pending.append((_FAILED, _fields(exc)))
+        except Exception:  # a bug in a reader: the consumer shows it, the child just ends
+            pending.append((_FAILED, traceback.format_exc()))
+        flush()
+    except OSError:  # the consumer stopped reading (closed, or killed): nobody wants the rest
+        pass
+    finally:
+        out.close()
 
 
 def read_ahead(
@@ -101,14 +87,22 @@ def read_ahead(
     if context is None:
         yield from read_inputs(paths, on_error=on_error)
         return
-    channel = context.Queue(maxsize=CHUNKS_AHEAD)
+    ours, theirs = context.Pipe(duplex=False)
     child = context.Process(
-        target=_child, args=(paths, on_error is not None, channel, os.getpid()), daemon=True
+        target=_child, args=(paths, on_error is not None, ours, theirs), daemon=True
     )
     child.start()
+    theirs.close()  # the child's alone now: when it ends, `recv` reads EOF
     try:
         while True:
-            for item in _next_chunk(channel, child):
+            try:
+                chunk = ours.recv()
+            except EOFError:
+                child.join()
+                raise RuntimeError(
+                    f"the reader process ended with status {child.exitcode}"
+                ) from None
+            for item in chunk:
                 if isinstance(item, ParsedMessage):
                     yield item
                     continue
@@ -124,7 +118,8 @@ def read_ahead(
                 elif kind == _DONE:
                     return
     finally:
+        ours.close()
+        child.join(timeout=1)
         if child.is_alive():
             child.terminate()
-        child.join()
-        channel.close()
+            child.join()

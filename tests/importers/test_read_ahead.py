@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
@@ -74,6 +77,33 @@ def test_a_reader_that_dies_is_an_error_not_a_hang(
         raise SystemExit(9)
 
     monkeypatch.setattr(read_ahead_module, "_child", killed)
-    monkeypatch.setattr(read_ahead_module, "_PARENT_CHECK_SECONDS", 0.05)
     with pytest.raises(RuntimeError, match="reader process ended with status 9"):
         list(read_ahead([archive]))
+
+
+def _ended(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith(("Z", "X"))
+    except FileNotFoundError:
+        return True
+
+
+def _consume_one_then_die(archive: Path, pids: Connection) -> None:
+    stream = read_ahead([archive])
+    next(stream)
+    pids.send([child.pid for child in multiprocessing.active_children()])
+    os._exit(0)  # as if killed: no clean-up of the stream
+
+
+def test_the_reader_ends_when_its_consumer_dies(archive: Path) -> None:
+    context = multiprocessing.get_context("fork")
+    pids, sent = context.Pipe(duplex=False)
+    consumer = context.Process(target=_consume_one_then_die, args=(archive, sent))
+    consumer.start()
+    assert pids.poll(30)
+    (reader,) = pids.recv()
+    consumer.join()
+    deadline = time.monotonic() + 10
+    while not _ended(reader) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _ended(reader)
