@@ -79,7 +79,7 @@ class Threadlore(Peer):
 class Figures:
     """A tool's medians on one archive: its import or index, and each query's search."""
 
-    index: Measure
+    index: Measure | None  # None: not indexed in this run (--runs 0)
     searches: dict[str, float]
     found: dict[str, list[str]]
 
@@ -112,7 +112,7 @@ def in_process_searches(home: Path, runs: int) -> dict[str, float]:
 
 
 def measure_tool(tool: Peer, archive: Path, home: Path, runs: int, search_runs: int) -> Figures:
-    index = median_measure([tool.index(archive, home) for _ in range(runs)])
+    index = median_measure([tool.index(archive, home) for _ in range(runs)]) if runs else None
     searches, found = {}, {}
     for query in QUERIES:
         timings = []
@@ -149,11 +149,13 @@ def _ratio(ours: float, theirs: float) -> str:
 
 def import_table(messages: int, figures: dict[str, Figures]) -> Table:
     ours = figures["threadlore"].index
+    assert ours is not None
     table = Table(title=f"import / index, {messages:,} messages (medians)")
     for column in ("tool", "seconds", "msg/s", "peak RSS MB", "threadlore speed ×", "RSS ÷"):
         table.add_column(column, justify="left" if column == "tool" else "right")
     for name, figure in figures.items():
         index = figure.index
+        assert index is not None
         table.add_row(
             name,
             f"{index.seconds:.1f}",
@@ -220,7 +222,8 @@ def _sizes(text: str) -> list[int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", default="10000", help="comma-separated archive sizes")
-    parser.add_argument("--runs", type=int, default=3, help="imports per tool (median)")
+    runs_help = "imports per tool (median); 0: search the stores in --work"
+    parser.add_argument("--runs", type=int, default=3, help=runs_help)
     parser.add_argument("--search-runs", type=int, default=5, help="runs of each query (median)")
     parser.add_argument("--seed", type=int, default=2007)
     parser.add_argument("--input", choices=("mbox", "maildir"), default="mbox",
@@ -247,10 +250,11 @@ def main() -> None:
             print(f"{tool.name}: {args.runs} × index {messages:,} messages …", flush=True)
             figures[tool.name] = measure_tool(tool, archive, home, args.runs, args.search_runs)
         in_process = in_process_searches(home, args.search_runs)
-        console.print(import_table(messages, figures))
+        if args.runs:
+            console.print(import_table(messages, figures))
+            rss[messages] = {name: f.index.peak_rss_mb for name, f in figures.items() if f.index}
         console.print(search_table(messages, figures, in_process))
-        rss[messages] = {name: figure.index.peak_rss_mb for name, figure in figures.items()}
-    if len(sizes) > 1:
+    if len(rss) > 1:
         console.print(growth_table(sizes, rss))
     print(
         "× = threadlore's speed over the peer's (above 1: threadlore faster); RSS ÷ = threadlore's "
