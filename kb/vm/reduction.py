@@ -20,6 +20,7 @@ not an already-seen state at the same or a smaller depth (the breadth-first cycl
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from operator import attrgetter
 from typing import Generic, Literal, NamedTuple, TypeVar
 
 from kb.vm.machine import Operation, ThreadState, next_frame
@@ -200,6 +201,9 @@ PGOFF_LOOKUPS = frozenset(
 """Steps that read a slot's pte only to find the file page of a nonlinear vma (pgoff_of)."""
 
 
+_LOCAL = attrgetter("pc", "stack")
+"""A thread's local state, (pc, stack): what a key keeps of it."""
+
 MEMO_LIMIT = 1 << 16
 """Entries a memo by object id holds before it starts again (each keeps its object alive)."""
 
@@ -319,6 +323,10 @@ class Reducer:
             for thread in threads:
                 read |= self.remaining(thread).reads
         unread = {name: 0 for name, part in INODE_COUNTERS.items() if not read & part}
+        # Each position's name (they never change): where a key names threads in the order given.
+        self._positions: dict[str, int] | None = None
+        if threads is not None:
+            self._positions = {thread.name: number for number, thread in enumerate(threads)}
         self.unread_inode_counters = frozenset(unread)
         self._inode_numbers: Numbering[Inode] = Numbering(
             (lambda inode: evolve(inode, **unread)) if unread else None
@@ -344,23 +352,31 @@ class Reducer:
         hashes = [thread.local_hash for thread in threads]
         order: list[int] | None = None
         for group in self._groups:
+            if len(group) == 2:  # the common case, without sorting
+                first, second = group
+                if hashes[second] < hashes[first]:
+                    order = order or list(range(len(threads)))
+                    order[first], order[second] = second, first
+                continue
             ranked = sorted(group, key=hashes.__getitem__)
             if ranked != group:
                 order = order or list(range(len(threads)))
                 for target, source in zip(group, ranked, strict=True):
                     order[target] = source
         if order is not None:
-            threads = tuple(threads[position] for position in order)
+            threads = tuple([threads[position] for position in order])
             hashes = [hashes[position] for position in order]
         part, owners, events = self._vm_part(vm)
         named: tuple[object, ...] = ()
         if owners or events:
-            position = {thread.name: number for number, thread in enumerate(threads)}
+            position = self._positions if order is None else None
+            if position is None:
+                position = {thread.name: number for number, thread in enumerate(threads)}
             named = (
-                tuple(position.get(owner, owner) for owner in owners),
-                tuple((e.kind, position.get(e.thread, e.thread), e.detail) for e in events),
+                tuple([position.get(owner, owner) for owner in owners]),
+                tuple([(e.kind, position.get(e.thread, e.thread), e.detail) for e in events]),
             )
-        value = (part, named, tuple((thread.pc, thread.stack) for thread in threads))
+        value = (part, named, tuple(map(_LOCAL, threads)))
         return BehaviourKey(value, hash((part, named, tuple(hashes))))
 
     def _vm_part(self, vm: VM) -> VmPart:
