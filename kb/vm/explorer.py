@@ -201,12 +201,12 @@ def explore(
 ) -> Exploration:
     """Run every interleaving of the setup's threads under the policy.
 
-    With `symmetry`, states that differ only by renaming interchangeable threads count once.
-    With `reduction`, a state whose thread can take an independent,
-    invisible step expands that step alone, and states differing only in what no step reads
-    count once (kb/vm/reduction.py): the same verdicts and deadlocks, fewer states; traces are
-    then shortest among the reduced graph's paths. Replay explores fully, because it also
-    collects every event and final cost.
+    With `symmetry`, states that differ only by renaming interchangeable threads count once
+    (with or without `reduction`). With `reduction`, a state whose thread can take an
+    independent, invisible step expands that step alone, and states differing only in what no
+    step reads count once (kb/vm/reduction.py): the same verdicts and deadlocks, fewer states;
+    traces are then shortest among the reduced graph's paths. Replay explores fully, because it
+    also collects every event and final cost.
     """
     semantics = resolve(policy)
     processes = {t.process for t in setup.threads}

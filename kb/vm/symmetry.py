@@ -4,7 +4,9 @@ Two states that differ only by a renaming of such threads behave alike (the inva
 depend on thread names), so the explorer may keep one of them. The canonical key sorts each group
 of interchangeable threads by their local state and renames them, in the threads and in the VM
 (page lock owners, events), to the group's names in order. Keys only deduplicate: the explorer
-still runs concrete states, so traces stay real paths with consistent names.
+still runs concrete states, so traces stay real paths with consistent names. This is the key of
+a full search with symmetry; with the partial-order reduction, `Reducer.key` orders the groups
+itself (and leaves out what no step reads).
 """
 
 from __future__ import annotations
