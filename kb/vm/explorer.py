@@ -100,26 +100,34 @@ class CheckResult:
 class Steps:
     """run_step, memoized: a step's outcome is a function of the VM and the thread alone, and
     the same pair comes back often (a step that leaves the VM as it was lets every other thread
-    run its step on that VM again; equal VMs recur along different interleavings). Outcomes are
-    immutable, so sharing them also lets later memos by object id hit.
+    run its step on that VM again; equal VMs recur along different interleavings).
+
+    The VMs and threads that steps produce are interned (one object per value), so the memo
+    and the reducer's memos can go by object identity.
     """
 
-    def __init__(self, contexts: list[Context]) -> None:
+    def __init__(self, contexts: list[Context], vm: VM, threads: tuple[ThreadState, ...]) -> None:
         self._contexts = contexts
-        self._outcomes: dict[tuple[VM, ThreadState], Executed | Wait | None] = {}
+        self._vms: dict[VM, VM] = {vm: vm}
+        self._threads: dict[ThreadState, ThreadState] = {t: t for t in threads}
+        # (id(vm), id(thread)) → (vm, thread, outcome); the pair kept so its ids stay theirs
+        self._outcomes: dict[tuple[int, int], tuple[VM, ThreadState, Executed | Wait | None]] = {}
 
     def run(self, position: int, vm: VM, thread: ThreadState) -> Executed | Wait | None:
         """The outcome of the next step of `thread`, the thread at `position`, in `vm`."""
-        pair = (vm, thread)
-        try:
-            return self._outcomes[pair]
-        except KeyError:
-            if len(self._outcomes) >= STEP_MEMO_LIMIT:
-                self._outcomes.clear()
-            outcome = self._outcomes[pair] = run_step(
-                self._contexts[position], vm, thread, OPERATIONS
-            )
-            return outcome
+        known = self._outcomes.get((id(vm), id(thread)))
+        if known is not None:
+            return known[2]
+        if len(self._outcomes) >= STEP_MEMO_LIMIT:
+            self._outcomes.clear()
+        outcome = run_step(self._contexts[position], vm, thread, OPERATIONS)
+        if type(outcome) is Executed:
+            after_vm = self._vms.setdefault(outcome.vm, outcome.vm)
+            after = self._threads.setdefault(outcome.thread, outcome.thread)
+            if after_vm is not outcome.vm or after is not outcome.thread:
+                outcome = Executed(after_vm, after, outcome.label, outcome.function)
+        self._outcomes[(id(vm), id(thread))] = (vm, thread, outcome)
+        return outcome
 
 
 STEP_MEMO_LIMIT = 1 << 18
@@ -257,7 +265,9 @@ def explore(
             processes=processes,
         )
 
-    steps = Steps([Context(semantics, t.name, t.process) for t in setup.threads])
+    steps = Steps(
+        [Context(semantics, t.name, t.process) for t in setup.threads], setup.vm, setup.threads
+    )
     result.events.update((e.kind, e.detail) for e in setup.vm.events)
     stop = record(initial_key, examine(*initial))
     while queue and not stop:
