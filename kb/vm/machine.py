@@ -62,26 +62,12 @@ class ThreadState:
     pc: int = 0
     stack: tuple[Frame, ...] = ()
     _hash: int = field(default=0, init=False, compare=False, repr=False)
-    _local_hash: int = field(default=0, init=False, compare=False, repr=False)
 
     def __hash__(self) -> int:
         if not self._hash:
-            value = hash((self.name, self.process, self.program, self.local_hash))
+            value = hash((self.name, self.process, self.program, self.pc, self.stack))
             object.__setattr__(self, "_hash", value or 1)
         return self._hash
-
-    @property
-    def local(self) -> tuple[int, tuple[Frame, ...]]:
-        """Where the thread is (pc and stack), without its name and program."""
-        return self.pc, self.stack
-
-    @property
-    def local_hash(self) -> int:
-        """A hash of `local`, computed once: state keys hash threads, and order symmetric ones, by
-        it."""
-        if not self._local_hash:
-            object.__setattr__(self, "_local_hash", hash((self.pc, self.stack)) or 1)
-        return self._local_hash
 
     @property
     def done(self) -> bool:
@@ -196,24 +182,19 @@ def run_step(
         return None
     step = operation.steps[frame.step]
     outcome = step.run(ctx, vm, frame)
-    kind = type(outcome)
-    if kind is Go:
-        assert isinstance(outcome, Go)
-        if outcome.step is None:
-            stack = _return(stack[:-1], outcome.regs)
-        else:
-            stack = (*stack[:-1], _enter(operation, outcome.step, outcome.regs))
-    elif kind is Call:
-        assert isinstance(outcome, Call)
+    if isinstance(outcome, Wait):
+        return outcome
+    if isinstance(outcome, Call):
         callee_operation = operations[outcome.op]
         callee = _enter(callee_operation, callee_operation.entry, outcome.args)
         if outcome.then is None:
             stack = (*stack[:-1], callee)
         else:
             stack = (*stack[:-1], _enter(operation, outcome.then, outcome.regs), callee)
+    elif outcome.step is None:
+        stack = _return(stack[:-1], outcome.regs)
     else:
-        assert isinstance(outcome, Wait)
-        return outcome
+        stack = (*stack[:-1], _enter(operation, outcome.step, outcome.regs))
     new_thread = ThreadState(thread.name, thread.process, thread.program, pc, stack)
     return Executed(outcome.vm, new_thread, step.label, step.function)
 

@@ -20,10 +20,9 @@ not an already-seen state at the same or a smaller depth (the breadth-first cycl
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from operator import attrgetter
 from typing import Generic, Literal, NamedTuple, TypeVar
 
-from kb.vm.machine import Operation, ThreadState, next_frame
+from kb.vm.machine import Frame, Operation, ThreadState, next_frame
 from kb.vm.ops_fault import fault_operations
 from kb.vm.policies import Semantics
 from kb.vm.state import VM, Event, Inode, Page, Process, Vma, evolve
@@ -201,12 +200,13 @@ PGOFF_LOOKUPS = frozenset(
 """Steps that read a slot's pte only to find the file page of a nonlinear vma (pgoff_of)."""
 
 
-_LOCAL = attrgetter("pc", "stack")
-"""A thread's local state, (pc, stack): what a key keeps of it."""
-
 MEMO_LIMIT = 1 << 16
 """Entries a memo by object id holds before it starts again (each keeps its object alive)."""
 
+
+StateKey = tuple[object, ...]
+"""A state's key: its VM part's number, the threads named in the VM, each thread's local state's
+number (Reducer.key)."""
 
 VmPart = tuple[int, tuple[str, ...], tuple[Event, ...]]
 """A VM's part of a state key: its number, its locked pages' owners, its events."""
@@ -237,26 +237,6 @@ class Numbering(Generic[Numbered]):
             number = self._by_value.setdefault(value, len(self._by_value))
             known = self._by_id[id(obj)] = (obj, number)
         return known[1]
-
-
-class BehaviourKey:
-    """A state's behaviour as a value with its hash computed once (dicts hash keys repeatedly).
-
-    The hash is given, computed from the value's parts' cached hashes; equal values have
-    equal hashes, so it is a hash of the value.
-    """
-
-    __slots__ = ("_hash", "value")
-
-    def __init__(self, value: tuple[object, ...], hashed: int) -> None:
-        self.value = value
-        self._hash = hashed
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, BehaviourKey) and self.value == other.value
 
 
 def page_behaviour(page: Page) -> tuple[object, ...]:
@@ -316,6 +296,8 @@ class Reducer:
         self._others: dict[tuple[Footprint, ...], list[Footprint]] = {}
         # Memos by id, the object kept alive with its entry; cleared when they grow large.
         self._vms: dict[int, tuple[VM, VmPart]] = {}  # id(vm) → (vm, its part of a key)
+        self._locals: dict[tuple[int, tuple[Frame, ...]], int] = {}  # (pc, stack) → a number
+        self._locals_by_id: dict[int, tuple[ThreadState, int]] = {}  # id(thread) → its number
         self._page_numbers: Numbering[Page] = Numbering(page_behaviour)
         read = EVERYTHING
         if threads is not None:
@@ -335,49 +317,59 @@ class Reducer:
         self._process_numbers: Numbering[tuple[Process, ...]] = Numbering()
         self._parts: dict[tuple[object, ...], int] = {}  # a VM's part of a key → its number
 
-    def key(self, state: tuple[VM, tuple[ThreadState, ...]]) -> BehaviourKey:
+    def key(self, state: tuple[VM, tuple[ThreadState, ...]]) -> StateKey:
         """The state without what no step reads, its interchangeable threads in a canonical order.
 
         Page reference counts, the cost counters and the unread inode counters are left out:
         two states differing only there have the same steps and the same verdicts (INV3 reads
         only whether redundant IO happened), as pan leaves write-only variables out of its state
-        vector. Threads of one
-        symmetry group are sorted by a hash of their local state (a collision only costs
-        reduction, never soundness), and a thread named in the VM (a page lock's owner, an
-        event) is named by its position in that order: a state and its renamings have one key,
-        and are equivalent (kb/vm/symmetry.py). A position's name and program never change, so
-        threads appear by local state alone.
+        vector. A thread appears by the number of its local state (pc and stack: a position's
+        name and program never change). Threads of one symmetry group are sorted by those
+        numbers, and a thread named in the VM (a page lock's owner, an event) is named by its
+        position in that order: a state and its renamings have one key, and are equivalent
+        (kb/vm/symmetry.py). A key is a short tuple of small numbers, quick to hash and compare.
         """
         vm, threads = state
-        hashes = [thread.local_hash for thread in threads]
+        locals_by_id = self._locals_by_id
+        numbers = []
+        for thread in threads:
+            known = locals_by_id.get(id(thread))
+            numbers.append(self._local_number(thread) if known is None else known[1])
         order: list[int] | None = None
         for group in self._groups:
             if len(group) == 2:  # the common case, without sorting
                 first, second = group
-                if hashes[second] < hashes[first]:
+                if numbers[second] < numbers[first]:
                     order = order or list(range(len(threads)))
                     order[first], order[second] = second, first
                 continue
-            ranked = sorted(group, key=hashes.__getitem__)
+            ranked = sorted(group, key=numbers.__getitem__)
             if ranked != group:
                 order = order or list(range(len(threads)))
                 for target, source in zip(group, ranked, strict=True):
                     order[target] = source
         if order is not None:
-            threads = tuple([threads[position] for position in order])
-            hashes = [hashes[position] for position in order]
+            numbers = [numbers[position] for position in order]
         part, owners, events = self._vm_part(vm)
-        named: tuple[object, ...] = ()
-        if owners or events:
-            position = self._positions if order is None else None
-            if position is None:
-                position = {thread.name: number for number, thread in enumerate(threads)}
-            named = (
-                tuple([position.get(owner, owner) for owner in owners]),
-                tuple([(e.kind, position.get(e.thread, e.thread), e.detail) for e in events]),
-            )
-        value = (part, named, tuple(map(_LOCAL, threads)))
-        return BehaviourKey(value, hash((part, named, tuple(hashes))))
+        if not owners and not events:
+            return (part, (), *numbers)
+        if order is None:
+            position = self._positions or {t.name: place for place, t in enumerate(threads)}
+        else:
+            position = {threads[source].name: place for place, source in enumerate(order)}
+        named = (
+            tuple([position.get(owner, owner) for owner in owners]),
+            tuple([(e.kind, position.get(e.thread, e.thread), e.detail) for e in events]),
+        )
+        return (part, named, *numbers)
+
+    def _local_number(self, thread: ThreadState) -> int:
+        """The number of the thread's local state (pc, stack), memoized by thread."""
+        if len(self._locals_by_id) >= MEMO_LIMIT:
+            self._locals_by_id.clear()
+        number = self._locals.setdefault((thread.pc, thread.stack), len(self._locals))
+        self._locals_by_id[id(thread)] = (thread, number)
+        return number
 
     def _vm_part(self, vm: VM) -> VmPart:
         """The number of the VM's part of its key (without thread names), the lock owners of
