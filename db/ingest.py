@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.base import Base
-from db.models import Source  # the package registers every table on Base.metadata
+from db.models import Message, Source, Thread  # the package registers every table
 from db.people import PeopleIndex, list_local_parts
 from db.revisions import files_key, link_revisions
 from db.threading import Node, ThreadIndex, reference_chain
@@ -43,6 +43,15 @@ _INSERT_RETURNING_ID = {
 _INSERT = {name: insert(_TABLES[name]) for name in _TABLES}
 _FILL_PLACEHOLDER = update(_TABLES["messages"]).where(_TABLES["messages"].c.id == bindparam("pk"))
 _SOURCE_BY_PATH = select(Source.id).where(Source.path == bindparam("path"))
+_SET_LAST_DATE = (
+    update(Thread)
+    .where(Thread.id.in_(bindparam("threads", expanding=True)))
+    .values(
+        last_date_utc=select(func.max(Message.date_utc))
+        .where(Message.thread_id == Thread.id, Message.placeholder.is_(False))
+        .scalar_subquery()
+    )
+)
 
 
 @dataclass
@@ -129,10 +138,13 @@ class _Writer:
         self.threads.load(keys)
 
     def finish(self) -> None:
-        """Work that needs the whole batch: its pending rows, revision links between patches."""
+        """Work that needs the whole batch: its pending rows, revision links between patches,
+        the newest date of each thread it touched."""
         self.write_pending_rows()
         link_revisions(self.session, self.new_patches)
         self.new_patches.clear()
+        if self.threads.touched:
+            self.connection.execute(_SET_LAST_DATE, {"threads": sorted(self.threads.touched)})
 
     def write_pending_rows(self) -> None:
         """Insert the rows held back so far: one executemany per table instead of one a message."""

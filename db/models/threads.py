@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Mapped, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base
-from db.types import intpk
+from db.types import intpk, utc_datetime
 
 if TYPE_CHECKING:
     from db.models.messages import Message
@@ -19,5 +19,8 @@ class Thread(Base):
     __tablename__ = "threads"
 
     id: Mapped[intpk]
+    # the newest date among its messages (not placeholders), kept by db/ingest.py, so that the
+    # newest threads of a million-message store are read from an index, not grouped anew
+    last_date_utc: Mapped[utc_datetime] = mapped_column(index=True)
 
     messages: Mapped[list[Message]] = relationship(back_populates="thread")

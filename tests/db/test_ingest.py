@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.ingest import import_messages
-from db.models import Message
+from db.models import Message, Thread
 from db.queries import get_message
 from importers.records import (
     Hunk,
@@ -157,3 +157,34 @@ def test_dates_keep_their_utc_offset(
         shown = get_message(session, "d@x").summary
     assert shown.date == when
     assert shown.as_json()["date"] == "2007-03-07T23:30:00-08:00"
+
+
+def test_each_thread_keeps_the_date_of_its_newest_message(
+    store: Store, make_message: Callable[..., ParsedMessage]
+) -> None:
+    def day(n: int) -> datetime:
+        return datetime(2007, 3, n, tzinfo=UTC)
+
+    # batches of two: a reply lands in a later batch than its thread; a late message's
+    # References join two threads into one; a placeholder (never-seen parent) has no date
+    messages = [
+        make_message("a", date=day(1)),
+        make_message("b", date=day(2)),
+        make_message("a2", date=day(5), in_reply_to="a"),
+        make_message("c", date=day(3), in_reply_to="lost"),
+        make_message("join", date=day(4), in_reply_to="b", references=("a", "b")),
+        make_message("undated", date=None),
+    ]
+    import_messages(store, messages, batch_size=2)
+    with store() as session:
+        kept = dict(session.execute(select(Thread.id, Thread.last_date_utc)).all())
+        newest = dict(
+            session.execute(
+                select(Message.thread_id, func.max(Message.date_utc))
+                .where(Message.placeholder.is_(False))
+                .group_by(Message.thread_id)
+            ).all()
+        )
+    assert kept == newest
+    naive = {day(3).replace(tzinfo=None), day(5).replace(tzinfo=None), None}  # UTC, as stored
+    assert set(kept.values()) == naive
