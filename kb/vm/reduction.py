@@ -286,8 +286,8 @@ class Reducer:
         self._calls = calls(semantics)
         self._watch_rest = watch_rest
         self._by_operation: dict[str, Footprint] = {}
-        # Memos by id(thread), the thread kept alive with its entry; equal threads are often
-        # distinct objects, and comparing them costs more than recomputing.
+        # Memos by id(thread), the thread kept alive with its entry (the explorer interns
+        # threads, so equal threads are one object).
         self._remaining: dict[int, tuple[ThreadState, Footprint]] = {}
         # id(thread) → (thread, its next step's footprint, the vid it looks up, (op, step))
         self._next: dict[
@@ -299,16 +299,15 @@ class Reducer:
         self._locals: dict[tuple[int, tuple[Frame, ...]], int] = {}  # (pc, stack) → a number
         self._locals_by_id: dict[int, tuple[ThreadState, int]] = {}  # id(thread) → its number
         self._page_numbers: Numbering[Page] = Numbering(page_behaviour)
+        # Each position's name (they never change): how a key names threads in the order given.
+        self._positions: dict[str, int] | None = None
         read = EVERYTHING
         if threads is not None:
+            self._positions = {thread.name: number for number, thread in enumerate(threads)}
             read = 0
             for thread in threads:
                 read |= self.remaining(thread).reads
         unread = {name: 0 for name, part in INODE_COUNTERS.items() if not read & part}
-        # Each position's name (they never change): where a key names threads in the order given.
-        self._positions: dict[str, int] | None = None
-        if threads is not None:
-            self._positions = {thread.name: number for number, thread in enumerate(threads)}
         self.unread_inode_counters = frozenset(unread)
         self._inode_numbers: Numbering[Inode] = Numbering(
             (lambda inode: evolve(inode, **unread)) if unread else None
