@@ -248,7 +248,12 @@ def main() -> None:
         figures: dict[str, Figures] = {}
         for tool in tools:
             print(f"{tool.name}: {args.runs} × index {messages:,} messages …", flush=True)
-            figures[tool.name] = measure_tool(tool, archive, home, args.runs, args.search_runs)
+            figure = measure_tool(tool, archive, home, args.runs, args.search_runs)
+            figures[tool.name] = figure
+            if figure.index is not None:  # as it goes: a long run that is stopped keeps these
+                index = figure.index
+                print(f"  {index.seconds:.1f} s, {messages / index.seconds:,.0f} msg/s, "
+                      f"peak RSS {index.peak_rss_mb:.0f} MB", flush=True)  # fmt: skip
         in_process = in_process_searches(home, args.search_runs)
         if args.runs:
             console.print(import_table(messages, figures))
