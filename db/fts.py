@@ -1,8 +1,10 @@
-"""SQLite FTS5 full-text index over message subjects and bodies: the only SQLite-only SQL.
+"""SQLite FTS5 indexes over messages: the only SQLite-only SQL.
 
-The index is an external-content FTS5 table (`messages_fts`, rowid = messages.id) kept in step by
-triggers, so every writer (ingest, a later migration, a manual fix) keeps it right. Other
-dialects have no index here; `db/search.py` falls back to LIKE for them.
+`messages_fts` indexes subjects and bodies by word, for search. `messages_subject_trigram`
+indexes subjects by trigram, so that a substring of a subject (the thread list's filter) is
+found without reading every subject. Both are external-content FTS5 tables (rowid = messages.id)
+kept in step by triggers, so every writer (ingest, a later migration, a manual fix) keeps them
+right. Other dialects have no index here; `db/search.py` falls back to LIKE for them.
 """
 
 from __future__ import annotations
@@ -37,9 +39,35 @@ DROP_STATEMENTS = (
 )
 
 
+SUBJECT_TRIGRAMS = "messages_subject_trigram"
+
+CREATE_SUBJECT_TRIGRAM_STATEMENTS = (
+    f"CREATE VIRTUAL TABLE {SUBJECT_TRIGRAMS} USING fts5(subject, content='messages', "
+    "content_rowid='id', tokenize='trigram')",
+    f"CREATE TRIGGER {SUBJECT_TRIGRAMS}_insert AFTER INSERT ON messages BEGIN "
+    f"INSERT INTO {SUBJECT_TRIGRAMS}(rowid, subject) VALUES (new.id, new.subject); END",
+    f"CREATE TRIGGER {SUBJECT_TRIGRAMS}_delete AFTER DELETE ON messages BEGIN "
+    f"INSERT INTO {SUBJECT_TRIGRAMS}({SUBJECT_TRIGRAMS}, rowid, subject) "
+    "VALUES ('delete', old.id, old.subject); END",
+    f"CREATE TRIGGER {SUBJECT_TRIGRAMS}_update AFTER UPDATE OF subject ON messages BEGIN "
+    f"INSERT INTO {SUBJECT_TRIGRAMS}({SUBJECT_TRIGRAMS}, rowid, subject) "
+    "VALUES ('delete', old.id, old.subject); "
+    f"INSERT INTO {SUBJECT_TRIGRAMS}(rowid, subject) VALUES (new.id, new.subject); END",
+)
+
+DROP_SUBJECT_TRIGRAM_STATEMENTS = (
+    f"DROP TRIGGER IF EXISTS {SUBJECT_TRIGRAMS}_update",
+    f"DROP TRIGGER IF EXISTS {SUBJECT_TRIGRAMS}_delete",
+    f"DROP TRIGGER IF EXISTS {SUBJECT_TRIGRAMS}_insert",
+    f"DROP TABLE IF EXISTS {SUBJECT_TRIGRAMS}",
+)
+
+
 def is_fts_table(name: str) -> bool:
-    """True for the FTS5 table and its shadow tables, which the models do not describe."""
-    return name == FTS_TABLE or name.startswith(f"{FTS_TABLE}_")
+    """True for the FTS5 tables and their shadow tables, which the models do not describe."""
+    return any(
+        name == table or name.startswith(f"{table}_") for table in (FTS_TABLE, SUBJECT_TRIGRAMS)
+    )
 
 
 def create_index(connection: Connection) -> None:
@@ -57,6 +85,39 @@ def drop_index(connection: Connection) -> None:
         return
     for statement in DROP_STATEMENTS:
         connection.execute(text(statement))
+
+
+def create_subject_trigrams(connection: Connection) -> None:
+    """Create the subjects' trigram index and its triggers (SQLite only), then fill it."""
+    if connection.dialect.name != "sqlite":
+        return
+    for statement in CREATE_SUBJECT_TRIGRAM_STATEMENTS:
+        connection.execute(text(statement))
+    connection.execute(
+        text(f"INSERT INTO {SUBJECT_TRIGRAMS}({SUBJECT_TRIGRAMS}) VALUES ('rebuild')")
+    )
+
+
+def drop_subject_trigrams(connection: Connection) -> None:
+    """Drop the subjects' trigram index and its triggers (SQLite only)."""
+    if connection.dialect.name != "sqlite":
+        return
+    for statement in DROP_SUBJECT_TRIGRAM_STATEMENTS:
+        connection.execute(text(statement))
+
+
+def subject_contains(fragment: str) -> ColumnElement[bool]:
+    """`messages.id IN (rows whose subject contains fragment)`, case-insensitively (ASCII), as
+    LIKE reads it, through the trigram index. LIKE has no escape here (an ESCAPE clause turns the
+    index off), so a fragment with `%` or `_` must not come this way."""
+    if "%" in fragment or "_" in fragment:
+        raise ValueError(f"LIKE wildcards in a subject fragment: {fragment!r}")
+    rowids: Select[tuple[Any]] = (
+        select(literal_column("rowid"))
+        .select_from(text(SUBJECT_TRIGRAMS))
+        .where(literal_column("subject").like(f"%{fragment}%"))
+    )
+    return Message.id.in_(rowids)
 
 
 def fts_phrase(words: str) -> str:
