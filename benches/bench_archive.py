@@ -31,7 +31,7 @@ from rich.table import Table
 
 from benches.generate_archive import archive_paths
 from benches.measure import Measure, measure
-from benches.peers import PEERS, Peer, phrase_quoted
+from benches.peers import PEERS, Peer, Syntax
 from benches.queries import PAGE, QUERIES, Query
 
 THREADLORE = Path(sys.executable).parent / "threadlore"
@@ -42,6 +42,7 @@ class Threadlore(Peer):
 
     name = "threadlore"
     programs = (str(THREADLORE),)
+    syntax = Syntax("{}", "f:{}", "s:{}", " ")
 
     def __init__(self, source: str = "mbox") -> None:
         self.source = source  # what it imports: the mbox or the Maildir
@@ -56,16 +57,6 @@ class Threadlore(Peer):
         mbox, maildir = archive_paths(archive)
         source = mbox if self.source == "mbox" else maildir
         return measure([str(THREADLORE), "import", str(source), "--db", self.url(home)]).measure
-
-    def query_text(self, query: Query) -> str:
-        parts = list(query.words)
-        if query.phrase is not None:
-            parts.append(phrase_quoted(query.phrase))
-        if query.author is not None:
-            parts.append(f"f:{query.author}")
-        if query.subject is not None:
-            parts.append(f"s:{query.subject}")
-        return " ".join(parts)
 
     def search_command(self, query: Query, home: Path) -> tuple[list[str], dict[str, str]]:
         command = [str(THREADLORE), "search", self.query_text(query), f"--limit={PAGE}"]

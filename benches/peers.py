@@ -25,6 +25,7 @@ import shutil
 import sys
 import tempfile
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from pathlib import Path
 
 from benches.generate_archive import archive_paths
@@ -54,11 +55,36 @@ def phrase_quoted(text: str) -> str:
     return f'"{text}"'
 
 
+@dataclass(frozen=True)
+class Syntax:
+    """How a tool's query language writes each part of a Query; `{}` stands for the value."""
+
+    text: str  # a word, or a quoted phrase, in the subject or the body
+    author: str
+    subject: str
+    joiner: str  # between parts, all of which must match
+
+    def spell(self, query: Query) -> str:
+        parts = [self.text.format(word) for word in query.words]
+        if query.phrase is not None:
+            parts.append(self.text.format(phrase_quoted(query.phrase)))
+        if query.author is not None:
+            parts.append(self.author.format(query.author))
+        if query.subject is not None:
+            parts.append(self.subject.format(query.subject))
+        return self.joiner.join(parts)
+
+
+# notmuch and mu both parse Xapian's query language with the same prefixes
+XAPIAN_SYNTAX = Syntax("(body:{0} or subject:{0})", "from:{}", "subject:{}", " and ")
+
+
 class Peer(ABC):
     """One peer indexer: how to build its database from an archive and how to search it."""
 
     name: str
     programs: tuple[str, ...]
+    syntax: Syntax
     no_match_exit_codes: frozenset[int] = frozenset()  # exit codes that mean "no results"
 
     def available(self) -> bool:
@@ -76,9 +102,9 @@ class Peer(ABC):
         """The one command (and its environment) that asks the tool for the newest PAGE results
         of `query`, printing their Message-IDs."""
 
-    @abstractmethod
     def query_text(self, query: Query) -> str:
         """The query in the tool's own syntax."""
+        return self.syntax.spell(query)
 
     def search(self, query: Query, home: Path) -> tuple[Measure, list[str]]:
         """One process, the tool's own search for the newest PAGE results; the measure and the
@@ -100,6 +126,7 @@ class Notmuch(Peer):
 
     name = "notmuch"
     programs = ("notmuch",)
+    syntax = XAPIAN_SYNTAX
 
     def env(self, home: Path) -> dict[str, str]:
         config = home / "notmuch" / "config"
@@ -117,17 +144,6 @@ class Notmuch(Peer):
         )
         return measure(["notmuch", "new", "--quiet"], self.env(home)).measure
 
-    def query_text(self, query: Query) -> str:
-        parts = [f"(body:{word} or subject:{word})" for word in query.words]
-        if query.phrase is not None:
-            quoted = phrase_quoted(query.phrase)
-            parts.append(f"(body:{quoted} or subject:{quoted})")
-        if query.author is not None:
-            parts.append(f"from:{query.author}")
-        if query.subject is not None:
-            parts.append(f"subject:{query.subject}")
-        return " and ".join(parts)
-
     def search_command(self, query: Query, home: Path) -> tuple[list[str], dict[str, str]]:
         command = ["notmuch", "search", "--sort=newest-first", f"--limit={PAGE}"]
         return [*command, "--output=messages", self.query_text(query)], self.env(home)
@@ -139,6 +155,7 @@ class Mu(Peer):
 
     name = "mu"
     programs = ("mu",)
+    syntax = XAPIAN_SYNTAX
     no_match_exit_codes = frozenset({4})  # mu 1.8: "no matches for search expression"
 
     def index(self, archive: Path, home: Path) -> Measure:
@@ -149,17 +166,6 @@ class Mu(Peer):
         init = measure(["mu", "init", f"--muhome={muhome}", f"--maildir={maildir}"], env)
         index = measure(["mu", "index", f"--muhome={muhome}", "--quiet"], env)
         return init.measure + index.measure
-
-    def query_text(self, query: Query) -> str:
-        parts = [f"(body:{word} or subject:{word})" for word in query.words]
-        if query.phrase is not None:
-            quoted = phrase_quoted(query.phrase)
-            parts.append(f"(body:{quoted} or subject:{quoted})")
-        if query.author is not None:
-            parts.append(f"from:{query.author}")
-        if query.subject is not None:
-            parts.append(f"subject:{query.subject}")
-        return " and ".join(parts)
 
     def search_command(self, query: Query, home: Path) -> tuple[list[str], dict[str, str]]:
         command = ["mu", "find", f"--muhome={home / 'mu'}", f"--maxnum={PAGE}"]
@@ -204,6 +210,7 @@ class PublicInbox(Peer):
 
     name = "public-inbox"
     programs = ("public-inbox-init", "perl", "git")
+    syntax = Syntax("bs:{}", "f:{}", "s:{}", " AND ")  # bs: subject and body
     inbox = "bench"
 
     def env(self, home: Path) -> dict[str, str]:
@@ -218,16 +225,6 @@ class PublicInbox(Peer):
         init = measure(inbox, env)
         imported = measure(["perl", "-e", _PI_IMPORT, self.inbox, str(mbox)], env)
         return init.measure + imported.measure
-
-    def query_text(self, query: Query) -> str:
-        parts = [f"bs:{word}" for word in query.words]  # bs: subject and body
-        if query.phrase is not None:
-            parts.append(f"bs:{phrase_quoted(query.phrase)}")
-        if query.author is not None:
-            parts.append(f"f:{query.author}")
-        if query.subject is not None:
-            parts.append(f"s:{query.subject}")
-        return " AND ".join(parts)
 
     def search_command(self, query: Query, home: Path) -> tuple[list[str], dict[str, str]]:
         command = ["perl", "-e", _PI_SEARCH, self.inbox, self.query_text(query), str(PAGE)]
