@@ -53,9 +53,13 @@ def test_reduction_explores_fewer_states_where_steps_are_independent() -> None:
     assert reduced.states < full.states * 0.75
 
 
-def test_a_reduced_trace_is_a_real_path_to_the_violation() -> None:
-    result = check("W6", "STATUS_QUO", threads=3)
-    setup = get_workload("W6").setup(threads=3)
+@pytest.mark.parametrize(
+    ("workload", "symmetry"), [("W6", False), ("W5", True), ("W6", True)], ids=str
+)
+def test_a_reduced_trace_is_a_real_path_to_the_violation(workload: str, symmetry: bool) -> None:
+    result = check(workload, "STATUS_QUO", threads=3, symmetry=symmetry)
+    assert result.verdict == "violated"
+    setup = get_workload(workload).setup(threads=3)
     semantics = resolve("STATUS_QUO")
     vm, threads = setup.vm, list(setup.threads)
     for step in result.trace:

@@ -76,19 +76,3 @@ def test_a_reduced_trace_is_a_real_path_with_consistent_names() -> None:
     installer = result.trace[-1].thread
     labels = [s.label for s in result.trace if s.thread == installer]
     assert labels[-3:] == ["F2", "F3", "F4"]
-
-
-@pytest.mark.parametrize("workload", ["W5", "W6"])
-def test_a_trace_with_both_reductions_replays_step_by_step(workload: str) -> None:
-    result = check(workload, "STATUS_QUO", threads=3, symmetry=True)
-    assert result.verdict == "violated"
-    setup = get_workload(workload).setup(threads=3)
-    semantics = resolve("STATUS_QUO")
-    vm, threads = setup.vm, list(setup.threads)
-    for step in result.trace:
-        position = next(i for i, t in enumerate(threads) if t.name == step.thread)
-        ctx = Context(semantics, threads[position].name, threads[position].process)
-        outcome = run_step(ctx, vm, threads[position], OPERATIONS)
-        assert isinstance(outcome, Executed)
-        assert (outcome.function, outcome.label) == (step.operation, step.label)
-        vm, threads[position] = outcome.vm, outcome.thread
