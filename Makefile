@@ -34,8 +34,13 @@ pg-test:
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
+# mypy cannot follow the editable install's import hook: give it the `threadlore` namespace as
+# links to the top-level folders (pyproject's package-dir mapping, rebuilt on every run).
 typecheck: $(STAMP)
+	rm -rf $(VENV)/typing && mkdir -p $(VENV)/typing/threadlore
+	for p in kb db importers tui cli; do ln -s ../../../$$p $(VENV)/typing/threadlore/$$p; done
 	$(BIN)/mypy
 
 ## bench: every benchmark in benches/, each printing figures as ratios against a peer

@@ -83,8 +83,10 @@ def median_measure(runs: list[Measure]) -> Measure:
 
 def in_process_searches(home: Path, runs: int) -> dict[str, float]:
     """threadlore's bare query time inside one process, per query (after one warm-up run)."""
-    from db.engine import open_store  # imported late: the parent stays small while tools run
-    from db.queries import search_messages
+    from threadlore.db.engine import (
+        open_store,
+    )  # imported late: the parent stays small while tools run
+    from threadlore.db.queries import search_messages
 
     tool = Threadlore()
     sessions = open_store(Threadlore.url(home))

@@ -31,7 +31,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from kb.vm.explorer import check
+from threadlore.kb.vm.explorer import check
 
 PROMELA = Path(__file__).resolve().parent / "promela"
 PROMELA_MODELS = {"W5": "w5_invalidate_vs_fault.pml", "W6": "w6_hole_punch_vs_fault.pml"}

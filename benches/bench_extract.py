@@ -14,10 +14,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from importers.detect import read_inputs
-from kb.discussion import DiscussionMap
-from kb.extract import OBJECTION, PROPOSAL, Candidate, SourceMessage, extract
-from kb.map_loader import MAPS_DIR, load_map, locate_quotes, thread_message_of
+from threadlore.importers.detect import read_inputs
+from threadlore.kb.discussion import DiscussionMap
+from threadlore.kb.extract import OBJECTION, PROPOSAL, Candidate, SourceMessage, extract
+from threadlore.kb.map_loader import MAPS_DIR, load_map, locate_quotes, thread_message_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "samples" / "lkml-2007-fault-vs-truncate.txt"

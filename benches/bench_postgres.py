@@ -64,8 +64,10 @@ def import_into(source: Path, url: str) -> Measure:
 
 def search_latencies(url: str, repeat: int) -> dict[str, tuple[float, list[str]]]:
     """For each query: the median seconds over `repeat` runs, and the ids it found."""
-    from db.engine import open_store  # imported here: the parent stays small while importing
-    from db.queries import search_messages
+    from threadlore.db.engine import (
+        open_store,
+    )  # imported here: the parent stays small while importing
+    from threadlore.db.queries import search_messages
 
     sessions = open_store(url)
     results = {}

@@ -39,13 +39,18 @@ from textual.message import Message
 
 from benches.measure import measure
 from benches.synthetic_threads import discussion
-from db.engine import open_store
-from db.ingest import import_messages
-from db.models import Message as StoredMessage
-from importers.detect import read_inputs
-from tui.app import ThreadloreApp
-from tui.messages import MessageFetched, SearchCompleted, ThreadsFetched, ThreadTreeFetched
-from tui.store_reader import SessionStoreReader
+from threadlore.db.engine import open_store
+from threadlore.db.ingest import import_messages
+from threadlore.db.models import Message as StoredMessage
+from threadlore.importers.detect import read_inputs
+from threadlore.tui.app import ThreadloreApp
+from threadlore.tui.messages import (
+    MessageFetched,
+    SearchCompleted,
+    ThreadsFetched,
+    ThreadTreeFetched,
+)
+from threadlore.tui.store_reader import SessionStoreReader
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "samples" / "lkml-2007-fault-vs-truncate.txt"
@@ -287,12 +292,12 @@ OPEN_ONCE = """
 import time
 start = time.perf_counter()
 import asyncio, sys
-from tui.app import ThreadloreApp
-from tui.deferred_store import DeferredStoreReader
-from tui.messages import ThreadsFetched
+from threadlore.tui.app import ThreadloreApp
+from threadlore.tui.deferred_store import DeferredStoreReader
+from threadlore.tui.messages import ThreadsFetched
 
 def open_reader():
-    from tui.store_reader import SessionStoreReader
+    from threadlore.tui.store_reader import SessionStoreReader
     return SessionStoreReader.open(sys.argv[1])
 
 async def main() -> None:

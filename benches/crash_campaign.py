@@ -36,8 +36,8 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from benches.generate_archive import write_archive
-from db.engine import store_url
-from importers.detect import read_inputs
+from threadlore.db.engine import store_url
+from threadlore.importers.detect import read_inputs
 
 THREADLORE = Path(sys.executable).with_name("threadlore")
 

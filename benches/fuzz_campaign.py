@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "hostile"
 
 import hostile_fuzz as fuzz
 
-from db.ingest import import_messages
-from importers.detect import read_inputs
+from threadlore.db.ingest import import_messages
+from threadlore.importers.detect import read_inputs
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from importers.records import (
+from threadlore.importers.records import (
     Address,
     Hunk,
     Inference,

@@ -8,25 +8,25 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session
 
-from cli.options import Settings, UserError, print_json, store_options
-from cli.store_commands import store_session
-from cli.terminal import inert
-from db import queries
-from db.candidate_store import (
+from threadlore.cli.options import Settings, UserError, print_json, store_options
+from threadlore.cli.store_commands import store_session
+from threadlore.cli.terminal import inert
+from threadlore.db import queries
+from threadlore.db.candidate_store import (
     CandidateView,
     decide_candidates,
     list_candidates,
     refresh_candidates,
     starter_map_yaml,
 )
-from db.discussion_queries import StoredMap, stored_maps
-from db.discussion_store import load_shipped_maps
-from kb.discussion import Argument, DiscussionMap, Person, Proposal, Question
-from kb.export import FORMATS, ExportError, export, report_blocks, to_markdown
-from kb.map_loader import MapError
-from kb.replay_summary import ProposalReplay, replay_proposal
-from kb.topics import fold, match_topics
-from kb.vm.workloads import get_workload
+from threadlore.db.discussion_queries import StoredMap, stored_maps
+from threadlore.db.discussion_store import load_shipped_maps
+from threadlore.kb.discussion import Argument, DiscussionMap, Person, Proposal, Question
+from threadlore.kb.export import FORMATS, ExportError, export, report_blocks, to_markdown
+from threadlore.kb.map_loader import MapError
+from threadlore.kb.replay_summary import ProposalReplay, replay_proposal
+from threadlore.kb.topics import fold, match_topics
+from threadlore.kb.vm.workloads import get_workload
 
 NO_MAPS = (
     "no decision map in the store; import a thread that has one first "

@@ -15,24 +15,24 @@ from typing import Any
 
 import click
 
-from cli.options import EXIT_FAILURE, Settings, UserError, store_options
+from threadlore.cli.options import EXIT_FAILURE, Settings, UserError, store_options
 
 COMMAND_MODULES: dict[str, str] = {
-    "import": "cli.store_commands",
-    "threads": "cli.store_commands",
-    "tree": "cli.store_commands",
-    "show": "cli.store_commands",
-    "search": "cli.store_commands",
-    "people": "cli.store_commands",
-    "topics": "cli.decision_commands",
-    "decisions": "cli.decision_commands",
-    "proposal": "cli.decision_commands",
-    "who": "cli.decision_commands",
-    "extract": "cli.decision_commands",
-    "export": "cli.decision_commands",
-    "model": "cli.model_commands",
-    "replay": "cli.model_commands",
-    "tui": "cli.tui_commands",
+    "import": "threadlore.cli.store_commands",
+    "threads": "threadlore.cli.store_commands",
+    "tree": "threadlore.cli.store_commands",
+    "show": "threadlore.cli.store_commands",
+    "search": "threadlore.cli.store_commands",
+    "people": "threadlore.cli.store_commands",
+    "topics": "threadlore.cli.decision_commands",
+    "decisions": "threadlore.cli.decision_commands",
+    "proposal": "threadlore.cli.decision_commands",
+    "who": "threadlore.cli.decision_commands",
+    "extract": "threadlore.cli.decision_commands",
+    "export": "threadlore.cli.decision_commands",
+    "model": "threadlore.cli.model_commands",
+    "replay": "threadlore.cli.model_commands",
+    "tui": "threadlore.cli.tui_commands",
 }
 
 EPILOG = """\b

@@ -16,13 +16,13 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from cli.options import EXIT_VIOLATION, UserError, print_json
-from kb.vm.explorer import DEFAULT_MAX_STATES, CheckResult, check
-from kb.vm.invariants import INVARIANTS
-from kb.vm.policies import POLICIES, resolve
-from kb.vm.replay import Outcome, cost_growth, growth_exponents, replay
-from kb.vm.trace import TraceStep
-from kb.vm.workloads import WORKLOADS, get_workload
+from threadlore.cli.options import EXIT_VIOLATION, UserError, print_json
+from threadlore.kb.vm.explorer import DEFAULT_MAX_STATES, CheckResult, check
+from threadlore.kb.vm.invariants import INVARIANTS
+from threadlore.kb.vm.policies import POLICIES, resolve
+from threadlore.kb.vm.replay import Outcome, cost_growth, growth_exponents, replay
+from threadlore.kb.vm.trace import TraceStep
+from threadlore.kb.vm.workloads import WORKLOADS, get_workload
 
 json_option = click.option(
     "--json", "as_json", is_flag=True, help="Print JSON (stable field names)."

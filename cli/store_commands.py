@@ -11,17 +11,23 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from cli.options import Settings, UserError, print_json, store_options
-from cli.store_render import message_line, message_text, person_line, thread_line, tree_line
-from db import queries
-from db.engine import open_store
-from db.search import QuerySyntaxError
-from importers.charsets import decode_undeclared
+from threadlore.cli.options import Settings, UserError, print_json, store_options
+from threadlore.cli.store_render import (
+    message_line,
+    message_text,
+    person_line,
+    thread_line,
+    tree_line,
+)
+from threadlore.db import queries
+from threadlore.db.engine import open_store
+from threadlore.db.search import QuerySyntaxError
+from threadlore.importers.charsets import decode_undeclared
 
 if TYPE_CHECKING:  # the import command's modules load only when it runs
-    from db.discussion_store import MapLoad
-    from db.ingest import ImportReport
-    from importers.records import ParsedMessage
+    from threadlore.db.discussion_store import MapLoad
+    from threadlore.db.ingest import ImportReport
+    from threadlore.importers.records import ParsedMessage
 
 
 def open_sessions(settings: Settings) -> sessionmaker[Session]:
@@ -71,7 +77,7 @@ def _summary(report: ImportReport) -> str:
 
 
 def _import_with_progress(settings: Settings, paths: tuple[str, ...]) -> ImportReport:
-    from importers.read_ahead import read_ahead
+    from threadlore.importers.read_ahead import read_ahead
 
     sessions = open_sessions(settings)
     unreadable: list[str] = []  # an unreadable file or message is reported; the rest is read
@@ -85,7 +91,7 @@ def _store(
     sessions: sessionmaker[Session], messages: Iterator[ParsedMessage], settings: Settings
 ) -> ImportReport:
     """Store the messages, with a progress line on an interactive terminal."""
-    from db.ingest import import_messages
+    from threadlore.db.ingest import import_messages
 
     if settings.json or not sys.stderr.isatty():
         return import_messages(sessions, messages)
@@ -104,8 +110,8 @@ def _store(
 
 def _load_decision_maps(settings: Settings) -> list[MapLoad]:
     """Bring the shipped decision maps of the threads just imported into the store."""
-    from db.discussion_store import load_shipped_maps
-    from kb.map_loader import MapError
+    from threadlore.db.discussion_store import load_shipped_maps
+    from threadlore.kb.map_loader import MapError
 
     with store_session(settings) as session:
         try:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cli.terminal import inert
-from db.views import (
+from threadlore.cli.terminal import inert
+from threadlore.db.views import (
     MessageSummary,
     MessageView,
     PatchView,

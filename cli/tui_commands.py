@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.options import Settings, UserError, store_options
+from threadlore.cli.options import Settings, UserError, store_options
 
 
 @click.command("tui")
@@ -22,12 +22,14 @@ def tui_command(settings: Settings, thread: str | None) -> None:
       threadlore tui
       threadlore tui 1 --db sqlite:///lkml.sqlite
     """
-    from tui.app import ThreadloreApp
-    from tui.data_source import StoreReader
-    from tui.deferred_store import DeferredStoreReader
+    from threadlore.tui.app import ThreadloreApp
+    from threadlore.tui.data_source import StoreReader
+    from threadlore.tui.deferred_store import DeferredStoreReader
 
     def open_reader() -> StoreReader:
-        from tui.store_reader import SessionStoreReader  # SQLAlchemy and Alembic: load late
+        from threadlore.tui.store_reader import (
+            SessionStoreReader,
+        )  # SQLAlchemy and Alembic: load late
 
         return SessionStoreReader.open(settings.db_url)
 

@@ -16,9 +16,9 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models.discussion import ExtractedCandidate
-from db.models.messages import Message
-from kb.extract import Candidate, SourceMessage, extract, starter_map
+from threadlore.db.models.discussion import ExtractedCandidate
+from threadlore.db.models.messages import Message
+from threadlore.kb.extract import Candidate, SourceMessage, extract, starter_map
 
 STATES = ("pending", "accepted", "rejected")
 

@@ -9,7 +9,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models.discussion import (
+from threadlore.db.models.discussion import (
     ArgumentTarget,
     DecisionEvidence,
     DiscussionArgument,
@@ -23,8 +23,8 @@ from db.models.discussion import (
     LaterEventRecord,
     PolicyLink,
 )
-from db.models.messages import Message
-from kb.discussion import (
+from threadlore.db.models.messages import Message
+from threadlore.kb.discussion import (
     Argument,
     Claim,
     Decision,

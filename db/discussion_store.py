@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from db.models.discussion import (
+from threadlore.db.models.discussion import (
     ArgumentTarget,
     DecisionEvidence,
     DiscussionArgument,
@@ -33,14 +33,14 @@ from db.models.discussion import (
     LaterEventRecord,
     PolicyLink,
 )
-from db.models.messages import Message, Recipient
-from db.models.people import Alias
-from kb.discussion import (
+from threadlore.db.models.messages import Message, Recipient
+from threadlore.db.models.people import Alias
+from threadlore.kb.discussion import (
     DiscussionMap,
     Person,
     Quote,
 )
-from kb.map_loader import (
+from threadlore.kb.map_loader import (
     DATE_FORMAT,
     MAPS_DIR,
     ThreadMessage,

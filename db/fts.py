@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, false, literal_column, select, text
 
-from db.models.messages import Message
+from threadlore.db.models.messages import Message
 
 FTS_TABLE = "messages_fts"
 

@@ -18,13 +18,13 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.base import Base
-from db.models import Message, Source, Thread  # the package registers every table
-from db.people import PeopleIndex, list_local_parts
-from db.revisions import files_key, link_revisions
-from db.threading import Node, ThreadIndex, reference_chain
-from importers.records import Address, InputError, ParsedMessage, ParsedPatch
-from importers.subjects import clean_subject
+from threadlore.db.base import Base
+from threadlore.db.models import Message, Source, Thread  # the package registers every table
+from threadlore.db.people import PeopleIndex, list_local_parts
+from threadlore.db.revisions import files_key, link_revisions
+from threadlore.db.threading import Node, ThreadIndex, reference_chain
+from threadlore.importers.records import Address, InputError, ParsedMessage, ParsedPatch
+from threadlore.importers.subjects import clean_subject
 
 # What a refused message can raise: database errors, and values the driver cannot bind.
 _STORE_ERRORS = (SQLAlchemyError, ValueError, OverflowError)

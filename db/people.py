@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from db.base import Base
-from db.models.messages import Message, Recipient
-from db.models.people import Alias, Person
-from importers.records import Address
+from threadlore.db.base import Base
+from threadlore.db.models.messages import Message, Recipient
+from threadlore.db.models.people import Alias, Person
+from threadlore.importers.records import Address
 
 CUT_DOMAIN = "@..."
 

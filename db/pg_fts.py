@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Connection, func, literal_column, or_
 
-from db.models.messages import Message
+from threadlore.db.models.messages import Message
 
 # tsvector values are limited to 1 MB; an indexed text longer than this is searched in its start.
 INDEXED_CHARS = 262_144

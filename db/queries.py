@@ -11,16 +11,16 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlalchemy.sql.visitors import iterate
 
-from db.fts import subject_contains
-from db.models.inferences import Inference
-from db.models.messages import Message, Recipient, Trailer
-from db.models.patches import Hunk, Patch, PatchedFile, PatchRevision
-from db.models.people import Alias, Person
-from db.models.sources import Source
-from db.models.threads import Thread
-from db.search import message_filter
-from db.summaries import summary_select, to_summary
-from db.views import (
+from threadlore.db.fts import subject_contains
+from threadlore.db.models.inferences import Inference
+from threadlore.db.models.messages import Message, Recipient, Trailer
+from threadlore.db.models.patches import Hunk, Patch, PatchedFile, PatchRevision
+from threadlore.db.models.people import Alias, Person
+from threadlore.db.models.sources import Source
+from threadlore.db.models.threads import Thread
+from threadlore.db.search import message_filter
+from threadlore.db.summaries import summary_select, to_summary
+from threadlore.db.views import (
     HunkView,
     InferenceView,
     MessageSummary,

@@ -18,9 +18,9 @@ from datetime import datetime
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
-from db.models.messages import Message
-from db.models.patches import Patch, PatchRevision
-from importers.records import ParsedPatch
+from threadlore.db.models.messages import Message
+from threadlore.db.models.patches import Patch, PatchRevision
+from threadlore.importers.records import ParsedPatch
 
 _DIFF_START = re.compile(r"^(---\s*$|diff |Index: |--- a/)", re.MULTILINE)
 _TRAILER_LINE = re.compile(r"^[A-Za-z-]+-by:.*$", re.MULTILINE)

@@ -23,11 +23,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, not_, or_, select, true
 
-from db import pg_fts
-from db.fts import fts_phrase, matching_rowids
-from db.models.messages import Message, Recipient
-from db.models.patches import Hunk, Patch, PatchedFile
-from db.models.people import Alias
+from threadlore.db import pg_fts
+from threadlore.db.fts import fts_phrase, matching_rowids
+from threadlore.db.models.messages import Message, Recipient
+from threadlore.db.models.patches import Hunk, Patch, PatchedFile
+from threadlore.db.models.people import Alias
 
 PREFIXES = ("f", "t", "c", "s", "b", "d", "dfn", "dfhh", "has")
 _PREFIXED = re.compile(r"^(?P<prefix>[a-z]+):(?P<rest>.*)$", re.DOTALL)

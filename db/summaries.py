@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import Row, Select, exists, func, select
 from sqlalchemy.orm import aliased
 
-from db.models.inferences import Inference
-from db.models.messages import Message
-from db.models.patches import Patch
-from db.models.people import Person
-from db.views import MessageSummary
+from threadlore.db.models.inferences import Inference
+from threadlore.db.models.messages import Message
+from threadlore.db.models.patches import Patch
+from threadlore.db.models.people import Person
+from threadlore.db.views import MessageSummary
 
 Parent = aliased(Message, name="parent")
 

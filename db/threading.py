@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from db.base import Base
-from db.models.messages import Message
-from db.models.threads import Thread
+from threadlore.db.base import Base
+from threadlore.db.models.messages import Message
+from threadlore.db.models.threads import Thread
 
 # Bind-parameter budget per IN (...) query, well under SQLite's and PostgreSQL's limits.
 _CHUNK = 500

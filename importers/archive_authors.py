@@ -20,9 +20,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from importers.archive_blocks import ArchiveBlock
-from importers.archive_people import Directory, email_key, is_mailing_list
-from importers.archive_signatures import ClueKind, SignatureClue
+from threadlore.importers.archive_blocks import ArchiveBlock
+from threadlore.importers.archive_people import Directory, email_key, is_mailing_list
+from threadlore.importers.archive_signatures import ClueKind, SignatureClue
 
 SIGNATURE_WEIGHT = 0.6
 SIGNED_ADDRESS_WEIGHT = 0.5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from importers.records import Address
+from threadlore.importers.records import Address
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from importers.records import Inference, InferredField
+from threadlore.importers.records import Inference, InferredField
 
 ARCHIVE_ZONE = ZoneInfo("America/New_York")
 ARCHIVE_DATE = re.compile(

@@ -13,14 +13,20 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from importers.archive_blocks import ArchiveBlock, ArchiveThread
-from importers.archive_dates import date_inference, parse_archive_date
-from importers.archive_people import build_directory
-from importers.archive_series import infer_series
-from importers.archive_signatures import find_signature_clues
-from importers.archive_threading import SiblingOrder, read_thread
-from importers.patches import parse_series_marker
-from importers.records import Address, Inference, InferredField, InputError, SeriesPosition
+from threadlore.importers.archive_blocks import ArchiveBlock, ArchiveThread
+from threadlore.importers.archive_dates import date_inference, parse_archive_date
+from threadlore.importers.archive_people import build_directory
+from threadlore.importers.archive_series import infer_series
+from threadlore.importers.archive_signatures import find_signature_clues
+from threadlore.importers.archive_threading import SiblingOrder, read_thread
+from threadlore.importers.patches import parse_series_marker
+from threadlore.importers.records import (
+    Address,
+    Inference,
+    InferredField,
+    InputError,
+    SeriesPosition,
+)
 
 _REPLY_PREFIX = re.compile(r"^(?:(?:re|aw|fwd?)\s*:\s*)+", re.IGNORECASE)
 

@@ -16,11 +16,11 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
-from importers.archive_blocks import ArchiveBlock, ArchiveThread
-from importers.archive_inference import InferredMessage, infer_thread, root_subject
-from importers.archive_people import is_mailing_list
-from importers.patches import extract_patches, extract_trailers, parse_series_marker
-from importers.records import Inference, InferredField, ParsedMessage
+from threadlore.importers.archive_blocks import ArchiveBlock, ArchiveThread
+from threadlore.importers.archive_inference import InferredMessage, infer_thread, root_subject
+from threadlore.importers.archive_people import is_mailing_list
+from threadlore.importers.patches import extract_patches, extract_trailers, parse_series_marker
+from threadlore.importers.records import Inference, InferredField, ParsedMessage
 
 ID_LENGTH = 12
 _SUBJECT_SENTENCE = 72

@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from importers.archive_blocks import ArchiveBlock
-from importers.records import Address
+from threadlore.importers.archive_blocks import ArchiveBlock
+from threadlore.importers.records import Address
 
 # Lists on the LKML family are linux-<topic>@; elsewhere lists end in -devel, -list and so on.
 _LIST_LOCAL_PART = re.compile(r"^(linux-[\w.-]+|[\w.-]+-(devel|dev|list|users|discuss|announce))$")

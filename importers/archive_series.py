@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from importers.archive_blocks import ArchiveBlock
-from importers.records import Inference, InferredField, SeriesPosition
+from threadlore.importers.archive_blocks import ArchiveBlock
+from threadlore.importers.records import Inference, InferredField, SeriesPosition
 
 REFERENCE_WEIGHT = 3.0
 GROUP_WEIGHT = 1.0

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from importers.patches import extract_trailers
+from threadlore.importers.patches import extract_trailers
 
 _SIGNATURE_SEPARATOR = re.compile(r"^--\s?(?P<inline>\S.{0,20})?$")
 _CLOSING_NAME = re.compile(r"^(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\.?$")

@@ -27,10 +27,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from importers.archive_blocks import ArchiveBlock, ArchiveThread
-from importers.archive_dates import ARCHIVE_DATE
-from importers.archive_messages import build_messages
-from importers.records import Address, InputError, ParsedMessage
+from threadlore.importers.archive_blocks import ArchiveBlock, ArchiveThread
+from threadlore.importers.archive_dates import ARCHIVE_DATE
+from threadlore.importers.archive_messages import build_messages
+from threadlore.importers.records import Address, InputError, ParsedMessage
 
 _HEADER_LINE = re.compile(r"^(?P<name>To|Cc|Date):[ \t]*(?P<value>.*)$")
 _CHROME_LINE = re.compile(r"^(Previous|Next) thread: ")

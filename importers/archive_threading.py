@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from importers.archive_authors import (
+from threadlore.importers.archive_authors import (
     AuthorDecision,
     AuthorVote,
     LearnedSignature,
@@ -41,9 +41,9 @@ from importers.archive_authors import (
     reply_votes,
     signature_votes,
 )
-from importers.archive_blocks import ArchiveBlock
-from importers.archive_people import Directory, email_key, is_mailing_list
-from importers.archive_signatures import SignatureClue
+from threadlore.importers.archive_blocks import ArchiveBlock
+from threadlore.importers.archive_people import Directory, email_key, is_mailing_list
+from threadlore.importers.archive_signatures import SignatureClue
 
 TO_FIRST = 3.0
 TO_LATER = 2.0

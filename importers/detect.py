@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from importers.eml import looks_like_message, read_eml
-from importers.maildir import SkipHandler, is_maildir, log_skip, read_maildir
-from importers.mbox import GZIP_MAGIC, read_mbox
-from importers.records import ErrorHandler, InputError, ParsedMessage
+from threadlore.importers.eml import looks_like_message, read_eml
+from threadlore.importers.maildir import SkipHandler, is_maildir, log_skip, read_maildir
+from threadlore.importers.mbox import GZIP_MAGIC, read_mbox
+from threadlore.importers.records import ErrorHandler, InputError, ParsedMessage
 
 ARCHIVE_TEXT = "archive-text"
 MBOX = "mbox"
@@ -27,7 +27,7 @@ _HEAD_BYTES = 8192
 def _looks_like_archive_text(head: str) -> bool:
     """Ask the archive-text importer, imported only when needed; without it, the answer is no."""
     try:
-        from importers.archive_text import looks_like_archive_text
+        from threadlore.importers.archive_text import looks_like_archive_text
     except ImportError:
         return False
     return looks_like_archive_text(head)
@@ -71,7 +71,7 @@ def detect_format(path: str | Path) -> str:
 
 
 def _read_archive_text(path: Path) -> Iterator[ParsedMessage]:
-    from importers.archive_text import read_archive_text
+    from threadlore.importers.archive_text import read_archive_text
 
     return read_archive_text(path)
 

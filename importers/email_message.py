@@ -16,8 +16,8 @@ from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 
-from importers.charsets import decode_text
-from importers.mail_headers import (
+from threadlore.importers.charsets import decode_text
+from threadlore.importers.mail_headers import (
     decode_words,
     parse_addresses,
     parse_date,
@@ -25,9 +25,9 @@ from importers.mail_headers import (
     parse_message_ids,
     trim_references,
 )
-from importers.patches import extract_patches, extract_trailers, parse_series_marker
-from importers.records import Inference, InputError, ParsedMessage
-from importers.subjects import is_reply_subject
+from threadlore.importers.patches import extract_patches, extract_trailers, parse_series_marker
+from threadlore.importers.records import Inference, InputError, ParsedMessage
+from threadlore.importers.subjects import is_reply_subject
 
 _BODY_TYPES = frozenset({"text/plain", "text/x-patch", "text/x-diff", "text/x-csrc"})
 _TAG = re.compile(r"<[^>]*>")

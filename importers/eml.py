@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from importers.email_message import parse_message_bytes
-from importers.records import InputError, ParsedMessage
+from threadlore.importers.email_message import parse_message_bytes
+from threadlore.importers.records import InputError, ParsedMessage
 
 _HEADER_LINE = re.compile(rb"^([!-9;-~]+):")
 # header names that open real messages; a first line such as "Re: [patch 0/6] …" (a web

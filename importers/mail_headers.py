@@ -12,8 +12,8 @@ from email.errors import HeaderParseError
 from email.header import decode_header
 from email.utils import getaddresses, parsedate_to_datetime
 
-from importers.charsets import decode_text, from_surrogates
-from importers.records import Address, Inference, InferredField
+from threadlore.importers.charsets import decode_text, from_surrogates
+from threadlore.importers.records import Address, Inference, InferredField
 
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

@@ -14,8 +14,8 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from importers.eml import looks_like_message, read_eml
-from importers.records import ErrorHandler, InputError, ParsedMessage
+from threadlore.importers.eml import looks_like_message, read_eml
+from threadlore.importers.records import ErrorHandler, InputError, ParsedMessage
 
 SkipHandler = Callable[[Path, str], None]
 _LOG = logging.getLogger(__name__)

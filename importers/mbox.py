@@ -17,8 +17,8 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from importers.email_message import parse_message_bytes
-from importers.records import ErrorHandler, InputError, ParsedMessage
+from threadlore.importers.email_message import parse_message_bytes
+from threadlore.importers.records import ErrorHandler, InputError, ParsedMessage
 
 GZIP_MAGIC = b"\x1f\x8b"
 _ESCAPED_FROM = re.compile(rb"^>(>*From )")

@@ -11,11 +11,11 @@ from __future__ import annotations
 from unidiff.errors import UnidiffParseError
 from unidiff.patch import PatchSet
 
-from importers.diff_scan import DiffText, FileText, scan_diffs
-from importers.diffstat import Diffstat, DiffstatFile, find_diffstats
-from importers.records import Hunk, ParsedPatch, PatchedFile
-from importers.subjects import clean_subject, parse_series_marker
-from importers.trailers import extract_trailers
+from threadlore.importers.diff_scan import DiffText, FileText, scan_diffs
+from threadlore.importers.diffstat import Diffstat, DiffstatFile, find_diffstats
+from threadlore.importers.records import Hunk, ParsedPatch, PatchedFile
+from threadlore.importers.subjects import clean_subject, parse_series_marker
+from threadlore.importers.trailers import extract_trailers
 
 __all__ = ["clean_subject", "extract_patches", "extract_trailers", "parse_series_marker"]
 

@@ -21,8 +21,8 @@ from multiprocessing.context import ForkContext
 from pathlib import Path
 from typing import Any
 
-from importers.detect import read_inputs
-from importers.records import ErrorHandler, InputError, ParsedMessage
+from threadlore.importers.detect import read_inputs
+from threadlore.importers.records import ErrorHandler, InputError, ParsedMessage
 
 CHUNK = 200  # messages per send: pickling one list beats pickling 200 items
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from importers.records import SeriesPosition
+from threadlore.importers.records import SeriesPosition
 
 _REPLY_MARKER = r"(?:re|aw|sv|antw|vs)"
 _REPLY_PREFIX = re.compile(rf"^\s*(?:{_REPLY_MARKER}|fwd?)\s*(?:\[\d+\])?\s*:\s*", re.IGNORECASE)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from importers.diff_scan import first_diff_line
-from importers.diffstat import is_diffstat_line
-from importers.records import Trailer
+from threadlore.importers.diff_scan import first_diff_line
+from threadlore.importers.diffstat import is_diffstat_line
+from threadlore.importers.records import Trailer
 
 _TRAILER = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*):[ \t]*(?P<value>\S.*)$")
 _KNOWN_KEYS = frozenset(

@@ -16,7 +16,7 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from kb.discussion import Argument, DiscussionMap, Proposal, Question, Quote, Status
+from threadlore.kb.discussion import Argument, DiscussionMap, Proposal, Question, Quote, Status
 
 FORMATS = ("md", "html", "dot", "svg")
 STATUS_COLOURS = {

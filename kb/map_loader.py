@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from importers.records import ParsedMessage
-from kb.discussion import (
+from threadlore.importers.records import ParsedMessage
+from threadlore.kb.discussion import (
     Argument,
     Claim,
     Decision,
@@ -35,10 +35,10 @@ from kb.discussion import (
     ThreadLocator,
     Topic,
 )
-from kb.vm.invariants import INVARIANTS
-from kb.vm.policies import POLICIES
-from kb.vm.replay import COSTS
-from kb.vm.workloads import WORKLOADS
+from threadlore.kb.vm.invariants import INVARIANTS
+from threadlore.kb.vm.policies import POLICIES
+from threadlore.kb.vm.replay import COSTS
+from threadlore.kb.vm.workloads import WORKLOADS
 
 MAPS_DIR = Path(__file__).resolve().parent / "maps"
 DATE_FORMAT = "%Y-%m-%d %H:%M"

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kb.discussion import Argument, Claim, DiscussionMap, Proposal
-from kb.vm.replay import Outcome, cost_growth, replay
-from kb.vm.workloads import get_workload
+from threadlore.kb.discussion import Argument, Claim, DiscussionMap, Proposal
+from threadlore.kb.vm.replay import Outcome, cost_growth, replay
+from threadlore.kb.vm.workloads import get_workload
 
 CONFIRMS, REFUTES = "confirms", "refutes"
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kb.discussion import DiscussionMap, Question, Topic
+from threadlore.kb.discussion import DiscussionMap, Question, Topic
 
 EXACT, PHRASE, WORDS = 3, 2, 1
 

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
-from db.engine import open_store, store_url
+from threadlore.db.engine import open_store, store_url
 
 PG_ENV = "THREADLORE_TEST_PG"
 ENGINES = ("sqlite", "postgresql")

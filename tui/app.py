@@ -15,14 +15,14 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from tui.data_source import StoreReader
-from tui.messages import ReplayRequested, ThreadChosen
-from tui.screens.decisions_screen import DecisionsScreen
-from tui.screens.people_screen import PeopleScreen
-from tui.screens.replay_screen import ReplayScreen
-from tui.screens.search_screen import SearchScreen
-from tui.screens.thread_screen import ThreadScreen
-from tui.screens.threads_screen import ThreadsScreen
+from threadlore.tui.data_source import StoreReader
+from threadlore.tui.messages import ReplayRequested, ThreadChosen
+from threadlore.tui.screens.decisions_screen import DecisionsScreen
+from threadlore.tui.screens.people_screen import PeopleScreen
+from threadlore.tui.screens.replay_screen import ReplayScreen
+from threadlore.tui.screens.search_screen import SearchScreen
+from threadlore.tui.screens.thread_screen import ThreadScreen
+from threadlore.tui.screens.threads_screen import ThreadsScreen
 
 HOME_SECTION = "threads"
 

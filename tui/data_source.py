@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
-from db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
+from threadlore.db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
 
 if TYPE_CHECKING:
-    from db.discussion_queries import StoredMap
+    from threadlore.db.discussion_queries import StoredMap
 
 
 class StoreReader(Protocol):

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
-from tui.data_source import StoreReader
+from threadlore.db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
+from threadlore.tui.data_source import StoreReader
 
 if TYPE_CHECKING:
-    from db.discussion_queries import StoredMap
+    from threadlore.db.discussion_queries import StoredMap
 
 
 class DeferredStoreReader:

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
+from threadlore.db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
 
 if TYPE_CHECKING:
-    from db.discussion_queries import StoredMap
-    from kb.discussion import DiscussionMap
-    from kb.replay_summary import ProposalReplay
+    from threadlore.db.discussion_queries import StoredMap
+    from threadlore.kb.discussion import DiscussionMap
+    from threadlore.kb.replay_summary import ProposalReplay
 
 
 @dataclass

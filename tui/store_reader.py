@@ -10,11 +10,11 @@ from datetime import date
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import queries
-from db.discussion_queries import StoredMap, stored_maps
-from db.discussion_store import load_shipped_maps
-from db.engine import open_store
-from db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
+from threadlore.db import queries
+from threadlore.db.discussion_queries import StoredMap, stored_maps
+from threadlore.db.discussion_store import load_shipped_maps
+from threadlore.db.engine import open_store
+from threadlore.db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
 
 
 class SessionStoreReader:

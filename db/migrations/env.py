@@ -8,11 +8,11 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 
-import db.models  # noqa: F401  (registers every table on Base.metadata)
-from db.base import Base
-from db.engine import make_engine
-from db.fts import is_fts_table
-from db.pg_fts import is_fts_object
+import threadlore.db.models  # noqa: F401  (registers every table on Base.metadata)
+from threadlore.db.base import Base
+from threadlore.db.engine import make_engine
+from threadlore.db.fts import is_fts_table
+from threadlore.db.pg_fts import is_fts_object
 
 ENV_DB = "THREADLORE_DB"
 

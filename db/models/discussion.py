@@ -10,8 +10,8 @@ from __future__ import annotations
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base
-from db.types import created_at, intpk, long_text, short_text
+from threadlore.db.base import Base
+from threadlore.db.types import created_at, intpk, long_text, short_text
 
 
 class DiscussionMapRecord(Base):

@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.base import Base
-from db.types import bool_false, intpk, long_text, short_text, utc_datetime
+from threadlore.db.base import Base
+from threadlore.db.types import bool_false, intpk, long_text, short_text, utc_datetime
 
 if TYPE_CHECKING:
-    from db.models.inferences import Inference
-    from db.models.patches import Patch
-    from db.models.people import Person
-    from db.models.sources import Source
-    from db.models.threads import Thread
+    from threadlore.db.models.inferences import Inference
+    from threadlore.db.models.patches import Patch
+    from threadlore.db.models.people import Person
+    from threadlore.db.models.sources import Source
+    from threadlore.db.models.threads import Thread
 
 
 class Message(Base):

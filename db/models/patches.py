@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.base import Base
-from db.types import bool_false, intpk, long_text, short_text
+from threadlore.db.base import Base
+from threadlore.db.types import bool_false, intpk, long_text, short_text
 
 if TYPE_CHECKING:
-    from db.models.messages import Message
+    from threadlore.db.models.messages import Message
 
 
 class Patch(Base):

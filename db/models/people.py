@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.base import Base
-from db.types import bool_false, intpk, short_text
+from threadlore.db.base import Base
+from threadlore.db.types import bool_false, intpk, short_text
 
 if TYPE_CHECKING:
-    from db.models.messages import Message, Recipient
+    from threadlore.db.models.messages import Message, Recipient
 
 
 class Person(Base):

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.base import Base
-from db.types import created_at, intpk
+from threadlore.db.base import Base
+from threadlore.db.types import created_at, intpk
 
 if TYPE_CHECKING:
-    from db.models.messages import Message
+    from threadlore.db.models.messages import Message
 
 
 class Source(Base):

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.base import Base
-from db.types import intpk, utc_datetime
+from threadlore.db.base import Base
+from threadlore.db.types import intpk, utc_datetime
 
 if TYPE_CHECKING:
-    from db.models.messages import Message
+    from threadlore.db.models.messages import Message
 
 
 class Thread(Base):

@@ -16,15 +16,15 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, ParamSpec, TypeVar
 
-from kb.vm.invariants import Violation, check_state
-from kb.vm.machine import Context, Executed, ThreadState, Wait, run_step
-from kb.vm.operations import OPERATIONS
-from kb.vm.policies import resolve
-from kb.vm.reduction import Reducer
-from kb.vm.state import VM, Metrics
-from kb.vm.symmetry import State, canonical, interchangeable_groups
-from kb.vm.trace import TraceStep, step_changes
-from kb.vm.workloads import Setup, get_workload
+from threadlore.kb.vm.invariants import Violation, check_state
+from threadlore.kb.vm.machine import Context, Executed, ThreadState, Wait, run_step
+from threadlore.kb.vm.operations import OPERATIONS
+from threadlore.kb.vm.policies import resolve
+from threadlore.kb.vm.reduction import Reducer
+from threadlore.kb.vm.state import VM, Metrics
+from threadlore.kb.vm.symmetry import State, canonical, interchangeable_groups
+from threadlore.kb.vm.trace import TraceStep, step_changes
+from threadlore.kb.vm.workloads import Setup, get_workload
 
 Edge = tuple[State, int, str, str]  # concrete parent, thread position, function, label
 Seen = dict[Hashable, tuple[State, Edge | None, int]]  # key → (concrete state, how reached, depth)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kb.vm.state import VM
+from threadlore.kb.vm.state import VM
 
 INVARIANTS = {
     "INV1": "orphan: no page removed from the cache while mapped; mappings agree",

@@ -12,10 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from kb.vm.state import VM
+from threadlore.kb.vm.state import VM
 
 if TYPE_CHECKING:
-    from kb.vm.policies import Semantics
+    from threadlore.kb.vm.policies import Semantics
 
 Regs = tuple[tuple[str, Any], ...]
 """A frame's local variables, as sorted (name, value) pairs so they hash."""

@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from kb.vm import ops_fault, ops_mmap, ops_reclaim, ops_truncate, ops_write, ops_writeback
-from kb.vm.machine import Operation
+from threadlore.kb.vm import (
+    ops_fault,
+    ops_mmap,
+    ops_reclaim,
+    ops_truncate,
+    ops_write,
+    ops_writeback,
+)
+from threadlore.kb.vm.machine import Operation
 
 OPERATIONS: Mapping[str, Operation] = MappingProxyType(
     {

@@ -9,12 +9,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kb.vm.machine import Call, Context, Frame, Go, Operation, Outcome, StepDef, Wait, set_regs
-from kb.vm.primitives import find_get_page, install_pte, pgoff_of, put_page, set_page_dirty
-from kb.vm.state import VM, evolve
+from threadlore.kb.vm.machine import (
+    Call,
+    Context,
+    Frame,
+    Go,
+    Operation,
+    Outcome,
+    StepDef,
+    Wait,
+    set_regs,
+)
+from threadlore.kb.vm.primitives import (
+    find_get_page,
+    install_pte,
+    pgoff_of,
+    put_page,
+    set_page_dirty,
+)
+from threadlore.kb.vm.state import VM, evolve
 
 if TYPE_CHECKING:
-    from kb.vm.policies import Semantics
+    from threadlore.kb.vm.policies import Semantics
 
 SIGBUS = "SIGBUS"
 

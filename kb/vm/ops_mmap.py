@@ -7,10 +7,10 @@ the run — the accesses that follow fault them in — or emulates the run with 
 
 from __future__ import annotations
 
-from kb.vm.machine import Context, Frame, Go, Operation, Outcome, StepDef
-from kb.vm.policies import Semantics
-from kb.vm.primitives import zap_pte
-from kb.vm.state import NO_PTE, VM, Inode, Process, Pte, Vma, evolve
+from threadlore.kb.vm.machine import Context, Frame, Go, Operation, Outcome, StepDef
+from threadlore.kb.vm.policies import Semantics
+from threadlore.kb.vm.primitives import zap_pte
+from threadlore.kb.vm.state import NO_PTE, VM, Inode, Process, Pte, Vma, evolve
 
 RAM_BACKED = frozenset({"TMPFS", "SHM", "RAMFS"})
 

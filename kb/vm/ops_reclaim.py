@@ -9,9 +9,9 @@ exactly. Labels R1–R3 are ours.
 
 from __future__ import annotations
 
-from kb.vm.machine import Context, Frame, Go, Operation, Outcome, StepDef, set_regs
-from kb.vm.primitives import remove_from_page_cache, write_page_to_disk, zap_pte
-from kb.vm.state import VM
+from threadlore.kb.vm.machine import Context, Frame, Go, Operation, Outcome, StepDef, set_regs
+from threadlore.kb.vm.primitives import remove_from_page_cache, write_page_to_disk, zap_pte
+from threadlore.kb.vm.state import VM
 
 CLUSTER_SIZE = 32
 

@@ -10,7 +10,7 @@ The SEQLOCK policy brackets each of them with a write seqcount (odd while inside
 
 from __future__ import annotations
 
-from kb.vm.machine import (
+from threadlore.kb.vm.machine import (
     Call,
     Context,
     Frame,
@@ -22,13 +22,13 @@ from kb.vm.machine import (
     regs,
     set_regs,
 )
-from kb.vm.primitives import (
+from threadlore.kb.vm.primitives import (
     remove_from_page_cache,
     unmap_page_everywhere,
     write_page_to_disk,
     zap_pte,
 )
-from kb.vm.state import VM, Vma
+from threadlore.kb.vm.state import VM, Vma
 
 END_OF_FILE = 1 << 30
 

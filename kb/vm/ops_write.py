@@ -9,7 +9,7 @@ unlock and start over. Labels B1–B4 and Z1 are ours.
 
 from __future__ import annotations
 
-from kb.vm.machine import (
+from threadlore.kb.vm.machine import (
     Call,
     Context,
     Frame,
@@ -21,8 +21,8 @@ from kb.vm.machine import (
     regs,
     set_regs,
 )
-from kb.vm.primitives import find_get_page, put_page, set_page_dirty, zap_pte
-from kb.vm.state import VM
+from threadlore.kb.vm.primitives import find_get_page, put_page, set_page_dirty, zap_pte
+from threadlore.kb.vm.state import VM
 
 
 def fault_in_pages_readable(ctx: Context, vm: VM, frame: Frame) -> Outcome:

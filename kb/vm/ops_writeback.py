@@ -9,7 +9,7 @@ M1–M3 are ours.
 
 from __future__ import annotations
 
-from kb.vm.machine import (
+from threadlore.kb.vm.machine import (
     Call,
     Context,
     Frame,
@@ -21,8 +21,8 @@ from kb.vm.machine import (
     regs,
     set_regs,
 )
-from kb.vm.primitives import write_page_to_disk
-from kb.vm.state import VM, Vma, evolve
+from threadlore.kb.vm.primitives import write_page_to_disk
+from threadlore.kb.vm.state import VM, Vma, evolve
 
 
 def _clean_slot(vm: VM, vma: Vma, slot: int) -> tuple[VM, bool]:

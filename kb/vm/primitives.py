@@ -5,7 +5,7 @@ Each is a pure function VM -> VM used *inside* one atomic step; none is a step b
 
 from __future__ import annotations
 
-from kb.vm.state import VM, Page, Pte, Vma, evolve
+from threadlore.kb.vm.state import VM, Page, Pte, Vma, evolve
 
 
 def page_cache_read(vm: VM, index: int) -> tuple[VM, int]:

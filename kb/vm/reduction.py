@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Generic, Literal, NamedTuple, TypeVar
 
-from kb.vm.machine import Frame, Operation, ThreadState, next_frame
-from kb.vm.ops_fault import fault_operations
-from kb.vm.policies import Semantics
-from kb.vm.state import VM, Event, Inode, Page, Process, Vma, evolve
+from threadlore.kb.vm.machine import Frame, Operation, ThreadState, next_frame
+from threadlore.kb.vm.ops_fault import fault_operations
+from threadlore.kb.vm.policies import Semantics
+from threadlore.kb.vm.state import VM, Event, Inode, Page, Process, Vma, evolve
 
 I_SIZE = 1 << 0  # inode.i_size
 TRUNCATE_COUNT = 1 << 1  # inode.truncate_count

@@ -11,11 +11,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from kb.vm.explorer import Exploration, Finding, explore
-from kb.vm.invariants import INVARIANTS
-from kb.vm.state import Metrics
-from kb.vm.trace import TraceStep
-from kb.vm.workloads import WORKLOADS, get_workload
+from threadlore.kb.vm.explorer import Exploration, Finding, explore
+from threadlore.kb.vm.invariants import INVARIANTS
+from threadlore.kb.vm.state import Metrics
+from threadlore.kb.vm.trace import TraceStep
+from threadlore.kb.vm.workloads import WORKLOADS, get_workload
 
 COSTS = (
     "io",

@@ -11,8 +11,8 @@ itself (and leaves out what no step reads).
 
 from __future__ import annotations
 
-from kb.vm.machine import ThreadState
-from kb.vm.state import VM, Event, evolve
+from threadlore.kb.vm.machine import ThreadState
+from threadlore.kb.vm.state import VM, Event, evolve
 
 State = tuple[VM, tuple[ThreadState, ...]]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
-from kb.vm.machine import ThreadState
-from kb.vm.state import VM
+from threadlore.kb.vm.machine import ThreadState
+from threadlore.kb.vm.state import VM
 
 Change = tuple[str, Any, Any]
 """(path, before, after), e.g. ("pages[1].mapping", "file", None)."""

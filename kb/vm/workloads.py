@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from kb.vm.machine import Regs, ThreadState, regs
-from kb.vm.ops_mmap import mmap_region
-from kb.vm.primitives import page_cache_read
-from kb.vm.state import VM, Inode, Process, Pte, evolve
+from threadlore.kb.vm.machine import Regs, ThreadState, regs
+from threadlore.kb.vm.ops_mmap import mmap_region
+from threadlore.kb.vm.primitives import page_cache_read
+from threadlore.kb.vm.state import VM, Inode, Process, Pte, evolve
 
 Params = Mapping[str, int]
 

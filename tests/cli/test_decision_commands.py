@@ -11,9 +11,9 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from cli.decision_commands import COMMANDS
-from cli.main import threadlore
-from kb.map_loader import load_map
+from threadlore.cli.decision_commands import COMMANDS
+from threadlore.cli.main import threadlore
+from threadlore.kb.map_loader import load_map
 
 SEED = Path(__file__).resolve().parents[2] / "samples" / "lkml-2007-fault-vs-truncate.txt"
 

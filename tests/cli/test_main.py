@@ -13,8 +13,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-import cli
-from cli.main import COMMAND_MODULES, threadlore
+from threadlore import cli
+from threadlore.cli.main import COMMAND_MODULES, threadlore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,7 @@ def _defined_commands() -> dict[str, str]:
     found = {}
     for info in pkgutil.iter_modules(cli.__path__):
         if info.name.endswith("_commands"):
-            module = importlib.import_module(f"cli.{info.name}")
+            module = importlib.import_module(f"threadlore.cli.{info.name}")
             for command in module.COMMANDS:
                 found[command.name] = module.__name__
     return found
@@ -63,9 +63,10 @@ def test_options_given_to_the_group_reach_the_command(tmp_path: Path) -> None:
 def test_a_model_command_does_not_import_the_store_or_the_ui() -> None:
     code = (
         "import sys\n"
-        "from cli.main import load_command\n"
+        "from threadlore.cli.main import load_command\n"
         "load_command('model')\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'textual', 'db'}))\n"
+        "print(sorted({'.'.join(m.split('.')[:2]) for m in sys.modules}\n"
+        "             & {'sqlalchemy', 'textual', 'threadlore.db'}))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True

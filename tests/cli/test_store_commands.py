@@ -10,9 +10,9 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from cli.main import threadlore
-from cli.store_commands import COMMANDS
-from cli.terminal import inert
+from threadlore.cli.main import threadlore
+from threadlore.cli.store_commands import COMMANDS
+from threadlore.cli.terminal import inert
 
 SEED = Path(__file__).resolve().parents[2] / "samples" / "lkml-2007-fault-vs-truncate.txt"
 

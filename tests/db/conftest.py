@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.base import Base
-from db.engine import open_store
-from importers.records import Address, ParsedMessage
+from threadlore.db.base import Base
+from threadlore.db.engine import open_store
+from threadlore.importers.records import Address, ParsedMessage
 
 MakeMessage = Callable[..., ParsedMessage]
 NewStoreUrl = Callable[..., str]  # the new_store_url fixture of tests/conftest.py

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.ingest import import_messages
-from db.models import Message, Thread
-from db.queries import get_message
-from importers.records import (
+from threadlore.db.ingest import import_messages
+from threadlore.db.models import Message, Thread
+from threadlore.db.queries import get_message
+from threadlore.importers.records import (
     Hunk,
     Inference,
     InferredField,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.ingest import import_messages
-from db.queries import list_threads, thread_tree
-from importers.detect import read_inputs
+from threadlore.db.ingest import import_messages
+from threadlore.db.queries import list_threads, thread_tree
+from threadlore.importers.detect import read_inputs
 
 DATA = Path(__file__).resolve().parent / "data"
 Store = sessionmaker[Session]

@@ -10,8 +10,8 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from db.engine import HEAD_REVISION, alembic_config, make_engine, open_store
-from db.fts import FTS_TABLE
+from threadlore.db.engine import HEAD_REVISION, alembic_config, make_engine, open_store
+from threadlore.db.fts import FTS_TABLE
 
 
 def test_open_store_builds_every_table_and_the_search_index(tmp_path: Path) -> None:
@@ -33,7 +33,7 @@ def test_opening_a_store_at_head_does_not_import_alembic(tmp_path: Path) -> None
     open_store(url)
     code = (
         "import sys\n"
-        "from db.engine import open_store\n"
+        "from threadlore.db.engine import open_store\n"
         f"open_store({url!r})\n"
         "print('alembic' in sys.modules)\n"
     )

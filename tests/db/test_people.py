@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import ingest
-from db.ingest import import_messages
-from db.models.messages import Recipient
-from db.queries import find_person, list_people
-from importers.records import ParsedMessage
+from threadlore.db import ingest
+from threadlore.db.ingest import import_messages
+from threadlore.db.models.messages import Recipient
+from threadlore.db.queries import find_person, list_people
+from threadlore.importers.records import ParsedMessage
 
 Store = sessionmaker[Session]
 MakeMessage = Callable[..., ParsedMessage]

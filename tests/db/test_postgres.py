@@ -12,13 +12,13 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.engine import open_store, store_url
-from db.ingest import import_messages
-from db.models.messages import Message
-from db.queries import search_messages
-from db.search import message_filter
-from importers.archive_text import read_archive_text
-from importers.records import ParsedMessage
+from threadlore.db.engine import open_store, store_url
+from threadlore.db.ingest import import_messages
+from threadlore.db.models.messages import Message
+from threadlore.db.queries import search_messages
+from threadlore.db.search import message_filter
+from threadlore.importers.archive_text import read_archive_text
+from threadlore.importers.records import ParsedMessage
 
 SEED = Path(__file__).resolve().parents[2] / "samples" / "lkml-2007-fault-vs-truncate.txt"
 Store = sessionmaker[Session]

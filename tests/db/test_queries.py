@@ -8,17 +8,23 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import queries
-from db.ingest import import_messages
-from db.models import Message
-from db.queries import (
+from threadlore.db import queries
+from threadlore.db.ingest import import_messages
+from threadlore.db.models import Message
+from threadlore.db.queries import (
     count_threads,
     get_message,
     list_threads,
     messages_per_day,
     resolve_thread,
 )
-from importers.records import Hunk, ParsedMessage, ParsedPatch, PatchedFile, SeriesPosition
+from threadlore.importers.records import (
+    Hunk,
+    ParsedMessage,
+    ParsedPatch,
+    PatchedFile,
+    SeriesPosition,
+)
 
 Store = sessionmaker[Session]
 MakeMessage = Callable[..., ParsedMessage]

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import queries
-from db.ingest import import_messages
-from db.queries import search_messages
-from db.search import And, Not, Or, QuerySyntaxError, Term, parse_query
-from importers.records import Hunk, ParsedMessage, ParsedPatch, PatchedFile
+from threadlore.db import queries
+from threadlore.db.ingest import import_messages
+from threadlore.db.queries import search_messages
+from threadlore.db.search import And, Not, Or, QuerySyntaxError, Term, parse_query
+from threadlore.importers.records import Hunk, ParsedMessage, ParsedPatch, PatchedFile
 
 Store = sessionmaker[Session]
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.ingest import import_messages
-from db.queries import list_people, list_threads, search_messages, thread_tree
-from importers.archive_text import read_archive_text
+from threadlore.db.ingest import import_messages
+from threadlore.db.queries import list_people, list_threads, search_messages, thread_tree
+from threadlore.importers.archive_text import read_archive_text
 
 SEED = Path(__file__).resolve().parents[2] / "samples" / "lkml-2007-fault-vs-truncate.txt"
 

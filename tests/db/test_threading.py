@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from db.ingest import import_messages
-from db.models import Message, Thread
-from db.queries import thread_tree
-from db.threading import reference_chain
-from importers.records import ParsedMessage
+from threadlore.db.ingest import import_messages
+from threadlore.db.models import Message, Thread
+from threadlore.db.queries import thread_tree
+from threadlore.db.threading import reference_chain
+from threadlore.importers.records import ParsedMessage
 
 Store = sessionmaker[Session]
 MakeMessage = Callable[..., ParsedMessage]

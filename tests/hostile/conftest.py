@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy.orm import Session, sessionmaker
 
-from cli.main import threadlore
-from db.engine import open_store
+from threadlore.cli.main import threadlore
+from threadlore.db.engine import open_store
 
 sys.path.insert(0, str(Path(__file__).parent))  # the hostile_* helper modules
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # benches/, for its generator

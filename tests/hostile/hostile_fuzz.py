@@ -26,13 +26,13 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.engine import open_store
-from db.ingest import import_messages
-from db.models.messages import Message
-from db.queries import search_messages
-from db.search import QuerySyntaxError
-from importers.detect import read_inputs
-from importers.records import InputError, ParsedMessage
+from threadlore.db.engine import open_store
+from threadlore.db.ingest import import_messages
+from threadlore.db.models.messages import Message
+from threadlore.db.queries import search_messages
+from threadlore.db.search import QuerySyntaxError
+from threadlore.importers.detect import read_inputs
+from threadlore.importers.records import InputError, ParsedMessage
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SEED = REPOSITORY / "samples" / "lkml-2007-fault-vs-truncate.txt"

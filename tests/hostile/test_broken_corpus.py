@@ -14,11 +14,11 @@ from hostile_support import BROKEN, RunCli
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.ingest import import_messages
-from db.models.messages import Message
-from importers.detect import read_inputs
-from importers.mail_headers import MAX_REFERENCES
-from importers.records import InferredField, InputError, ParsedMessage
+from threadlore.db.ingest import import_messages
+from threadlore.db.models.messages import Message
+from threadlore.importers.detect import read_inputs
+from threadlore.importers.mail_headers import MAX_REFERENCES
+from threadlore.importers.records import InferredField, InputError, ParsedMessage
 
 
 @dataclass

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from benches.generate_archive import write_archive
-from cli.main import threadlore
-from importers.detect import read_inputs
-from tui.store_reader import SessionStoreReader
+from threadlore.cli.main import threadlore
+from threadlore.importers.detect import read_inputs
+from threadlore.tui.store_reader import SessionStoreReader
 
 THREADLORE = Path(sys.executable).with_name("threadlore")
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from hostile_support import REPOSITORY
 
-from cli.main import threadlore
+from threadlore.cli.main import threadlore
 
 SEED = REPOSITORY / "samples" / "lkml-2007-fault-vs-truncate.txt"
 COMMANDS = [["threads"], ["search", "page"], ["people"], ["tree", "1"], ["show", "349955d8e133"]]

@@ -23,8 +23,8 @@ from hostile_fuzz import (
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.ingest import import_messages
-from importers.detect import read_inputs
+from threadlore.db.ingest import import_messages
+from threadlore.importers.detect import read_inputs
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 

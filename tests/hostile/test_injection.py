@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 from hostile_support import REPOSITORY, RunCli
 
-from cli.main import threadlore
+from threadlore.cli.main import threadlore
 
 SEED = REPOSITORY / "samples" / "lkml-2007-fault-vs-truncate.txt"
 INJECTION = "'; DROP TABLE messages; --"

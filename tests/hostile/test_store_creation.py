@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from alembic.operations import Operations
 
-from db.engine import open_store
+from threadlore.db.engine import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,7 +46,7 @@ def test_a_migration_that_fails_halfway_leaves_no_half_made_schema(
 
 def test_first_opens_of_one_new_store_at_once_all_succeed(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
-    code = f"from db.engine import open_store; open_store({url!r})"
+    code = f"from threadlore.db.engine import open_store; open_store({url!r})"
     processes = [
         subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stderr=subprocess.PIPE, text=True)
         for _ in range(4)

@@ -13,9 +13,9 @@ import pytest
 from hostile_support import RunCli
 from rich.console import Console
 
-from tui.app import ThreadloreApp
-from tui.store_reader import SessionStoreReader
-from tui.text import inert_line, inert_plain, inert_text
+from threadlore.tui.app import ThreadloreApp
+from threadlore.tui.store_reader import SessionStoreReader
+from threadlore.tui.text import inert_line, inert_plain, inert_text
 
 # each kind of hostile text, by name
 HOSTILE = {

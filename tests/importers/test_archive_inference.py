@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from importers.archive_authors import AuthorVote, decide_author
-from importers.archive_people import Directory
-from importers.archive_signatures import ClueKind, find_signature_clues
-from importers.archive_text import read_archive_text
-from importers.archive_threading import SiblingOrder, learn_sibling_order
-from importers.records import Address, InferredField, ParsedMessage, SeriesPosition
+from threadlore.importers.archive_authors import AuthorVote, decide_author
+from threadlore.importers.archive_people import Directory
+from threadlore.importers.archive_signatures import ClueKind, find_signature_clues
+from threadlore.importers.archive_text import read_archive_text
+from threadlore.importers.archive_threading import SiblingOrder, learn_sibling_order
+from threadlore.importers.records import Address, InferredField, ParsedMessage, SeriesPosition
 
 HERE = Path(__file__).resolve().parent
 SEED = HERE.parents[1] / "samples" / "lkml-2007-fault-vs-truncate.txt"

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from importers.archive_text import (
+from threadlore.importers.archive_text import (
     looks_like_archive_text,
     parse_addresses,
     parse_archive_text,
     read_archive_text,
 )
-from importers.records import Address, InputError
+from threadlore.importers.records import Address, InputError
 
 SEED = Path(__file__).resolve().parents[2] / "samples" / "lkml-2007-fault-vs-truncate.txt"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from importers.detect import detect_format, read_inputs
-from importers.records import InferredField, InputError
+from threadlore.importers.detect import detect_format, read_inputs
+from threadlore.importers.records import InferredField, InputError
 
 CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
 NOTMUCH = CORPORA / "notmuch" / "test" / "corpora"

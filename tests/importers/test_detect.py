@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from importers.detect import detect_format, read_inputs
-from importers.records import InputError
+from threadlore.importers.detect import detect_format, read_inputs
+from threadlore.importers.records import InputError
 
 REPO = Path(__file__).resolve().parents[2]
 MAIL = REPO / "tests" / "data" / "mail"
@@ -77,5 +77,7 @@ def test_read_inputs_mixes_formats_and_walks_plain_folders(tmp_path: Path) -> No
 
 
 def test_archive_text_is_detected_through_the_archive_importer() -> None:
-    pytest.importorskip("importers.archive_text", reason="the archive-text importer is not there")
+    pytest.importorskip(
+        "threadlore.importers.archive_text", reason="the archive-text importer is not there"
+    )
     assert detect_format(SEED) == "archive-text"

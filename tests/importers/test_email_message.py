@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from importers.email_message import convert_message, parse_message_bytes
-from importers.eml import read_eml
-from importers.records import Address, InferredField, InputError, SeriesPosition, Trailer
+from threadlore.importers.email_message import convert_message, parse_message_bytes
+from threadlore.importers.eml import read_eml
+from threadlore.importers.records import Address, InferredField, InputError, SeriesPosition, Trailer
 
 MAIL = Path(__file__).resolve().parents[1] / "data" / "mail"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from importers.eml import read_eml
-from importers.maildir import is_maildir, read_maildir
-from importers.records import InputError
+from threadlore.importers.eml import read_eml
+from threadlore.importers.maildir import is_maildir, read_maildir
+from threadlore.importers.records import InputError
 
 MAILDIR = Path(__file__).resolve().parents[1] / "data" / "mail" / "0009-maildir"
 

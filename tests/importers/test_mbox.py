@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from importers.mbox import read_mbox, split_mbox
-from importers.records import InputError
+from threadlore.importers.mbox import read_mbox, split_mbox
+from threadlore.importers.records import InputError
 
 MAIL = Path(__file__).resolve().parents[1] / "data" / "mail"
 MBOXRD = MAIL / "0008-mboxrd-escapes.mbox"

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from importers.patches import (
+from threadlore.importers.patches import (
     clean_subject,
     extract_patches,
     extract_trailers,
     parse_series_marker,
 )
-from importers.records import SeriesPosition, Trailer
+from threadlore.importers.records import SeriesPosition, Trailer
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "samples" / "lkml-2007-fault-vs-truncate.txt"

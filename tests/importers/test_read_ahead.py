@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from importers import read_ahead as read_ahead_module
-from importers.detect import read_inputs
-from importers.read_ahead import CHUNK, read_ahead
-from importers.records import InputError
+from threadlore.importers import read_ahead as read_ahead_module
+from threadlore.importers.detect import read_inputs
+from threadlore.importers.read_ahead import CHUNK, read_ahead
+from threadlore.importers.records import InputError
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "lkml-2007-fault-vs-truncate.txt"
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from importers.email_message import parse_message_bytes
-from importers.patches import clean_subject, extract_patches, extract_trailers, parse_series_marker
-from importers.records import InputError
+from threadlore.importers.email_message import parse_message_bytes
+from threadlore.importers.patches import (
+    clean_subject,
+    extract_patches,
+    extract_trailers,
+    parse_series_marker,
+)
+from threadlore.importers.records import InputError
 
 HEADER_NAMES = ["From", "To", "Cc", "Date", "Subject", "Message-ID", "In-Reply-To", "References"]
 DIFF_LINES = [

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from importers.archive_text import read_archive_text
-from kb.discussion import DiscussionMap, Status
-from kb.map_loader import (
+from threadlore.importers.archive_text import read_archive_text
+from threadlore.kb.discussion import DiscussionMap, Status
+from threadlore.kb.map_loader import (
     MAPS_DIR,
     MapError,
     ThreadMessage,
@@ -17,7 +17,7 @@ from kb.map_loader import (
     parse_map,
     thread_message_of,
 )
-from kb.vm.policies import POLICIES
+from threadlore.kb.vm.policies import POLICIES
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "samples" / "lkml-2007-fault-vs-truncate.txt"

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.discussion_queries import stored_maps
-from db.discussion_store import load_maps_for_thread, load_shipped_maps
-from db.engine import open_store
-from db.ingest import import_messages
-from db.models.discussion import DiscussionMapRecord, DiscussionQuote
-from importers.archive_text import read_archive_text
-from kb.map_loader import MAPS_DIR, MapError, load_map
+from threadlore.db.discussion_queries import stored_maps
+from threadlore.db.discussion_store import load_maps_for_thread, load_shipped_maps
+from threadlore.db.engine import open_store
+from threadlore.db.ingest import import_messages
+from threadlore.db.models.discussion import DiscussionMapRecord, DiscussionQuote
+from threadlore.importers.archive_text import read_archive_text
+from threadlore.kb.map_loader import MAPS_DIR, MapError, load_map
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "samples" / "lkml-2007-fault-vs-truncate.txt"

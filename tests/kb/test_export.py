@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.export import ExportError, export
-from kb.map_loader import MAPS_DIR, load_map
+from threadlore.kb.export import ExportError, export
+from threadlore.kb.map_loader import MAPS_DIR, load_map
 
 SEED_MAP = load_map(MAPS_DIR / "lkml-2007-fault-vs-truncate.yaml")
 NONLINEAR = [SEED_MAP.question("restrict-nonlinear")]
@@ -37,7 +37,7 @@ def test_dot_draws_questions_proposals_and_arguments() -> None:
 
 
 def test_svg_without_graphviz_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kb.export.shutil.which", lambda _name: None)
+    monkeypatch.setattr("threadlore.kb.export.shutil.which", lambda _name: None)
     with pytest.raises(ExportError, match="Graphviz"):
         export(SEED_MAP, "svg", NONLINEAR)
 

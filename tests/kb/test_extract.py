@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kb.extract import OBJECTION, PROPOSAL, SourceMessage, classify, extract, own_prose
-from kb.map_loader import normalize_space
+from threadlore.kb.extract import OBJECTION, PROPOSAL, SourceMessage, classify, extract, own_prose
+from threadlore.kb.map_loader import normalize_space
 
 BODY = """\
 On Wed, 7 Mar 2007, Peter Zijlstra wrote:

@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from kb.map_loader import MAPS_DIR, load_map
-from kb.replay_summary import CONFIRMS, REFUTES, replay_proposal
-from kb.vm.replay import Outcome, replay
+from threadlore.kb.map_loader import MAPS_DIR, load_map
+from threadlore.kb.replay_summary import CONFIRMS, REFUTES, replay_proposal
+from threadlore.kb.vm.replay import Outcome, replay
 
 SEED_MAP = load_map(MAPS_DIR / "lkml-2007-fault-vs-truncate.yaml")
 
@@ -42,7 +42,7 @@ def test_outcomes_are_computed_at_call_time(monkeypatch: pytest.MonkeyPatch) -> 
             for o in replay(policy)
         ]
 
-    monkeypatch.setattr("kb.replay_summary.replay", database_allowed)
+    monkeypatch.setattr("threadlore.kb.replay_summary.replay", database_allowed)
     assert _verdicts("restrict-nonlinear-to-root")[("W1", "databases-not-root")] == REFUTES
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.map_loader import MAPS_DIR, load_map
-from kb.topics import fold, match_topics
+from threadlore.kb.map_loader import MAPS_DIR, load_map
+from threadlore.kb.topics import fold, match_topics
 
 SEED_MAP = load_map(MAPS_DIR / "lkml-2007-fault-vs-truncate.yaml")
 

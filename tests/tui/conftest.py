@@ -18,10 +18,10 @@ sys.path.insert(0, str(Path(__file__).parents[2]))  # the repository, for benche
 from tui_fake_store import FakeStore, seed_like_messages
 from tui_pilot import PostedMessages
 
-from kb.discussion import DiscussionMap
-from kb.replay_summary import replay_proposal
-from tui.app import ThreadloreApp
-from tui.screens import replay_screen
+from threadlore.kb.discussion import DiscussionMap
+from threadlore.kb.replay_summary import replay_proposal
+from threadlore.tui.app import ThreadloreApp
+from threadlore.tui.screens import replay_screen
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -8,12 +8,12 @@ from textual.command import CommandPalette
 from tui_fake_store import FakeStore, seed_like_messages
 from tui_pilot import run_kwargs, settle
 
-from tui.app import ThreadloreApp
-from tui.deferred_store import DeferredStoreReader
-from tui.screens.people_screen import PeopleScreen
-from tui.screens.search_screen import SearchScreen
-from tui.screens.thread_screen import ThreadScreen
-from tui.screens.threads_screen import ThreadsScreen
+from threadlore.tui.app import ThreadloreApp
+from threadlore.tui.deferred_store import DeferredStoreReader
+from threadlore.tui.screens.people_screen import PeopleScreen
+from threadlore.tui.screens.search_screen import SearchScreen
+from threadlore.tui.screens.thread_screen import ThreadScreen
+from threadlore.tui.screens.threads_screen import ThreadsScreen
 
 
 async def test_number_keys_switch_sections_and_q_goes_home_then_quits(

@@ -5,13 +5,18 @@ from __future__ import annotations
 from tui_pilot import PostedMessages, run_kwargs, settle
 from tui_screen_text import screen_text
 
-from tui.app import ThreadloreApp
-from tui.messages import DecisionMapsFetched, ProposalReplayed, ReplayRequested, ThreadChosen
-from tui.screens.decisions_screen import DecisionsScreen
-from tui.screens.replay_screen import ReplayScreen
-from tui.screens.thread_screen import ThreadScreen
-from tui.widgets.decisions.decision_tree import DecisionTree
-from tui.widgets.thread.reply_tree import ReplyTree
+from threadlore.tui.app import ThreadloreApp
+from threadlore.tui.messages import (
+    DecisionMapsFetched,
+    ProposalReplayed,
+    ReplayRequested,
+    ThreadChosen,
+)
+from threadlore.tui.screens.decisions_screen import DecisionsScreen
+from threadlore.tui.screens.replay_screen import ReplayScreen
+from threadlore.tui.screens.thread_screen import ThreadScreen
+from threadlore.tui.widgets.decisions.decision_tree import DecisionTree
+from threadlore.tui.widgets.thread.reply_tree import ReplyTree
 
 
 async def _open_decisions(pilot) -> DecisionTree:

@@ -6,9 +6,9 @@ from tui_fake_store import FakeStore
 from tui_pilot import PostedMessages, run_kwargs, settle
 from tui_screen_text import screen_text
 
-from tui.app import ThreadloreApp
-from tui.messages import PeopleFetched
-from tui.widgets.people.timeline import Timeline
+from threadlore.tui.app import ThreadloreApp
+from threadlore.tui.messages import PeopleFetched
+from threadlore.tui.widgets.people.timeline import Timeline
 
 
 async def test_people_are_listed_with_counts_and_drawn_per_day(

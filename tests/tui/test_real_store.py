@@ -8,9 +8,9 @@ from tui_pilot import SIZE, PostedMessages, settle
 from tui_real_store import build_store
 from tui_screen_text import screen_text
 
-from tui.app import ThreadloreApp
-from tui.messages import MessageFetched, SearchCompleted, ThreadTreeFetched
-from tui.store_reader import SessionStoreReader
+from threadlore.tui.app import ThreadloreApp
+from threadlore.tui.messages import MessageFetched, SearchCompleted, ThreadTreeFetched
+from threadlore.tui.store_reader import SessionStoreReader
 
 
 async def test_threads_thread_and_search_on_a_sqlite_store(

@@ -6,11 +6,16 @@ from datetime import date
 
 from tui_fake_store import FakeStore, seed_like_messages
 
-from db.views import bare_subject
-from tui.widgets.message.rendering import body_text, diffstat_text, header_text, unquoted_diffs
-from tui.widgets.people.timeline import bar, bucket_counts
-from tui.widgets.thread.tree_art import tree_prefix, tree_row_label
-from tui.widgets.threads.thread_table import people_label
+from threadlore.db.views import bare_subject
+from threadlore.tui.widgets.message.rendering import (
+    body_text,
+    diffstat_text,
+    header_text,
+    unquoted_diffs,
+)
+from threadlore.tui.widgets.people.timeline import bar, bucket_counts
+from threadlore.tui.widgets.thread.tree_art import tree_prefix, tree_row_label
+from threadlore.tui.widgets.threads.thread_table import people_label
 
 
 def _rows() -> list:

@@ -6,13 +6,13 @@ import pytest
 from tui_pilot import PostedMessages, run_kwargs, settle
 from tui_screen_text import screen_text
 
-from tui.app import ThreadloreApp
-from tui.messages import ProposalReplayed, TraceStepShown
-from tui.screens import trace_screen
-from tui.screens.replay_screen import ReplayScreen
-from tui.screens.trace_screen import TraceScreen
-from tui.widgets.replay.outcome_table import OutcomeTable
-from tui.widgets.replay.trace_steps import change_area, shown_value
+from threadlore.tui.app import ThreadloreApp
+from threadlore.tui.messages import ProposalReplayed, TraceStepShown
+from threadlore.tui.screens import trace_screen
+from threadlore.tui.screens.replay_screen import ReplayScreen
+from threadlore.tui.screens.trace_screen import TraceScreen
+from threadlore.tui.widgets.replay.outcome_table import OutcomeTable
+from threadlore.tui.widgets.replay.trace_steps import change_area, shown_value
 
 
 async def _replay_first(pilot) -> ReplayScreen:

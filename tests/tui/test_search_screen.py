@@ -6,12 +6,12 @@ from tui_fake_store import FakeStore
 from tui_pilot import PostedMessages, run_kwargs, settle
 from tui_screen_text import screen_text
 
-from tui.app import ThreadloreApp
-from tui.messages import MessageFetched, SearchCompleted, SearchFailed, ThreadChosen
-from tui.screens.search_screen import SearchScreen
-from tui.screens.thread_screen import ThreadScreen
-from tui.widgets.search.hit_list import HitList
-from tui.widgets.thread.reply_tree import ReplyTree
+from threadlore.tui.app import ThreadloreApp
+from threadlore.tui.messages import MessageFetched, SearchCompleted, SearchFailed, ThreadChosen
+from threadlore.tui.screens.search_screen import SearchScreen
+from threadlore.tui.screens.thread_screen import ThreadScreen
+from threadlore.tui.widgets.search.hit_list import HitList
+from threadlore.tui.widgets.thread.reply_tree import ReplyTree
 
 
 async def _search(pilot, query: str) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from tui_fake_store import FakeStore, seed_like_messages
 from tui_pilot import SIZE, settle
 
-from tui.app import ThreadloreApp
+from threadlore.tui.app import ThreadloreApp
 
 
 def _app() -> ThreadloreApp:

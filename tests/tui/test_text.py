@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.text import inert_line, inert_plain, inert_text, visible_escape
+from threadlore.tui.text import inert_line, inert_plain, inert_text, visible_escape
 
 
 def test_escape_sequences_and_bidi_controls_become_visible() -> None:

@@ -8,10 +8,10 @@ from tui_fake_store import FakeStore, many_replies
 from tui_pilot import PostedMessages, run_kwargs
 from tui_screen_text import screen_text
 
-from tui.app import ThreadloreApp
-from tui.messages import MessageFetched, MessageHighlighted, ThreadTreeFetched
-from tui.screens.thread_screen import ThreadScreen
-from tui.widgets.thread.reply_tree import ReplyTree
+from threadlore.tui.app import ThreadloreApp
+from threadlore.tui.messages import MessageFetched, MessageHighlighted, ThreadTreeFetched
+from threadlore.tui.screens.thread_screen import ThreadScreen
+from threadlore.tui.widgets.thread.reply_tree import ReplyTree
 
 
 async def _open_thread(app: ThreadloreApp, pilot, thread: int = 1, message: str | None = None):

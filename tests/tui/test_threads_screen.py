@@ -6,11 +6,11 @@ from tui_fake_store import FakeStore, many_threads
 from tui_pilot import PostedMessages, run_kwargs
 from tui_screen_text import screen_text
 
-from tui.app import ThreadloreApp
-from tui.messages import ThreadChosen, ThreadsFetched
-from tui.screens.thread_screen import ThreadScreen
-from tui.screens.threads_screen import PAGE_SIZE, TYPING_PAUSE
-from tui.widgets.threads.thread_table import ThreadTable
+from threadlore.tui.app import ThreadloreApp
+from threadlore.tui.messages import ThreadChosen, ThreadsFetched
+from threadlore.tui.screens.thread_screen import ThreadScreen
+from threadlore.tui.screens.threads_screen import PAGE_SIZE, TYPING_PAUSE
+from threadlore.tui.widgets.threads.thread_table import ThreadTable
 
 
 async def test_threads_show_subject_count_people_and_dates(

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 from tui_real_store import build_store
 
-from cli.main import threadlore
-from tui.app import ThreadloreApp
+from threadlore.cli.main import threadlore
+from threadlore.tui.app import ThreadloreApp
 
 
 @pytest.fixture

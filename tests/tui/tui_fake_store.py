@@ -10,8 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from db.discussion_queries import StoredMap
-from db.views import (
+from threadlore.db.discussion_queries import StoredMap
+from threadlore.db.views import (
     InferenceView,
     MessageSummary,
     MessageView,
@@ -21,7 +21,7 @@ from db.views import (
     ThreadSummary,
     TreeRow,
 )
-from kb.discussion import (
+from threadlore.kb.discussion import (
     Argument,
     Claim,
     Decision,

@@ -6,8 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from benches.synthetic_threads import thread_messages
-from db.engine import open_store
-from db.ingest import import_messages
+from threadlore.db.engine import open_store
+from threadlore.db.ingest import import_messages
 
 HOSTILE_SUBJECT = "title \x1b]0;pwned\x07 change"
 HOSTILE_BODY = "clear \x1b[2J screen and \x1b[31mred\x1b[0m text\nbidi \u202eexe.txt"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from kb.vm.explorer import check
-from kb.vm.replay import cost_growth, growth_exponents, replay, replay_one
+from threadlore.kb.vm.explorer import check
+from threadlore.kb.vm.replay import cost_growth, growth_exponents, replay, replay_one
 
 
 def test_claim5_status_quo_w4_leaves_the_nonlinear_pte_dirty_after_writeout() -> None:

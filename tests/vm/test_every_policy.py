@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kb.vm.invariants import INVARIANTS
-from kb.vm.policies import POLICIES, resolve
-from kb.vm.replay import replay
+from threadlore.kb.vm.invariants import INVARIANTS
+from threadlore.kb.vm.policies import POLICIES, resolve
+from threadlore.kb.vm.replay import replay
 
 
 @pytest.mark.parametrize("policy", sorted(POLICIES))

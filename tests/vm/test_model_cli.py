@@ -7,8 +7,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from cli.main import threadlore
-from cli.options import EXIT_FAILURE, EXIT_OK, EXIT_VIOLATION
+from threadlore.cli.main import threadlore
+from threadlore.cli.options import EXIT_FAILURE, EXIT_OK, EXIT_VIOLATION
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from kb.vm.explorer import check
-from kb.vm.ops_mmap import mmap_region
-from kb.vm.ops_reclaim import CLUSTER_SIZE, try_to_unmap_nonlinear
-from kb.vm.primitives import install_pte, page_cache_read
-from kb.vm.replay import replay_one
-from kb.vm.state import Process, Pte
-from kb.vm.trace import diff
-from kb.vm.workloads import file_state, mapped, nonlinear, with_process
+from threadlore.kb.vm.explorer import check
+from threadlore.kb.vm.ops_mmap import mmap_region
+from threadlore.kb.vm.ops_reclaim import CLUSTER_SIZE, try_to_unmap_nonlinear
+from threadlore.kb.vm.primitives import install_pte, page_cache_read
+from threadlore.kb.vm.replay import replay_one
+from threadlore.kb.vm.state import Process, Pte
+from threadlore.kb.vm.trace import diff
+from threadlore.kb.vm.workloads import file_state, mapped, nonlinear, with_process
 
 
 def test_mmap_region_splits_and_merges_like_vma_merge() -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from kb.vm.explorer import check
-from kb.vm.invariants import orphan_mappings
-from kb.vm.machine import Context, Executed, ThreadState, run_step
-from kb.vm.operations import OPERATIONS
-from kb.vm.policies import resolve
-from kb.vm.state import VM
-from kb.vm.workloads import get_workload
+from threadlore.kb.vm.explorer import check
+from threadlore.kb.vm.invariants import orphan_mappings
+from threadlore.kb.vm.machine import Context, Executed, ThreadState, run_step
+from threadlore.kb.vm.operations import OPERATIONS
+from threadlore.kb.vm.policies import resolve
+from threadlore.kb.vm.state import VM
+from threadlore.kb.vm.workloads import get_workload
 
 
 def test_claim1_status_quo_w5_orphans_a_mapped_page() -> None:

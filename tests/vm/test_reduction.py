@@ -9,14 +9,22 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cli.main import threadlore
-from kb.vm import reduction as r
-from kb.vm.explorer import check
-from kb.vm.machine import Context, Executed, Frame, ThreadState, next_frame, run_step, set_regs
-from kb.vm.operations import OPERATIONS
-from kb.vm.policies import resolve
-from kb.vm.state import VM, evolve
-from kb.vm.workloads import get_workload
+from threadlore.cli.main import threadlore
+from threadlore.kb.vm import reduction as r
+from threadlore.kb.vm.explorer import check
+from threadlore.kb.vm.machine import (
+    Context,
+    Executed,
+    Frame,
+    ThreadState,
+    next_frame,
+    run_step,
+    set_regs,
+)
+from threadlore.kb.vm.operations import OPERATIONS
+from threadlore.kb.vm.policies import resolve
+from threadlore.kb.vm.state import VM, evolve
+from threadlore.kb.vm.workloads import get_workload
 
 POLICIES = (
     "STATUS_QUO",

@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
-from kb.vm.explorer import check
-from kb.vm.machine import Context, Executed, run_step
-from kb.vm.operations import OPERATIONS
-from kb.vm.policies import RACE_POLICIES, resolve
-from kb.vm.reduction import Reducer
-from kb.vm.symmetry import interchangeable_groups
-from kb.vm.workloads import get_workload
+from threadlore.kb.vm.explorer import check
+from threadlore.kb.vm.machine import Context, Executed, run_step
+from threadlore.kb.vm.operations import OPERATIONS
+from threadlore.kb.vm.policies import RACE_POLICIES, resolve
+from threadlore.kb.vm.reduction import Reducer
+from threadlore.kb.vm.symmetry import interchangeable_groups
+from threadlore.kb.vm.workloads import get_workload
 
 
 @pytest.mark.parametrize("workload", ["W5", "W6"])

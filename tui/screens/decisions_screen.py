@@ -11,12 +11,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Static, Tree
 
-from kb.discussion import Proposal
-from tui.messages import DecisionMapsFetched, ReplayRequested, ThreadChosen
-from tui.screens.store_screen import StoreScreen
-from tui.widgets.decisions.decision_tree import DecisionTree
-from tui.widgets.decisions.entry_detail import entry_text
-from tui.widgets.decisions.map_entries import MapEntry
+from threadlore.kb.discussion import Proposal
+from threadlore.tui.messages import DecisionMapsFetched, ReplayRequested, ThreadChosen
+from threadlore.tui.screens.store_screen import StoreScreen
+from threadlore.tui.widgets.decisions.decision_tree import DecisionTree
+from threadlore.tui.widgets.decisions.entry_detail import entry_text
+from threadlore.tui.widgets.decisions.map_entries import MapEntry
 
 NO_MAPS = (
     "No decision map in the store yet. Import a thread that has one "

@@ -9,13 +9,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header
 
-from db.views import PersonSummary
-from tui.data_source import StoreReader
-from tui.messages import PeopleFetched
-from tui.screens.store_screen import StoreScreen
-from tui.text import inert_line
-from tui.widgets.common.vi_lists import ViDataTable
-from tui.widgets.people.timeline import Timeline
+from threadlore.db.views import PersonSummary
+from threadlore.tui.data_source import StoreReader
+from threadlore.tui.messages import PeopleFetched
+from threadlore.tui.screens.store_screen import StoreScreen
+from threadlore.tui.text import inert_line
+from threadlore.tui.widgets.common.vi_lists import ViDataTable
+from threadlore.tui.widgets.people.timeline import Timeline
 
 
 def _day(value: object) -> str:

@@ -13,18 +13,18 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kb.discussion import DiscussionMap, Proposal
-from kb.replay_summary import CONFIRMS, WorkloadReplay, replay_proposal
-from tui.messages import DecisionMapsFetched, ProposalReplayed
-from tui.screens.store_screen import StoreScreen
-from tui.screens.trace_screen import TraceScreen
-from tui.text import inert_line
-from tui.widgets.common.vi_lists import ViOptionList
-from tui.widgets.decisions.map_entries import status_badge
-from tui.widgets.replay.outcome_table import OutcomeTable, costs_cell
+from threadlore.kb.discussion import DiscussionMap, Proposal
+from threadlore.kb.replay_summary import CONFIRMS, WorkloadReplay, replay_proposal
+from threadlore.tui.messages import DecisionMapsFetched, ProposalReplayed
+from threadlore.tui.screens.store_screen import StoreScreen
+from threadlore.tui.screens.trace_screen import TraceScreen
+from threadlore.tui.text import inert_line
+from threadlore.tui.widgets.common.vi_lists import ViOptionList
+from threadlore.tui.widgets.decisions.map_entries import status_badge
+from threadlore.tui.widgets.replay.outcome_table import OutcomeTable, costs_cell
 
 if TYPE_CHECKING:
-    from db.discussion_queries import StoredMap  # SQLAlchemy: not needed to draw the UI
+    from threadlore.db.discussion_queries import StoredMap  # SQLAlchemy: not needed to draw the UI
 
 SLOTS = ("#replay-left", "#replay-right")
 

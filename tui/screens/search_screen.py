@@ -11,18 +11,18 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Input, OptionList
 
-from tui.data_source import StoreReader
-from tui.messages import (
+from threadlore.tui.data_source import StoreReader
+from threadlore.tui.messages import (
     MessageFetched,
     MessageHighlighted,
     SearchCompleted,
     SearchFailed,
     ThreadChosen,
 )
-from tui.screens.store_screen import StoreScreen
-from tui.text import inert_plain
-from tui.widgets.message.message_pane import MessagePane
-from tui.widgets.search.hit_list import HitList
+from threadlore.tui.screens.store_screen import StoreScreen
+from threadlore.tui.text import inert_plain
+from threadlore.tui.widgets.message.message_pane import MessagePane
+from threadlore.tui.widgets.search.hit_list import HitList
 
 PAGE_SIZE = 50
 PREFETCH_MARGIN = 10

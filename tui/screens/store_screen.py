@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from tui.data_source import StoreReader
-from tui.text import inert_plain
+from threadlore.tui.data_source import StoreReader
+from threadlore.tui.text import inert_plain
 
 
 class StoreScreen(Screen[None]):

@@ -11,18 +11,18 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header, OptionList
 
-from tui.data_source import StoreReader
-from tui.messages import (
+from threadlore.tui.data_source import StoreReader
+from threadlore.tui.messages import (
     DecisionMapsFetched,
     MessageFetched,
     MessageHighlighted,
     ThreadTreeFetched,
 )
-from tui.screens.store_screen import StoreScreen
-from tui.text import inert_plain
-from tui.widgets.decisions.anchors import Anchor, anchored_text, index_anchors
-from tui.widgets.message.message_pane import MessagePane
-from tui.widgets.thread.reply_tree import ReplyTree
+from threadlore.tui.screens.store_screen import StoreScreen
+from threadlore.tui.text import inert_plain
+from threadlore.tui.widgets.decisions.anchors import Anchor, anchored_text, index_anchors
+from threadlore.tui.widgets.message.message_pane import MessagePane
+from threadlore.tui.widgets.thread.reply_tree import ReplyTree
 
 
 class ThreadScreen(StoreScreen):

@@ -10,11 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from tui.data_source import StoreReader
-from tui.messages import ThreadChosen, ThreadsFetched
-from tui.screens.store_screen import StoreScreen
-from tui.text import inert_plain
-from tui.widgets.threads.thread_table import ThreadTable
+from threadlore.tui.data_source import StoreReader
+from threadlore.tui.messages import ThreadChosen, ThreadsFetched
+from threadlore.tui.screens.store_screen import StoreScreen
+from threadlore.tui.text import inert_plain
+from threadlore.tui.widgets.threads.thread_table import ThreadTable
 
 PAGE_SIZE = 200
 PREFETCH_MARGIN = 50

@@ -13,10 +13,10 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kb.vm.trace import TraceStep
-from tui.messages import TraceStepShown
-from tui.widgets.common.vi_lists import ViOptionList
-from tui.widgets.replay.trace_steps import step_text, step_title
+from threadlore.kb.vm.trace import TraceStep
+from threadlore.tui.messages import TraceStepShown
+from threadlore.tui.widgets.common.vi_lists import ViOptionList
+from threadlore.tui.widgets.replay.trace_steps import step_text, step_title
 
 PLAY_INTERVAL = 0.6  # seconds per step while playing
 

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from db import pg_fts
-from db.fts import create_index, drop_index
+from threadlore.db import pg_fts
+from threadlore.db.fts import create_index, drop_index
 
 revision: str = "0001_messages"
 down_revision: str | None = None

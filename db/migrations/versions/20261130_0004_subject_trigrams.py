@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from db.fts import create_subject_trigrams, drop_subject_trigrams
+from threadlore.db.fts import create_subject_trigrams, drop_subject_trigrams
 
 revision: str = "0004_subject_trigrams"
 down_revision: str | None = "0003_thread_last_date"

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from kb.discussion import DiscussionMap
-from tui.text import inert_line
-from tui.widgets.decisions.map_entries import status_badge
+from threadlore.kb.discussion import DiscussionMap
+from threadlore.tui.text import inert_line
+from threadlore.tui.widgets.decisions.map_entries import status_badge
 
 if TYPE_CHECKING:
-    from db.discussion_queries import StoredMap  # SQLAlchemy: not needed to draw the UI
+    from threadlore.db.discussion_queries import StoredMap  # SQLAlchemy: not needed to draw the UI
 
 Anchor = tuple[DiscussionMap, str]  # a map and the id of its entry quoting the message
 

@@ -8,10 +8,10 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tui.widgets.decisions.map_entries import MapEntry, entry_label
+from threadlore.tui.widgets.decisions.map_entries import MapEntry, entry_label
 
 if TYPE_CHECKING:
-    from db.discussion_queries import StoredMap  # SQLAlchemy: not needed to draw the UI
+    from threadlore.db.discussion_queries import StoredMap  # SQLAlchemy: not needed to draw the UI
 
 ARGUMENT_DEPTH = 4  # replies to replies to …: deep enough for the seed, bounded against cycles
 

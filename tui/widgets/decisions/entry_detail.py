@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from kb.discussion import Argument, Proposal, Question, Quote, Topic
-from tui.text import inert_line, inert_text
-from tui.widgets.decisions.map_entries import MapEntry, status_badge
+from threadlore.kb.discussion import Argument, Proposal, Question, Quote, Topic
+from threadlore.tui.text import inert_line, inert_text
+from threadlore.tui.widgets.decisions.map_entries import MapEntry, status_badge
 
 
 def quote_text(quote: Quote) -> Text:

@@ -6,8 +6,16 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from kb.discussion import Argument, DiscussionMap, Proposal, Question, Quote, Status, Topic
-from tui.text import inert_line
+from threadlore.kb.discussion import (
+    Argument,
+    DiscussionMap,
+    Proposal,
+    Question,
+    Quote,
+    Status,
+    Topic,
+)
+from threadlore.tui.text import inert_line
 
 STATUS_STYLES = {
     Status.PROPOSED: "bold",

@@ -7,8 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from db.views import MessageView
-from tui.widgets.message.rendering import (
+from threadlore.db.views import MessageView
+from threadlore.tui.widgets.message.rendering import (
     body_text,
     diffstat_text,
     header_text,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from db.views import InferenceView, MessageView, PatchView
-from tui.text import inert_line, inert_text
+from threadlore.db.views import InferenceView, MessageView, PatchView
+from threadlore.tui.text import inert_line, inert_text
 
 DIFF_STYLES: tuple[tuple[str, str], ...] = (
     ("diff --git", "bold"),

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from tui.text import inert_line
+from threadlore.tui.text import inert_line
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 LABEL_WIDTH = 22

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from kb.replay_summary import CONFIRMS, ProposalReplay, WorkloadReplay
-from kb.vm.replay import Outcome
-from tui.widgets.common.vi_lists import ViDataTable
+from threadlore.kb.replay_summary import CONFIRMS, ProposalReplay, WorkloadReplay
+from threadlore.kb.vm.replay import Outcome
+from threadlore.tui.widgets.common.vi_lists import ViDataTable
 
 RESULT_STYLES = {"allowed": "green", "refused": "red", "emulated": "yellow"}
 COST_NAMES = {

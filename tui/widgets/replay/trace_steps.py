@@ -7,8 +7,8 @@ from typing import Any
 
 from rich.text import Text
 
-from kb.vm.trace import Change, TraceStep
-from tui.text import inert_line
+from threadlore.kb.vm.trace import Change, TraceStep
+from threadlore.tui.text import inert_line
 
 PAGE_FLAGS = frozenset({"locked_by", "uptodate", "dirty", "writeback", "truncated"})
 AREA_STYLES = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets.option_list import Option
 
-from db.views import MessageSummary
-from tui.text import inert_line
-from tui.widgets.common.vi_lists import ViOptionList
+from threadlore.db.views import MessageSummary
+from threadlore.tui.text import inert_line
+from threadlore.tui.widgets.common.vi_lists import ViOptionList
 
 AUTHOR_WIDTH = 20
 

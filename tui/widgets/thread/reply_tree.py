@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual.widgets.option_list import Option
 
-from db.views import TreeRow
-from tui.widgets.common.vi_lists import ViOptionList
-from tui.widgets.thread.tree_art import tree_row_label
+from threadlore.db.views import TreeRow
+from threadlore.tui.widgets.common.vi_lists import ViOptionList
+from threadlore.tui.widgets.thread.tree_art import tree_row_label
 
 
 class ReplyTree(ViOptionList):

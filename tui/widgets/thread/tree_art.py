@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from db.views import TreeRow, bare_subject
-from tui.text import inert_plain
+from threadlore.db.views import TreeRow, bare_subject
+from threadlore.tui.text import inert_plain
 
 # Two columns an ancestor level, as mutt draws it, so that deep threads (the seed goes about
 # 20 levels down) still leave room for a subject.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from db.views import ThreadSummary
-from tui.text import inert_line
-from tui.widgets.common.vi_lists import ViDataTable
+from threadlore.db.views import ThreadSummary
+from threadlore.tui.text import inert_line
+from threadlore.tui.widgets.common.vi_lists import ViDataTable
 
 SUBJECT_WIDTH = 50
 PEOPLE_WIDTH = 30
