@@ -1,8 +1,7 @@
-"""Commands on decisions: `topics`, `decisions`, `proposal`, `who`, `extract`, `export`."""
+"""Commands on decisions: `topics`, `decisions`, `proposal`, `who`."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
@@ -12,17 +11,10 @@ from threadlore.cli.options import Settings, UserError, print_json, store_option
 from threadlore.cli.store_commands import store_session
 from threadlore.cli.terminal import inert
 from threadlore.db import queries
-from threadlore.db.candidate_store import (
-    CandidateView,
-    decide_candidates,
-    list_candidates,
-    refresh_candidates,
-    starter_map_yaml,
-)
 from threadlore.db.discussion_queries import StoredMap, stored_maps
 from threadlore.db.discussion_store import load_shipped_maps
 from threadlore.kb.discussion import Argument, DiscussionMap, Person, Proposal, Question
-from threadlore.kb.export import FORMATS, ExportError, export, report_blocks, to_markdown
+from threadlore.kb.export import report_blocks, to_markdown
 from threadlore.kb.map_loader import MapError
 from threadlore.kb.replay_summary import ProposalReplay, replay_proposal
 from threadlore.kb.topics import fold, match_topics
@@ -34,8 +26,11 @@ NO_MAPS = (
 )
 
 
-def _maps(session: Session, thread: str | None) -> list[StoredMap]:
-    """The stored maps (of one thread), after bringing them up to date with kb/maps/."""
+def decision_maps(session: Session, thread: str | None) -> list[StoredMap]:
+    """The stored maps (of one thread), after bringing them up to date with kb/maps/.
+
+    UserError when there are none.
+    """
     try:
         load_shipped_maps(session)
     except MapError as exc:
@@ -120,7 +115,7 @@ def topics_command(settings: Settings, thread: str | None) -> None:
     """
     rows = []
     with store_session(settings) as session:
-        for stored in _maps(session, thread):
+        for stored in decision_maps(session, thread):
             discussion = stored.discussion
             for topic in discussion.topics:
                 questions = [q for q in discussion.questions if q.topic_id == topic.id]
@@ -170,7 +165,7 @@ def decisions_command(settings: Settings, topic: str, thread: str | None) -> Non
       threadlore decisions --topic '->fault' --json
     """
     with store_session(settings) as session:
-        maps = _maps(session, thread)
+        maps = decision_maps(session, thread)
     found = [(s, m) for s in maps for m in match_topics(s.discussion, topic)]
     if not found:
         known = sorted({t.id for s in maps for t in s.discussion.topics})
@@ -236,7 +231,7 @@ def proposal_command(settings: Settings, proposal_id: str, no_replay: bool) -> N
       threadlore proposal emulate-where-writeback --json
     """
     with store_session(settings) as session:
-        stored, proposal = _find_proposal(_maps(session, None), proposal_id)
+        stored, proposal = _find_proposal(decision_maps(session, None), proposal_id)
     discussion = stored.discussion
     result = None
     if proposal.policy is not None and not no_replay:
@@ -294,7 +289,7 @@ def who_command(settings: Settings, name: str) -> None:
       threadlore who wli --json
     """
     with store_session(settings) as session:
-        maps = _maps(session, None)
+        maps = decision_maps(session, None)
     person = _resolve_person(maps, name)
     names = set(person.names())
     report: dict[str, list[dict[str, Any]]] = {"proposals": [], "objections": [], "support": []}
@@ -329,128 +324,9 @@ def who_command(settings: Settings, name: str) -> None:
             )
 
 
-def _candidate_line(view: CandidateView) -> str:
-    date = view.date.strftime("%Y-%m-%d %H:%M") if view.date else "?"
-    return (
-        f"{view.id:>5} {view.state:8} {view.kind:9} {view.score:2}  {date} "
-        f"{inert(view.author or '?')}: “{inert(view.sentence)}” <{view.message_id}>"
-    )
-
-
-@click.command("extract")
-@click.argument("thread")
-@click.option("--accept", "accept", multiple=True, type=int, metavar="ID", help="Accept these.")
-@click.option("--reject", "reject", multiple=True, type=int, metavar="ID", help="Reject these.")
-@click.option(
-    "--state",
-    type=click.Choice(["pending", "accepted", "rejected"]),
-    default=None,
-    help="Only candidates in this state.",
-)
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many.")
-@click.option(
-    "--as-map",
-    "as_map",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the accepted candidates as a starter map (YAML) to this file.",
-)
-@store_options
-def extract_command(
-    settings: Settings,
-    thread: str,
-    accept: tuple[int, ...],
-    reject: tuple[int, ...],
-    state: str | None,
-    limit: int | None,
-    as_map: Path | None,
-) -> None:
-    """Find candidate proposals and objections in a thread by their cue phrases, ranked.
-
-    Candidates are kept in the store: accept or reject them by id; the accepted ones can be
-    written as a starter map to review and put in kb/maps/.
-
-    \b
-    Example:
-      threadlore extract 1 --limit 20
-      threadlore extract 1 --accept 3 --accept 7 --reject 5
-      threadlore extract 1 --as-map kb/maps/my-thread.yaml
-    """
-    with store_session(settings) as session:
-        thread_id = queries.resolve_thread(session, thread)
-        refresh_candidates(session, thread_id)
-        if accept:
-            decide_candidates(session, thread_id, accept, "accepted")
-        if reject:
-            decide_candidates(session, thread_id, reject, "rejected")
-        views = list_candidates(session, thread_id, state)[:limit]
-        starter = None
-        if as_map is not None:
-            title = next(
-                (t.subject for t in queries.list_threads(session) if t.id == thread_id), thread
-            )
-            starter = starter_map_yaml(session, thread_id, title)
-        session.commit()
-    if starter is not None and as_map is not None:
-        as_map.write_text(starter, encoding="utf-8")
-    if settings.json:
-        print_json([v.as_json() for v in views])
-        return
-    for view in views:
-        click.echo(_candidate_line(view))
-    if as_map is not None:
-        click.echo(f"wrote {as_map}", err=True)
-
-
-@click.command("export")
-@click.argument("thread")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True)
-@click.option("--topic", metavar="TEXT", help="Only the questions on this topic.")
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output.",
-)
-@store_options
-def export_command(
-    settings: Settings, thread: str, fmt: str, topic: str | None, output: Path | None
-) -> None:
-    """Export a thread's decisions as Markdown or HTML to share, or as a decision-map picture
-    (Graphviz DOT, or SVG when Graphviz's `dot` is installed).
-
-    \b
-    Example:
-      threadlore export 1 --format html -o decisions.html
-      threadlore export 1 --format svg --topic nonlinear -o nonlinear.svg
-    """
-    with store_session(settings) as session:
-        maps = _maps(session, thread)
-    texts = []
-    for stored in maps:
-        discussion = stored.discussion
-        questions = list(discussion.questions)
-        if topic is not None:
-            questions = [q for m in match_topics(discussion, topic) for q in m.questions]
-            if not questions:
-                raise UserError(f"no topic matches {topic!r}")
-        try:
-            texts.append(export(discussion, fmt, questions))
-        except ExportError as exc:
-            raise UserError(str(exc)) from exc
-    text = "".join(texts)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-        if not settings.json:
-            click.echo(f"wrote {output}", err=True)
-
-
 COMMANDS = [
     topics_command,
     decisions_command,
     proposal_command,
     who_command,
-    extract_command,
-    export_command,
 ]
