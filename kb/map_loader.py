@@ -144,13 +144,24 @@ def _entry_id(raw: Mapping[str, Any], path: str, where: str) -> str:
 
 
 def _quote(raw: Mapping[str, Any], path: str, entry: str) -> Quote:
+    """A quote names its message by `date` and writer, or exactly by `message` (a Message-ID).
+
+    `message` is what a map of mail with real headers uses: a list that rewrites From or hides
+    its senders cannot tell the writer, and two messages can share a minute.
+    """
     by = _text(raw, "by", path, entry)
-    date = _text(raw, "date", path, entry)
-    if not _DATE_PATTERN.match(date):
+    message_id = _optional_text(raw, "message", path, entry)
+    if message_id is not None:
+        message_id = message_id.strip("<>")
+    if message_id is None:
+        date = _text(raw, "date", path, entry)
+    else:
+        date = _optional_text(raw, "date", path, entry) or ""
+    if date and not _DATE_PATTERN.match(date):
         raise MapError(path, entry, f'date {date!r} is not "YYYY-MM-DD HH:MM"')
     text = _text(raw, "quote", path, entry)
     writer = _optional_text(raw, "writer", path, entry) or by
-    return Quote(by=by, writer=writer, date=date, text=normalize_space(text))
+    return Quote(by=by, writer=writer, date=date, text=normalize_space(text), message_id=message_id)
 
 
 def _claim(raw: Any, path: str, entry: str) -> Claim | None:
@@ -435,6 +446,17 @@ def _find(
     quote: Quote,
     bodies: Sequence[tuple[ThreadMessage, str]],
 ) -> str:
+    if quote.message_id is not None:
+        named = [(m, body) for m, body in bodies if m.message_id == quote.message_id]
+        if not named:
+            raise MapError(discussion.path, entry_id, f"no message <{quote.message_id}>")
+        if quote.text not in named[0][1]:
+            raise MapError(
+                discussion.path,
+                entry_id,
+                f"quote not found in <{quote.message_id}>: {quote.text!r}",
+            )
+        return quote.message_id
     containing = [m for m, body in bodies if quote.text in body]
     if not containing:
         raise MapError(discussion.path, entry_id, f"quote not found in any message: {quote.text!r}")

@@ -164,3 +164,15 @@ def test_broken_yaml_names_the_line(tmp_path: Path) -> None:
     bad.write_text("topics: [\n  - x: {\n")
     with pytest.raises(MapError, match=r"broken.yaml: line \d+: "):
         load_map(bad)
+
+
+def test_a_quote_may_name_its_message_instead_of_its_date_and_writer() -> None:
+    """Lists that rewrite From, or hide their senders, cannot tell the writer from the header."""
+    named = GOOD.replace('date: "2007-01-01 10:00", quote:', 'message: "<m1>", quote:')
+    list_author = _message("we could do it. no way\n-- A B", author="list@example.org")
+    located = locate_quotes(parse_map(named, "named.yaml"), [list_author])
+    assert located.argument("a1").quote.message_id == "m1"
+    with pytest.raises(MapError, match=r"^named.yaml: p1: no message <m2>$"):
+        locate_quotes(parse_map(named.replace("<m1>", "<m2>"), "named.yaml"), [list_author])
+    with pytest.raises(MapError, match=r"^named.yaml: a1: quote not found in <m1>: 'no way'"):
+        locate_quotes(parse_map(named, "named.yaml"), [_message("we could do it")])
