@@ -4,6 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 SAMPLE  := samples/lkml-2007-fault-vs-truncate.txt
+SAMPLE_MAP := kb/maps/lkml-2007-fault-vs-truncate.yaml
 
 .PHONY: run test pg-test check lint typecheck bench install clean
 
@@ -15,9 +16,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## run: install, import the sample thread into the embedded SQLite store, open the UI
+## run: install, import the sample thread and its decision map into the embedded SQLite store,
+## open the UI
 run: $(STAMP)
 	$(BIN)/threadlore import $(SAMPLE)
+	$(BIN)/threadlore map import $(SAMPLE_MAP)
 	$(BIN)/threadlore
 
 ## test: install, then every check: ruff, mypy, alembic check, pytest (PostgreSQL cases too when

@@ -11,35 +11,37 @@ from threadlore.cli.options import Settings, UserError, print_json, store_option
 from threadlore.cli.store_commands import store_session
 from threadlore.cli.terminal import inert
 from threadlore.db import queries
-from threadlore.db.discussion_queries import StoredMap, stored_maps
-from threadlore.db.discussion_store import load_shipped_maps
-from threadlore.kb.discussion import Argument, DiscussionMap, Person, Proposal, Question
+from threadlore.kb.decisions import DecisionService
+from threadlore.kb.discussion import (
+    Argument,
+    DiscussionMap,
+    Person,
+    Proposal,
+    Question,
+    StoredMap,
+)
 from threadlore.kb.export import report_blocks, to_markdown
-from threadlore.kb.map_loader import MapError
 from threadlore.kb.replay_summary import ProposalReplay, replay_proposal
 from threadlore.kb.topics import fold, match_topics
 from threadlore.kb.vm.workloads import get_workload
 
 NO_MAPS = (
-    "no decision map in the store; import a thread that has one first "
-    "(threadlore import samples/lkml-2007-fault-vs-truncate.txt)"
+    "no decision map in the store yet: `threadlore map import FILE.yaml` loads one, "
+    "`threadlore map add proposal …` records one, `threadlore extract THREAD` offers candidates"
 )
 
 
 def decision_maps(session: Session, thread: str | None) -> list[StoredMap]:
-    """The stored maps (of one thread), after bringing them up to date with kb/maps/.
-
-    UserError when there are none.
-    """
-    try:
-        load_shipped_maps(session)
-    except MapError as exc:
-        raise UserError(str(exc)) from exc
-    session.commit()
+    """The stored maps (of one thread); UserError when there are none. Reads only."""
     thread_id = queries.resolve_thread(session, thread) if thread else None
-    found = stored_maps(session, thread_id)
+    found = DecisionService(session).maps(thread_id)
     if not found:
-        raise UserError(NO_MAPS if thread is None else f"thread {thread} has no decision map")
+        raise UserError(
+            NO_MAPS
+            if thread is None
+            else f"thread {thread} has no decision map yet: `threadlore extract {thread}` offers "
+            "candidates, `threadlore map add proposal --message MSG --quote …` records one"
+        )
     return found
 
 

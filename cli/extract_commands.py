@@ -1,94 +1,91 @@
-"""`extract`: candidate proposals and objections for a thread that has no curated map."""
+"""`extract`: candidate proposals, objections, supports and decisions for a thread, to curate."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from threadlore.cli.options import Settings, print_json, store_options
-from threadlore.cli.store_commands import store_session
+from threadlore.cli.map_commands import recording
+from threadlore.cli.options import Settings, UserError, print_json, recorder_option, store_options
 from threadlore.cli.terminal import inert
 from threadlore.db import queries
-from threadlore.db.candidate_store import (
-    CandidateView,
-    decide_candidates,
-    list_candidates,
-    refresh_candidates,
-    starter_map_yaml,
-)
+from threadlore.kb.candidates import STATES, CandidateService, CandidateView
 
 
 def _candidate_line(view: CandidateView) -> str:
     date = view.date.strftime("%Y-%m-%d %H:%M") if view.date else "?"
+    entry = f" → {view.entry}" if view.entry else ""
     return (
-        f"{view.id:>5} {view.state:8} {view.kind:9} {view.score:2}  {date} "
-        f"{inert(view.author or '?')}: “{inert(view.sentence)}” <{view.message_id}>"
+        f"{view.id:>5} {view.state:8} {view.kind:9} {view.score:4.2f}  {date} "
+        f"{inert(view.author or '?')}: “{inert(view.sentence)}” <{inert(view.message_id)}>{entry}"
     )
 
 
 @click.command("extract")
 @click.argument("thread")
-@click.option("--accept", "accept", multiple=True, type=int, metavar="ID", help="Accept these.")
-@click.option("--reject", "reject", multiple=True, type=int, metavar="ID", help="Reject these.")
-@click.option(
-    "--state",
-    type=click.Choice(["pending", "accepted", "rejected"]),
-    default=None,
-    help="Only candidates in this state.",
-)
+@click.option("--accept", multiple=True, type=int, metavar="ID", help="Make these map entries.")
+@click.option("--reject", multiple=True, type=int, metavar="ID", help="Reject these.")
+@click.option("--merge", multiple=True, type=int, metavar="ID", help="Add these to --into.")
+@click.option("--into", metavar="PROPOSAL", help="The proposal --merge adds sources to.")
+@click.option("--question", help="Accepted proposals go under this question (id or new title).")
+@click.option("--topic", help="A new question's topic (id or new title).")
+@click.option("--target", metavar="ID", help="What accepted arguments or decisions are about.")
+@click.option("--words", help="Accept one candidate with these words instead (still verbatim).")
+@click.option("--state", type=click.Choice(STATES), default=None, help="Only this state.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many.")
-@click.option(
-    "--as-map",
-    "as_map",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the accepted candidates as a starter map (YAML) to this file.",
-)
+@recorder_option
 @store_options
 def extract_command(
     settings: Settings,
     thread: str,
     accept: tuple[int, ...],
     reject: tuple[int, ...],
+    merge: tuple[int, ...],
+    into: str | None,
+    question: str | None,
+    topic: str | None,
+    target: str | None,
+    words: str | None,
     state: str | None,
     limit: int | None,
-    as_map: Path | None,
+    as_user: str | None,
 ) -> None:
-    """Find candidate proposals and objections in a thread by their cue phrases, ranked.
+    """Find candidate map entries in a thread, ranked, and curate them: accept (they become
+    proposals, arguments or decisions on the thread's map), reject, or merge into a proposal.
 
-    Candidates are kept in the store: accept or reject them by id; the accepted ones can be
-    written as a starter map to review and put in kb/maps/.
+    Candidates are kept, with what was decided about each; extracting again adds only new ones.
 
     \b
     Example:
       threadlore extract 1 --limit 20
-      threadlore extract 1 --accept 3 --accept 7 --reject 5
-      threadlore extract 1 --as-map kb/maps/my-thread.yaml
+      threadlore extract 1 --accept 3 --accept 7 --question "How should the race be fixed?"
+      threadlore extract 1 --accept 12 --target lock-page-in-fault --reject 5
+      threadlore extract 1 --merge 9 --into emulate-via-mremap
     """
-    with store_session(settings) as session:
-        thread_id = queries.resolve_thread(session, thread)
-        refresh_candidates(session, thread_id)
-        if accept:
-            decide_candidates(session, thread_id, accept, "accepted")
-        if reject:
-            decide_candidates(session, thread_id, reject, "rejected")
-        views = list_candidates(session, thread_id, state)[:limit]
-        starter = None
-        if as_map is not None:
-            title = next(
-                (t.subject for t in queries.list_threads(session) if t.id == thread_id), thread
+    if merge and into is None:
+        raise UserError("--merge needs --into PROPOSAL")
+    with recording(settings, as_user) as decisions:
+        thread_id = queries.resolve_thread(decisions.session, thread)
+        candidates = CandidateService(decisions.session, decisions)
+        candidates.refresh(thread_id)
+        made = (
+            candidates.accept(
+                thread_id, accept, question=question, topic=topic, target=target, sentence=words
             )
-            starter = starter_map_yaml(session, thread_id, title)
-        session.commit()
-    if starter is not None and as_map is not None:
-        as_map.write_text(starter, encoding="utf-8")
+            if accept
+            else []
+        )
+        if reject:
+            candidates.reject(thread_id, reject)
+        if merge and into is not None:
+            candidates.merge(thread_id, merge, into)
+        views = candidates.of_thread(thread_id, state)[:limit]
     if settings.json:
         print_json([v.as_json() for v in views])
         return
     for view in views:
         click.echo(_candidate_line(view))
-    if as_map is not None:
-        click.echo(f"wrote {as_map}", err=True)
+    if made:
+        click.echo(f"recorded {', '.join(made)} on thread {thread_id}", err=True)
 
 
 COMMANDS = [extract_command]

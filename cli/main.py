@@ -30,6 +30,8 @@ COMMAND_MODULES: dict[str, str] = {
     "who": "threadlore.cli.decision_commands",
     "extract": "threadlore.cli.extract_commands",
     "export": "threadlore.cli.export_commands",
+    "map": "threadlore.cli.map_commands",
+    "correct": "threadlore.cli.map_commands",
     "model": "threadlore.cli.model_commands",
     "replay": "threadlore.cli.model_commands",
     "tui": "threadlore.cli.tui_commands",

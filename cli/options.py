@@ -98,3 +98,14 @@ def database_path_of(url: str) -> Path | None:
 
 def is_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
+
+
+def recorder_option(command: F) -> F:
+    """Add `--as NAME`: who records a change (default: the login name of whoever runs it)."""
+    return click.option(
+        "--as",
+        "as_user",
+        metavar="NAME",
+        default=None,
+        help="Record the change as NAME (default: your login name).",
+    )(command)

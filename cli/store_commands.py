@@ -25,7 +25,6 @@ from threadlore.db.search import QuerySyntaxError
 from threadlore.importers.charsets import decode_undeclared
 
 if TYPE_CHECKING:  # the import command's modules load only when it runs
-    from threadlore.db.discussion_store import MapLoad
     from threadlore.db.ingest import ImportReport
     from threadlore.importers.records import ParsedMessage
 
@@ -108,20 +107,6 @@ def _store(
         return import_messages(sessions, messages, progress=show)
 
 
-def _load_decision_maps(settings: Settings) -> list[MapLoad]:
-    """Bring the shipped decision maps of the threads just imported into the store."""
-    from threadlore.db.discussion_store import load_shipped_maps
-    from threadlore.kb.map_loader import MapError
-
-    with store_session(settings) as session:
-        try:
-            loads = load_shipped_maps(session)
-        except MapError as exc:
-            raise UserError(str(exc)) from exc
-        session.commit()
-    return loads
-
-
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, metavar="FILE|DIR...")
 @store_options
@@ -137,16 +122,10 @@ def import_command(settings: Settings, paths: tuple[str, ...]) -> None:
       threadlore import ~/Mail/linux-mm/ lkml-2007-02.mbox.gz --db sqlite:///lkml.sqlite
     """
     report = _import_with_progress(settings, paths)
-    maps = _load_decision_maps(settings)
     if settings.json:
-        print_json({**report.as_json(), "maps": [m.__dict__ for m in maps]})
+        print_json(report.as_json())
     else:
         click.echo(_summary(report))
-        for loaded in maps:
-            if loaded.action != "unchanged":
-                click.echo(
-                    f"decision map {loaded.path}: {loaded.action} for thread {loaded.thread_id}"
-                )
     for error in report.errors:
         click.echo(f"threadlore: {error}", err=True)
     if report.errors:

@@ -115,6 +115,11 @@ def message_text(view: MessageView) -> str:
     lines.append(f"Thread: {summary.thread}")
     lines.append(f"Parent: <{inert(summary.parent)}>" if summary.parent else "Parent: (none)")
     lines += [f"Reply: <{inert(child)}>" for child in view.children]
+    for note in view.corrections:
+        lines.append(
+            f"Corrected {note.field}: {inert(note.value) or '(none)'}, by {inert(note.by)} on "
+            f"{note.at:%Y-%m-%d %H:%M} UTC (was {inert(note.replaced) or '(none)'})"
+        )
     for inference in view.inferences:
         lines.append(
             f"Inferred {inference.field}: {inert(inference.value)} "

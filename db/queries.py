@@ -12,6 +12,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 from sqlalchemy.sql.visitors import iterate
 
 from threadlore.db.fts import subject_contains
+from threadlore.db.models.decision_map import Correction
 from threadlore.db.models.inferences import Inference
 from threadlore.db.models.messages import Message, Recipient, Trailer
 from threadlore.db.models.patches import Hunk, Patch, PatchedFile, PatchRevision
@@ -21,6 +22,7 @@ from threadlore.db.models.threads import Thread
 from threadlore.db.search import message_filter
 from threadlore.db.summaries import summary_select, to_summary
 from threadlore.db.views import (
+    CorrectionNote,
     HunkView,
     InferenceView,
     MessageSummary,
@@ -200,7 +202,7 @@ def thread_tree(session: Session, thread_id: int) -> list[TreeRow]:
     return result
 
 
-def _message_row_id(session: Session, ref: str) -> int:
+def message_pk(session: Session, ref: str) -> int:
     """The row id of the message a user named by its id or a unique prefix of it."""
     ref = ref.strip().strip("<>")
     if not ref:
@@ -228,7 +230,7 @@ def resolve_thread(session: Session, ref: str) -> int:
     if ref.isdigit() and session.get(Thread, int(ref)) is not None:
         return int(ref)
     try:
-        pk = _message_row_id(session, ref)
+        pk = message_pk(session, ref)
     except AmbiguousMessageId:
         raise
     except LookupError:
@@ -241,7 +243,7 @@ def resolve_thread(session: Session, ref: str) -> int:
 
 def get_message(session: Session, message_id: str) -> MessageView:
     """One message in full, from its id or a unique prefix of it."""
-    pk = _message_row_id(session, message_id)
+    pk = message_pk(session, message_id)
     row = session.execute(summary_select().where(Message.id == pk)).one()
     message = session.execute(
         select(Message.body, Message.author_email, Source.path)
@@ -268,6 +270,12 @@ def get_message(session: Session, message_id: str) -> MessageView:
         .where(Inference.message_id == pk)
         .order_by(Inference.id)
     ).all()
+    corrections = session.execute(
+        select(Correction)
+        .where(Correction.message_id == pk, Correction.undone.is_(False))
+        .order_by(Correction.id)
+    ).scalars()
+    live = {c.field: c for c in corrections}  # the newest correction of each field wins
 
     def shown(kind: str) -> tuple[str, ...]:
         return tuple(
@@ -288,6 +296,10 @@ def get_message(session: Session, message_id: str) -> MessageView:
         children=tuple(children),
         inferences=tuple(
             InferenceView(i.field, i.value, i.confidence, tuple(i.evidence)) for i in inferences
+        ),
+        corrections=tuple(
+            CorrectionNote(c.field, c.value, c.replaced, c.recorded_by, c.recorded_at)
+            for c in live.values()
         ),
     )
 

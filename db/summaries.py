@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Row, Select, exists, func, select
 from sqlalchemy.orm import aliased
 
+from threadlore.db.models.decision_map import Correction
 from threadlore.db.models.inferences import Inference
 from threadlore.db.models.messages import Message
 from threadlore.db.models.patches import Patch
@@ -27,9 +28,18 @@ def local_date(date_utc: datetime | None, offset_minutes: int | None) -> datetim
 
 def summary_select() -> Select[Any]:
     """Every column a MessageSummary needs, plus the row's key, parent key and placeholder flag."""
-    author_confidence = (
+    corrected = (
+        select(Correction.id)
+        .where(
+            Correction.message_id == Message.id,
+            Correction.field == "author",
+            Correction.undone.is_(False),
+        )
+        .exists()
+    )
+    author_confidence = (  # an author a person corrected is no longer a guess
         select(func.max(Inference.confidence))
-        .where(Inference.message_id == Message.id, Inference.field == "author")
+        .where(Inference.message_id == Message.id, Inference.field == "author", ~corrected)
         .scalar_subquery()
     )
     return (

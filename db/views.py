@@ -50,6 +50,17 @@ class InferenceView(JsonView):
 
 
 @dataclass(frozen=True)
+class CorrectionNote(JsonView):
+    """A person's correction of an inferred value: it wins, and says who made it and when."""
+
+    field: str
+    value: str
+    replaced: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class HunkView(JsonView):
     source_start: int
     source_length: int
@@ -111,6 +122,7 @@ class MessageView(JsonView):
     trailers: tuple[tuple[str, str], ...]
     children: tuple[str, ...]
     inferences: tuple[InferenceView, ...]
+    corrections: tuple[CorrectionNote, ...] = ()
 
 
 @dataclass(frozen=True)

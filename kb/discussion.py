@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -23,6 +24,17 @@ class Status(StrEnum):
     REJECTED = "rejected"
     SUPERSEDED = "superseded"
     MERGED_LATER = "merged-later"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """Who put an entry on the map, and when (UTC): the local user, or `--as NAME`."""
+
+    by: str
+    at: datetime
+
+    def describe(self) -> str:
+        return f"{self.by} on {self.at:%Y-%m-%d %H:%M} UTC"
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,7 @@ class Topic:
     id: str
     title: str
     keywords: tuple[str, ...] = ()
+    recorded: Recorded | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -80,6 +93,7 @@ class Proposal:
     sources: tuple[Quote, ...]
     policy: str | None = None
     policy_note: str | None = None
+    recorded: Recorded | None = field(default=None, compare=False)
 
     @property
     def by(self) -> str:
@@ -119,6 +133,7 @@ class Argument:
     supports: tuple[str, ...] = ()
     attacks: tuple[str, ...] = ()
     about: Claim | None = None
+    recorded: Recorded | None = field(default=None, compare=False)
 
     @property
     def is_objection(self) -> bool:
@@ -157,6 +172,7 @@ class ProposalStatus:
     evidence: tuple[str, ...] = ()
     superseded_by: str | None = None
     later: tuple[LaterEvent, ...] = ()
+    recorded: Recorded | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -176,17 +192,40 @@ class Question:
     title: str
     proposals: tuple[Proposal, ...]
     keywords: tuple[str, ...] = ()
+    recorded: Recorded | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
 class ThreadLocator:
-    """How a map finds its thread: the title and the first message's author and date."""
+    """How a map finds its thread: the title and the first message's author and date or id."""
 
     title: str
     first_by: str
     first_date: str
     source: str | None = None
     timezone: str | None = None  # an IANA zone; map dates are wall-clock times there
+    first_message_id: str | None = None
+
+
+class CorrectedField(StrEnum):
+    """What a person may correct of a message that an importer had to infer."""
+
+    AUTHOR = "author"
+    PARENT = "parent"
+    DATE = "date"
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A person's correction of a message's author ("Name <addr>"), parent (an id) or date.
+
+    It travels with the map file, so a thread's map and its corrections are shared together.
+    """
+
+    message_id: str
+    field: CorrectedField
+    value: str
+    recorded: Recorded | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +239,7 @@ class DiscussionMap:
     questions: tuple[Question, ...]
     arguments: tuple[Argument, ...]
     decisions: tuple[Decision, ...]
+    corrections: tuple[Correction, ...] = ()
     _index: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def proposals(self) -> Iterator[Proposal]:
@@ -280,3 +320,12 @@ class DiscussionMap:
             if any(n.casefold() == wanted for n in person.names()):
                 return person
         return None
+
+
+@dataclass(frozen=True)
+class StoredMap:
+    """A thread's map as the store keeps it: the thread it belongs to, its row, the map."""
+
+    thread_id: int
+    map_id: int
+    discussion: DiscussionMap

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,6 +23,8 @@ from threadlore.importers.records import ParsedMessage
 from threadlore.kb.discussion import (
     Argument,
     Claim,
+    CorrectedField,
+    Correction,
     Decision,
     DiscussionMap,
     LaterEvent,
@@ -31,6 +33,7 @@ from threadlore.kb.discussion import (
     ProposalStatus,
     Question,
     Quote,
+    Recorded,
     Status,
     ThreadLocator,
     Topic,
@@ -45,6 +48,8 @@ DATE_FORMAT = "%Y-%m-%d %H:%M"
 _DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 RESULTS = ("allowed", "refused", "emulated")
+# libyaml's loader when PyYAML was built with it (ten times faster on a large map), else Python's
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class MapError(ValueError):
@@ -143,6 +148,25 @@ def _entry_id(raw: Mapping[str, Any], path: str, where: str) -> str:
     return entry_id
 
 
+def _recorded(raw: Mapping[str, Any], path: str, entry: str) -> Recorded | None:
+    """`recorded: {by: NAME, at: ISO 8601}`: who put the entry on the map and when (UTC)."""
+    value = raw.get("recorded")
+    if value is None:
+        return None
+    fields = _mapping(value, path, entry)
+    at = fields.get("at")
+    if isinstance(at, str):
+        try:
+            at = datetime.fromisoformat(at)
+        except ValueError:
+            raise MapError(path, entry, f"recorded.at {at!r} is not an ISO 8601 time") from None
+    if not isinstance(at, datetime):
+        raise MapError(path, entry, "`recorded.at` must be an ISO 8601 time")
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC).replace(tzinfo=None)
+    return Recorded(by=_text(fields, "by", path, entry), at=at)
+
+
 def _quote(raw: Mapping[str, Any], path: str, entry: str) -> Quote:
     """A quote names its message by `date` and writer, or exactly by `message` (a Message-ID).
 
@@ -217,6 +241,7 @@ def _proposal(raw: Any, question_id: str, path: str) -> Proposal:
         sources=sources,
         policy=policy,
         policy_note=_optional_text(fields, "policy_note", path, proposal_id),
+        recorded=_recorded(fields, path, proposal_id),
     )
 
 
@@ -231,6 +256,7 @@ def _question(raw: Any, path: str) -> Question:
             _proposal(p, question_id, path) for p in _list(fields, "proposals", path, question_id)
         ),
         keywords=_keywords(fields, path, question_id),
+        recorded=_recorded(fields, path, question_id),
     )
 
 
@@ -247,6 +273,7 @@ def _argument(raw: Any, path: str) -> Argument:
         supports=supports,
         attacks=attacks,
         about=_claim(fields.get("about"), path, argument_id),
+        recorded=_recorded(fields, path, argument_id),
     )
 
 
@@ -282,6 +309,7 @@ def _status(raw: Any, path: str, question_id: str) -> ProposalStatus:
         later=tuple(
             _later(e, path, entry) for e in _list(fields, "later", path, entry, required=False)
         ),
+        recorded=_recorded(fields, path, entry),
     )
 
 
@@ -307,21 +335,44 @@ def _timezone(fields: Mapping[str, Any], path: str) -> str | None:
 
 
 def _thread(raw: Any, path: str) -> ThreadLocator:
+    """The thread a map describes: found by its first message's id, or its author and date."""
     fields = _mapping(raw, path, "thread")
-    first = _mapping(fields.get("first_message"), path, "thread.first_message")
+    where = "thread.first_message"
+    first = _mapping(fields.get("first_message"), path, where)
+    message_id = _optional_text(first, "message", path, where)
+    if message_id is None:
+        date = _text(first, "date", path, where)
+    else:
+        date = _optional_text(first, "date", path, where) or ""
     return ThreadLocator(
         title=_text(fields, "title", path, "thread"),
-        first_by=_text(first, "by", path, "thread.first_message"),
-        first_date=_text(first, "date", path, "thread.first_message"),
+        first_by=_text(first, "by", path, where),
+        first_date=date,
         source=_optional_text(fields, "source", path, "thread"),
         timezone=_timezone(fields, path),
+        first_message_id=message_id.strip("<>") if message_id else None,
     )
+
+
+def _correction(raw: Any, path: str) -> Correction:
+    """`{message: ID, author|parent|date: VALUE, recorded: …}`: one corrected field."""
+    fields = _mapping(raw, path, "corrections")
+    message_id = _text(fields, "message", path, "a correction").strip("<>")
+    entry = f"correction of <{message_id}>"
+    named = [f for f in CorrectedField if f.value in fields]
+    if len(named) != 1:
+        allowed = ", ".join(f.value for f in CorrectedField)
+        raise MapError(path, entry, f"a correction names exactly one of {allowed}")
+    value = _text(fields, named[0].value, path, entry)
+    if named[0] is CorrectedField.PARENT:
+        value = value.strip("<>")
+    return Correction(message_id, named[0], value, _recorded(fields, path, entry))
 
 
 def parse_map(text: str, path: str) -> DiscussionMap:
     """Build a map from YAML text and check its internal consistency; MapError on any problem."""
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "YAML"
@@ -339,6 +390,7 @@ def parse_map(text: str, path: str) -> DiscussionMap:
             id=_entry_id(_mapping(t, path, "topics"), path, "a topic"),
             title=_text(t, "title", path, "topic"),
             keywords=_keywords(t, path, "topic"),
+            recorded=_recorded(t, path, "topic"),
         )
         for t in _list(document, "topics", path, "document")
     )
@@ -352,6 +404,10 @@ def parse_map(text: str, path: str) -> DiscussionMap:
         decisions=tuple(
             _decision(d, path)
             for d in _list(document, "decisions", path, "document", required=False)
+        ),
+        corrections=tuple(
+            _correction(c, path)
+            for c in _list(document, "corrections", path, "document", required=False)
         ),
     )
     check_consistency(discussion)
@@ -480,7 +536,12 @@ def _find(
 
 def _check_participants(discussion: DiscussionMap, messages: Sequence[ThreadMessage]) -> None:
     haystack = " ".join(" ".join((*m.names, m.author or "", m.body)) for m in messages).casefold()
-    cited = {name for _entry, q in discussion.quotes() for name in (q.by, q.writer)}
+    cited = {
+        name
+        for _entry, q in discussion.quotes()
+        if q.message_id is None  # a quote that names its message is pinned by that
+        for name in (q.by, q.writer)
+    }
     for name in sorted(cited):
         person = discussion.person(name)
         assert person is not None  # check_consistency guarantees it

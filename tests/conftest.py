@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from itertools import count
 from pathlib import Path
@@ -21,6 +22,8 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
 from threadlore.db.engine import open_store, store_url
+
+sys.path.insert(0, str(Path(__file__).parent))  # seed_store, the helpers every area shares
 
 PG_ENV = "THREADLORE_TEST_PG"
 ENGINES = ("sqlite", "postgresql")

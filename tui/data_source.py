@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from threadlore.db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
 
 if TYPE_CHECKING:
-    from threadlore.db.discussion_queries import StoredMap
+    from threadlore.kb.discussion import StoredMap
 
 
 class StoreReader(Protocol):

@@ -16,7 +16,7 @@ from threadlore.db.views import MessageSummary, MessageView, PersonSummary, Thre
 from threadlore.tui.data_source import StoreReader
 
 if TYPE_CHECKING:
-    from threadlore.db.discussion_queries import StoredMap
+    from threadlore.kb.discussion import StoredMap
 
 
 class DeferredStoreReader:

@@ -14,8 +14,7 @@ from textual.message import Message
 from threadlore.db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
 
 if TYPE_CHECKING:
-    from threadlore.db.discussion_queries import StoredMap
-    from threadlore.kb.discussion import DiscussionMap
+    from threadlore.kb.discussion import DiscussionMap, StoredMap
     from threadlore.kb.replay_summary import ProposalReplay
 
 

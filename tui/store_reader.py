@@ -11,10 +11,10 @@ from datetime import date
 from sqlalchemy.orm import Session, sessionmaker
 
 from threadlore.db import queries
-from threadlore.db.discussion_queries import StoredMap, stored_maps
-from threadlore.db.discussion_store import load_shipped_maps
 from threadlore.db.engine import open_store
 from threadlore.db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
+from threadlore.kb.decisions import DecisionService
+from threadlore.kb.discussion import StoredMap
 
 
 class SessionStoreReader:
@@ -69,6 +69,4 @@ class SessionStoreReader:
 
     def decision_maps(self) -> list[StoredMap]:
         with self.sessions() as session:
-            load_shipped_maps(session)  # as the decision commands do: maps edited since import
-            session.commit()
-            return stored_maps(session)
+            return DecisionService(session).maps()

@@ -1,6 +1,13 @@
 """Every model module, imported so that `Base.metadata` (and Alembic) sees all the tables."""
 
-from threadlore.db.models import discussion  # the discussion maps' tables, revision 0002_discussion
+from threadlore.db.models.decision_map import (
+    Correction,
+    DecisionMap,
+    ExtractCandidate,
+    MapChange,
+    MapEntry,
+    MapQuote,
+)
 from threadlore.db.models.inferences import Inference
 from threadlore.db.models.messages import Message, Recipient, Reference, Trailer
 from threadlore.db.models.patches import Hunk, Patch, PatchedFile, PatchRevision
@@ -10,8 +17,14 @@ from threadlore.db.models.threads import Thread
 
 __all__ = [
     "Alias",
+    "Correction",
+    "DecisionMap",
+    "ExtractCandidate",
     "Hunk",
     "Inference",
+    "MapChange",
+    "MapEntry",
+    "MapQuote",
     "Message",
     "Patch",
     "PatchRevision",
@@ -22,5 +35,4 @@ __all__ = [
     "Source",
     "Thread",
     "Trailer",
-    "discussion",
 ]

@@ -1,4 +1,4 @@
-"""Decision commands through the CLI runner: topics, decisions, proposal, who, extract, export."""
+"""Decision commands through the CLI runner: topics, decisions, proposal, who, export."""
 
 from __future__ import annotations
 
@@ -10,12 +10,10 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner, Result
+from seed_store import import_seed
 
 from threadlore.cli.decision_commands import COMMANDS
 from threadlore.cli.main import threadlore
-from threadlore.kb.map_loader import load_map
-
-SEED = Path(__file__).resolve().parents[2] / "samples" / "lkml-2007-fault-vs-truncate.txt"
 
 
 def run(db: str, *args: str) -> Result:
@@ -24,10 +22,9 @@ def run(db: str, *args: str) -> Result:
 
 @pytest.fixture(scope="module")
 def seeded(new_store_url: Callable[..., str]) -> str:
-    """One store per engine (tests/conftest.py) with the seed imported."""
+    """One store per engine (tests/conftest.py) with the seed and its map imported."""
     db = new_store_url()
-    result = run(db, "import", str(SEED))
-    assert result.exit_code == 0, result.output
+    import_seed(db)
     return db
 
 
@@ -103,32 +100,6 @@ def test_who_lists_a_persons_proposals_and_objections(seeded: str) -> None:
     assert "emulate-where-writeback" in {p["id"] for p in miklos["proposals"]}
 
 
-def test_extract_accepts_and_writes_a_loadable_starter_map(seeded: str, tmp_path: Path) -> None:
-    listed = json.loads(run(seeded, "extract", "1", "--json").stdout)
-    assert len(listed) > 20
-    proposal = next(c for c in listed if c["kind"] == "proposal")
-    objection = next(c for c in listed if c["kind"] == "objection")
-    out = tmp_path / "starter.yaml"
-    result = run(
-        seeded,
-        "extract",
-        "1",
-        "--accept",
-        str(proposal["id"]),
-        "--accept",
-        str(objection["id"]),
-        "--as-map",
-        str(out),
-        "--state",
-        "accepted",
-        "--json",
-    )
-    assert result.exit_code == 0, result.output
-    assert {c["id"] for c in json.loads(result.stdout)} == {proposal["id"], objection["id"]}
-    starter = load_map(out)
-    assert starter.questions[0].proposals[0].sources[0].text == proposal["sentence"]
-
-
 def test_extract_unknown_candidate_is_an_error(seeded: str) -> None:
     result = run(seeded, "extract", "1", "--accept", "999999")
     assert result.exit_code == 1
@@ -154,10 +125,10 @@ def test_export_svg(seeded: str) -> None:
     assert "<svg" in result.stdout
 
 
-def test_empty_store_says_what_to_import(tmp_path: Path) -> None:
+def test_empty_store_says_how_to_make_a_map(tmp_path: Path) -> None:
     result = run(f"sqlite:///{tmp_path / 'empty.sqlite'}", "topics")
     assert result.exit_code == 1
-    assert "threadlore import" in result.output
+    assert "threadlore map import" in result.output and "threadlore extract" in result.output
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.name or "?")

@@ -39,20 +39,15 @@ def seeded(new_store_url: Callable[..., str]) -> str:
 def test_import_prints_a_summary_and_is_idempotent(db: str) -> None:
     first = run(db, "import", str(SEED))
     assert first.exit_code == 0
-    summary, map_line = first.stdout.strip().splitlines()
-    assert summary == "read 99 messages: 99 added, 0 already stored, 1 threads touched"
-    assert map_line.endswith("lkml-2007-fault-vs-truncate.yaml: loaded for thread 1")
+    assert first.stdout.strip() == "read 99 messages: 99 added, 0 already stored, 1 threads touched"
     again = run(db, "import", str(SEED), "--json")
-    report = json.loads(again.stdout)
-    maps = report.pop("maps")
-    assert report == {
+    assert json.loads(again.stdout) == {
         "seen": 99,
         "added": 0,
         "unchanged": 99,
         "threads_touched": 0,
         "errors": [],
     }
-    assert [(m["thread_id"], m["action"]) for m in maps] == [(1, "unchanged")]
 
 
 def test_import_of_a_missing_file_is_one_line_on_stderr(db: str, tmp_path: Path) -> None:

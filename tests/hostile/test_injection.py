@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from hostile_support import REPOSITORY, RunCli
+from seed_store import import_seed
 
 from threadlore.cli.main import threadlore
 
@@ -37,9 +38,9 @@ def seeded_store(tmp_path_factory: pytest.TempPathFactory) -> str:
         f"From: {INJECTION} <bobby@example.org>\nSubject: {SQL_SUBJECT}\n"
         f"Message-ID: <bobby@example.org>\n\nbody: {INJECTION}\n"
     )
-    for path in (SEED, mail):
-        result = CliRunner().invoke(threadlore, ["import", str(path), "--db", db_url])
-        assert result.exit_code == 0, result.output
+    import_seed(db_url)
+    result = CliRunner().invoke(threadlore, ["import", str(mail), "--db", db_url])
+    assert result.exit_code == 0, result.output
     return db_url
 
 

@@ -10,7 +10,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from threadlore.db.discussion_queries import StoredMap
 from threadlore.db.views import (
     InferenceView,
     MessageSummary,
@@ -32,6 +31,7 @@ from threadlore.kb.discussion import (
     Question,
     Quote,
     Status,
+    StoredMap,
     ThreadLocator,
     Topic,
 )
@@ -159,7 +159,7 @@ class FakeStore:
 
     def decision_maps(self) -> list[StoredMap]:
         self.calls.append("decision_maps")
-        return [StoredMap(1, seed_like_map())] if self.messages else []
+        return [StoredMap(1, 1, seed_like_map())] if self.messages else []
 
     def get_message(self, message_id: str) -> MessageView:
         self.calls.append(f"get_message {message_id}")

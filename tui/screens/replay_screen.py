@@ -24,7 +24,7 @@ from threadlore.tui.widgets.decisions.map_entries import status_badge
 from threadlore.tui.widgets.replay.outcome_table import OutcomeTable, costs_cell
 
 if TYPE_CHECKING:
-    from threadlore.db.discussion_queries import StoredMap  # SQLAlchemy: not needed to draw the UI
+    from threadlore.kb.discussion import StoredMap
 
 SLOTS = ("#replay-left", "#replay-right")
 

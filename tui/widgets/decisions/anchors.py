@@ -12,7 +12,7 @@ from threadlore.tui.text import inert_line
 from threadlore.tui.widgets.decisions.map_entries import status_badge
 
 if TYPE_CHECKING:
-    from threadlore.db.discussion_queries import StoredMap  # SQLAlchemy: not needed to draw the UI
+    from threadlore.kb.discussion import StoredMap
 
 Anchor = tuple[DiscussionMap, str]  # a map and the id of its entry quoting the message
 

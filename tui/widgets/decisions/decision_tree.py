@@ -11,7 +11,7 @@ from textual.widgets.tree import TreeNode
 from threadlore.tui.widgets.decisions.map_entries import MapEntry, entry_label
 
 if TYPE_CHECKING:
-    from threadlore.db.discussion_queries import StoredMap  # SQLAlchemy: not needed to draw the UI
+    from threadlore.kb.discussion import StoredMap
 
 ARGUMENT_DEPTH = 4  # replies to replies to …: deep enough for the seed, bounded against cycles
 
