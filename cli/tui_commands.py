@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from threadlore.cli.options import Settings, UserError, store_options
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 @click.command("tui")
@@ -24,6 +29,7 @@ def tui_command(settings: Settings, thread: str | None) -> None:
     """
     from threadlore.tui.app import ThreadloreApp
     from threadlore.tui.data_source import StoreReader
+    from threadlore.tui.decision_source import SessionDecisions
     from threadlore.tui.deferred_store import DeferredStoreReader
 
     def open_reader() -> StoreReader:
@@ -34,6 +40,16 @@ def tui_command(settings: Settings, thread: str | None) -> None:
         return SessionStoreReader.open(settings.db_url)
 
     store = DeferredStoreReader(open_reader)
+
+    def open_sessions() -> sessionmaker[Session]:
+        """The store's sessions, for recording: the same store the reader opened (late)."""
+        from threadlore.tui.store_reader import SessionStoreReader
+
+        reader = store.reader()
+        assert isinstance(reader, SessionStoreReader)
+        return reader.sessions
+
+    decisions = SessionDecisions(open_sessions)
     start_thread = start_message = None
     if thread is not None:
         try:
@@ -42,7 +58,10 @@ def tui_command(settings: Settings, thread: str | None) -> None:
                 start_message = store.get_message(thread).summary.id
         except LookupError as error:
             raise UserError(f"no thread or message {thread!r} in the store") from error
-    ThreadloreApp(store, start_thread=start_thread, start_message=start_message).run()
+    app = ThreadloreApp(
+        store, decisions=decisions, start_thread=start_thread, start_message=start_message
+    )
+    app.run()
 
 
 COMMANDS = [tui_command]

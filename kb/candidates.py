@@ -121,19 +121,28 @@ class CandidateService:
         return added
 
     def of_thread(self, thread_id: int, state: str | None = None) -> list[CandidateView]:
-        """The thread's candidates (in one state, if given), strongest first."""
+        """The thread's candidates (in one state, if given), strongest first.
+
+        A candidate whose entry is no longer on the map (the acceptance was undone, the entry
+        removed) is pending again.
+        """
         query = (
             select(ExtractCandidate, Message)
             .join(Message, Message.id == ExtractCandidate.message_id)
             .where(Message.thread_id == thread_id)
             .order_by(ExtractCandidate.score.desc(), Message.date_utc, ExtractCandidate.offset)
         )
-        if state is not None:
-            query = query.where(ExtractCandidate.state == state)
-        return [self._view(c, m) for c, m in self.session.execute(query).all()]
+        on_map = self.decisions.entry_ids(thread_id)
+        views = [self._view(c, m, on_map) for c, m in self.session.execute(query).all()]
+        return [v for v in views if state is None or v.state == state]
 
-    def _view(self, candidate: ExtractCandidate, message: Message) -> CandidateView:
+    def _view(
+        self, candidate: ExtractCandidate, message: Message, on_map: set[str]
+    ) -> CandidateView:
         assert message.thread_id is not None
+        state, entry = candidate.state, candidate.entry_slug
+        if entry is not None and entry not in on_map:
+            state, entry = "pending", None
         return CandidateView(
             id=candidate.id,
             thread_id=message.thread_id,
@@ -146,8 +155,8 @@ class CandidateService:
             score=candidate.score,
             origin=candidate.origin,
             details=candidate.details,
-            state=candidate.state,
-            entry=candidate.entry_slug,
+            state=state,
+            entry=entry,
         )
 
     def _rows(self, thread_id: int, ids: Sequence[int]) -> list[tuple[ExtractCandidate, Message]]:

@@ -10,7 +10,6 @@ stored message (runs of whitespace count as one space), as the map loader checks
 from __future__ import annotations
 
 import getpass
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,14 +43,10 @@ from threadlore.kb.map_loader import (
     load_map,
     locate_quotes,
     message_date_text,
-    normalize_space,
 )
 from threadlore.kb.map_rows import Snapshot, assemble, content, snapshot, snapshots
 from threadlore.kb.map_writer import write_map
-
-_SLUG_WORDS = 6
-_TITLE_WIDTH = 80
-_QUOTED_LINE = re.compile(r"^\s*>")
+from threadlore.kb.quoting import normalize_space, own_words, shorten, slugify
 
 
 class DecisionError(ValueError):
@@ -68,27 +63,6 @@ def local_user() -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-
-
-def slugify(text: str) -> str:
-    """A short lower-case id from the first words of a title or a quote."""
-    words = re.findall(r"[a-z0-9]+", text.casefold())[:_SLUG_WORDS]
-    return "-".join(words)[:48].strip("-") or "entry"
-
-
-def shorten(text: str, width: int = _TITLE_WIDTH) -> str:
-    """A quote cut to a title's length at a word boundary."""
-    text = normalize_space(text)
-    if len(text) <= width:
-        return text
-    return text[: width - 1].rsplit(" ", 1)[0] + "…"
-
-
-def own_words(body: str) -> str:
-    """A message body without its quoted lines, whitespace normalised: what its author wrote."""
-    return normalize_space(
-        "\n".join(line for line in body.splitlines() if not _QUOTED_LINE.match(line))
-    )
 
 
 @dataclass(frozen=True)
@@ -181,6 +155,11 @@ class DecisionService:
     def maps(self, thread_id: int | None = None) -> list[StoredMap]:
         """Every stored map (or one thread's), assembled; reads only."""
         return [self._assemble(record) for record in self._records(thread_id)]
+
+    def entry_ids(self, thread_id: int) -> set[str]:
+        """The ids of the entries on the thread's map (none when it has no map)."""
+        records = [r.id for r in self._records(thread_id)]
+        return set(self.session.scalars(select(MapEntry.slug).where(MapEntry.map_id.in_(records))))
 
     def thread_map(self, thread_id: int) -> StoredMap | None:
         """The thread's map, if it has one."""

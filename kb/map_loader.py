@@ -38,6 +38,7 @@ from threadlore.kb.discussion import (
     ThreadLocator,
     Topic,
 )
+from threadlore.kb.quoting import normalize_space
 from threadlore.kb.vm.invariants import INVARIANTS
 from threadlore.kb.vm.policies import POLICIES
 from threadlore.kb.vm.replay import COSTS
@@ -88,11 +89,6 @@ def thread_message_of(message: ParsedMessage) -> ThreadMessage:
         body=message.body,
         names=tuple(text for a in people for text in (a.name, a.email) if text),
     )
-
-
-def normalize_space(text: str) -> str:
-    """Collapse runs of whitespace to one space, so archive line breaks match a quote's spaces."""
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _text(raw: Mapping[str, Any], key: str, path: str, entry: str) -> str:

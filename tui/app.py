@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from threadlore.tui.data_source import StoreReader
+from threadlore.tui.decision_source import DecisionSource
 from threadlore.tui.messages import ReplayRequested, ThreadChosen
 from threadlore.tui.screens.decisions_screen import DecisionsScreen
 from threadlore.tui.screens.people_screen import PeopleScreen
@@ -48,18 +49,20 @@ class ThreadloreApp(App[None]):
         self,
         store: StoreReader,
         *,
+        decisions: DecisionSource | None = None,
         start_thread: int | None = None,
         start_message: str | None = None,
     ) -> None:
         super().__init__()
         self.store = store
+        self.decisions = decisions  # None: the maps can be read, not changed
         self.start_thread = start_thread
         self.start_message = start_message
         self.sections: dict[str, tuple[str, Callable[[], Screen[None]]]] = {
             "threads": ("Threads", partial(ThreadsScreen, store)),
             "search": ("Search", partial(SearchScreen, store)),
             "people": ("People and timeline", partial(PeopleScreen, store)),
-            "decisions": ("Decisions", partial(DecisionsScreen, store)),
+            "decisions": ("Decisions", partial(DecisionsScreen, store, decisions)),
             "replay": ("Replay", partial(ReplayScreen, store)),
         }
         for name, (_, make_screen) in self.sections.items():
@@ -68,10 +71,14 @@ class ThreadloreApp(App[None]):
     def on_mount(self) -> None:
         self.switch_mode(HOME_SECTION)
         if self.start_thread is not None:
-            self.push_screen(ThreadScreen(self.store, self.start_thread, self.start_message))
+            self.push_screen(
+                ThreadScreen(self.store, self.start_thread, self.start_message, self.decisions)
+            )
 
     def on_thread_chosen(self, event: ThreadChosen) -> None:
-        self.push_screen(ThreadScreen(self.store, event.thread_id, event.message_id))
+        self.push_screen(
+            ThreadScreen(self.store, event.thread_id, event.message_id, self.decisions)
+        )
 
     async def on_replay_requested(self, event: ReplayRequested) -> None:
         await self.switch_mode("replay")

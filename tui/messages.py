@@ -109,3 +109,10 @@ class TraceStepShown(Message):
     """The trace view moved to a step (0-based)."""
 
     index: int
+
+
+@dataclass
+class MapChanged(Message):
+    """Something was recorded, decided, removed or undone on a thread's map."""
+
+    thread_id: int | None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from threadlore.kb.extract import OBJECTION, PROPOSAL, SourceMessage, classify, extract, own_prose
-from threadlore.kb.map_loader import normalize_space
+from threadlore.kb.quoting import normalize_space
 
 BODY = """\
 On Wed, 7 Mar 2007, Peter Zijlstra wrote:

@@ -44,11 +44,11 @@ async def test_topics_questions_and_proposals_with_status_badges(
         assert len(posted.of(DecisionMapsFetched)) == 1
         text = screen_text(app)
         assert "The fault vs truncate race" in text
-        assert "? How to stop the race?" in text
+        assert "[merged-later] ? How to stop the race?" in text  # the question's outcome
         assert "[merged-later] Lock the page in the fault path" in text
         assert "[rejected] Keep the truncate_count protocol" in text
         assert "[proposed] Merge the series into -mm now" in text
-        assert "1 maps, 3 proposals" in text
+        assert "1 map, 3 proposals" in text
 
 
 async def test_a_proposal_opens_onto_its_sources_and_arguments_for_and_against(
@@ -56,7 +56,7 @@ async def test_a_proposal_opens_onto_its_sources_and_arguments_for_and_against(
 ) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         tree = await _open_decisions(pilot)
-        await _cursor_to(pilot, tree, "[merged-later]")
+        await _cursor_to(pilot, tree, "[merged-later] Lock")
         await pilot.press("space")
         await pilot.pause()
         children = [str(node.label) for node in tree.cursor_node.children]
@@ -76,7 +76,7 @@ async def test_enter_on_an_argument_opens_its_message_in_the_thread(
 ) -> None:
     async with app.run_test(**run_kwargs(posted)) as pilot:
         tree = await _open_decisions(pilot)
-        await _cursor_to(pilot, tree, "[merged-later]")
+        await _cursor_to(pilot, tree, "[merged-later] Lock")
         await pilot.press("space")
         await _cursor_to(pilot, tree, "− Andrew")
         await pilot.press("enter")
@@ -93,7 +93,7 @@ async def test_r_replays_the_proposal_under_the_cursor(
 ) -> None:
     async with app.run_test(**run_kwargs(posted)) as pilot:
         tree = await _open_decisions(pilot)
-        await _cursor_to(pilot, tree, "[merged-later]")
+        await _cursor_to(pilot, tree, "[merged-later] Lock")
         await pilot.press("r")
         await settle(pilot)
         await settle(pilot)
@@ -109,7 +109,9 @@ async def test_r_on_a_proposal_without_a_policy_says_so(app: ThreadloreApp) -> N
         tree = await _open_decisions(pilot)
         await _cursor_to(pilot, tree, "[proposed]")
         await pilot.press("r")
-        assert [n.message for n in app._notifications] == ["merge-now names no model policy."]
+        assert [n.message for n in app._notifications] == [
+            "Merge the series into -mm now names no model policy."
+        ]
 
 
 async def test_a_quote_not_found_in_the_store_cannot_be_opened(app: ThreadloreApp) -> None:

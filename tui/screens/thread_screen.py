@@ -11,13 +11,19 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header, OptionList
 
+from threadlore.db.views import MessageView
 from threadlore.tui.data_source import StoreReader
+from threadlore.tui.decision_source import DecisionSource
+from threadlore.tui.dialogs.correct_dialog import CorrectDialog
+from threadlore.tui.dialogs.record_dialog import RecordDialog
 from threadlore.tui.messages import (
     DecisionMapsFetched,
+    MapChanged,
     MessageFetched,
     MessageHighlighted,
     ThreadTreeFetched,
 )
+from threadlore.tui.screens.decisions_screen import DecisionsScreen
 from threadlore.tui.screens.store_screen import StoreScreen
 from threadlore.tui.text import inert_plain
 from threadlore.tui.widgets.decisions.anchors import Anchor, anchored_text, index_anchors
@@ -37,13 +43,24 @@ class ThreadScreen(StoreScreen):
         Binding("right_square_bracket", "next_message", "Next"),
         Binding("p", "parent_message", "Parent"),
         Binding("z", "zoom", "Zoom pane"),
+        Binding("a", "record", "Add to map"),
+        Binding("c", "correct", "Correct"),
+        Binding("m", "thread_map", "Thread's map"),
     ]
 
-    def __init__(self, store: StoreReader, thread_id: int, message_id: str | None = None) -> None:
+    def __init__(
+        self,
+        store: StoreReader,
+        thread_id: int,
+        message_id: str | None = None,
+        decisions: DecisionSource | None = None,
+    ) -> None:
         super().__init__(store)
         self.thread_id = thread_id
         self.start_message_id = message_id
+        self.decisions = decisions
         self.shown_message_id: str | None = None
+        self.shown_message: MessageView | None = None
         self.anchors: dict[str, list[Anchor]] | None = None  # fetched after the first message
 
     def compose(self) -> ComposeResult:
@@ -109,6 +126,7 @@ class ThreadScreen(StoreScreen):
 
     def on_message_fetched(self, event: MessageFetched) -> None:
         self.shown_message_id = event.message.summary.id
+        self.shown_message = event.message
         self.query_one(MessagePane).show_message(event.message)
         if self.anchors is None:
             self.anchors = {}
@@ -132,3 +150,46 @@ class ThreadScreen(StoreScreen):
             self.minimize()
         elif self.focused is not None:
             self.maximize(self.focused)
+
+    def _recordable(self) -> tuple[DecisionSource, MessageView] | None:
+        if self.decisions is None:
+            self.notify("This store is open read-only.", severity="warning")
+            return None
+        if self.shown_message is None:
+            self.notify("Move to a message first.", severity="warning")
+            return None
+        return self.decisions, self.shown_message
+
+    def action_record(self) -> None:
+        """Record words of the message shown on the thread's map."""
+        found = self._recordable()
+        if found is None:
+            return
+
+        def recorded(entry: str | None) -> None:
+            if entry is not None:
+                self.notify(inert_plain(f"On the map: {entry} (m shows the map)"))
+                self.post_message(MapChanged(self.thread_id))
+
+        self.app.push_screen(RecordDialog(*found), recorded)
+
+    def action_correct(self) -> None:
+        """Correct the shown message's author, parent or date."""
+        found = self._recordable()
+        if found is None:
+            return
+
+        def corrected(said: list[str] | None) -> None:
+            if said:
+                self.notify(inert_plain("\n".join(said)), title="Corrected")
+                self.fetch_tree()  # a new parent moves the message; a new author relabels it
+
+        self.app.push_screen(CorrectDialog(*found), corrected)
+
+    def action_thread_map(self) -> None:
+        """This thread's decisions map (or how to start one)."""
+        self.app.push_screen(DecisionsScreen(self.store, self.decisions, self.thread_id))
+
+    def on_map_changed(self, _event: MapChanged) -> None:
+        self.anchors = {}
+        self.fetch_anchors()

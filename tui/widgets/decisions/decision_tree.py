@@ -30,17 +30,25 @@ class DecisionTree(Tree[MapEntry]):
         self.auto_expand = False
 
     def show_maps(self, maps: list[StoredMap]) -> None:
-        """Build the tree; topics and questions start open, proposals closed."""
+        """Build the tree; with several threads' maps, each starts under its thread's node.
+
+        Topics and questions start open, proposals closed.
+        """
         self.clear()
         for stored in maps:
-            self._add_map(stored)
+            parent = self.root
+            if len(maps) > 1:
+                entry = MapEntry(stored.thread_id, stored.discussion, stored.discussion)
+                parent = _add(self.root, entry, expand=len(maps) <= 3)
+            self._add_map(parent, stored)
         self.root.expand()
-        self.move_cursor_to_line(0)
+        if self.root.children:
+            self.move_cursor_to_line(0)
 
-    def _add_map(self, stored: StoredMap) -> None:
+    def _add_map(self, parent: TreeNode[MapEntry], stored: StoredMap) -> None:
         discussion = stored.discussion
         for topic in discussion.topics:
-            topic_node = _add(self.root, MapEntry(stored.thread_id, discussion, topic), expand=True)
+            topic_node = _add(parent, MapEntry(stored.thread_id, discussion, topic), expand=True)
             for question in discussion.questions:
                 if question.topic_id != topic.id:
                     continue

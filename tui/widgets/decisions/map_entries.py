@@ -15,6 +15,7 @@ from threadlore.kb.discussion import (
     Status,
     Topic,
 )
+from threadlore.kb.outcomes import outcome
 from threadlore.tui.text import inert_line
 
 STATUS_STYLES = {
@@ -29,14 +30,14 @@ QUOTE_WIDTH = 70
 
 @dataclass(frozen=True)
 class MapEntry:
-    """One node: a topic, question, proposal, a proposal's source quote, or an argument.
+    """One node: a thread's map, a topic, question, proposal, a source quote, or an argument.
 
     `relation` is how an argument bears on its parent node: "for" or "against".
     """
 
     thread_id: int
     discussion: DiscussionMap
-    item: Topic | Question | Proposal | Argument | Quote
+    item: DiscussionMap | Topic | Question | Proposal | Argument | Quote
     relation: str | None = None
 
     @property
@@ -64,13 +65,27 @@ def quote_label(quote: Quote) -> Text:
     return label
 
 
+def question_badge(discussion: DiscussionMap, question: Question) -> Text:
+    """`[accepted]` when a proposal won, `[decided]` when all were turned down, `[open]` else."""
+    found = outcome(discussion, question.id)
+    won = [d for d in found.decided if d.status in (Status.ACCEPTED, Status.MERGED_LATER)]
+    if won:
+        return Text(f"[{won[0].status.value}]", style=STATUS_STYLES[won[0].status])
+    if found.decided and not found.open:
+        return Text("[decided]", style="bold red")
+    return Text("[open]", style="bold")
+
+
 def entry_label(entry: MapEntry) -> Text:
     """The tree line of an entry."""
     item = entry.item
+    if isinstance(item, DiscussionMap):
+        return inert_line(f"thread {entry.thread_id}: {item.thread.title}", style="bold")
     if isinstance(item, Topic):
         return inert_line(item.title, style="bold")
     if isinstance(item, Question):
-        return inert_line(f"? {item.title}")
+        label = question_badge(entry.discussion, item)
+        return label.append(" ").append_text(inert_line(f"? {item.title}"))
     if isinstance(item, Proposal):
         label = status_badge(entry.discussion, item)
         label.append(" ")

@@ -1,0 +1,1 @@
+"""Modal forms and questions over a screen: record, correct, decide, accept, confirm."""
