@@ -45,7 +45,10 @@ def test_import_prints_a_summary_and_is_idempotent(db: str) -> None:
         "seen": 99,
         "added": 0,
         "unchanged": 99,
+        "redated": 0,
         "threads_touched": 0,
+        "warnings": [],
+        "skipped": [],
         "errors": [],
     }
 
