@@ -77,15 +77,15 @@ def _first_line(exc: BaseException) -> str:
 
 def _summary(report: ImportReport) -> str:
     counts = [
-        (report.redated, "re-dated on their source's clock"),
-        (len(report.warnings), "warnings"),
-        (len(report.skipped), "messages skipped"),
-        (len(report.errors), "inputs not read"),
+        (report.redated, "re-dated on their source's clock", "re-dated on their source's clock"),
+        (len(report.warnings), "warning", "warnings"),
+        (len(report.skipped), "message skipped", "messages skipped"),
+        (len(report.errors), "input not read", "inputs not read"),
     ]
     return (
         f"read {report.seen} messages: {report.added} added, {report.unchanged} already stored, "
         f"{report.threads_touched} threads touched"
-        + "".join(f", {count} {what}" for count, what in counts if count)
+        + "".join(f", {n} {one if n == 1 else many}" for n, one, many in counts if n)
     )
 
 
@@ -225,21 +225,30 @@ def threads_command(settings: Settings, filter_text: str | None, limit: int | No
 
 @click.command("tree")
 @click.argument("thread", callback=typed_text)
+@click.option(
+    "--order",
+    type=click.Choice([o.value for o in queries.TreeOrder]),
+    default=queries.TreeOrder.SERIES.value,
+    show_default=True,
+    help="Replies by series position then date (a series 1/N … N/N under its cover letter), "
+    "by date, or as the source lists them (an archive page's own order).",
+)
 @store_options
-def tree_command(settings: Settings, thread: str) -> None:
+def tree_command(settings: Settings, thread: str, order: str) -> None:
     """Show a thread's reply tree: dates, authors (inferred ones with confidence), patches (P).
 
     THREAD is a thread number (see `threadlore threads`) or the id, or a unique prefix of the
     id, of any message in it. Parents that replies name but that were never seen are shown as
-    `[not seen: <id>]`.
+    `[not seen: <id>]`. A patch series is shown in series order under its cover letter.
 
     \b
     Example:
       threadlore tree 1
-      threadlore tree 20070221004920.262345000@suse.de
+      threadlore tree 20070221004920.262345000@suse.de --order archive
     """
     with store_session(settings) as session:
-        rows = queries.thread_tree(session, queries.resolve_thread(session, thread))
+        thread_id = queries.resolve_thread(session, thread)
+        rows = queries.thread_tree(session, thread_id, queries.TreeOrder(order))
     if settings.json:
         print_json([row.as_json() for row in rows])
         return

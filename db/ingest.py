@@ -176,7 +176,9 @@ class _Writer:
         """Store one message; False when it was already stored (re-dated, if its source's clock
         changed, but otherwise left as it is)."""
         message = self.clocks.read(self.connection, message)
-        node = self.threads.get(message.message_id)
+        node = self.threads.get(message.message_id) or self.threads.placeholder_mangled_as(
+            message.message_id
+        )
         if node is not None and not node.placeholder:
             if message.clock is not None:
                 wanted = utc_and_offset(message.date)
@@ -193,6 +195,7 @@ class _Writer:
         values = self._message_values(message)
         if node is not None:
             self.connection.execute(_FILL_PLACEHOLDER, {**values, "pk": node.pk})
+            self.threads.rename(node, message.message_id)
             node.placeholder = False
             self.threads.touched.add(node.thread)
             if parent is not None:
@@ -445,7 +448,8 @@ def import_messages(
                     if strict and report.skipped:
                         break
         except InputError as exc:
-            report.errors.append(str(exc))
+            stopped = strict and exc.position is not None
+            report.errors.append(f"{exc} (--strict)" if stopped else str(exc))
         except RuntimeError as exc:  # the reader process failed: keep what it had read
             report.errors.append(str(exc).splitlines()[0])
         importer.run_batch(batch)
