@@ -128,6 +128,7 @@ def build_messages(
     *,
     clock: ArchiveClock | None = None,
     pins: Mapping[str, BlockPins] | None = None,
+    ids: Sequence[str] | None = None,
 ) -> Iterator[ParsedMessage]:
     """Yield one ParsedMessage per block, in page order, with every inference attached.
 
@@ -138,8 +139,10 @@ def build_messages(
             each message's author ("Name <address>"), parent (an id, or "" for none) and date
             (ISO 8601). They are taken as certain and the rest of the page is inferred around
             them. Pins naming an id that is not on the page are ignored.
+        ids: the ids the blocks were stored under, when the page is rebuilt from a store
+            (default: the content hash of each block, `synthetic_ids`).
     """
-    ids = synthetic_ids(thread.blocks)
+    ids = list(ids) if ids is not None else synthetic_ids(thread.blocks)
     by_index, _ = pins_by_index(ids, pins or {})
     source_clock = clock or DEFAULT_CLOCK
     inferred = infer_thread(thread, clock=source_clock, pins=by_index)

@@ -33,6 +33,7 @@ _SPELLED_EMAIL = re.compile(r"\b(?P<local>[a-z][\w.+-]*) (?:at|AT) [\w-]+ (?:dot
 _SIGN_OFF = re.compile(r"^(?P<name>[^<]*?)\s*<(?P<email>[^>]+)>")
 _DIFF_LINE = re.compile(r"^(\+\+\+ |--- |@@ |Index: |diff --git )")
 _URL = re.compile(r"\S+://\S+|\S+@\S+|[0-9a-f-]{16,}", re.IGNORECASE)
+_LIST_FOOTER = re.compile(r"^(_{20,}|You received this message because you are subscribed to)")
 _SIGNATURE_WINDOW = 10
 _CLOSING_WINDOW = 3
 _FOOTER_LINES = 8
@@ -105,11 +106,16 @@ def find_footers(bodies: Sequence[str]) -> frozenset[tuple[str, ...]]:
 
 
 def without_footer(lines: list[str], footers: frozenset[tuple[str, ...]]) -> list[str]:
-    """A body's lines without the longest footer it ends with."""
+    """A body's lines without the longest footer it ends with: one the page's messages share,
+    or the footer list managers add (Mailman's line of underscores, Google Groups' "You received
+    this message because you are subscribed …"), which one message alone can show."""
     written = [i for i, line in enumerate(lines) if line.strip()]
     for size in range(min(len(written), _FOOTER_LINES), 1, -1):
         if tuple(_shape(lines[i]) for i in written[-size:]) in footers:
             return lines[: written[-size]]
+    for index in written[-_FOOTER_LINES:]:
+        if _LIST_FOOTER.match(lines[index].strip()):
+            return lines[:index]
     return lines
 
 
