@@ -24,6 +24,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import compat32
 from pathlib import Path
 
 from threadlore.importers.email_message import parse_message_bytes
@@ -79,12 +82,14 @@ def plain_local_part(email: str) -> str:
     return local.lower()
 
 
-def _header(message: ParsedMessage, name: str) -> str:
-    wanted = name.lower()
-    return next((v for k, v in message.headers if k.lower() == wanted), "")
+RawHeaders = Message  # the headers as written (encoded words intact), from the stdlib parser
 
 
-def _list_addresses(message: ParsedMessage) -> set[str]:
+def _header(message: RawHeaders, name: str) -> str:
+    return str(message.get(name, ""))
+
+
+def _list_addresses(message: RawHeaders) -> set[str]:
     """The list's own addresses: List-Post's mailto, List-Id and X-Mailing-List as addresses."""
     found = set(re.findall(r"mailto:([^>\s,?]+)", _header(message, "List-Post")))
     for name in ("List-Id", "X-Mailing-List"):
@@ -98,10 +103,14 @@ def _list_addresses(message: ParsedMessage) -> set[str]:
     return {a.lower() for a in found if a}
 
 
-def true_author(message: ParsedMessage) -> Address | None:
-    """The real sender: From, unless it is the list's own address (then the rewritten sender)."""
+def true_author(message: RawHeaders) -> Address | None:
+    """The real sender: From, unless it is the list's own address (then the rewritten sender).
+
+    Read from the headers as written, not from what the importer made of them.
+    """
     lists = _list_addresses(message)
-    sender = message.author
+    written = parse_addresses(_header(message, "From"))
+    sender = written[0] if written else None
     if sender is None or sender.email.lower() not in lists:
         return sender
     for name in ("X-Original-From", "Reply-To"):
@@ -111,9 +120,9 @@ def true_author(message: ParsedMessage) -> Address | None:
     return None
 
 
-def _parent(message: ParsedMessage, present: set[str]) -> str | None:
-    replied = parse_message_ids(_header(message, "In-Reply-To"))
-    for ids in (replied, message.references):
+def _parent(message: ParsedMessage, raw: RawHeaders, present: set[str]) -> str | None:
+    replied = parse_message_ids(_header(raw, "In-Reply-To"))
+    for ids in (replied, parse_message_ids(_header(raw, "References"))):
         for ref in reversed(ids):
             plain = plain_id(ref, present)
             if "@" in plain and plain in present and plain != message.message_id:
@@ -123,24 +132,25 @@ def _parent(message: ParsedMessage, present: set[str]) -> str | None:
 
 def read_mail(raws: Iterable[tuple[bytes, str]]) -> list[TrueMessage]:
     """Every distinct message (by Message-ID, first copy kept), with its truth."""
-    parsed: dict[str, ParsedMessage] = {}
+    parsed: dict[str, tuple[ParsedMessage, RawHeaders]] = {}
     for raw, source in raws:
         message = parse_message_bytes(raw, source=source, position=1)
         if message.date is not None:
-            parsed.setdefault(message.message_id, message)
+            headers = BytesParser(policy=compat32).parsebytes(raw, headersonly=True)
+            parsed.setdefault(message.message_id, (message, headers))
     present = set(parsed)
     return [
         TrueMessage(
             message_id=m.message_id,
-            parent=_parent(m, present),
-            author=true_author(m),
+            parent=_parent(m, headers, present),
+            author=true_author(headers),
             date=m.date.astimezone(UTC),
             to=m.to,
             cc=m.cc,
             subject=m.subject,
             body=m.body,
         )
-        for m in parsed.values()
+        for m, headers in parsed.values()
         if m.date is not None
     ]
 
