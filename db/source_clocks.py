@@ -4,7 +4,8 @@ A source is read on one clock: the one `threadlore import --archive-tz` names, e
 source was last read on, else the importer's default. A message read on another clock than its
 source's is re-dated before it is stored, and a stored message whose date the source's clock now
 reads differently is re-dated in place (its DATE inference too), so changing the clock of a
-source changes the dates of every message already stored from it.
+source changes the dates of every message already stored from it (but not a date a person
+corrected).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from threadlore.db.base import Base
 from threadlore.db.models import Inference, Message, Source
+from threadlore.db.models.decision_map import Correction
 from threadlore.importers.archive_dates import (
     ArchiveClock,
     date_inference,
@@ -32,6 +34,15 @@ _SOURCE_BY_PATH = select(_SOURCES.c.id, _SOURCES.c.clock).where(
 _SET_CLOCK = update(_SOURCES).where(_SOURCES.c.id == bindparam("pk")).values(clock=bindparam("c"))
 _INFERENCES = Base.metadata.tables[Inference.__tablename__]
 _MESSAGES = Base.metadata.tables[Message.__tablename__]
+_CORRECTED_DATE = (
+    select(Correction.id)
+    .where(
+        Correction.message_id == bindparam("pk"),
+        Correction.field == str(InferredField.DATE),
+        Correction.undone.is_(False),
+    )
+    .limit(1)
+)
 
 
 def _date_header(message: ParsedMessage) -> str | None:
@@ -114,8 +125,11 @@ def redate_stored(
 ) -> bool:
     """Give a stored message the date its source's clock now reads; True when it changed.
 
-    `wanted` is the message's date as ingest stores it: naive UTC and the offset in minutes.
+    `wanted` is the message's date as ingest stores it: naive UTC and the offset in minutes. A
+    date a person corrected (`kb.corrections`) is theirs, not the clock's: it is left alone.
     """
+    if connection.execute(_CORRECTED_DATE, {"pk": pk}).first() is not None:
+        return False
     stored = connection.execute(
         select(_MESSAGES.c.date_utc, _MESSAGES.c.utc_offset_minutes).where(_MESSAGES.c.id == pk)
     ).one()

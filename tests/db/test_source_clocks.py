@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from threadlore.db.ingest import import_messages
 from threadlore.db.models import Inference, Message, Source
+from threadlore.db.models.decision_map import Correction
 from threadlore.importers.archive_dates import parse_clock
 from threadlore.importers.archive_text import read_archive_text
 
@@ -80,3 +81,25 @@ def test_clocks_as_users_write_them(written: str, name: str) -> None:
 def test_a_clock_that_is_none_is_a_one_line_error(written: str) -> None:
     with pytest.raises(ValueError, match=re.escape(repr(written))):
         parse_clock(written)
+
+
+def test_a_corrected_date_is_not_the_clocks_to_change(store: sessionmaker[Session]) -> None:
+    import_messages(store, read_archive_text(SEED))
+    with store() as session:
+        root = session.scalars(select(Message).where(Message.position == 1)).one()
+        root.date_utc = datetime(2007, 2, 21, 4, 49, 17)  # a person read the real header
+        session.add(
+            Correction(
+                message_id=root.id,
+                field="date",
+                value="2007-02-21T04:49:17+00:00",
+                replaced="2007-02-21T04:49:00+00:00",
+                recorded_by="tester",
+                recorded_at=datetime(2026, 12, 6),
+            )
+        )
+        session.commit()
+    changed = import_messages(store, read_archive_text(SEED), clock=parse_clock("UTC"))
+    dates = _stored(store)[1]
+    assert dates[1] == datetime(2007, 2, 21, 4, 49, 17, tzinfo=UTC)
+    assert changed.redated == 98
