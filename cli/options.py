@@ -19,6 +19,7 @@ EXIT_OK = 0
 EXIT_FAILURE = 1  # bad input, bad query, nothing found
 EXIT_USAGE = 2  # click's own exit code for a malformed command line
 EXIT_VIOLATION = 3  # `model check` found an invariant broken
+EXIT_PARTIAL = 4  # `import` stored what it could: some messages have warnings or were skipped
 
 ENV_DB = "THREADLORE_DB"
 

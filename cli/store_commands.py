@@ -11,7 +11,14 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from threadlore.cli.options import Settings, UserError, print_json, store_options
+from threadlore.cli.options import (
+    EXIT_FAILURE,
+    EXIT_PARTIAL,
+    Settings,
+    UserError,
+    print_json,
+    store_options,
+)
 from threadlore.cli.store_render import (
     message_line,
     message_text,
@@ -26,7 +33,8 @@ from threadlore.importers.charsets import decode_undeclared
 
 if TYPE_CHECKING:  # the import command's modules load only when it runs
     from threadlore.db.ingest import ImportReport
-    from threadlore.importers.records import ParsedMessage
+    from threadlore.importers.archive_dates import ArchiveClock
+    from threadlore.importers.records import InputError, ParsedMessage
 
 
 def open_sessions(settings: Settings) -> sessionmaker[Session]:
@@ -68,32 +76,50 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _summary(report: ImportReport) -> str:
+    counts = [
+        (report.redated, "re-dated on their source's clock", "re-dated on their source's clock"),
+        (len(report.warnings), "warning", "warnings"),
+        (len(report.skipped), "message skipped", "messages skipped"),
+        (len(report.errors), "input not read", "inputs not read"),
+    ]
     return (
         f"read {report.seen} messages: {report.added} added, {report.unchanged} already stored, "
         f"{report.threads_touched} threads touched"
-        + (f", {len(report.errors)} errors" if report.errors else "")
+        + "".join(f", {n} {one if n == 1 else many}" for n, one, many in counts if n)
     )
 
 
-def _import_with_progress(settings: Settings, paths: tuple[str, ...]) -> ImportReport:
+def _import_with_progress(
+    settings: Settings, paths: tuple[str, ...], clock: ArchiveClock | None, strict: bool
+) -> ImportReport:
     from threadlore.importers.read_ahead import read_ahead
 
     sessions = open_sessions(settings)
-    unreadable: list[str] = []  # an unreadable file or message is reported; the rest is read
-    messages = read_ahead(paths, on_error=lambda exc: unreadable.append(str(exc)))
-    report = _store(sessions, messages, settings)
+    skipped: list[str] = []  # a message that cannot be read is reported; the rest is read
+    unreadable: list[str] = []  # so is an input that cannot be read at all
+
+    def on_error(error: InputError) -> None:
+        (skipped if error.position is not None else unreadable).append(str(error))
+
+    messages = read_ahead(paths, on_error=None if strict else on_error, clock=clock)
+    report = _store(sessions, messages, settings, clock, strict)
+    report.skipped[:0] = skipped
     report.errors[:0] = unreadable
     return report
 
 
 def _store(
-    sessions: sessionmaker[Session], messages: Iterator[ParsedMessage], settings: Settings
+    sessions: sessionmaker[Session],
+    messages: Iterator[ParsedMessage],
+    settings: Settings,
+    clock: ArchiveClock | None,
+    strict: bool,
 ) -> ImportReport:
     """Store the messages, with a progress line on an interactive terminal."""
     from threadlore.db.ingest import import_messages
 
     if settings.json or not sys.stderr.isatty():
-        return import_messages(sessions, messages)
+        return import_messages(sessions, messages, clock=clock, strict=strict)
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -104,32 +130,70 @@ def _store(
         def show(count: int) -> None:
             progress.update(task, description=f"importing: {count} messages read")
 
-        return import_messages(sessions, messages, progress=show)
+        return import_messages(sessions, messages, progress=show, clock=clock, strict=strict)
+
+
+def _archive_clock(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> ArchiveClock | None:
+    from threadlore.importers.archive_dates import parse_clock
+
+    if value is None:
+        return None
+    try:
+        return parse_clock(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
 
 
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, metavar="FILE|DIR...")
+@click.option(
+    "--archive-tz",
+    "clock",
+    metavar="TZ",
+    callback=_archive_clock,
+    help="The clock archive-text pages print their times on: an offset (UTC-4, +05:30) or a "
+    "zone (Europe/Berlin). It becomes the source's clock; messages already stored from the "
+    "source are re-dated. Default: the source's clock, else UTC-4 (see README).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Stop at the first message that cannot be read as written (exit 1), instead of "
+    "storing it with a warning or skipping it (exit 4).",
+)
 @store_options
-def import_command(settings: Settings, paths: tuple[str, ...]) -> None:
+def import_command(
+    settings: Settings, paths: tuple[str, ...], clock: ArchiveClock | None, strict: bool
+) -> None:
     """Import messages from archive text, mbox, mbox.gz, Maildir or .eml inputs.
 
     Formats are detected; a folder is read whole. Importing is idempotent: messages already in
-    the store are left as they are, so an interrupted import can simply be run again.
+    the store are left as they are, so an interrupted import can simply be run again. A message
+    with a header that cannot be read is stored with a warning, one that cannot be read at all
+    is skipped; both are listed on stderr (file, message, byte offset, reason) and the import
+    exits 4. An input that cannot be read at all exits 1.
 
     \b
     Example:
       threadlore import samples/lkml-2007-fault-vs-truncate.txt
       threadlore import ~/Mail/linux-mm/ lkml-2007-02.mbox.gz --db sqlite:///lkml.sqlite
+      threadlore import page.txt --archive-tz Europe/Berlin --strict
     """
-    report = _import_with_progress(settings, paths)
+    report = _import_with_progress(settings, paths, clock, strict)
     if settings.json:
         print_json(report.as_json())
     else:
         click.echo(_summary(report))
-    for error in report.errors:
-        click.echo(f"threadlore: {error}", err=True)
+    for line in (*report.errors, *report.skipped):
+        click.echo(f"threadlore: {line}", err=True)
+    for line in report.warnings:
+        click.echo(f"threadlore: warning: {line}", err=True)
     if report.errors:
-        sys.exit(1)
+        sys.exit(EXIT_FAILURE)
+    if report.skipped or report.warnings:
+        sys.exit(EXIT_PARTIAL)
 
 
 @click.command("threads")
@@ -161,21 +225,30 @@ def threads_command(settings: Settings, filter_text: str | None, limit: int | No
 
 @click.command("tree")
 @click.argument("thread", callback=typed_text)
+@click.option(
+    "--order",
+    type=click.Choice([o.value for o in queries.TreeOrder]),
+    default=queries.TreeOrder.SERIES.value,
+    show_default=True,
+    help="Replies by series position then date (a series 1/N … N/N under its cover letter), "
+    "by date, or as the source lists them (an archive page's own order).",
+)
 @store_options
-def tree_command(settings: Settings, thread: str) -> None:
+def tree_command(settings: Settings, thread: str, order: str) -> None:
     """Show a thread's reply tree: dates, authors (inferred ones with confidence), patches (P).
 
     THREAD is a thread number (see `threadlore threads`) or the id, or a unique prefix of the
     id, of any message in it. Parents that replies name but that were never seen are shown as
-    `[not seen: <id>]`.
+    `[not seen: <id>]`. A patch series is shown in series order under its cover letter.
 
     \b
     Example:
       threadlore tree 1
-      threadlore tree 20070221004920.262345000@suse.de
+      threadlore tree 20070221004920.262345000@suse.de --order archive
     """
     with store_session(settings) as session:
-        rows = queries.thread_tree(session, queries.resolve_thread(session, thread))
+        thread_id = queries.resolve_thread(session, thread)
+        rows = queries.thread_tree(session, thread_id, queries.TreeOrder(order))
     if settings.json:
         print_json([row.as_json() for row in rows])
         return

@@ -19,10 +19,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from threadlore.db.base import Base
-from threadlore.db.models import Message, Source, Thread  # the package registers every table
+from threadlore.db.models import Message, Thread  # the package registers every table
 from threadlore.db.people import PeopleIndex, list_local_parts
 from threadlore.db.revisions import files_key, link_revisions
+from threadlore.db.source_clocks import SourceClocks, redate_stored
 from threadlore.db.threading import Node, ThreadIndex, reference_chain
+from threadlore.importers.archive_dates import ArchiveClock
 from threadlore.importers.records import Address, InputError, ParsedMessage, ParsedPatch
 from threadlore.importers.subjects import clean_subject
 
@@ -38,11 +40,10 @@ _ATTEMPTS = 3
 _TABLES = Base.metadata.tables
 _INSERT_RETURNING_ID = {
     name: insert(_TABLES[name]).returning(_TABLES[name].c.id)
-    for name in ("messages", "sources", "patches", "patched_files")
+    for name in ("messages", "patches", "patched_files")
 }
 _INSERT = {name: insert(_TABLES[name]) for name in _TABLES}
 _FILL_PLACEHOLDER = update(_TABLES["messages"]).where(_TABLES["messages"].c.id == bindparam("pk"))
-_SOURCE_BY_PATH = select(Source.id).where(Source.path == bindparam("path"))
 _SET_LAST_DATE = (
     update(Thread)
     .where(Thread.id.in_(bindparam("threads", expanding=True)))
@@ -56,12 +57,17 @@ _SET_LAST_DATE = (
 
 @dataclass
 class ImportReport:
-    """What an import did: messages read, added, already stored, threads touched, errors."""
+    """What an import did: messages read, added, already stored, re-dated, threads touched;
+    the messages stored with warnings (one line per warning), the messages skipped (one line
+    each: file, message, byte offset, reason) and the inputs that could not be read at all."""
 
     seen: int = 0
     added: int = 0
     unchanged: int = 0
+    redated: int = 0
     threads_touched: int = 0
+    warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
@@ -69,7 +75,10 @@ class ImportReport:
             "seen": self.seen,
             "added": self.added,
             "unchanged": self.unchanged,
+            "redated": self.redated,
             "threads_touched": self.threads_touched,
+            "warnings": list(self.warnings),
+            "skipped": list(self.skipped),
             "errors": list(self.errors),
         }
 
@@ -100,11 +109,12 @@ def list_address(list_id: str) -> Address:
 class _Writer:
     """Writes one message at a time into the session's transaction, keeping indexes in step."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, clock: ArchiveClock | None = None) -> None:
         self.session = session
         self.threads = ThreadIndex(session)
         self.people = PeopleIndex(session)
-        self.sources: dict[str, int] = {}
+        self.clocks = SourceClocks(clock)
+        self.redated = 0
         self.new_patches: list[int] = []
         # rows that nothing reads before the batch ends, written in one statement per table
         self.pending_rows: dict[str, list[dict[str, Any]]] = {}
@@ -124,7 +134,8 @@ class _Writer:
         self.threads.clear()
         self.threads.touched.clear()
         self.people.reload()
-        self.sources.clear()
+        self.clocks.clear()
+        self.redated = 0
         self.new_patches.clear()
         self.pending_rows.clear()
 
@@ -153,14 +164,6 @@ class _Writer:
                 self.connection.execute(_INSERT[table], rows)
         self.pending_rows.clear()
 
-    def _source_id(self, path: str) -> int:
-        if path not in self.sources:
-            found = self.connection.execute(_SOURCE_BY_PATH, {"path": path}).scalar()
-            if found is None:
-                found = self._insert_returning_id("sources", {"path": path})
-            self.sources[path] = found
-        return self.sources[path]
-
     def _node_or_placeholder(self, key: str, thread: int) -> Node:
         found = self.threads.get(key)
         if found is not None:
@@ -170,9 +173,16 @@ class _Writer:
         return self.threads.add(pk, key, None, thread, placeholder=True)
 
     def write(self, message: ParsedMessage) -> bool:
-        """Store one message; False when it was already stored (and nothing changed)."""
-        node = self.threads.get(message.message_id)
+        """Store one message; False when it was already stored (re-dated, if its source's clock
+        changed, but otherwise left as it is)."""
+        message = self.clocks.read(self.connection, message)
+        node = self.threads.get(message.message_id) or self.threads.placeholder_mangled_as(
+            message.message_id
+        )
         if node is not None and not node.placeholder:
+            if message.clock is not None:
+                wanted = utc_and_offset(message.date)
+                self.redated += redate_stored(self.connection, node.pk, message, wanted)
             return False
         chain = reference_chain(message.message_id, message.in_reply_to, message.references)
         known = [n for n in (node, *(self.threads.get(r) for r in chain)) if n is not None]
@@ -185,6 +195,7 @@ class _Writer:
         values = self._message_values(message)
         if node is not None:
             self.connection.execute(_FILL_PLACEHOLDER, {**values, "pk": node.pk})
+            self.threads.rename(node, message.message_id)
             node.placeholder = False
             self.threads.touched.add(node.thread)
             if parent is not None:
@@ -208,7 +219,7 @@ class _Writer:
             "message_id": message.message_id,
             "placeholder": False,
             "synthetic": message.synthetic_id,
-            "source_id": self._source_id(message.source),
+            "source_id": self.clocks.source_id(self.connection, message.source),
             "position": message.position,
             "subject": message.subject,
             "author_id": self.people.resolve(author, list_names) if author else None,
@@ -340,9 +351,11 @@ def _describe(message: ParsedMessage, exc: Exception) -> str:
 class _Importer:
     """Runs batches through a writer and keeps the report."""
 
-    def __init__(self, session: Session, report: ImportReport) -> None:
+    def __init__(
+        self, session: Session, report: ImportReport, clock: ArchiveClock | None = None
+    ) -> None:
         self.session = session
-        self.writer = _Writer(session)
+        self.writer = _Writer(session, clock)
         self.report = report
         self.touched: set[int] = set()
 
@@ -351,6 +364,8 @@ class _Importer:
         self.session.commit()
         self.report.added += added
         self.report.unchanged += unchanged
+        self.report.redated += self.writer.redated
+        self.writer.redated = 0
         self.touched |= self.writer.threads.touched
         self.writer.threads.touched.clear()
         self.writer.threads.clear()  # what is committed is read again when named: memory stays flat
@@ -361,6 +376,8 @@ class _Importer:
 
     def run_batch(self, batch: Sequence[ParsedMessage]) -> None:
         """Store a batch in one transaction; if refused, store its messages one by one."""
+        if not batch:
+            return
         try:
             self.writer.prepare(batch)
             results = [self.writer.write(m) for m in batch]
@@ -379,10 +396,10 @@ class _Importer:
             except _RACE_ERRORS as exc:
                 self._rollback()
                 if attempt == _ATTEMPTS:
-                    self.report.errors.append(_describe(message, exc))
+                    self.report.skipped.append(_describe(message, exc))
             except _STORE_ERRORS as exc:
                 self._rollback()
-                self.report.errors.append(_describe(message, exc))
+                self.report.skipped.append(_describe(message, exc))
                 return
 
 
@@ -392,31 +409,51 @@ def import_messages(
     *,
     batch_size: int = 500,
     progress: Callable[[int], None] | None = None,
+    clock: ArchiveClock | None = None,
+    strict: bool = False,
 ) -> ImportReport:
     """Store messages in batches of `batch_size`, one transaction each, and report what changed.
 
-    `progress`, if given, is called after each batch with the number of messages read so far.
-    An unreadable input (InputError from the importer) ends the import after storing the messages
-    read before it; the error is listed in the report.
+    Args:
+        sessions: the store.
+        messages: what the importers read.
+        batch_size: messages per transaction.
+        progress: called after each batch with the number of messages read so far.
+        clock: the clock archive-text sources are read on (`--archive-tz`); without it, each
+            source keeps the clock it was last read on (see `db.source_clocks`).
+        strict: stop at the first message read with a warning or refused by the store, instead
+            of storing it with its warning or skipping it; the messages before it are stored.
+
+    A message read with warnings is stored and its warnings listed in the report. An input that
+    cannot be read (an InputError ending the stream) or a reader that fails ends the import after
+    storing every message read before it; the error is listed in the report.
     """
     report = ImportReport()
     with sessions() as session:
-        importer = _Importer(session, report)
+        importer = _Importer(session, report, clock)
         batch: list[ParsedMessage] = []
         try:
             for message in messages:
                 report.seen += 1
+                if message.warnings and strict:
+                    report.errors.append(f"{message.warnings[0]} (--strict)")
+                    break
+                report.warnings.extend(str(w) for w in message.warnings)
                 batch.append(message)
                 if len(batch) >= batch_size:
                     importer.run_batch(batch)
                     batch = []
                     if progress:
                         progress(report.seen)
+                    if strict and report.skipped:
+                        break
         except InputError as exc:
-            report.errors.append(str(exc))
-        if batch:
-            importer.run_batch(batch)
-            if progress:
-                progress(report.seen)
+            stopped = strict and exc.position is not None
+            report.errors.append(f"{exc} (--strict)" if stopped else str(exc))
+        except RuntimeError as exc:  # the reader process failed: keep what it had read
+            report.errors.append(str(exc).splitlines()[0])
+        importer.run_batch(batch)
+        if progress and batch:
+            progress(report.seen)
         report.threads_touched = len(importer.touched)
     return report

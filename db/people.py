@@ -1,10 +1,13 @@
 """One person per human: resolving the names and addresses in headers to people and lists.
 
-A header gives a name, an address, or both; an archive may cut the address's domain ("akpm@...").
-Two spellings are the same human when they share an address (a cut address matches the full one
-with the same local part, if only one person has it), or when they share a full name of two
-words or more. Mailing lists (an address named by List-Id, or a `linux-*` list address) are kept
-apart as `is_list` people and never merged with a human by name.
+A header gives a name, an address, or both; an archive may cut the address's domain ("akpm@..."),
+and gmane rewrites it (`sjayaraman-l3A5Bk7waGM@public.gmane.org`, the hash standing for the
+domain). Two spellings are the same human when they share an address (a cut or gmane-mangled
+address matches the full one with the same local part, if only one person has it), or when they
+share a full name of two words or more. Mailing lists (an address named by List-Id, or a
+`linux-*` list address) are kept apart as `is_list` people and never merged with a human by name.
+A list's rewrite of a sender, "Joel Fernandes via Ksummit-discuss <ksummit-discuss@…>", names the
+person Joel Fernandes, not the list.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ _INSERT_ALIAS = insert(_ALIASES)
 _UPDATE_PERSON = update(_PEOPLE).where(_PEOPLE.c.id == bindparam("pk"))
 _LIST_LOCAL_PART = re.compile(r"^(linux-[a-z0-9-]+|lkml|.*-(devel|discuss|list|announce))$")
 _QUOTES = "\"'`"
+_GMANE = re.compile(r"^(?P<local>.+)-[a-z0-9+/_=]{6,}@public\.gmane\.org$")
+_VIA = re.compile(r"^['\"]?(?P<name>.+?)['\"]? via \S", re.IGNORECASE)
 
 
 def address_key(email: str) -> str:
@@ -45,13 +50,14 @@ def name_key(name: str) -> str:
 
 
 def local_part(key: str) -> str:
-    """What comes before the @ of a normalised address."""
-    return key.split("@", 1)[0]
+    """What comes before the @ of a normalised address (gmane's mangling undone)."""
+    mangled = _GMANE.match(key)
+    return mangled["local"] if mangled else key.split("@", 1)[0]
 
 
 def is_cut(key: str) -> bool:
-    """True for an address whose domain an archive replaced with "..."."""
-    return key.endswith(CUT_DOMAIN)
+    """True for an address whose domain an archive replaced ("...", or gmane's hash)."""
+    return key.endswith(CUT_DOMAIN) or _GMANE.match(key) is not None
 
 
 def list_local_parts(list_ids: tuple[str, ...]) -> set[str]:
@@ -98,6 +104,7 @@ class PeopleIndex:
     addresses: dict[str, int] = field(default_factory=dict)
     names: dict[str, int] = field(default_factory=dict)
     local_parts: dict[str, set[int]] = field(default_factory=dict)
+    cut_local_parts: dict[str, set[int]] = field(default_factory=dict)
     people: dict[int, _PersonState] = field(default_factory=dict)
     # called before a merge rewrites recipients, so that rows held back by a writer are in the
     # store to be rewritten
@@ -115,6 +122,7 @@ class PeopleIndex:
         self.addresses.clear()
         self.names.clear()
         self.local_parts.clear()
+        self.cut_local_parts.clear()
         self.people.clear()
         rows = self.session.execute(
             select(Person.id, Person.name, Person.is_list, Alias.kind, Alias.key).outerjoin(
@@ -132,13 +140,16 @@ class PeopleIndex:
             return
         self.addresses[key] = person_id
         self.local_parts.setdefault(local_part(key), set()).add(person_id)
+        if is_cut(key):
+            self.cut_local_parts.setdefault(local_part(key), set()).add(person_id)
 
     def _by_address(self, key: str) -> int | None:
         if key in self.addresses:
             return self.addresses[key]
         if not is_cut(key):
-            # A full address matches the person known by its cut form ("akpm@...").
-            return self.addresses.get(local_part(key) + CUT_DOMAIN)
+            # A full address matches the one person known by a cut form ("akpm@...", gmane's).
+            partial = self.cut_local_parts.get(local_part(key), set())
+            return next(iter(partial)) if len(partial) == 1 else None
         same_local = self.local_parts.get(local_part(key), set())
         return next(iter(same_local)) if len(same_local) == 1 else None
 
@@ -152,6 +163,10 @@ class PeopleIndex:
         """The person (or list) id for a header address, creating or merging people as needed."""
         email = address_key(address.email) if address.email else ""
         name = " ".join(address.name.strip().strip(_QUOTES).split())
+        via = _VIA.match(name)
+        if via and email and looks_like_list(email, list_names):
+            # the list's rewrite of a sender names that sender: the person, by name
+            email, name = "", " ".join(via["name"].strip(_QUOTES).split())
         if not email and not name:
             return None
         is_list = bool(email) and looks_like_list(email, list_names)
@@ -215,10 +230,11 @@ class PeopleIndex:
             for key, owner in mapping.items():
                 if owner == other:
                     mapping[key] = into
-        for owners in self.local_parts.values():
-            if other in owners:
-                owners.discard(other)
-                owners.add(into)
+        for index in (self.local_parts, self.cut_local_parts):
+            for owners in index.values():
+                if other in owners:
+                    owners.discard(other)
+                    owners.add(into)
         merged = self.people.pop(other)
         if _better_name(self.people[into].name, merged.name):
             self.people[into].name = merged.name

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Column, ColumnElement, and_, func, or_, select, union
@@ -168,9 +170,64 @@ def _sort_key(summary: MessageSummary, pk: int) -> tuple[bool, datetime, int]:
     return (summary.date is None, when, pk)
 
 
-def thread_tree(session: Session, thread_id: int) -> list[TreeRow]:
-    """A thread's reply tree in display order (depth first, children oldest first)."""
-    rows = session.execute(summary_select().where(Message.thread_id == thread_id)).all()
+class TreeOrder(StrEnum):
+    """How a message's replies are ordered in a thread's tree."""
+
+    SERIES = "series"  # a series' patches by position (0/N, 1/N …), then the replies by date
+    DATE = "date"  # oldest first
+    ARCHIVE = "archive"  # as the source lists them (an archive page: depth first, its order)
+
+
+def _sibling_key(order: TreeOrder) -> Callable[[Any], tuple[Any, ...]]:
+    def by_date(row: Any) -> tuple[Any, ...]:
+        return _sort_key(to_summary(row), row.pk)
+
+    if order is TreeOrder.DATE:
+        return by_date
+    if order is TreeOrder.ARCHIVE:
+        return lambda row: (row.source_id is None, row.source_id or 0, row.position or 0, row.pk)
+
+    def by_series(row: Any) -> tuple[Any, ...]:
+        if row.series_index is not None and row.series_index > 0:
+            return (0, row.series_version or 1, row.series_total or 0, row.series_index, row.pk)
+        return (1, *by_date(row))
+
+    return by_series
+
+
+def _under_cover_letters(children: dict[int | None, list[Any]]) -> None:
+    """Patches that are siblings of their series' cover letter (both answering a message that
+    was never seen, or a patch threaded wrongly) are shown under the cover letter, as b4 does."""
+    for siblings in list(children.values()):
+        covers = {
+            (r.series_version, r.series_total, r.author_id): r
+            for r in siblings
+            if r.series_index == 0 and r.series_total
+        }
+        for row in list(siblings):
+            cover = covers.get((row.series_version, row.series_total, row.author_id))
+            if cover is not None and row.series_index and row is not cover:
+                siblings.remove(row)
+                children.setdefault(cover.pk, []).append(row)
+
+
+def thread_tree(
+    session: Session, thread_id: int, order: TreeOrder = TreeOrder.SERIES
+) -> list[TreeRow]:
+    """A thread's reply tree in display order, depth first.
+
+    Replies are ordered by `order`: by default a series' patches come first in series order
+    (0/N's replies 1/N … N/N, as b4 and mutt show them) and the other replies oldest first;
+    `TreeOrder.ARCHIVE` keeps the order of the source (an archive page's own listing).
+    """
+    select_rows = summary_select().add_columns(
+        Message.series_version,
+        Message.series_index,
+        Message.series_total,
+        Message.source_id,
+        Message.author_id,
+    )
+    rows = session.execute(select_rows.where(Message.thread_id == thread_id)).all()
     if not rows:
         raise LookupError(f"no thread {thread_id}")
     by_pk = {row.pk: row for row in rows}
@@ -178,11 +235,19 @@ def thread_tree(session: Session, thread_id: int) -> list[TreeRow]:
     for row in rows:
         parent = row.parent_pk if row.parent_pk in by_pk else None
         children.setdefault(parent, []).append(row)
+    if order is TreeOrder.SERIES:
+        _under_cover_letters(children)
+    key = _sibling_key(order)
     for siblings in children.values():
-        siblings.sort(key=lambda r: _sort_key(to_summary(r), r.pk))
+        siblings.sort(key=key)
     result: list[TreeRow] = []
-
-    def visit(row: Any, depth: int, is_last: bool, ancestors_last: tuple[bool, ...]) -> None:
+    roots = children.get(None, [])
+    # depth first without recursion: a reply chain may be thousands of messages deep
+    stack: list[tuple[Any, int, bool, tuple[bool, ...]]] = [
+        (root, 0, i == len(roots) - 1, ()) for i, root in reversed(list(enumerate(roots)))
+    ]
+    while stack:
+        row, depth, is_last, ancestors_last = stack.pop()
         result.append(
             TreeRow(
                 message=to_summary(row),
@@ -193,12 +258,11 @@ def thread_tree(session: Session, thread_id: int) -> list[TreeRow]:
             )
         )
         kids = children.get(row.pk, [])
-        for i, kid in enumerate(kids):
-            visit(kid, depth + 1, i == len(kids) - 1, (*ancestors_last, is_last))
-
-    roots = children.get(None, [])
-    for i, root in enumerate(roots):
-        visit(root, 0, i == len(roots) - 1, ())
+        below = (*ancestors_last, is_last)
+        stack.extend(
+            (kid, depth + 1, i == len(kids) - 1, below)
+            for i, kid in reversed(list(enumerate(kids)))
+        )
     return result
 
 

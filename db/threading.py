@@ -6,10 +6,16 @@ never seen); consecutive references are linked parent to child unless the child 
 parent; the message's own parent is its last reference, which overrides an earlier guess. A link
 that would make a message its own ancestor is refused, so loops and self-parents never enter the
 store. A thread is a connected reply tree; when a message links two trees, their threads merge.
+
+gmane rewrote ids as `<local>-<hash>@public.gmane.org` (the hash stands for the domain): such an
+id is the message whose id is `<local>@…`, and a message arriving with that plain id takes the
+place of a placeholder that gmane's form created. (Bogus ids such as `<yes>` are scoped by the
+mail importer, see `importers.mail_headers.scope_bogus_ids`.)
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -53,6 +59,16 @@ class Node:
     placeholder: bool
 
 
+_GMANE_ID = re.compile(r"^(?P<local>.+)-[A-Za-z0-9+/_=]{6,}@public\.gmane\.org$", re.IGNORECASE)
+
+
+def plain_local_part(message_id: str) -> str | None:
+    """For a gmane-mangled id (`1277220170-3442-…-sjayaraman-l3A5Bk7waGM@public.gmane.org`),
+    the local part of the id it stands for; None for any other id."""
+    found = _GMANE_ID.match(message_id)
+    return found["local"] if found else None
+
+
 def reference_chain(
     message_id: str, in_reply_to: str | None, references: Sequence[str]
 ) -> list[str]:
@@ -85,6 +101,7 @@ class ThreadIndex:
     members: dict[int, list[Node]] = field(default_factory=dict)
     touched: set[int] = field(default_factory=set)
     absent: set[str] = field(default_factory=set)
+    gmane_placeholders: bool | None = None
 
     @property
     def connection(self) -> Connection:
@@ -93,6 +110,7 @@ class ThreadIndex:
 
     def clear(self) -> None:
         """Forget every cached node (after a rollback)."""
+        self.gmane_placeholders = None
         self.absent.clear()
         self.by_key.clear()
         self.by_pk.clear()
@@ -122,10 +140,50 @@ class ThreadIndex:
             self.absent.update(key for key in chunk if key not in self.by_key)
 
     def get(self, key: str) -> Node | None:
-        """The node for a message id, if the store has one (call `load` first for speed)."""
+        """The node for a message id, if the store has one (call `load` first for speed); a
+        gmane-mangled id finds the message with the plain id it stands for."""
         if key not in self.by_key and key not in self.absent:
             self.load([key])
-        return self.by_key.get(key)
+        found = self.by_key.get(key)
+        if found is None and (local := plain_local_part(key)) is not None:
+            found = self._one_between(local + "@", local + "A")  # "A" follows "@"
+        return found
+
+    def placeholder_mangled_as(self, key: str) -> Node | None:
+        """A placeholder that gmane's form of this plain id created, if any."""
+        local = key.split("@", 1)[0]
+        if "@" not in key or not self._has_gmane_placeholders():
+            return None
+        found = self._one_between(local + "-", local + ".")  # "." follows "-"
+        if found is None or not found.placeholder or plain_local_part(found.key) != local:
+            return None
+        return found
+
+    def _has_gmane_placeholders(self) -> bool:
+        if self.gmane_placeholders is None:
+            query = select(_MESSAGES.id).where(
+                _MESSAGES.placeholder.is_(True), _MESSAGES.message_id.like("%@public.gmane.org")
+            )
+            self.gmane_placeholders = self.connection.execute(query.limit(1)).first() is not None
+        return self.gmane_placeholders
+
+    def _one_between(self, low: str, high: str) -> Node | None:
+        """The one node whose id sorts between `low` and `high` (an index range), if exactly one."""
+        rows = self.connection.execute(
+            select(*_NODE_COLUMNS)
+            .where(_MESSAGES.message_id >= low, _MESSAGES.message_id < high)
+            .limit(2)
+        ).all()
+        if len(rows) != 1:
+            return None
+        self._load(rows)
+        return self.by_pk.get(rows[0][0])
+
+    def rename(self, node: Node, key: str) -> None:
+        """A placeholder filled under another id (gmane's form → the plain one)."""
+        self.by_key.pop(node.key, None)
+        node.key = key
+        self.by_key[key] = node
 
     def _node_at(self, pk: int) -> Node:
         if pk not in self.by_pk:

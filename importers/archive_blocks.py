@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from threadlore.importers.records import Address
 
@@ -11,8 +12,9 @@ from threadlore.importers.records import Address
 class ArchiveBlock:
     """One message's block as written: its headers, its body and whether the archive cut it.
 
-    `line` is the 1-based line of the block's first header, for error messages; `body` excludes
-    the closing "-" line.
+    `line` is the 1-based line of the block's first header and `offset` its byte offset in the
+    file, for reports; `body` excludes the closing "-" line. `warnings` are (where, problem)
+    pairs for what could not be read as written.
     """
 
     position: int
@@ -22,6 +24,12 @@ class ArchiveBlock:
     date_text: str
     body: str
     truncated: bool
+    offset: int = 0
+    warnings: tuple[tuple[str, str], ...] = ()
+
+    def with_warnings(self, more: Sequence[tuple[str, str]]) -> ArchiveBlock:
+        """The same block with more warnings."""
+        return replace(self, warnings=(*self.warnings, *more))
 
     @property
     def recipients(self) -> tuple[Address, ...]:

@@ -14,13 +14,18 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from threadlore.importers.archive_blocks import ArchiveBlock, ArchiveThread
-from threadlore.importers.archive_inference import InferredMessage, infer_thread, root_subject
-from threadlore.importers.archive_people import is_mailing_list
+from threadlore.importers.archive_dates import DEFAULT_CLOCK, ArchiveClock
+from threadlore.importers.archive_inference import (
+    BlockPins,
+    InferredMessage,
+    infer_thread,
+    root_subject,
+)
 from threadlore.importers.patches import extract_patches, extract_trailers, parse_series_marker
-from threadlore.importers.records import Inference, InferredField, ParsedMessage
+from threadlore.importers.records import Inference, InferredField, ParsedMessage, ReadProblem
 
 ID_LENGTH = 12
 _SUBJECT_SENTENCE = 72
@@ -56,35 +61,97 @@ def _subjects(
     """Each message's subject, and each patch mail's series inference noting how it was made."""
     root = root_subject(page_subject)
     word = match["word"] if (match := _MARKER_WORD.match(root)) else "PATCH"
-    subjects: list[str] = []
-    series: list[Inference | None] = []
-    for message in inferred:
-        note = message.series_inference
-        if message.parent is None:
-            subject = root
-        elif message.parent == 0 and note is not None and message.series is not None:
-            position = f"{message.series.index}/{message.series.total}"
-            subject = f"[{word} {position}] {first_sentence(message.block.body)}"
-            how = f"subject composed as {subject!r}: the archive keeps no per-message subject"
-            note = Inference(note.field, note.value, note.confidence, (*note.evidence, how))
-        else:
-            subject = "Re: " + _REPLY_PREFIX.sub("", subjects[message.parent])
-        subjects.append(subject)
-        series.append(note)
-    return subjects, series
+    subjects: dict[int, str] = {}
+    series: list[Inference | None] = [m.series_inference for m in inferred]
+    for start in range(len(inferred)):
+        chain = [start]  # the message and its ancestors whose subjects are not made yet
+        while (up := inferred[chain[-1]].parent) is not None and up not in subjects:
+            if up in chain:  # a loop of corrected parents: its top takes the root's subject
+                break
+            chain.append(up)
+        for index in reversed(chain):
+            message = inferred[index]
+            note = message.series_inference
+            if message.parent is None or message.parent not in subjects:
+                subjects[index] = root
+            elif message.parent == 0 and note is not None and message.series is not None:
+                position = f"{message.series.index}/{message.series.total}"
+                subjects[index] = f"[{word} {position}] {first_sentence(message.block.body)}"
+                how = f"subject composed as {subjects[index]!r}: the archive keeps no subject"
+                series[index] = Inference(
+                    note.field, note.value, note.confidence, (*note.evidence, how)
+                )
+            else:
+                subjects[index] = "Re: " + _REPLY_PREFIX.sub("", subjects[message.parent])
+    return [subjects[i] for i in range(len(inferred))], series
 
 
-def build_messages(thread: ArchiveThread) -> Iterator[ParsedMessage]:
-    """Yield one ParsedMessage per block, in page order, with every inference attached."""
-    inferred = infer_thread(thread)
-    ids = synthetic_ids(thread.blocks)
+def _references(parents: Sequence[int | None], ids: Sequence[str]) -> list[tuple[str, ...]]:
+    """Each message's ancestors' ids, root first (a loop of corrected parents is cut)."""
+    chains = []
+    for index in range(len(parents)):
+        chain: list[int] = []
+        up = parents[index]
+        while up is not None and up != index and up not in chain:
+            chain.append(up)
+            up = parents[up]
+        chains.append(tuple(ids[i] for i in reversed(chain)))
+    return chains
+
+
+def pins_by_index(
+    ids: Sequence[str], pins: Mapping[str, BlockPins]
+) -> tuple[list[dict[InferredField, str]], list[str]]:
+    """Pins keyed by message id as pins by block index (a parent's id becomes its index), and
+    the ids pinned that are not on the page."""
+    position = {message_id: index for index, message_id in enumerate(ids)}
+    by_index: list[dict[InferredField, str]] = [{} for _ in ids]
+    unknown = []
+    for message_id, fields in pins.items():
+        if message_id not in position:
+            unknown.append(message_id)
+            continue
+        values = dict(fields)
+        parent = values.get(InferredField.PARENT)
+        if parent:
+            if parent not in position:
+                unknown.append(parent)
+                del values[InferredField.PARENT]
+            else:
+                values[InferredField.PARENT] = str(position[parent])
+        by_index[position[message_id]] = values
+    return by_index, unknown
+
+
+def build_messages(
+    thread: ArchiveThread,
+    *,
+    clock: ArchiveClock | None = None,
+    pins: Mapping[str, BlockPins] | None = None,
+    ids: Sequence[str] | None = None,
+) -> Iterator[ParsedMessage]:
+    """Yield one ParsedMessage per block, in page order, with every inference attached.
+
+    Args:
+        thread: the page.
+        clock: the clock the archive printed its times on (default: `DEFAULT_CLOCK`).
+        pins: values a person corrected, by message id (the 12-hex ids this function gives):
+            each message's author ("Name <address>"), parent (an id, or "" for none) and date
+            (ISO 8601). They are taken as certain and the rest of the page is inferred around
+            them. Pins naming an id that is not on the page are ignored.
+        ids: the ids the blocks were stored under, when the page is rebuilt from a store
+            (default: the content hash of each block, `synthetic_ids`).
+    """
+    ids = list(ids) if ids is not None else synthetic_ids(thread.blocks)
+    by_index, _ = pins_by_index(ids, pins or {})
+    source_clock = clock or DEFAULT_CLOCK
+    inferred = infer_thread(thread, clock=source_clock, pins=by_index)
     subjects, series_notes = _subjects(thread.subject, inferred)
-    references: list[tuple[str, ...]] = []
+    parents = [message.parent for message in inferred]
+    references = _references(parents, ids)
     for index, message in enumerate(inferred):
         block = message.block
         parent = message.parent
-        chain = () if parent is None else (*references[parent], ids[parent])
-        references.append(chain)
         inferences = [message.date_inference]
         if message.author_inference is not None:
             inferences.append(message.author_inference)
@@ -110,13 +177,18 @@ def build_messages(thread: ArchiveThread) -> Iterator[ParsedMessage]:
             cc=block.cc,
             date=message.date,
             in_reply_to=ids[parent] if parent is not None else None,
-            references=chain,
+            references=references[index],
             body=block.body,
             headers=block.headers,
-            list_ids=tuple(dict.fromkeys(a.email for a in block.recipients if is_mailing_list(a))),
+            list_ids=message.lists,
             patches=extract_patches(block.body),
             trailers=extract_trailers(block.body),
             series=message.series if parent is not None else parse_series_marker(subjects[0]),
             truncated=block.truncated,
             inferences=tuple(inferences),
+            warnings=tuple(
+                ReadProblem(thread.source, block.position, where, problem, block.offset)
+                for where, problem in message.warnings
+            ),
+            clock=source_clock.name,
         )

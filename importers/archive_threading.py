@@ -33,17 +33,19 @@ from enum import StrEnum
 from threadlore.importers.archive_authors import (
     AuthorDecision,
     AuthorVote,
+    DropTrust,
     LearnedSignature,
     decide_author,
-    dropped_addresses,
+    dropped_people,
+    greeted_people,
     learn_signatures,
     recipient_votes,
     reply_votes,
     signature_votes,
 )
 from threadlore.importers.archive_blocks import ArchiveBlock
-from threadlore.importers.archive_people import Directory, email_key, is_mailing_list
-from threadlore.importers.archive_signatures import SignatureClue
+from threadlore.importers.archive_people import Directory
+from threadlore.importers.archive_signatures import SignatureClue, find_greeting
 
 TO_FIRST = 3.0
 TO_LATER = 2.0
@@ -60,6 +62,8 @@ _MAX_PASSES = 5
 _MIN_ORDER_PAIRS = 5
 _ORDER_SHARE = 0.7
 _UNADDRESSED_CAP = 0.6
+_SIGNED = 0.5
+_SURE_FOR_ORDER = 0.7  # sibling order is learned from the parents read this surely, if it can
 _BEFORE_PARENT_CAP = 0.3
 
 
@@ -75,7 +79,7 @@ class SiblingOrder(StrEnum):
 class ParentDecision:
     """The inferred parent (0-based block index, None for the root), how sure, and why.
 
-    `readdressed` says the reply is addressed To: someone other than the parent's (known)
+    `readdressed` says the reply is addressed To: someone other than the parent's (signed)
     author, so its To: is no evidence of who wrote the parent.
     """
 
@@ -94,6 +98,7 @@ class ThreadReading:
     order: SiblingOrder
     order_evidence: str
     learned: dict[str, LearnedSignature] = field(default_factory=dict)
+    drop_trust: DropTrust = field(default_factory=DropTrust)
 
 
 @dataclass
@@ -105,13 +110,23 @@ class _Candidate:
     addressed: bool
 
 
-def _recipient_keys(block: ArchiveBlock, without: str | None = None) -> set[str]:
-    return {email_key(a.email) for a in block.recipients} - {without or ""}
+@dataclass(frozen=True)
+class Pinned:
+    """Values a person corrected, by block index: authors (directory keys) and parents (a block
+    index, or None for a message that starts the thread)."""
+
+    authors: dict[int, str] = field(default_factory=dict)
+    parents: dict[int, int | None] = field(default_factory=dict)
+
+
+CORRECTED = "corrected by the user"
 
 
 def _ancestors_or_self(parents: Sequence[int | None], index: int) -> list[int]:
+    """`index` and its ancestors among the decided blocks (a corrected parent may point down
+    the page or round in a loop: the walk stops there)."""
     path = [index]
-    while (up := parents[path[-1]]) is not None:
+    while (up := parents[path[-1]]) is not None and up < len(parents) and up not in path:
         path.append(up)
     return path
 
@@ -150,56 +165,103 @@ class _Reader:
         directory: Directory,
         clues: Sequence[Sequence[SignatureClue]],
         series_root: bool,
+        pinned: Pinned,
     ) -> None:
         self.blocks, self.dates, self.directory, self.clues = blocks, dates, directory, clues
         self.series_root = series_root
+        self.pinned = pinned
+        self.trust = DropTrust()
+        self.learned: dict[str, LearnedSignature] = {}
+        self.signed: dict[int, str | None] = {}
+        self.greeted = [greeted_people(directory, find_greeting(b.body)) for b in blocks]
 
-    def sent_with_cover_letter(self, index: int) -> bool:
-        """Whether a message went out with the root, the cover letter of a series."""
+    def sent_with_cover_letter(self, index: int, root_author: str | None) -> str | None:
+        """Why a message went out with the root, the cover letter of a series, if it did: the
+        same To: and Cc: within minutes, or signed by the root's author within minutes (a series
+        to many maintainers addresses each patch to its own)."""
         root, block = self.blocks[0], self.blocks[index]
-        return (
-            self.series_root
-            and set(block.to) == set(root.to)
-            and set(block.cc) == set(root.cc)
-            and self.dates[index] - self.dates[0] <= SERIES_WINDOW
-        )
+        minutes = SERIES_WINDOW.seconds // 60
+        if not self.series_root or not index or self.dates[index] - self.dates[0] > SERIES_WINDOW:
+            return None
+        if self.dates[index] < self.dates[0]:
+            return None
+        if set(block.to) == set(root.to) and set(block.cc) == set(root.cc):
+            return f"sent with the root's cover letter (same To: and Cc:, within {minutes} minutes)"
+        signed = self._signed_author(index)
+        if signed is not None and signed in (root_author, self.pinned.authors.get(0)):
+            return f"signed by the author of the root's cover letter, within {minutes} minutes"
+        if signed is not None and root_author is None:
+            return f"signed by {self.name(signed)} within {minutes} minutes of the cover letter"
+        return None
 
-    def name(self, email: str | None) -> str:
-        address = self.directory.address(email) if email else None
-        return str(address.name or address.email) if address else "an unknown author"
+    def name(self, key: str | None) -> str:
+        person = self.directory.people.get(key) if key else None
+        return str(person.name or person.address.email) if person else "an unknown author"
 
-    def replies_to(
-        self, parents: Sequence[ParentDecision], *, voting: bool
-    ) -> list[list[ArchiveBlock]]:
+    def replies_to(self, parents: Sequence[ParentDecision], *, voting: bool) -> list[list[int]]:
         """Each block's replies; for voting on authors, without the readdressed ones."""
-        replies: list[list[ArchiveBlock]] = [[] for _ in self.blocks]
+        replies: list[list[int]] = [[] for _ in self.blocks]
         for index, decision in enumerate(parents):
             if decision.parent is not None and not (voting and decision.readdressed):
-                replies[decision.parent].append(self.blocks[index])
+                replies[decision.parent].append(index)
         return replies
 
     def own_votes(
         self,
         index: int,
-        replies: Sequence[ArchiveBlock],
+        replies: Sequence[int],
         learned: dict[str, LearnedSignature],
         root_author: AuthorDecision | None,
     ) -> list[AuthorVote]:
         """Author votes that do not depend on the parent: signatures, replies, the series."""
-        block = self.blocks[index]
         votes = signature_votes(self.clues[index], self.directory, learned)
-        votes += reply_votes(block, replies, self.directory)
-        if index and root_author and self.sent_with_cover_letter(index):
-            reason = (
-                "sent with the root's cover letter (same To: and Cc:, within minutes): "
-                f"a series is mailed by one person, {self.name(root_author.email)}"
-            )
-            votes.append(AuthorVote(root_author.email, SERIES_AUTHOR_WEIGHT, reason))
+        votes += reply_votes(self.directory, index, replies, self.greeted)
+        root_key = root_author.key if root_author else None
+        if root_key and (how := self.sent_with_cover_letter(index, root_key)):
+            reason = f"{how}: a series is mailed by one person, {self.name(root_key)}"
+            votes.append(AuthorVote(root_key, SERIES_AUTHOR_WEIGHT, reason, True))
+        if index == 0 and self.series_root:
+            for patch in range(1, len(self.blocks)):
+                how = self.sent_with_cover_letter(patch, None)
+                if how and (key := self._signed_author(patch)):
+                    reason = (
+                        f"#{patch + 1}, {how}, is signed by {self.name(key)}: a series is "
+                        "mailed by one person"
+                    )
+                    votes.append(AuthorVote(key, SERIES_AUTHOR_WEIGHT, reason, True))
         return votes
+
+    def decide(self, index: int, votes: Sequence[AuthorVote]) -> AuthorDecision | None:
+        """The author of block `index` from its votes, unless a person corrected it."""
+        if index in self.pinned.authors:
+            return AuthorDecision(self.pinned.authors[index], 1.0, (CORRECTED,))
+        addressed = self.directory.recipients[index] | set(self.greeted[index])
+        return decide_author(votes, addressed)
+
+    def _pinned_parent(
+        self,
+        index: int,
+        votes: list[AuthorVote],
+        authors: Sequence[AuthorDecision | None],
+        previous: ThreadReading | None,
+    ) -> tuple[ParentDecision, AuthorDecision | None]:
+        """A corrected parent, and the author read against it."""
+        parent = self.pinned.parents[index]
+        decision = ParentDecision(parent, 1.0, (CORRECTED,))
+        if parent is None or parent == index:
+            return ParentDecision(None, 1.0, (CORRECTED,)), self.decide(index, votes)
+        known = authors if parent < len(authors) else previous.authors if previous else None
+        parent_author = known[parent] if known else None
+        key = parent_author.key if parent_author else None
+        return decision, self.decide(
+            index, votes + recipient_votes(self.directory, index, parent, key, self.trust)
+        )
 
     def read(self, previous: ThreadReading | None) -> ThreadReading:
         """One pass: every block's parent and author, then what the pass teaches the next one."""
         learned = previous.learned if previous else {}
+        self.trust = previous.drop_trust if previous else DropTrust()
+        self.learned, self.signed = learned, {}
         order = previous.order if previous else SiblingOrder.UNKNOWN
         order_note = previous.order_evidence if previous else ""
         replies = self.replies_to(previous.parents, voting=True) if previous else None
@@ -208,9 +270,14 @@ class _Reader:
         for index in range(len(self.blocks)):
             root_author = authors[0] if authors else None
             votes = self.own_votes(index, replies[index] if replies else [], learned, root_author)
+            if index in self.pinned.parents:
+                decision, author = self._pinned_parent(index, votes, authors, previous)
+                parents.append(decision)
+                authors.append(author)
+                continue
             if index == 0:
                 parents.append(ParentDecision(None, 1.0, ("first message on the page: the root",)))
-                authors.append(decide_author(votes))
+                authors.append(self.decide(index, votes))
                 continue
             path = _ancestors_or_self([p.parent for p in parents], index - 1)
             candidates = [
@@ -228,13 +295,54 @@ class _Reader:
             decision, author = self._choose(index, candidates, authors)
             parents.append(decision)
             authors.append(author)
-        sibling_order, sibling_note = learn_sibling_order([p.parent for p in parents], self.dates)
+        sure = [p.parent if p.confidence >= _SURE_FOR_ORDER else None for p in parents]
+        sibling_order, sibling_note = learn_sibling_order(sure, self.dates)
+        if sibling_order is SiblingOrder.UNKNOWN:
+            sibling_order, sibling_note = learn_sibling_order(
+                [p.parent for p in parents], self.dates
+            )
         learned_now = learn_signatures(
             self.clues, self.replies_to(parents, voting=False), self.directory
         )
         return ThreadReading(
-            tuple(parents), tuple(authors), sibling_order, sibling_note, learned_now
+            tuple(parents),
+            tuple(authors),
+            sibling_order,
+            sibling_note,
+            learned_now,
+            self._drop_trust(parents, authors),
         )
+
+    def _signed_author(self, index: int) -> str | None:
+        """Who a message's own signature names (with the names learned so far), if it is sure."""
+        if index not in self.signed:
+            votes = signature_votes(self.clues[index], self.directory, self.learned)
+            decision = decide_author(votes, self.directory.recipients[index])
+            sure = decision is not None and decision.confidence >= _SIGNED
+            self.signed[index] = decision.key if decision and sure else None
+        return self.signed[index]
+
+    def _drop_trust(
+        self,
+        parents: Sequence[ParentDecision],
+        authors: Sequence[AuthorDecision | None],
+    ) -> DropTrust:
+        """How often, on this page, a reply that drops exactly one person drops the person its
+        signature names."""
+        agreed = checked = 0
+        for index, decision in enumerate(parents):
+            if decision.parent is None or decision.parent >= len(authors):
+                continue
+            signed = self._signed_author(index)
+            if signed is None:
+                continue
+            parent_author = authors[decision.parent]
+            key = parent_author.key if parent_author else None
+            dropped = dropped_people(self.directory, index, decision.parent, key)
+            if len(dropped) == 1:
+                checked += 1
+                agreed += dropped == {signed}
+        return DropTrust(agreed, checked)
 
     def _score(
         self,
@@ -246,20 +354,27 @@ class _Reader:
         order: SiblingOrder,
         order_note: str,
     ) -> _Candidate:
-        """How well `candidate` explains block `index` as its parent, and who wrote it then."""
-        block, parent = self.blocks[index], self.blocks[candidate]
-        known = authors[candidate]
-        parent_author = known.email if known else None
-        author = decide_author(
-            own_votes + recipient_votes(block, parent, parent_author, self.directory)
+        """How well `candidate` explains block `index` as its parent, and who wrote it then.
+
+        Whether the reply is its parent's author's own follow-up, or drops its author's address,
+        is judged on the author its own evidence names (signatures, replies), not the one the
+        candidate's addressing suggests: that would make every candidate fit itself.
+        """
+        known = authors[candidate] if candidate < len(authors) else None
+        parent_author = known.key if known else None
+        author = self.decide(
+            index,
+            own_votes
+            + recipient_votes(self.directory, index, candidate, parent_author, self.trust),
         )
-        mine = author.email if author else None
+        own = self.decide(index, own_votes)
+        mine = own.key if own else None
         addressing = self._addressing(index, candidate, parent_author, mine)
         parts = [addressing, self._listing(index, candidate, listed_after, order, order_note)]
         if self.dates[index] < self.dates[candidate]:
             early = self.dates[candidate] - self.dates[index]
             parts.append((EARLIER_THAN_PARENT, [f"dated {early} before #{candidate + 1}"]))
-        if mine and dropped_addresses(block, parent, parent_author) == {mine}:
+        if mine and dropped_people(self.directory, index, candidate, parent_author) == {mine}:
             reason = f"drops exactly its author's address from #{candidate + 1}'s"
             parts.append((DROPS_AUTHOR, [reason]))
         score = sum(part[0] for part in parts) + self._overlap(
@@ -272,30 +387,27 @@ class _Reader:
         self, index: int, candidate: int, parent_author: str | None, mine: str | None
     ) -> tuple[float, list[str]]:
         """Whom the reply is addressed to: the candidate's author, itself, or the series."""
-        block, parent = self.blocks[index], self.blocks[candidate]
-        to = [email_key(a.email) for a in block.to]
+        to = self.directory.to_keys[index]
+        recipients = self.directory.recipients
         score, reasons = 0.0, []
         if parent_author is not None and parent_author in to:
             first = to[0] == parent_author
             score += TO_FIRST if first else TO_LATER
             where = "To:" if first else "To: (not first)"
             reasons.append(f"{where} names {self.name(parent_author)}, who wrote #{candidate + 1}")
-        if (
-            mine
-            and mine == parent_author
-            and (_recipient_keys(block, mine) == _recipient_keys(parent, mine))
-        ):
+        elif parent_author is not None and parent_author in self.greeted[index]:
+            score += TO_FIRST
+            reasons.append(f"greets {self.name(parent_author)}, who wrote #{candidate + 1}")
+        same_people = recipients[index] - {mine} == recipients[candidate] - {mine}
+        if mine and mine == parent_author and same_people and mine not in recipients[index]:
             score += SELF_FOLLOW_UP
             reasons.append(
                 f"a follow-up by the author of #{candidate + 1} to the same recipients "
                 "(apart from the author's own address)"
             )
-        if candidate == 0 and self.sent_with_cover_letter(index):
+        if candidate == 0 and (how := self.sent_with_cover_letter(index, parent_author)):
             score += SERIES_MEMBER
-            reasons.append(
-                "sent with the root, a series' cover letter (same To: and Cc:, within "
-                f"{SERIES_WINDOW.seconds // 60} minutes): one of its patches, which answer it"
-            )
+            reasons.append(f"{how}: one of the series' patches, which answer the cover letter")
         return score, reasons
 
     def _listing(
@@ -328,9 +440,9 @@ class _Reader:
         self, index: int, candidate: int, parent_author: str | None, mine: str | None
     ) -> float:
         """The share of people (recipients and author) the two messages have in common."""
-        ours = _recipient_keys(self.blocks[index]) | {mine or ""}
-        theirs = _recipient_keys(self.blocks[candidate]) | {parent_author or ""}
-        people = {e for e in ours | theirs if e and not is_mailing_list_key(e, self.directory)}
+        ours = self.directory.recipients[index] | {mine or ""}
+        theirs = self.directory.recipients[candidate] | {parent_author or ""}
+        people = (ours | theirs) - {""}
         return len(ours & theirs & people) / len(people) if people else 0.0
 
     def _choose(
@@ -367,15 +479,9 @@ class _Reader:
                 f"but To: names {named}, not the author of #{best.index + 1}: "
                 "the reply was readdressed, so the archive's order is the main evidence"
             )
-        readdressed = not best.addressed and authors[best.index] is not None
+        readdressed = not best.addressed and self._signed_author(best.index) is not None
         decision = ParentDecision(best.index, round(confidence, 2), tuple(evidence), readdressed)
         return decision, best.author
-
-
-def is_mailing_list_key(email: str, directory: Directory) -> bool:
-    """Whether a directory key is one of the page's mailing lists."""
-    address = directory.address(email)
-    return address is not None and is_mailing_list(address)
 
 
 def read_thread(
@@ -385,12 +491,14 @@ def read_thread(
     clues: Sequence[Sequence[SignatureClue]],
     *,
     series_root: bool = False,
+    pinned: Pinned | None = None,
 ) -> ThreadReading:
     """Read parents and authors together, repeating until the reading stops changing.
 
-    `series_root` says the root is a series' cover letter (its subject says "0/N").
+    `series_root` says the root is a series' cover letter (its subject says "0/N"); `pinned`
+    holds what a person corrected, which every pass takes as given.
     """
-    reader = _Reader(blocks, dates, directory, clues, series_root)
+    reader = _Reader(blocks, dates, directory, clues, series_root, pinned or Pinned())
     reading = reader.read(None)
     for _ in range(_MAX_PASSES):
         again = reader.read(reading)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from threadlore.importers.archive_dates import ArchiveClock
 from threadlore.importers.eml import looks_like_message, read_eml
 from threadlore.importers.maildir import SkipHandler, is_maildir, log_skip, read_maildir
 from threadlore.importers.mbox import GZIP_MAGIC, read_mbox
@@ -70,14 +71,16 @@ def detect_format(path: str | Path) -> str:
     raise InputError(str(path), None, "start of file", problem)
 
 
-def _read_archive_text(path: Path) -> Iterator[ParsedMessage]:
+def _read_archive_text(
+    path: Path, on_error: ErrorHandler | None, clock: ArchiveClock | None
+) -> Iterator[ParsedMessage]:
     from threadlore.importers.archive_text import read_archive_text
 
-    return read_archive_text(path)
+    return read_archive_text(path, on_error, clock)
 
 
 def _walk_directory(
-    folder: Path, on_skip: SkipHandler, on_error: ErrorHandler | None
+    folder: Path, on_skip: SkipHandler, on_error: ErrorHandler | None, clock: ArchiveClock | None
 ) -> Iterator[ParsedMessage]:
     """Read every file of a known format under a folder that is not a Maildir, sorted."""
     for entry in sorted(folder.iterdir()):
@@ -92,11 +95,15 @@ def _walk_directory(
         except InputError as exc:
             on_skip(entry, exc.problem)
             continue
-        yield from _read_one(entry, kind, on_skip, on_error)
+        yield from _read_one(entry, kind, on_skip, on_error, clock)
 
 
 def _read_one(
-    path: Path, kind: str, on_skip: SkipHandler, on_error: ErrorHandler | None
+    path: Path,
+    kind: str,
+    on_skip: SkipHandler,
+    on_error: ErrorHandler | None,
+    clock: ArchiveClock | None,
 ) -> Iterator[ParsedMessage]:
     """Read one input of a known kind; with `on_error`, its error is reported, not raised."""
     try:
@@ -105,11 +112,11 @@ def _read_one(
         elif kind == MAILDIR:
             yield from read_maildir(path, on_skip, on_error)
         elif kind == DIRECTORY:
-            yield from _walk_directory(path, on_skip, on_error)
+            yield from _walk_directory(path, on_skip, on_error, clock)
         elif kind == EML:
             yield read_eml(path)
         else:
-            yield from _read_archive_text(path)
+            yield from _read_archive_text(path, on_error, clock)
     except InputError as exc:
         if on_error is None:
             raise
@@ -121,6 +128,7 @@ def read_inputs(
     *,
     on_skip: SkipHandler = log_skip,
     on_error: ErrorHandler | None = None,
+    clock: ArchiveClock | None = None,
 ) -> Iterator[ParsedMessage]:
     """Stream the messages of every input in turn, whatever each one's format.
 
@@ -130,6 +138,8 @@ def read_inputs(
         on_error: told about each input, file in a folder or message that cannot be read, after
             which reading goes on with the next one; without it, the first such error ends the
             stream (the messages read before it have been yielded).
+        clock: the clock archive-text pages printed their times on (default: see
+            `archive_dates`).
 
     Raises:
         InputError: when a named input is missing or unreadable, or is in no known format,
@@ -146,4 +156,4 @@ def read_inputs(
                 raise
             on_error(exc)
             continue
-        yield from _read_one(path, kind, on_skip, on_error)
+        yield from _read_one(path, kind, on_skip, on_error, clock)

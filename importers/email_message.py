@@ -17,16 +17,18 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 
 from threadlore.importers.charsets import decode_text
+from threadlore.importers.list_senders import real_sender
 from threadlore.importers.mail_headers import (
     decode_words,
     parse_addresses,
     parse_date,
     parse_message_id,
     parse_message_ids,
+    scope_bogus_ids,
     trim_references,
 )
 from threadlore.importers.patches import extract_patches, extract_trailers, parse_series_marker
-from threadlore.importers.records import Inference, InputError, ParsedMessage
+from threadlore.importers.records import InputError, ParsedMessage
 from threadlore.importers.subjects import is_reply_subject
 
 _BODY_TYPES = frozenset({"text/plain", "text/x-patch", "text/x-diff", "text/x-csrc"})
@@ -131,19 +133,26 @@ def _convert(message: Message, source: str, position: int) -> ParsedMessage:
             _header(raw_headers, "From") or "", raw_date or "", subject, body
         )
     parents = parse_message_ids(_header(raw_headers, "In-Reply-To") or "")
-    inferences: tuple[Inference, ...] = (date_inference,) if date_inference else ()
+    author, author_inference = real_sender(raw_headers, authors[0] if authors else None, body)
+    in_reply_to, references = scope_bogus_ids(
+        parents[0] if parents else None,
+        trim_references(parse_message_ids(_header(raw_headers, "References") or "")),
+        author.email if author else "",
+        date,
+    )
+    inferences = tuple(i for i in (date_inference, author_inference) if i is not None)
     return ParsedMessage(
         source=source,
         position=position,
         message_id=message_id,
         synthetic_id=synthetic,
         subject=subject,
-        author=authors[0] if authors else None,
+        author=author,
         to=parse_addresses(_header(raw_headers, "To") or ""),
         cc=parse_addresses(_header(raw_headers, "Cc") or ""),
         date=date,
-        in_reply_to=parents[0] if parents else None,
-        references=trim_references(parse_message_ids(_header(raw_headers, "References") or "")),
+        in_reply_to=in_reply_to,
+        references=references,
         body=body,
         headers=tuple((name, decode_words(value)) for name, value in raw_headers),
         list_ids=_list_ids(raw_headers),

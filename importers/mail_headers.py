@@ -6,10 +6,11 @@ returns what it could read without raising, because one broken header must not l
 
 from __future__ import annotations
 
+import base64
+import binascii
+import quopri
 import re
 from datetime import UTC, datetime
-from email.errors import HeaderParseError
-from email.header import decode_header
 from email.utils import getaddresses, parsedate_to_datetime
 
 from threadlore.importers.charsets import decode_text, from_surrogates
@@ -21,6 +22,7 @@ _BRACKETED_ID = re.compile(r"<([^<>\s]+)>")
 _BARE_ID = re.compile(r"(?<![<\w.+-])([\w.+=$%/-]+@[\w.-]+)(?![\w>])")
 _OBFUSCATED = re.compile(r"\b([\w.+-]+) at ([\w-]+(?:\.[\w-]+)+)\b")
 MAX_REFERENCES = 100
+_ENCODED_WORD = re.compile(r"=\?(?P<charset>[^?\s]+)\?(?P<encoding>[bBqQ])\?(?P<text>[^?\s]*)\?=")
 # an RFC 2047 encoded word not already inside a quoted string
 _BARE_ENCODED_WORD = re.compile(r'(?<!")=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=')
 _ADDRESS_SPECIALS = frozenset('()<>@,;:\\".[]')
@@ -32,22 +34,51 @@ def unfold(raw: str) -> str:
     return _CONTROL.sub("", _FOLD.sub("", raw).replace("\n", " "))
 
 
+def _word_bytes(encoding: str, text: str) -> bytes | None:
+    """The bytes of an encoded word's text (B or Q), or None when they cannot be read."""
+    try:
+        if encoding in "bB":
+            padded = text + "=" * (-len(text) % 4)
+            return base64.b64decode(padded, validate=True)
+        return quopri.decodestring(text.replace("_", " ").encode("ascii"), header=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
 def decode_words(raw: str) -> str:
     """Decode RFC 2047 encoded words (and stray 8-bit bytes) in an unfolded header value.
 
-    Unknown or lying charsets in an encoded word fall back like body text does; a value that
-    the decoder rejects outright is returned as written.
+    Text outside encoded words is kept as it is, raw UTF-8 included ("日本語 =?utf-8?q?caf=C3=A9?=
+    done"); white space between two encoded words is dropped, and adjacent words in one charset
+    are decoded together, so a character split across them is whole. Unknown or lying charsets
+    fall back like body text does; a word that cannot be decoded is kept as written.
     """
     text = from_surrogates(unfold(raw))
     if "=?" not in text:
         return text.strip()
-    try:
-        pieces = decode_header(text)
-    except (HeaderParseError, ValueError, IndexError, AssertionError):
-        return text.strip()
     out: list[str] = []
-    for piece, charset in pieces:
-        out.append(piece if isinstance(piece, str) else decode_text(piece, charset))
+    pending: tuple[str, bytearray] | None = None  # adjacent words of one charset, not yet decoded
+    end = 0
+    for word in _ENCODED_WORD.finditer(text):
+        between = text[end : word.start()]
+        data = _word_bytes(word["encoding"], word["text"])
+        charset = word["charset"].split("*", 1)[0].lower()
+        adjacent = pending is not None and not between.strip()
+        if pending is not None and not (adjacent and data is not None and pending[0] == charset):
+            out.append(decode_text(bytes(pending[1]), pending[0]))
+            pending = None
+        if not adjacent or data is None:
+            out.append(between)
+        if data is None:
+            out.append(word.group())
+        elif pending is None:
+            pending = (charset, bytearray(data))
+        else:
+            pending[1].extend(data)
+        end = word.end()
+    if pending is not None:
+        out.append(decode_text(bytes(pending[1]), pending[0]))
+    out.append(text[end:])
     return unfold("".join(out)).strip()  # encoded words may hide line breaks and controls
 
 
@@ -102,6 +133,35 @@ def parse_message_ids(raw: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
 
+_GMANE_ADDRESS = re.compile(r"^(?P<local>.+)-[A-Za-z0-9+/_=]{6,}@public\.gmane\.org$", re.I)
+
+
+def is_bogus_id(message_id: str) -> bool:
+    """An id no mailer makes: one without "@" (`git send-email --in-reply-to=yes` writes <yes>)."""
+    return "@" not in message_id
+
+
+def scope_bogus_ids(
+    in_reply_to: str | None, references: tuple[str, ...], sender: str, when: datetime | None
+) -> tuple[str | None, tuple[str, ...]]:
+    """A message's parent and references without bogus ids, which would join unrelated threads.
+
+    When a bogus id is all the message names as its parent, it becomes "<id> (as named by
+    <sender> on <day>)": the patches one person sent together with `--in-reply-to=yes` stay
+    together (under a parent never seen), apart from everyone else's.
+    """
+    kept = tuple(ref for ref in references if not is_bogus_id(ref))
+    parent = in_reply_to if in_reply_to and not is_bogus_id(in_reply_to) else None
+    named = in_reply_to or (references[-1] if references else None)
+    if parent is None and not kept and named and is_bogus_id(named) and when is not None:
+        address = sender.strip().lower()
+        mangled = _GMANE_ADDRESS.match(address)
+        local = mangled["local"] if mangled else address.split("@", 1)[0]
+        if local:
+            parent = f"{named} (as named by {local} on {when:%Y-%m-%d})"
+    return parent, kept
+
+
 def trim_references(ids: tuple[str, ...]) -> tuple[str, ...]:
     """At most MAX_REFERENCES ids: the first (the thread's root) and the latest ones.
 
@@ -124,6 +184,25 @@ def parse_message_id(raw: str) -> str | None:
     return token or None
 
 
+_LOW_FOUR_DIGIT_YEAR = re.compile(r"(?<![\d:+-])00(\d\d)(?![\d:])")
+
+
+def _with_written_year(parsed: datetime, text: str) -> datetime:
+    """The date with a four-digit year as written: the parser reads "0001" as 2001 (its rule for
+    two-digit years), but a year spelled with four digits is that year.
+
+    Raises:
+        ValueError: the year is 0000, which no calendar has.
+    """
+    written = _LOW_FOUR_DIGIT_YEAR.search(text)
+    if written is None or int(written.group(1)) != parsed.year % 100 or parsed.year < 1900:
+        return parsed
+    year = int(written.group(1))
+    if year == 0:
+        raise ValueError("year 0000 does not exist")
+    return parsed.replace(year=year)
+
+
 def parse_date(raw: str | None) -> tuple[datetime | None, Inference | None]:
     """The Date header as an aware datetime with its offset as written.
 
@@ -134,7 +213,7 @@ def parse_date(raw: str | None) -> tuple[datetime | None, Inference | None]:
         return None, Inference(InferredField.DATE, "", 0.0, ("the message has no Date header",))
     text = from_surrogates(unfold(raw)).strip()
     try:
-        parsed = parsedate_to_datetime(text)
+        parsed = _with_written_year(parsedate_to_datetime(text), text)
     except (ValueError, TypeError, IndexError, OverflowError, OSError) as exc:
         reason = f"the Date header {text[:80]!r} could not be read ({exc or type(exc).__name__})"
         return None, Inference(InferredField.DATE, "", 0.0, (reason,))

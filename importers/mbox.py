@@ -42,27 +42,35 @@ def split_mbox(lines: Iterable[bytes], source: str) -> Iterator[bytes]:
     separator is dropped. Blank lines before the first separator are ignored; anything else
     there means this is not an mbox.
     """
+    return (data for _, data in split_mbox_at(lines, source))
+
+
+def split_mbox_at(lines: Iterable[bytes], source: str) -> Iterator[tuple[int, bytes]]:
+    """`split_mbox`, each message with the byte offset of its `From ` line (in the file as
+    read: the decompressed data of an mbox.gz)."""
     current: list[bytes] | None = None
     pending: bytes | None = None  # a `From ` line until the next line tells what it is
+    offset = pending_at = start = 0
     for line in lines:
         if pending is not None:
             if current is None or _HEADER_START.match(line):
                 if current is not None:
-                    yield _finish(current)
-                current = []
+                    yield start, _finish(current)
+                current, start = [], pending_at
             else:
                 current.append(pending)
             pending = None
         if line.startswith(b"From "):
-            pending = line
+            pending, pending_at = line, offset
         elif current is not None:
             current.append(_ESCAPED_FROM.sub(rb"\1", line) if line.startswith(b">") else line)
         elif line.strip():
             raise InputError(source, None, "first line", "text before the first 'From ' line")
+        offset += len(line)
     if pending is not None and current is not None:
         current.append(pending)
     if current is not None:
-        yield _finish(current)
+        yield start, _finish(current)
 
 
 def _finish(lines: list[bytes]) -> bytes:
@@ -89,14 +97,15 @@ def read_mbox(path: str | Path, on_error: ErrorHandler | None = None) -> Iterato
     position = 0
     try:
         with open_mail_file(path) as stream:
-            for raw in split_mbox(stream, source):
+            for offset, raw in split_mbox_at(stream, source):
                 position += 1
                 try:
                     message = parse_message_bytes(raw, source=source, position=position)
                 except InputError as exc:
+                    located = InputError(source, position, exc.where, exc.problem, offset)
                     if on_error is None:
-                        raise
-                    on_error(exc)
+                        raise located from exc
+                    on_error(located)
                     continue
                 yield message
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:

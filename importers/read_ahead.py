@@ -21,6 +21,7 @@ from multiprocessing.context import ForkContext
 from pathlib import Path
 from typing import Any
 
+from threadlore.importers.archive_dates import ArchiveClock
 from threadlore.importers.detect import read_inputs
 from threadlore.importers.records import ErrorHandler, InputError, ParsedMessage
 
@@ -38,13 +39,17 @@ def _fork_context() -> ForkContext | None:
     return multiprocessing.get_context("fork")
 
 
-def _fields(error: InputError) -> tuple[str, int | None, str, str]:
+def _fields(error: InputError) -> tuple[str, int | None, str, str, int | None]:
     """What rebuilds an InputError on the other side (its own pickling loses the fields)."""
-    return (error.source, error.position, error.where, error.problem)
+    return (error.source, error.position, error.where, error.problem, error.offset)
 
 
 def _child(
-    paths: Sequence[str | Path], report_errors: bool, theirs: Connection, out: Connection
+    paths: Sequence[str | Path],
+    report_errors: bool,
+    clock: ArchiveClock | None,
+    theirs: Connection,
+    out: Connection,
 ) -> None:
     """Read every input and send it on: chunks of messages, error reports, then the end."""
     theirs.close()  # the consumer's end: once it closes its copy too, a send here fails
@@ -60,7 +65,8 @@ def _child(
 
     try:
         try:
-            for message in read_inputs(paths, on_error=on_error if report_errors else None):
+            handler = on_error if report_errors else None
+            for message in read_inputs(paths, on_error=handler, clock=clock):
                 pending.append(message)
                 if len(pending) >= CHUNK:
                     flush()
@@ -77,19 +83,23 @@ def _child(
 
 
 def read_ahead(
-    paths: Sequence[str | Path], *, on_error: ErrorHandler | None = None
+    paths: Sequence[str | Path],
+    *,
+    on_error: ErrorHandler | None = None,
+    clock: ArchiveClock | None = None,
 ) -> Iterator[ParsedMessage]:
-    """`read_inputs(paths, on_error=on_error)`, parsed in a child process while the caller works.
+    """`read_inputs(paths, on_error=on_error, clock=clock)`, parsed in a child process while the
+    caller works.
 
     Where processes cannot be forked, the inputs are read in this process instead.
     """
     context = _fork_context()
     if context is None:
-        yield from read_inputs(paths, on_error=on_error)
+        yield from read_inputs(paths, on_error=on_error, clock=clock)
         return
     ours, theirs = context.Pipe(duplex=False)
     child = context.Process(
-        target=_child, args=(paths, on_error is not None, ours, theirs), daemon=True
+        target=_child, args=(paths, on_error is not None, clock, ours, theirs), daemon=True
     )
     child.start()
     theirs.close()  # the child's alone now: when it ends, `recv` reads EOF

@@ -117,7 +117,9 @@ class ParsedMessage:
     `message_id` is the Message-ID without angle brackets, or a short content hash (with
     `synthetic_id` set) where the input has none; either is stable across re-imports. `in_reply_to`
     and `references` name parents by those ids. `position` is the 1-based order of the message in
-    `source`. Values the importer inferred are listed in `inferences` with their evidence.
+    `source`. Values the importer inferred are listed in `inferences` with their evidence;
+    `warnings` lists what could not be read as written (the message is stored all the same).
+    `clock` names the clock a zoneless source's dates were read on (archive text: "UTC-04:00").
     """
 
     source: str
@@ -139,22 +141,53 @@ class ParsedMessage:
     series: SeriesPosition | None = None
     truncated: bool = False
     inferences: tuple[Inference, ...] = field(default=())
+    warnings: tuple[ReadProblem, ...] = ()
+    clock: str | None = None
 
     def inference(self, which: InferredField) -> Inference | None:
         """The inference recorded for a field, if the importer had to infer it."""
         return next((i for i in self.inferences if i.field is which), None)
 
 
+@dataclass(frozen=True)
+class ReadProblem:
+    """Something an importer could not read as written: the file, the message (1-based) and its
+    byte offset in the file when known, where in the message, and what is wrong."""
+
+    source: str
+    position: int | None
+    where: str
+    problem: str
+    offset: int | None = None
+
+    def __str__(self) -> str:
+        at = f"message {self.position}, " if self.position is not None else ""
+        byte = f"byte {self.offset}, " if self.offset is not None else ""
+        return f"{self.source}: {at}{byte}{self.where}: {self.problem}"
+
+
 class InputError(ValueError):
     """Bad input: names the file, the message position and where in it, for a one-line error."""
 
-    def __init__(self, source: str, position: int | None, where: str, problem: str) -> None:
+    def __init__(
+        self,
+        source: str,
+        position: int | None,
+        where: str,
+        problem: str,
+        offset: int | None = None,
+    ) -> None:
         self.source = source
         self.position = position
         self.where = where
         self.problem = problem
-        at = f"message {position}, " if position is not None else ""
-        super().__init__(f"{source}: {at}{where}: {problem}")
+        self.offset = offset
+        super().__init__(str(self.report))
+
+    @property
+    def report(self) -> ReadProblem:
+        """The error as a plain record (an exception's own pickling loses these fields)."""
+        return ReadProblem(self.source, self.position, self.where, self.problem, self.offset)
 
 
 ErrorHandler = Callable[[InputError], None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Text
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from threadlore.db.base import Base
@@ -15,13 +15,18 @@ if TYPE_CHECKING:
 
 
 class Source(Base):
-    """One imported input, named as the importer named it (its path)."""
+    """One imported input, named as the importer named it (its path).
+
+    `clock` is the clock a source without time zones (archive text) was read on, "UTC-04:00" or
+    a zone name; None until such a source is imported, and for mail, whose dates carry theirs.
+    """
 
     __tablename__ = "sources"
 
     id: Mapped[intpk]
     path: Mapped[str] = mapped_column(Text, unique=True)
     imported_at: Mapped[created_at]
+    clock: Mapped[str | None] = mapped_column(String(64))
 
     messages: Mapped[list[Message]] = relationship(back_populates="source")
 

@@ -45,7 +45,10 @@ def test_import_prints_a_summary_and_is_idempotent(db: str) -> None:
         "seen": 99,
         "added": 0,
         "unchanged": 99,
+        "redated": 0,
         "threads_touched": 0,
+        "warnings": [],
+        "skipped": [],
         "errors": [],
     }
 
@@ -151,3 +154,52 @@ def test_every_command_has_help_ending_in_an_example(command: click.Command) -> 
     assert result.exit_code == 0
     assert "Example:" in result.stdout
     assert (command.help or "").rstrip().splitlines()[-1].strip().startswith("threadlore ")
+
+
+ODD_PAGE = (
+    "Re: a thread\n\nTo: <a@...>\nDate: Monday, March 5, 2007 - 9:00 am\n\nfirst\n-\n\n"
+    "Date: Monday, March 5, 2007 - 9:10 am\n\nsecond, with no To: or Cc:\n-\n\n"
+    "To: <b@...>\nDate: Monday, March 5, 2007 - 9:20 am\n\nthird\n-\n"
+)
+
+
+def test_a_message_stored_with_a_warning_exits_4_and_strict_stops_at_it(
+    db: str, tmp_path: Path
+) -> None:
+    page = tmp_path / "odd.txt"
+    page.write_text(ODD_PAGE)
+    at = ODD_PAGE.index("Date: Monday, March 5, 2007 - 9:10")
+    strict = run(db, "import", str(page), "--strict")
+    assert strict.exit_code == 1
+    assert strict.stdout.startswith("read 2 messages: 1 added")
+    assert strict.stderr == (
+        f"threadlore: {page}: message 2, byte {at}, line 9: no To: or Cc: header (--strict)\n"
+    )
+    lenient = run(db, "import", str(page))
+    assert lenient.exit_code == 4
+    assert lenient.stdout.startswith("read 3 messages: 2 added, 1 already stored")
+    assert ", 1 warning\n" in lenient.stdout
+    assert lenient.stderr == (
+        f"threadlore: warning: {page}: message 2, byte {at}, line 9: no To: or Cc: header\n"
+    )
+
+
+def test_archive_tz_sets_the_clock_and_re_dates(db: str) -> None:
+    assert run(db, "import", str(SEED)).exit_code == 0
+    moved = run(db, "import", str(SEED), "--archive-tz", "UTC")
+    assert moved.exit_code == 0 and ", 99 re-dated on their source's clock" in moved.stdout
+    shown = json.loads(run(db, "show", "594eb4b898", "--json").stdout)
+    assert shown["summary"]["date"] == "2007-02-21T00:49:00+00:00"
+    bad = run(db, "import", str(SEED), "--archive-tz", "Mars/Olympus")
+    assert bad.exit_code == 2 and "Mars/Olympus" in bad.output
+
+
+def test_tree_orders(seeded: str) -> None:
+    series = run(seeded, "tree", "1").stdout.splitlines()
+    archive = run(seeded, "tree", "1", "--order", "archive").stdout.splitlines()
+    ids = [[line.rsplit("<", 1)[1] for line in rows] for rows in (series, archive)]
+    assert sorted(ids[0]) == sorted(ids[1]) and ids[0] != ids[1]
+    patches = [line for line in series if "[patch " in line and "Re:" not in line]
+    assert [line.split("[patch ")[1][:3] for line in patches] == [
+        "0/6", "1/6", "2/6", "3/6", "4/6", "5/6", "6/6"
+    ]  # fmt: skip

@@ -149,3 +149,47 @@ def test_find_person_matches_loosely(wanted: str, store: Store, make_message: Ma
 def test_find_person_reports_no_match(store: Store) -> None:
     with store() as session, pytest.raises(LookupError, match="no person matches"):
         find_person(session, "nobody")
+
+
+def test_a_gmane_mangled_address_is_the_person_with_the_plain_one(
+    store: Store, make_message: MakeMessage
+) -> None:
+    import_messages(
+        store,
+        [
+            make_message("1@x", author="sjayaraman-l3A5Bk7waGM@public.gmane.org"),
+            make_message("2@x", author="Suresh Jayaraman <sjayaraman@suse.de>"),
+        ],
+    )
+    assert humans(store) == {
+        "Suresh Jayaraman": {
+            "Suresh Jayaraman",
+            "sjayaraman-l3a5bk7wagm@public.gmane.org",
+            "sjayaraman@suse.de",
+        }
+    }
+
+
+def test_a_lists_rewrite_of_a_sender_names_the_sender_not_the_list(
+    store: Store, make_message: MakeMessage
+) -> None:
+    import_messages(
+        store,
+        [
+            make_message(
+                "1@x",
+                author="Doug Anderson <dianders@chromium.org>",
+                to=[
+                    "Joel Fernandes via Ksummit-discuss <ksummit-discuss@lists.linuxfoundation.org>"
+                ],
+                list_ids=("ksummit-discuss.lists.linuxfoundation.org",),
+            ),
+            make_message("2@x", author="Joel Fernandes <joelaf@google.com>"),
+        ],
+    )
+    with store() as session:
+        lists = [p for p in list_people(session) if p.is_list]
+    assert [(p.name, set(p.aliases)) for p in lists] == [
+        ("ksummit-discuss@lists.linuxfoundation.org", {"ksummit-discuss@lists.linuxfoundation.org"})
+    ]
+    assert set(humans(store)) == {"Doug Anderson", "Joel Fernandes"}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
 from itertools import permutations
 
 import pytest
@@ -11,9 +13,9 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from threadlore.db.ingest import import_messages
 from threadlore.db.models import Message, Thread
-from threadlore.db.queries import thread_tree
+from threadlore.db.queries import TreeOrder, thread_tree
 from threadlore.db.threading import reference_chain
-from threadlore.importers.records import ParsedMessage
+from threadlore.importers.records import ParsedMessage, SeriesPosition
 
 Store = sessionmaker[Session]
 MakeMessage = Callable[..., ParsedMessage]
@@ -134,3 +136,72 @@ def test_tree_rows_carry_depth_and_last_child_flags(
         ("y", 1, True),
     ]
     assert tree[2].ancestors_last == (True, False)
+
+
+def test_a_gmane_mangled_id_is_the_message_with_the_plain_id(
+    store: Store, make_message: MakeMessage
+) -> None:
+    mangled = "1277220170-3442-1-git-send-email-sjayaraman-l3A5Bk7waGM@public.gmane.org"
+    plain = "1277220170-3442-1-git-send-email-sjayaraman@suse.de"
+    import_messages(store, [make_message("early@x", in_reply_to=mangled)])  # placeholder first
+    import_messages(store, [make_message(plain), make_message("late@x", in_reply_to=mangled)])
+    assert links(store) == {
+        "early@x": (plain, False),
+        plain: (None, False),
+        "late@x": (plain, False),
+    }
+    assert thread_count(store) == 1
+
+
+def _series(make_message: MakeMessage, total: int, order: list[int]) -> list[ParsedMessage]:
+    cover = make_message(
+        "cover@x", subject=f"[PATCH 0/{total}] s", series=SeriesPosition(1, 0, total)
+    )
+    patches = [
+        make_message(
+            f"p{n}@x",
+            in_reply_to="cover@x",
+            references=["cover@x"],
+            subject=f"[PATCH {n}/{total}] s",
+            series=SeriesPosition(1, n, total),
+            date=datetime(2007, 2, 21, 0, 49 + n, tzinfo=UTC),
+            position=listed + 2,  # as listed in `order`
+        )
+        for listed, n in enumerate(order)
+    ]
+    review = make_message(
+        "review@x",
+        in_reply_to="cover@x",
+        references=["cover@x"],
+        date=datetime(2007, 2, 21, 0, 40, tzinfo=UTC),  # the oldest reply
+        position=len(order) + 2,
+    )
+    return [cover, review, *patches]
+
+
+def test_a_series_is_shown_in_series_order_under_its_cover_letter(
+    store: Store, make_message: MakeMessage
+) -> None:
+    import_messages(store, _series(make_message, 3, [3, 1, 2]))
+    with store() as session:
+        thread = session.scalars(select(Thread.id)).one()
+        shown = [row.message.id for row in thread_tree(session, thread)]
+        by_date = [row.message.id for row in thread_tree(session, thread, TreeOrder.DATE)]
+        listed = [row.message.id for row in thread_tree(session, thread, TreeOrder.ARCHIVE)]
+    assert shown == ["cover@x", "p1@x", "p2@x", "p3@x", "review@x"]
+    assert by_date == ["cover@x", "review@x", "p1@x", "p2@x", "p3@x"]
+    assert listed == ["cover@x", "p3@x", "p1@x", "p2@x", "review@x"]  # as the source lists them
+
+
+def test_patches_beside_their_cover_letter_are_shown_under_it(
+    store: Store, make_message: MakeMessage
+) -> None:
+    ghost = "yes (as named by sjayaraman on 2010-06-22)"
+    messages = [
+        replace(m, in_reply_to=ghost, references=()) for m in _series(make_message, 2, [2, 1])
+    ]
+    import_messages(store, [m for m in messages if m.message_id != "review@x"])
+    with store() as session:
+        thread = session.scalars(select(Thread.id)).one()
+        rows = [(row.depth, row.message.id) for row in thread_tree(session, thread)]
+    assert rows == [(0, ghost), (1, "cover@x"), (2, "p1@x"), (2, "p2@x")]

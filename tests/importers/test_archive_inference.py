@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from threadlore.importers.archive_authors import AuthorVote, decide_author
-from threadlore.importers.archive_people import Directory
+from threadlore.importers.archive_blocks import ArchiveBlock
+from threadlore.importers.archive_people import build_directory
 from threadlore.importers.archive_signatures import ClueKind, find_signature_clues
-from threadlore.importers.archive_text import read_archive_text
+from threadlore.importers.archive_text import parse_addresses, read_archive_text
 from threadlore.importers.archive_threading import SiblingOrder, learn_sibling_order
 from threadlore.importers.records import Address, InferredField, ParsedMessage, SeriesPosition
 
@@ -183,15 +184,17 @@ def _without_signatures(text: str) -> str:
     return re.sub(r"(?m)^(Paolo Giarrusso, aka Blaisorblade|Work email.*)$", "", text)
 
 
-def test_addressing_alone_still_threads_the_seed(
+def test_addressing_alone_still_reads_most_of_the_seed_and_names_no_wrong_author(
     tmp_path: Path, messages: list[ParsedMessage]
 ) -> None:
     bare = tmp_path / "bare.txt"
     bare.write_text(_without_signatures(SEED.read_text()))
     unsigned = list(read_archive_text(bare))
-    assert _parent_positions(unsigned) == _parent_positions(messages)
-    right = sum(a.author == b.author for a, b in zip(unsigned, messages, strict=True))
-    assert right >= 90
+    parents = zip(_parent_positions(unsigned), _parent_positions(messages), strict=True)
+    assert sum(a == b for a, b in parents) >= 85
+    pairs = list(zip(unsigned, messages, strict=True))
+    assert sum(a.author == b.author for a, b in pairs) >= 85
+    assert all(a.author in (None, b.author) for a, b in pairs)  # unknown rather than wrong
 
 
 def test_sibling_order_is_learned_from_dates() -> None:
@@ -212,24 +215,65 @@ def test_conflicting_votes_lower_the_confidence() -> None:
         [AuthorVote("a@...", 0.6, "signed 'A'"), AuthorVote("b@...", 0.35, "reply To: B")]
     )
     assert alone is not None and contested is not None
-    assert contested.email == "a@..." and contested.confidence < alone.confidence
+    assert contested.key == "a@..." and contested.confidence < alone.confidence
     assert contested.evidence[-1] == "against: reply To: B"
 
 
+def _page(*blocks: tuple[str, str]) -> list[ArchiveBlock]:
+    """Blocks addressed as given ((To:, Cc:) pairs of "Name <addr>" lists)."""
+    return [
+        ArchiveBlock(
+            position=i,
+            line=1,
+            to=parse_addresses(to)[0],
+            cc=parse_addresses(cc)[0],
+            date_text="Monday, March 5, 2007 - 9:00 am",
+            body="",
+            truncated=False,
+        )
+        for i, (to, cc) in enumerate(blocks, start=1)
+    ]
+
+
 def test_signature_names_resolve_through_the_directory() -> None:
-    directory = Directory(
-        people=(
-            Address("Benjamin Herrenschmidt", "benh@..."),
-            Address("Paolo 'Blaisorblade' Giarrusso", "blaisorblade@..."),
-            Address("David Howells", "dhowells@..."),
-        ),
-        lists=(),
+    directory = build_directory(
+        _page(
+            (
+                "Benjamin Herrenschmidt <benh@...>, Paolo 'Blaisorblade' Giarrusso <pbg@...>",
+                "David Howells <dhowells@...>, Theodore Y. Ts'o <tytso@...>",
+            )
+        )
     )
-    assert directory.named("Ben") == (directory.people[0],)
-    assert directory.named("Blaisorblade") == (directory.people[1],)
-    assert directory.named("Paolo Giarrusso") == (directory.people[1],)
-    assert directory.named("Dave") == ()
+    ben, paolo, david, ted = directory.humans
+    assert directory.named("Ben") == (ben,)
+    assert directory.named("Blaisorblade") == (paolo,)
+    assert directory.named("Paolo Giarrusso") == (paolo,)
+    assert directory.named("Dave") == (david,)  # a usual nickname
+    assert directory.named("- Ted") == (ted,)
+    assert directory.named("Martin K. Petersen Oracle Linux Engineering") == ()
     assert directory.named("wli") == ()
+
+
+def test_one_human_is_one_person_however_the_headers_spell_them() -> None:
+    directory = build_directory(
+        _page(
+            ("Dmitry Torokhov <dtor@...>", "Suresh Jayaraman <sjayaraman-l3A5Bk7waGM@...>"),
+            ("Dmitry Torokhov <dmitry.torokhov@...>", "<sjayaraman@...>"),
+            (
+                "Joel Fernandes via Ksummit-discuss <ksummit-discuss@...>",
+                "Joel Fernandes <joelaf@...>",
+            ),
+        ),
+        [[Address("Ulrich Windl", "")], [Address("Ulrich", "")]],
+    )
+    people = {p.name: p for p in directory.humans}
+    assert set(people) == {"Dmitry Torokhov", "Suresh Jayaraman", "Joel Fernandes", "Ulrich Windl"}
+    assert set(people["Dmitry Torokhov"].emails) == {"dtor@...", "dmitry.torokhov@..."}
+    assert not people["Ulrich Windl"].emails  # known by a signed name only
+    assert directory.to_keys[2] == [people["Joel Fernandes"].key]  # a list's rewrite of a sender
+    assert [p.address.email for p in directory.people.values() if p.is_list] == [
+        "ksummit-discuss@..."
+    ]
 
 
 def test_signature_clues() -> None:
@@ -242,6 +286,17 @@ def test_signature_clues() -> None:
         (ClueKind.SIGNATURE, "", "jdike"),
         (ClueKind.CLOSING_NAME, "Jeff", ""),
     }
+    closings = ["Regards,\nUlrich", "-Olof", "- Ted", "~Bhaskar", "Thanx, Paul", "tglx"]
+    found = [find_signature_clues(f"Some words.\n\n{c}\n", truncated=False) for c in closings]
+    assert [c[0].name for c in found] == ["Ulrich", "Olof", "Ted", "Bhaskar", "Paul", "tglx"]
+    assert found[0][0].formal and not found[1][0].formal
+    quoted = find_signature_clues(
+        "Words.\n\nGeert\n\n--\nGeert Uytterhoeven -- There's lots of Linux beyond ia32\n\n"
+        "In personal conversations with technical people, I call myself a hacker.\n"
+        "-- Linus Torvalds\n",
+        truncated=False,
+    )
+    assert {c.name for c in quoted} == {"Geert", "Geert Uytterhoeven"}  # Linus is quoted
     cut = find_signature_clues(
         "Signed-off-by: Nick Piggin <npiggin@suse.de>\n\nmore text\nNick ...", True
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -83,7 +84,7 @@ def test_small_page_reads_end_to_end(tmp_path: Path) -> None:
     assert messages[2].in_reply_to == messages[1].message_id
     assert messages[2].truncated and messages[0].list_ids == ("linux-widgets@...",)
     assert messages[1].date is not None and messages[1].date.isoformat() == (
-        "2007-03-05T22:15:00-05:00"
+        "2007-03-05T22:15:00-04:00"
     )
 
 
@@ -97,8 +98,8 @@ def test_identical_blocks_get_distinct_ids(tmp_path: Path) -> None:
 
 
 def test_address_lists() -> None:
-    read = parse_addresses(
-        '"Morton, Andrew" <akpm@...>, <hugh@...>, bare@..., Ann <ann@...>', "f", 1, "To:"
+    read, problems = parse_addresses(
+        '"Morton, Andrew" <akpm@...>, <hugh@...>, bare@..., Ann <ann@...>'
     )
     assert read == (
         Address("Morton, Andrew", "akpm@..."),
@@ -106,6 +107,20 @@ def test_address_lists() -> None:
         Address("", "bare@..."),
         Address("Ann", "ann@..."),
     )
+    assert problems == []
+
+
+def test_rfc_5322_comments_and_groups_are_address_lists() -> None:
+    read, problems = parse_addresses(
+        "Jean Delvare (PC drivers, core) <khali@...>, Ben Dooks (embedded platforms) "
+        "<ben-linux@...>, unlisted-recipients:; (no To-header on input), akpm@... (Andrew)"
+    )
+    assert read == (
+        Address("Jean Delvare (PC drivers, core)", "khali@..."),
+        Address("Ben Dooks (embedded platforms)", "ben-linux@..."),
+        Address("", "akpm@..."),
+    )
+    assert problems == []
 
 
 def test_looks_like_archive_text() -> None:
@@ -123,26 +138,92 @@ def test_looks_like_archive_text() -> None:
     [
         ("", "no thread subject"),
         ("Subject\n\nJust text, no headers.\n", "no message headers"),
-        ("Subject\nstray text\n\nTo: <a@...>\nDate: Monday, March 5, 2007 - 9:00 am\n\nx\n-\n",
-         "text before the first message"),
-        ("Subject\n\nTo: <a@...>\nDate: Monday, March 5, 2007 - 9:00 am\n",
-         "block cut in half"),
-        ("Subject\n\nTo: <a@...>\nDate: Tuesday, March 5, 2007 - 9:00 am\n\nx\n-\n",
-         "is a Monday"),
-        ("Subject\n\nTo: <a@...>\nDate: Monday, March 5, 2007 - 9:00 am\n\nx\n-\n\n"
-         "To: <b@...>\nDate: Monday, March 5, 2007 - 9:10 am\n\nthe file stops here\n",
-         "file ends inside a message"),
-        ("Subject\n\nTo: a@... without brackets\nDate: Monday, March 5, 2007 - 9:00 am\n\nx\n-\n",
-         "cannot read address list"),
     ],
-)  # fmt: skip
-def test_bad_input_is_a_one_line_error(tmp_path: Path, page: str, problem: str) -> None:
+)
+def test_a_page_without_messages_is_a_one_line_error(
+    tmp_path: Path, page: str, problem: str
+) -> None:
     path = tmp_path / "bad.txt"
     path.write_text(page)
     with pytest.raises(InputError) as raised:
         list(read_archive_text(path))
     message = str(raised.value)
     assert problem in message and str(path) in message and "\n" not in message
+
+
+GOOD = "To: <a@...>\nDate: Monday, March 5, 2007 - 9:00 am\n\nfirst\n-\n\n"
+
+
+@pytest.mark.parametrize(
+    ("page", "where", "problem"),
+    [
+        (f"Subject\n\nstray text\n\n{GOOD}{GOOD}", "line 3", "text before the first message"),
+        (
+            f"Subject\n\n{GOOD}To: <a@...>\nDate: Tuesday, March 5, 2007 - 9:10 am\n\nx\n-\n",
+            "Date:",
+            "is a Monday",
+        ),
+        (
+            f"Subject\n\n{GOOD}To: <a@...>\nDate: Monday, January 1, 0000 - 9:10 am\n\nx\n-\n",
+            "Date:",
+            "names no real day",
+        ),
+        (
+            f"Subject\n\n{GOOD}To: <b@...>\nDate: Monday, March 5, 2007 - 9:10 am\n\nit stops",
+            "line 12",
+            "the file ends inside this message",
+        ),
+        (
+            f"Subject\n\n{GOOD}To: a@... without brackets\nDate: Monday, March 5, 2007 - 9:10 am"
+            "\n\nx\n-\n",
+            "To:",
+            "cannot read address 'a@... without brackets'",
+        ),
+        (
+            f"Subject\n\n{GOOD}To: <b@...>\nDate: Monday, March 5, 2007 - 9:10 am\nx\n-\n",
+            "line 11",
+            "no blank line after the headers",
+        ),
+    ],
+)  # fmt: skip
+def test_an_odd_block_is_stored_with_a_warning(
+    tmp_path: Path, page: str, where: str, problem: str
+) -> None:
+    path = tmp_path / "odd.txt"
+    path.write_bytes(page.encode())
+    messages = list(read_archive_text(path))
+    assert len(messages) == 2
+    warned = [w for m in messages for w in m.warnings]
+    assert len(warned) == 1 and where in warned[0].where and problem in warned[0].problem
+    assert warned[0].source == str(path) and warned[0].offset is not None
+    assert str(path) in str(warned[0]) and "\n" not in str(warned[0])
+
+
+def test_a_cut_seed_keeps_every_whole_message(tmp_path: Path) -> None:
+    data = SEED.read_bytes()
+    block_54 = [m.start() for m in re.finditer(rb"\n\nTo: ", data)][52] + 2  # block 1 has no blank
+    cut_in_headers = data[: data.index(b"\n", block_54) + 1]  # after the To: of block 54
+    path = tmp_path / "cut.txt"
+    path.write_bytes(cut_in_headers)
+    skipped: list[InputError] = []
+    messages = list(read_archive_text(path, on_error=skipped.append))
+    assert len(messages) == 53
+    assert [e.problem for e in skipped] == [
+        "the file ends inside this message's headers: nothing to store"
+    ]
+    assert skipped[0].offset == block_54 and skipped[0].position == 54
+    with pytest.raises(InputError):  # without a handler, the block that cannot be stored raises
+        list(read_archive_text(path))
+
+
+def test_a_title_wrapped_onto_two_lines_is_one_subject(tmp_path: Path) -> None:
+    path = tmp_path / "wrapped.txt"
+    path.write_text(
+        f"Re: [PATCH 0/2] a long title that the archive\nwrapped onto a second line\n\n{GOOD}"
+    )
+    (message,) = read_archive_text(path)
+    assert message.subject == "[PATCH 0/2] a long title that the archive wrapped onto a second line"
+    assert message.warnings == ()
 
 
 def test_unreadable_file_is_an_input_error(tmp_path: Path) -> None:

@@ -141,3 +141,98 @@ def test_a_message_that_cannot_be_read_is_a_one_line_input_error() -> None:
     assert (
         str(caught.value) == "box.mbox: message 7, message: cannot be read: header table is corrupt"
     )
+
+
+def _mail(headers: str, body: str = "Words.\n") -> bytes:
+    base = "Message-ID: <m@x>\nDate: Mon, 26 Feb 2007 10:00:00 +0000\nSubject: s\n"
+    return (base + headers + "\n" + body).encode()
+
+
+def test_raw_utf8_beside_encoded_words_is_read_as_text() -> None:
+    message = parse_message_bytes(
+        "From: =?utf-8?q?Bj=C3=B6rn?= Ångström <b@x>\nMessage-ID: <u@x>\n"
+        "Subject: 日本語 Привет =?utf-8?q?caf=C3=A9?= done\n\nb\n".encode(),
+        source="m",
+        position=1,
+    )
+    assert message.subject == "日本語 Привет café done"
+    assert message.author == Address("Björn Ångström", "b@x")
+
+
+@pytest.mark.parametrize(
+    ("date", "year"),
+    [("Mon, 1 Jan 0001 10:00:00 +0000", 1), ("Mon, 1 Jan 01 10:00:00 +0000", 2001)],
+)
+def test_four_digit_years_are_the_years_written(date: str, year: int) -> None:
+    message = parse_message_bytes(
+        f"Message-ID: <y@x>\nDate: {date}\n\nb\n".encode(), source="m", position=1
+    )
+    assert message.date is not None and message.date.year == year
+
+
+def test_year_0000_is_no_date_with_a_reason() -> None:
+    message = parse_message_bytes(
+        b"Message-ID: <y@x>\nDate: Sat, 1 Jan 0000 10:00:00 +0000\n\nb\n", source="m", position=1
+    )
+    inference = message.inference(InferredField.DATE)
+    assert message.date is None and inference is not None
+    assert "year 0000 does not exist" in inference.evidence[0]
+
+
+@pytest.mark.parametrize(
+    ("headers", "sender"),
+    [
+        (  # Mailman's DMARC rewrite, the sender in Reply-To
+            "From: Joel Fernandes via Ksummit-discuss <ksummit-discuss@lists.linuxfoundation.org>\n"
+            "Reply-To: Joel Fernandes <joelaf@google.com>\n"
+            "List-Post: <mailto:ksummit-discuss@lists.linuxfoundation.org>\n",
+            Address("Joel Fernandes", "joelaf@google.com"),
+        ),
+        (  # Google Groups: Reply-To is the group, the sender in X-Original-From
+            "From: =?UTF-8?Q?=27Elias_St=C3=A5hlberg=27_via_blinux=2Dlist=40redhat=2Ecom?= "
+            "<blinux-list@redhat.com>\nReply-To: blinux-list@redhat.com\n"
+            "X-Original-From: =?UTF-8?Q?Elias_St=C3=A5hlberg?= <elias@example.fi>\n"
+            "List-ID: <blinux-list.redhat.com>\n",
+            Address("Elias Ståhlberg", "elias@example.fi"),
+        ),
+    ],
+)
+def test_a_sender_the_list_rewrote_is_read_from_the_header_it_kept(
+    headers: str, sender: Address
+) -> None:
+    message = parse_message_bytes(_mail(headers), source="m", position=1)
+    inference = message.inference(InferredField.AUTHOR)
+    assert message.author == sender
+    assert inference is not None and inference.confidence == 0.95
+    assert "the list rewrote the sender's From" in inference.evidence[0]
+
+
+def test_an_anonymous_lists_sender_is_only_guessed_from_the_signature() -> None:
+    anonymous = (
+        "From: Linux for blind general discussion <blinux-list@redhat.com>\n"
+        "Reply-To: blinux-list@redhat.com\nList-Post: <mailto:blinux-list@redhat.com>\n"
+    )
+    footer = "\n_______________________________________________\nBlinux-list mailing list\n"
+    signed = parse_message_bytes(
+        _mail(anonymous, "I agree.\n\nCheers,\nSchoepp\n" + footer), source="m", position=1
+    )
+    unsigned = parse_message_bytes(_mail(anonymous, "I agree.\n" + footer), source="m", position=2)
+    guess = signed.inference(InferredField.AUTHOR)
+    assert signed.author == Address("Schoepp", "") and guess is not None
+    assert guess.confidence == 0.5 and "the list hides its senders" in guess.evidence[1]
+    none = unsigned.inference(InferredField.AUTHOR)
+    assert unsigned.author is None and none is not None and none.confidence == 0.0
+
+
+def test_a_bogus_parent_id_is_scoped_to_its_sender_and_day() -> None:
+    message = parse_message_bytes(
+        _mail("From: Suresh <sjayaraman@suse.de>\nIn-Reply-To: <yes>\nReferences: <yes>\n"),
+        source="m",
+        position=1,
+    )
+    assert message.in_reply_to == "yes (as named by sjayaraman on 2007-02-26)"
+    assert message.references == ()
+    replied = parse_message_bytes(
+        _mail("From: a@x\nIn-Reply-To: <p@x>\nReferences: <yes> <p@x>\n"), source="m", position=2
+    )
+    assert (replied.in_reply_to, replied.references) == ("p@x", ("p@x",))
