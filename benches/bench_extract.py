@@ -28,7 +28,14 @@ from threadlore.importers.detect import read_inputs
 from threadlore.kb.extract import OBJECTION, PROPOSAL, SUPPORT, Candidate, extract
 from threadlore.kb.extract.classifier import shipped_model
 from threadlore.kb.extract.cues import cue_candidates
-from threadlore.kb.extract.gold import AnnotatedThread, Tally, source_message, tally
+from threadlore.kb.extract.gold import (
+    AnnotatedThread,
+    Tally,
+    gold_kind,
+    matches,
+    source_message,
+    tally,
+)
 
 KINDS: tuple[str | None, ...] = (PROPOSAL, OBJECTION, SUPPORT, None)
 SPEED_THREAD = CORPORA / "lists" / "threads" / "ksummit-change-id-2019.mbox"
@@ -52,6 +59,25 @@ def score(candidates: Sequence[Candidate], thread: AnnotatedThread) -> list[Tall
     return [tally(candidates, thread.gold, kind) for kind in KINDS]
 
 
+def _origins_and_kinds(scored: Sequence[tuple[AnnotatedThread, list[Candidate]]]) -> None:
+    """Each origin's precision (any kind), and how often a hit has the right kind."""
+    origins: dict[str, Tally] = {}
+    hits = right = 0
+    for thread, candidates in scored:
+        for origin in sorted({c.origin for c in candidates}):
+            mine = [c for c in candidates if c.origin == origin]
+            origins[origin] = origins.get(origin, Tally()) + tally(mine, thread.gold, None)
+        for candidate in candidates:
+            matched = [g for g in thread.gold if matches(candidate, g, None)]
+            hits += bool(matched)
+            right += any(g.kind == gold_kind(candidate) for g in matched)
+    print(
+        "  by origin (precision, any kind): "
+        + ", ".join(f"{o} {t.precision:.2f} of {t.candidates}" for o, t in origins.items())
+    )
+    print(f"  kind right for {right / max(hits, 1):.0%} of the {hits} candidates that hit")
+
+
 def loto_table() -> dict[str, list[Tally]]:
     """Print one row per thread; return the summed tallies per set (dev, held-out, all)."""
     shipped = shipped_model()
@@ -61,23 +87,26 @@ def loto_table() -> dict[str, list[Tally]]:
         f"(C={shipped.regularisation}, threshold={shipped.threshold})"
     )
     heads = "".join(f"{k or 'any':>6} P   R " for k in ("prop", "obj", "supp", None))
-    print(f"{'thread (set, messages, gold P/O/S)':44} {heads}| baseline {heads}")
+    print(f"{'thread, d(ev)/h(eld out), messages, gold P/O/S':44} {heads}| baseline: {heads}")
     sums: dict[str, list[Tally]] = {}
+    scored: dict[str, list[tuple[AnnotatedThread, list[Candidate]]]] = {}
     for thread in threads:
         model = fit(
             [t for t in threads if t is not thread],
             regularisation=shipped.regularisation,
             threshold=shipped.threshold,
         )
-        ours = score(extract(thread.messages, model), thread)
+        candidates = extract(thread.messages, model)
+        ours = score(candidates, thread)
         theirs = score(cue_candidates(thread.messages), thread)
         counts = "/".join(
             str(sum(g.kind == k for g in thread.gold)) for k in (PROPOSAL, OBJECTION, SUPPORT)
         )
         group = "dev" if thread.name in DEV_THREADS else "held-out"
-        label = f"{thread.name[:26]} ({group}, {len(thread.messages)}, {counts})"
+        label = f"{thread.name[:24]:24} {group[0]} {len(thread.messages):3} {counts:>9}"
         print(_row(label, ours, theirs, recall_only=not thread.exhaustive))
         if thread.exhaustive:
+            scored.setdefault(group, []).append((thread, candidates))
             for key in (group, "all"):
                 previous = sums.get(key, [Tally()] * (2 * len(KINDS)))
                 sums[key] = [a + b for a, b in zip(previous, [*ours, *theirs], strict=True)]
@@ -86,6 +115,9 @@ def loto_table() -> dict[str, list[Tally]]:
         if key in sums:
             tallies = sums[key]
             print(_row(f"  {key}", tallies[: len(KINDS)], tallies[len(KINDS) :], False))
+    for key in ("dev", "held-out"):
+        print(f"{key}:")
+        _origins_and_kinds(scored.get(key, []))
     return sums
 
 

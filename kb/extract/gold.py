@@ -159,7 +159,8 @@ class Tally:
         return self.found / self.gold if self.gold else 0.0
 
 
-def _matches(candidate: Candidate, item: GoldItem, kind: str | None) -> bool:
+def matches(candidate: Candidate, item: GoldItem, kind: str | None) -> bool:
+    """Whether a candidate matches a gold item (of `kind` on both sides, unless None)."""
     return (
         candidate.message_id == item.message_id
         and (kind is None or (gold_kind(candidate) == kind and item.kind == kind))
@@ -175,7 +176,7 @@ def tally(candidates: Sequence[Candidate], gold: Sequence[GoldItem], kind: str |
     theirs = [g for g in gold if kind is None or g.kind == kind]
     return Tally(
         candidates=len(mine),
-        hits=sum(any(_matches(c, g, kind) for g in theirs) for c in mine),
+        hits=sum(any(matches(c, g, kind) for g in theirs) for c in mine),
         gold=len(theirs),
-        found=sum(any(_matches(c, g, kind) for c in mine) for g in theirs),
+        found=sum(any(matches(c, g, kind) for c in mine) for g in theirs),
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from threadlore.kb.extract.candidates import (
     DECISION,
@@ -38,8 +39,9 @@ _CHANGES = re.compile(
 )
 
 
-def _words(text: str) -> set[str]:
-    return set(_WORD.findall(text.casefold()))
+@lru_cache(maxsize=8192)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.casefold()))
 
 
 def _quoted_target(
@@ -127,7 +129,7 @@ def group_near_duplicates(ranked: Sequence[Candidate]) -> list[Candidate]:
     leaders: dict[str, list[tuple[int, frozenset[str]]]] = {}
     groups: dict[int, int] = {}
     for index, candidate in enumerate(ranked):
-        words = frozenset(_words(candidate.sentence))
+        words = _words(candidate.sentence)
         size = len(words)
         for leader_index, leader_words in leaders.setdefault(candidate.kind, []):
             # Jaccard >= t needs the smaller set to be at least t of the larger one.
