@@ -40,6 +40,8 @@ class GoldItem:
     text: str
     offset: int
     entry_id: str
+    targets: tuple[str, ...] = ()
+    """For an argument, the ids of the entries it supports or attacks."""
 
     @property
     def end(self) -> int:
@@ -81,12 +83,22 @@ def gold_items(located: DiscussionMap, messages: Sequence[SourceMessage]) -> lis
     bodies = {m.message_id: normalize_space(m.body) for m in messages}
     kinds = {p.id: PROPOSAL for p in located.proposals()}
     kinds.update({a.id: OBJECTION if a.is_objection else SUPPORT for a in located.arguments})
+    targets = {a.id: (*a.attacks, *a.supports) for a in located.arguments}
     items = []
     for entry_id, quote in located.quotes():
         message_id = quote.message_id or ""
         offset = bodies.get(message_id, "").find(quote.text)
         if offset >= 0:
-            items.append(GoldItem(message_id, kinds[entry_id], quote.text, offset, entry_id))
+            items.append(
+                GoldItem(
+                    message_id,
+                    kinds[entry_id],
+                    quote.text,
+                    offset,
+                    entry_id,
+                    targets.get(entry_id, ()),
+                )
+            )
     return items
 
 

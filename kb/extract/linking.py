@@ -27,6 +27,8 @@ from threadlore.kb.extract.structure import REVISION, ThreadView
 
 NEAR_DUPLICATE = 0.6
 """The share of words (Jaccard) above which two candidates of one kind say the same thing."""
+QUOTE_TAIL = 200
+"""How much of the quoted text right above a reply counts as what it answers first."""
 _WORD = re.compile(r"[a-z0-9_']+")
 _CREDIT = re.compile(
     r"\b(?:suggested|requested|reported|pointed out|noticed|spotted)\s+by\s+(?P<name>[^,;)]+)"
@@ -47,12 +49,14 @@ def _words(text: str) -> frozenset[str]:
 def _quoted_target(
     view: ThreadView, message: SourceMessage, quoted: str, by_message: dict[str, list[Candidate]]
 ) -> Candidate | None:
-    """The candidate in an earlier message whose sentence the quoted text repeats."""
+    """The candidate in an earlier message whose sentence the quoted text repeats, the one
+    quoted last (nearest the reply) first."""
     if not quoted:
         return None
-    quoted_words = _words(quoted)
-    for ancestor in view.ancestors(message):
-        for candidate in by_message.get(ancestor.message_id, ()):
+    earlier = [c for a in view.ancestors(message) for c in by_message.get(a.message_id, ())]
+    for tail in (quoted[-QUOTE_TAIL:], quoted):
+        quoted_words = _words(tail)
+        for candidate in earlier:
             words = _words(candidate.sentence)
             if words and len(words & quoted_words) * 4 >= len(words) * 3:
                 return candidate

@@ -154,9 +154,16 @@ def test_accepted_candidates_make_a_map_that_loads_against_the_thread(
 def test_starter_map_puts_options_under_their_question() -> None:
     def option(number: int, offset: int) -> Candidate:
         return Candidate(
-            message_id="m1", author="Kevin", date=datetime(2024, 10, 15, 10, 21),
-            kind=PROPOSAL, sentence=f"{number}. Option {number}", offset=offset,
-            evidence=("option",), score=0.8, origin="options", question="Which one?",
+            message_id="m1",
+            author="Kevin",
+            date=datetime(2024, 10, 15, 10, 21),
+            kind=PROPOSAL,
+            sentence=f"{number}. Option {number}",
+            offset=offset,
+            evidence=("option",),
+            score=0.8,
+            origin="options",
+            question="Which one?",
         )
 
     document = starter_map("cookies", [option(1, 0), option(2, 20)])

@@ -39,7 +39,9 @@ def test_retraining_on_the_committed_annotations_reproduces_the_shipped_weights(
 
     shipped = shipped_model()
     threads = all_threads()
-    assert shipped.trained_on == tuple(sorted(t.name for t in threads)), "retrain: annotations changed"
+    assert shipped.trained_on == tuple(sorted(t.name for t in threads)), (
+        "retrain: annotations changed"
+    )
     again = fit(threads, regularisation=shipped.regularisation, threshold=shipped.threshold)
     assert again.rule_precision == shipped.rule_precision
     assert again.intercepts == pytest.approx(shipped.intercepts, abs=TOLERANCE)

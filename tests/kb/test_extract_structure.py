@@ -96,20 +96,32 @@ def _patch_thread() -> list[SourceMessage]:
     return [
         _message(1, PATCH_V1, subject="[PATCH] fs: skip the second flush on remount"),
         _message(
-            2, REVIEW, subject="Re: [PATCH] fs: skip the second flush on remount", parent=1,
+            2,
+            REVIEW,
+            subject="Re: [PATCH] fs: skip the second flush on remount",
+            parent=1,
             author="Rob Reviewer",
         ),
         _message(3, PATCH_V2, subject="[PATCH v2] fs: skip the second flush on remount", parent=1),
         _message(
-            4, ACK, subject="Re: [PATCH v2] fs: skip the second flush on remount", parent=3,
+            4,
+            ACK,
+            subject="Re: [PATCH v2] fs: skip the second flush on remount",
+            parent=3,
             author="Carl Checker",
         ),
         _message(
-            5, NACK, subject="Re: [PATCH v2] fs: skip the second flush on remount", parent=3,
+            5,
+            NACK,
+            subject="Re: [PATCH v2] fs: skip the second flush on remount",
+            parent=3,
             author="Eve Objector",
         ),
         _message(
-            6, APPLIED, subject="Re: [PATCH v2] fs: skip the second flush on remount", parent=3,
+            6,
+            APPLIED,
+            subject="Re: [PATCH v2] fs: skip the second flush on remount",
+            parent=3,
             author="Vic Maintainer",
         ),
     ]
@@ -143,7 +155,10 @@ def test_each_patch_posting_is_a_proposal_saying_what_it_does() -> None:
         ),
     }
     assert all(c.kind == PROPOSAL for c in postings)
-    assert "patch posting v2" in next(c for c in postings if c.message_id == "m3@example.org").evidence[0]
+    assert (
+        "patch posting v2"
+        in next(c for c in postings if c.message_id == "m3@example.org").evidence[0]
+    )
 
 
 def test_a_later_revision_supersedes_the_earlier_and_credits_the_review() -> None:
@@ -184,11 +199,14 @@ def test_a_maintainer_s_applied_is_an_accepted_decision_with_tree_and_commit() -
 
 
 def test_a_tester_saying_applied_is_not_a_decision() -> None:
-    thread = _patch_thread()[:1] + [
+    thread = [
+        *_patch_thread()[:1],
         _message(
-            2, "I applied the patch and it boots fine here.\n",
-            subject="Re: [PATCH] fs: skip the second flush on remount", parent=1,
-        )
+            2,
+            "I applied the patch and it boots fine here.\n",
+            subject="Re: [PATCH] fs: skip the second flush on remount",
+            parent=1,
+        ),
     ]
     assert not _by_origin(extract(thread), "maintainer")
 
@@ -215,8 +233,11 @@ def test_an_option_list_is_one_question_with_a_proposal_per_item_and_votes_suppo
     thread = [
         _message(1, OPTIONS, subject="Where should the nbd cookie come from?"),
         _message(
-            2, "> 2. Use a cookie of our own\n\nI'd go with 2, it keeps blk-mq out of it.\n",
-            subject="Re: Where should the nbd cookie come from?", parent=1, author="Bob",
+            2,
+            "> 2. Use a cookie of our own\n\nI'd go with 2, it keeps blk-mq out of it.\n",
+            subject="Re: Where should the nbd cookie come from?",
+            parent=1,
+            author="Bob",
         ),
     ]
     found = extract(thread)
@@ -237,10 +258,10 @@ def test_a_list_of_steps_is_not_a_list_of_options() -> None:
 def test_agreement_and_reservations() -> None:
     thread = [
         _message(1, "We could drop the second flush entirely.\n", subject="flushing"),
-        _message(2, "+1, that is what I wanted too.\n", subject="Re: flushing", parent=1, author="B"),
         _message(
-            3, "Agreed, but only for ext4.\n", subject="Re: flushing", parent=1, author="C"
+            2, "+1, that is what I wanted too.\n", subject="Re: flushing", parent=1, author="B"
         ),
+        _message(3, "Agreed, but only for ext4.\n", subject="Re: flushing", parent=1, author="C"),
     ]
     agreements = _by_origin(extract(thread), "agreement")
     assert [(c.author, c.kind) for c in agreements] == [("B", SUPPORT)]
