@@ -49,9 +49,9 @@ class Candidate:
     kind: str
     sentence: str
     offset: int
-    evidence: tuple[str, ...]
     score: float
     origin: str = "classifier"
+    evidence: tuple[str, ...] = ()
     target: SentenceRef | None = None
     group: int | None = None
     status: str | None = None
@@ -63,14 +63,11 @@ class Candidate:
         """How other candidates point at this one."""
         return (self.message_id, self.offset)
 
-    @property
-    def cues(self) -> tuple[str, ...]:
-        """`evidence` by the name the candidate table of schema 0004 reads (issue 11 drops it)."""
-        return self.evidence
-
     def as_json(self) -> dict[str, Any]:
-        def ref(value: SentenceRef | None) -> dict[str, Any] | None:
-            return None if value is None else {"message_id": value[0], "offset": value[1]}
+        """JSON-ready fields; a sentence reference is `[message_id, offset]`."""
+
+        def ref(value: SentenceRef | None) -> list[Any] | None:
+            return None if value is None else [value[0], value[1]]
 
         return {
             "message_id": self.message_id,

@@ -248,6 +248,7 @@ def test_an_option_list_is_one_question_with_a_proposal_per_item_and_votes_suppo
     }
     (vote,) = _by_origin(found, "vote")
     assert (vote.kind, vote.author, vote.target) == (SUPPORT, "Bob", options[1].ref)
+    assert vote.as_json()["target"] == [options[1].message_id, options[1].offset]
 
 
 def test_a_list_of_steps_is_not_a_list_of_options() -> None:
