@@ -54,8 +54,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 class Sentence:
     """One sentence of a message's own text, and where it stands.
 
-    `quoted_before` is the quoted text right above its paragraph (what an inline reply answers),
-    `list_label` the item label ("1", "b", "-") when the sentence opens a list item.
+    `quoted_before` is the nearest quoted passage above its paragraph (what an inline reply
+    answers), `list_label` the item label ("1", "b", "-") when the sentence opens a list item.
     """
 
     text: str
@@ -83,7 +83,6 @@ class MessageText:
     sentences: tuple[Sentence, ...]
     has_patch: bool
     quoted_lines: int
-    own_lines: int
     answered_quotes: tuple[str, ...] = ()
     """The quoted passages the message answers (each followed by its own text)."""
 
@@ -133,14 +132,14 @@ def _cut_lines(lines: list[str]) -> tuple[list[str | None], bool]:
     return kept, bool(diffs)
 
 
-def _blocks(lines: list[str | None]) -> tuple[list[_Block], int, int]:
-    """Own paragraphs, each with the quoted text right above it; and line counts."""
+def _blocks(lines: list[str | None]) -> tuple[list[_Block], int]:
+    """Own paragraphs, each with the quoted text right above it; and how many lines are quoted."""
     blocks: list[_Block] = []
     current: list[str] = []
     quoted: list[str] = []
     last_quote = ""
     separator = False
-    quoted_count = own_count = 0
+    quoted_count = 0
 
     def close() -> None:
         nonlocal current
@@ -165,10 +164,9 @@ def _blocks(lines: list[str | None]) -> tuple[list[_Block], int, int]:
             close()
             separator = True
             continue
-        own_count += 1
         current.append(line.strip())
     close()
-    return blocks, quoted_count, own_count
+    return blocks, quoted_count
 
 
 def _items(block: _Block) -> list[tuple[str | None, list[str]]]:
@@ -212,7 +210,7 @@ def read_message(body: str, author: str | None = None) -> MessageText:
     """
     normalised = normalize_space(body)
     kept, has_patch = _cut_lines(body.splitlines())
-    blocks, quoted_count, own_count = _blocks(kept)
+    blocks, quoted_count = _blocks(kept)
     names = set(_WORD.findall((author or "").casefold()))
     blocks = [b for b in blocks if not _is_salutation(b, names)]
     sentences: list[Sentence] = []
@@ -255,4 +253,4 @@ def read_message(body: str, author: str | None = None) -> MessageText:
                 intro = sentences[-1].text
         paragraph += 1
     answered = tuple(dict.fromkeys(b.quoted_before for b in blocks if b.quoted_before))
-    return MessageText(tuple(sentences), has_patch, quoted_count, own_count, answered)
+    return MessageText(tuple(sentences), has_patch, quoted_count, answered)

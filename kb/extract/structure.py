@@ -82,15 +82,17 @@ _OPTION_INTRO = re.compile(
     r"|proposals?|ideas?|two|three|four|five|several|multiple|various|different)\b",
     re.IGNORECASE,
 )
+_CHOICE_END = r"(?=\s*(?:$|[.,;:!?)]|(?:as|since|because|too|then|over|but|here)\b))"
 _VOTE = re.compile(
     r"(?:i'?d\s+(?:go|vote|opt)\s+(?:for|with)|i\s+(?:prefer|vote\s+for|like|favou?r)|"
     r"\+1\s+(?:for|on)|(?:go|going)\s+with|my\s+(?:vote|preference)\s+(?:is|would be|goes to))"
-    r"\s+(?:option\s+|approach\s+|solution\s+|alternative\s+|choice\s+|number\s+|#)?"
-    r"\(?(?P<label>\d{1,2}|[a-h])\)?(?=\W|$)"
-    r"|^\(?(?P<first>\d{1,2}|[a-h])\)?\s+(?:sounds|seems|is|looks)\s+(?:best|better|good|"
-    r"right|preferable|like the (?:best|right))",
+    r"\s+(?:(?:option|approach|solution|alternative|choice|number|#)\s*\(?(?P<named>\w{1,2})\)?"
+    r"|\((?P<paren>\w{1,2})\)|(?P<digit>\d{1,2}))" + _CHOICE_END + r"|"
+    r"^(?:\((?P<first>\w)\)|(?P<closed>\w)\)|(?P<number>\d{1,2}))\s+(?:sounds|seems|is|looks)\s+"
+    r"(?:best|better|good|right|preferable|like the (?:best|right))",
     re.IGNORECASE,
 )
+"""A reply picking an option by its label: "I'd go with 2", "+1 for option B", "(c) sounds best"."""
 _PERSON = re.compile(r"^\s*\"?(?P<name>[^<\"]+?)\"?\s*(?:<[^>]*>)?\s*$")
 
 
@@ -361,7 +363,7 @@ def _vote_candidates(
             vote = _VOTE.search(sentence.text)
             if vote is None:
                 continue
-            label = (vote["label"] or vote["first"]).lower()
+            label = next(v for v in vote.groups() if v).lower()
             chosen = next((options[m][label] for m in earlier if label in options[m]), None)
             if chosen is not None:
                 found.append(

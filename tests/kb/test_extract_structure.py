@@ -239,6 +239,13 @@ def test_an_option_list_is_one_question_with_a_proposal_per_item_and_votes_suppo
             parent=1,
             author="Bob",
         ),
+        _message(
+            3,
+            "I like a simpler approach, and I prefer 2 patches to 3.\n",
+            subject="Re: Where should the nbd cookie come from?",
+            parent=1,
+            author="Cleo",
+        ),
     ]
     found = extract(thread)
     options = sorted(_by_origin(found, "options"), key=lambda c: c.offset)
