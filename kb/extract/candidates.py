@@ -34,7 +34,7 @@ class Candidate:
     """A sentence that looks like a proposal, objection, support or decision, and why.
 
     `sentence` is the author's own words, whitespace-normalised, found at `offset` in
-    `kb.map_loader.normalize_space(body)`, so an accepted candidate becomes a map quote unchanged.
+    `kb.quoting.normalize_space(body)`, so an accepted candidate becomes a map quote unchanged.
     `score` (0..1) ranks candidates; `origin` names what found it ("classifier", "series",
     "revision", "trailer", "options", "vote", "maintainer") and `evidence` says why, in words.
     `target` is the candidate this one supports, attacks or decides, when the reply structure

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from threadlore.kb.extract.candidates import OBJECTION, PROPOSAL, Candidate, SourceMessage
-from threadlore.kb.map_loader import normalize_space
+from threadlore.kb.quoting import normalize_space
 
 # (cue, weight): 3 says what it is on its own, 2 usually does, 1 only leans.
 PROPOSAL_CUES: tuple[tuple[str, int], ...] = (

@@ -25,7 +25,8 @@ from threadlore.kb.extract.candidates import (
     SourceMessage,
 )
 from threadlore.kb.extract.sentences import Sentence
-from threadlore.kb.map_loader import load_map, locate_quotes, normalize_space, thread_message_of
+from threadlore.kb.map_loader import load_map, locate_quotes, thread_message_of
+from threadlore.kb.quoting import normalize_space
 
 NEITHER = "neither"
 LABELS = (PROPOSAL, OBJECTION, SUPPORT, NEITHER)

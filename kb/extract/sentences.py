@@ -3,7 +3,7 @@
 A body is read line by line. Quoted text (`>`), attributions ("On … X wrote:"), diffs,
 diffstats, signatures (`-- `), list footers and forwarded originals are set apart; what is left is
 split into paragraphs (at blank lines and quoted blocks), list items and sentences. Each sentence
-keeps its offset in the whitespace-normalised body (`kb.map_loader.normalize_space`), so a
+keeps its offset in the whitespace-normalised body (`kb.quoting.normalize_space`), so a
 candidate made of it is a valid map quote, and the facts a reviewer would use to judge it: its
 place in the message, the quoted text it answers, whether it is in a patch's changelog, whether
 it is a trailer line or a list item.
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from threadlore.importers.diff_scan import scan_diffs
 from threadlore.importers.diffstat import is_diffstat_line
-from threadlore.kb.map_loader import normalize_space
+from threadlore.kb.quoting import normalize_space
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[)\"']?\s+(?=[\"'(\[]?[A-Z0-9])")
 _ABBREVIATION = re.compile(

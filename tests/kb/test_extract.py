@@ -14,7 +14,8 @@ from threadlore.kb.extract.candidates import SourceMessage
 from threadlore.kb.extract.cues import classify, cue_candidates, own_prose
 from threadlore.kb.extract.gold import source_message
 from threadlore.kb.extract.sentences import read_message, split_sentences
-from threadlore.kb.map_loader import locate_quotes, normalize_space, parse_map, thread_message_of
+from threadlore.kb.map_loader import locate_quotes, parse_map, thread_message_of
+from threadlore.kb.quoting import normalize_space
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "samples" / "lkml-2007-fault-vs-truncate.txt"

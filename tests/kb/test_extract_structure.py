@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from threadlore.kb.extract import DECISION, OBJECTION, PROPOSAL, SUPPORT, Candidate, extract
 from threadlore.kb.extract.candidates import SourceMessage
-from threadlore.kb.map_loader import normalize_space
+from threadlore.kb.quoting import normalize_space
 
 START = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 
