@@ -2,8 +2,8 @@
 
 - a patch posting (`[PATCH …]`, not a reply) is a proposal: the changelog or cover-letter sentence
   that says what it does;
-- a later revision of the same patch supersedes the earlier (a decision), and its "Changes since
-  v1: … (suggested by X)" lines mark X's review comment on the earlier one as addressed;
+- a later revision of the same patch supersedes the earlier (a decision; `linking` then marks
+  the review comments its "Changes since v1: … (suggested by X)" lines credit as addressed);
 - `Acked-by:` / `Reviewed-by:` / `Tested-by:` lines a reply adds support the patch, by that
   person; `Nacked-by:` and a reply opening with "NAK" object to it; a reply opening with
   "+1", "Ack", "Agreed", "LGTM", "Looks good" supports what it answers;
