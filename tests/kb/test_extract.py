@@ -1,53 +1,185 @@
-"""Cue-based extraction finds proposals and objections in a message's own prose."""
+"""Extraction reads a message's own sentences, finds candidates in a real thread quickly enough to
+curate, keeps the first cue extractor as a baseline, and turns accepted candidates into a map."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
-from threadlore.kb.extract import OBJECTION, PROPOSAL, SourceMessage, classify, extract, own_prose
+import pytest
+
+from threadlore.importers.detect import read_inputs
+from threadlore.kb.extract import KINDS, OBJECTION, PROPOSAL, Candidate, extract, starter_map
+from threadlore.kb.extract.candidates import SourceMessage
+from threadlore.kb.extract.cues import classify, cue_candidates, own_prose
+from threadlore.kb.extract.gold import source_message
+from threadlore.kb.extract.sentences import read_message, split_sentences
+from threadlore.kb.map_loader import locate_quotes, parse_map, thread_message_of
 from threadlore.kb.quoting import normalize_space
 
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "samples" / "lkml-2007-fault-vs-truncate.txt"
+
 BODY = """\
+Hi all,
+
 On Wed, 7 Mar 2007, Peter Zijlstra wrote:
 > we could quote someone else here, which must be ignored
+Ross> and supercite quotes too
 
 I don't think that's a viable approach. Nonlinear mappings would normally
-be used by databases.
+be used by databases, e.g. Oracle.
 
 Well non-root users could be allowed to work on mlocked regions on
-tmpfs/shm. That way they avoid the pathological nonlinear problems.
+tmpfs/shm. That way they avoid the pathological nonlinear problems:
+
+a) keep the page locked
+b) or retry the fault
+
+Thanks,
+Linus
 
 --
 Signature: we could never propose anything here
-Index: mm/fremap.c
-+ we could be in a patch
+_______________________________________________
+A list footer we could ignore
+"""
+
+PATCH_BODY = """\
+Make the fault handler lock the page.
+
+Signed-off-by: Nick <npiggin@suse.de>
+---
+ mm/memory.c | 2 +-
+
+Index: linux-2.6/mm/memory.c
+===================================================================
+--- linux-2.6.orig/mm/memory.c
++++ linux-2.6/mm/memory.c
+@@ -1,3 +1,3 @@
+ int x;
+-we could be in a patch
++we could be in a patch, still
 """
 
 
-def _message(body: str = BODY) -> SourceMessage:
-    return SourceMessage("m1", "Linus Torvalds", datetime(2007, 3, 7, 14, 0), body)
+def test_own_sentences_leave_out_quotes_attribution_greetings_signature_and_footer() -> None:
+    text = read_message(BODY, "Linus Torvalds")
+    sentences = [s.text for s in text.sentences]
+    assert sentences == [
+        "I don't think that's a viable approach.",
+        "Nonlinear mappings would normally be used by databases, e.g. Oracle.",
+        "Well non-root users could be allowed to work on mlocked regions on tmpfs/shm.",
+        "That way they avoid the pathological nonlinear problems:",
+        "a) keep the page locked",
+        "b) or retry the fault",
+    ]
+    body = normalize_space(BODY)
+    for sentence in text.sentences:
+        assert body[sentence.offset :].startswith(sentence.text)
+    first = text.sentences[0]
+    assert "supercite quotes too" in first.quoted_before
+    items = [s for s in text.sentences if s.list_label]
+    assert [(s.list_label, s.intro) for s in items] == [
+        ("a", "That way they avoid the pathological nonlinear problems:"),
+        ("b", "That way they avoid the pathological nonlinear problems:"),
+    ]
 
 
-def test_own_prose_drops_quotes_signature_and_patch() -> None:
-    prose = " ".join(own_prose(BODY))
-    assert "quote someone" not in prose and "wrote" not in prose
-    assert "Signature" not in prose and "patch" not in prose
+def test_a_patch_s_changelog_trailers_and_diff_are_told_apart() -> None:
+    text = read_message(PATCH_BODY, "Nick Piggin")
+    assert text.has_patch
+    assert [(s.text, s.in_changelog, s.trailer_key) for s in text.sentences] == [
+        ("Make the fault handler lock the page.", True, None),
+        ("Signed-off-by: Nick <npiggin@suse.de>", False, "signed-off-by"),
+    ]
 
 
-def test_objection_and_proposal_are_found_verbatim() -> None:
-    found = extract([_message()])
-    kinds = {c.kind: c.sentence for c in found}
-    assert kinds[OBJECTION] == "I don't think that's a viable approach."
-    assert kinds[PROPOSAL].startswith("Well non-root users could be allowed")
+def test_sentences_are_not_cut_after_abbreviations_or_list_labels() -> None:
+    assert split_sentences("1. Is it that we should? I doubt it, i.e. no. Done.") == [
+        "1. Is it that we should?",
+        "I doubt it, i.e. no.",
+        "Done.",
+    ]
+
+
+@pytest.fixture(scope="module")
+def seed() -> list[SourceMessage]:
+    return [source_message(m) for m in read_inputs([SEED])]
+
+
+def test_the_seed_thread_gives_ranked_verbatim_candidates_of_every_kind(
+    seed: list[SourceMessage],
+) -> None:
+    found = extract(seed)
+    bodies = {m.message_id: normalize_space(m.body) for m in seed}
+    assert {c.kind for c in found} >= {PROPOSAL, OBJECTION}
+    assert {c.kind for c in found} <= set(KINDS)
     for candidate in found:
-        assert candidate.sentence in normalize_space(BODY)
-
-
-def test_plain_statements_are_not_candidates() -> None:
-    assert classify("The page is locked here.") is None
-    assert extract([_message("Thanks,\nNick\n")]) == []
-
-
-def test_strongest_candidates_come_first() -> None:
-    found = extract([_message()])
+        assert bodies[candidate.message_id][candidate.offset :].startswith(candidate.sentence)
+        assert 0.0 <= candidate.score <= 1.0
+        assert candidate.evidence
     assert [c.score for c in found] == sorted((c.score for c in found), reverse=True)
+    keys = [(c.message_id, c.kind, c.offset) for c in found]
+    assert len(keys) == len(set(keys))
+    json = found[0].as_json()
+    assert set(json) >= {"sentence", "offset", "score", "origin", "evidence", "target", "group"}
+
+
+def test_restatements_share_a_group_led_by_the_strongest(seed: list[SourceMessage]) -> None:
+    found = extract(seed)
+    grouped = [(i, c) for i, c in enumerate(found) if c.group is not None]
+    for index, candidate in grouped:
+        leader = found[candidate.group]  # type: ignore[index]
+        assert leader.group == candidate.group and leader.kind == candidate.kind
+        assert candidate.group <= index  # type: ignore[operator]
+
+
+def test_accepted_candidates_make_a_map_that_loads_against_the_thread(
+    seed: list[SourceMessage],
+) -> None:
+    found = extract(seed)
+    accepted = [
+        *[c for c in found if c.kind == PROPOSAL][:3],
+        *[c for c in found if c.kind != PROPOSAL][:5],
+    ]
+    document = starter_map("fault vs truncate", accepted)
+    import yaml
+
+    discussion = parse_map(yaml.safe_dump(document), "starter.yaml")
+    located = locate_quotes(discussion, [thread_message_of(m) for m in read_inputs([SEED])])
+    quoted = {(q.message_id, q.text) for _entry, q in located.quotes()}
+    assert {(c.message_id, c.sentence) for c in accepted} <= quoted
+
+
+def test_starter_map_puts_options_under_their_question() -> None:
+    def option(number: int, offset: int) -> Candidate:
+        return Candidate(
+            message_id="m1",
+            author="Kevin",
+            date=datetime(2024, 10, 15, 10, 21),
+            kind=PROPOSAL,
+            sentence=f"{number}. Option {number}",
+            offset=offset,
+            evidence=("option",),
+            score=0.8,
+            origin="options",
+            question="Which one?",
+        )
+
+    document = starter_map("cookies", [option(1, 0), option(2, 20)])
+    (question,) = document["questions"]
+    assert question["title"] == "Which one?"
+    assert [p["sources"][0]["message"] for p in question["proposals"]] == ["<m1>", "<m1>"]
+
+
+def test_the_cue_baseline_still_finds_what_it_found() -> None:
+    assert classify("I don't think that's a viable approach.") is not None
+    assert classify("The page is locked here.") is None
+    assert "quote someone" not in " ".join(own_prose(BODY))
+    message = SourceMessage("m1", "Linus", None, BODY)
+    kinds = {c.kind: c.sentence for c in cue_candidates([message])}
+    assert kinds[OBJECTION] == "I don't think that's a viable approach."
+    body = normalize_space(BODY)
+    for candidate in cue_candidates([message]):
+        assert body[candidate.offset :].startswith(candidate.sentence)

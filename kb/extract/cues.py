@@ -1,4 +1,4 @@
-"""Candidate proposals and objections for a thread without a curated map, found by cue phrases.
+"""The first extractor, kept as the benchmark's baseline: proposals and objections by cue phrases.
 
 Each message's own prose (quoted replies, signatures and patches left out) is split into
 sentences; a sentence that contains proposal cues ("we could", "I think the proper way is",
@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
-PROPOSAL, OBJECTION = "proposal", "objection"
+from threadlore.kb.extract.candidates import OBJECTION, PROPOSAL, Candidate, SourceMessage
+from threadlore.kb.quoting import normalize_space
 
 # (cue, weight): 3 says what it is on its own, 2 usually does, 1 only leans.
 PROPOSAL_CUES: tuple[tuple[str, int], ...] = (
@@ -113,42 +111,6 @@ _DIFFSTAT = re.compile(r"^\s*\S+\s+\|\s+\d+")
 _ATTRIBUTION = re.compile(r"(wrote|writes|said):\s*$|^\s*\[\.\.\.\]\s*$")
 
 
-@dataclass(frozen=True)
-class SourceMessage:
-    """A message as extraction reads it."""
-
-    message_id: str
-    author: str | None
-    date: datetime | None
-    body: str
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A sentence that looks like a proposal or an objection, with why and how strongly."""
-
-    message_id: str
-    author: str | None
-    date: datetime | None
-    kind: str  # proposal | objection
-    sentence: str
-    offset: int  # where the sentence starts in the message's whitespace-normalised prose
-    cues: tuple[str, ...]
-    score: int
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "message_id": self.message_id,
-            "author": self.author,
-            "date": self.date.isoformat() if self.date else None,
-            "kind": self.kind,
-            "sentence": self.sentence,
-            "offset": self.offset,
-            "cues": list(self.cues),
-            "score": self.score,
-        }
-
-
 def own_prose(body: str) -> list[str]:
     """The author's own paragraphs: no quoted lines or their attributions, signature, patch."""
     paragraphs: list[str] = []
@@ -186,100 +148,35 @@ def classify(sentence: str) -> tuple[str, tuple[str, ...], int] | None:
     return PROPOSAL, proposal_cues, proposal_score
 
 
-def extract_message(message: SourceMessage) -> list[Candidate]:
-    """The candidates in one message, in reading order."""
-    found: list[Candidate] = []
-    offset = 0
-    for paragraph in own_prose(message.body):
-        for sentence in _SENTENCE_END.split(paragraph):
-            verdict = classify(sentence)
-            if verdict is not None and len(sentence.split()) >= 3:
-                kind, cues, score = verdict
+def cue_candidates(messages: Iterable[SourceMessage]) -> list[Candidate]:
+    """Every candidate the cue phrases find in a thread, strongest first (then oldest first)."""
+    found = []
+    for message in messages:
+        body = normalize_space(message.body)
+        cursor = 0
+        for paragraph in own_prose(message.body):
+            for sentence in _SENTENCE_END.split(paragraph):
+                verdict = classify(sentence)
+                offset = body.find(normalize_space(sentence), cursor)
+                if offset >= 0:
+                    cursor = offset
+                if verdict is None or len(sentence.split()) < 3 or offset < 0:
+                    continue
+                kind, cues, strength = verdict
                 found.append(
                     Candidate(
-                        message.message_id,
-                        message.author,
-                        message.date,
-                        kind,
-                        sentence,
-                        offset,
-                        cues,
-                        score,
+                        message_id=message.message_id,
+                        author=message.author,
+                        date=message.date,
+                        kind=kind,
+                        sentence=normalize_space(sentence),
+                        offset=offset,
+                        evidence=cues,
+                        score=min(1.0, strength / 5),
+                        origin="cues",
                     )
                 )
-            offset += len(sentence) + 1
-    return found
-
-
-def extract(messages: Iterable[SourceMessage]) -> list[Candidate]:
-    """Every candidate of a thread, strongest first (then oldest first)."""
-    found = [c for m in messages for c in extract_message(m)]
     return sorted(
         found,
         key=lambda c: (-c.score, c.date is None, c.date.timestamp() if c.date else 0.0, c.offset),
     )
-
-
-def _slug(prefix: str, number: int) -> str:
-    return f"{prefix}-{number}"
-
-
-def _wall_clock(when: datetime | None) -> str:
-    return when.strftime("%Y-%m-%d %H:%M") if when else "0000-00-00 00:00"
-
-
-def starter_map(title: str, accepted: Sequence[Candidate]) -> dict[str, Any]:
-    """A map document (for YAML) built from accepted candidates, for a person to refine.
-
-    Proposals go under one question; each objection attacks the latest proposal made before it
-    (or the first one). Dates are the messages' own wall-clock times, so the map loads against
-    the same thread; objections with no proposal to attack are left out.
-    """
-    ordered = sorted(accepted, key=lambda c: (c.date is None, _wall_clock(c.date), c.offset))
-    proposals = [c for c in ordered if c.kind == PROPOSAL]
-    people = sorted({c.author for c in ordered if c.author})
-
-    def source(c: Candidate) -> dict[str, str]:
-        return {"by": c.author or "unknown", "date": _wall_clock(c.date), "quote": c.sentence}
-
-    arguments = []
-    for number, objection in enumerate((c for c in ordered if c.kind == OBJECTION), start=1):
-        earlier = [
-            i
-            for i, p in enumerate(proposals, 1)
-            if _wall_clock(p.date) <= _wall_clock(objection.date)
-        ]
-        if not proposals:
-            break
-        target = _slug("proposal", earlier[-1] if earlier else 1)
-        arguments.append(
-            {"id": _slug("objection", number), "attacks": [target], **source(objection)}
-        )
-    first = ordered[0] if ordered else None
-    return {
-        "thread": {
-            "title": title,
-            "first_message": {
-                "by": first.author if first and first.author else "unknown",
-                "date": _wall_clock(first.date if first else None),
-            },
-        },
-        "people": [{"name": name} for name in people],
-        "topics": [{"id": "main", "title": title}],
-        "questions": [
-            {
-                "id": "what-to-do",
-                "topic": "main",
-                "title": f"What should be done? ({title})",
-                "proposals": [
-                    {
-                        "id": _slug("proposal", number),
-                        "title": p.sentence[:80],
-                        "sources": [source(p)],
-                    }
-                    for number, p in enumerate(proposals, start=1)
-                ],
-            }
-        ],
-        "arguments": arguments,
-    }
