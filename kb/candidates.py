@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from threadlore.db.models.decision_map import ExtractCandidate
 from threadlore.db.models.messages import Message
+from threadlore.db.models.patches import Patch
 from threadlore.kb.decisions import DecisionError, DecisionService
 from threadlore.kb.discussion import Status
 from threadlore.kb.extract import SourceMessage, extract
@@ -86,8 +87,21 @@ class CandidateService:
             )
         )
         by_id = {m.message_id: m for m in messages}
+        keys = {m.id: m.message_id for m in messages}
+        patched = set(
+            self.session.scalars(select(Patch.message_id).where(Patch.message_id.in_(list(keys))))
+        )
         found = extract(
-            SourceMessage(m.message_id, self.decisions.name_of(m), m.date, m.body) for m in messages
+            SourceMessage(
+                m.message_id,
+                self.decisions.name_of(m),
+                m.date,
+                m.body,
+                subject=m.subject,
+                parent_id=keys.get(m.parent_id) if m.parent_id is not None else None,
+                has_patch=m.id in patched,
+            )
+            for m in messages
         )
         stored = {
             (c.message_id, c.kind, c.offset)

@@ -1,4 +1,4 @@
-"""What a message's author wrote, as a map quotes it: own words, own sentences, short titles.
+"""What a message's author wrote, as a map quotes it: own words, short titles and ids.
 
 A map quote is exact words of a message with whitespace runs counted as one space (the archive
 breaks lines where the mail did not); quoted lines, the signature and a diff are not the
@@ -24,36 +24,6 @@ def own_words(body: str) -> str:
     return normalize_space(
         "\n".join(line for line in body.splitlines() if not _QUOTED_LINE.match(line))
     )
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])")
-_OWN_TEXT_ENDS = re.compile(r"^(-- ?$|diff --git |Index: |---$)")
-_LIST_MARK = re.compile(r"^\(?(\d{1,2}|[a-zA-Z])[.)]$")
-
-
-def own_sentences(body: str) -> list[str]:
-    """The sentences a message's author wrote — no quoted lines, no signature, no diff — each
-    as the map would quote it (whitespace normalised), in order."""
-    paragraphs: list[list[str]] = [[]]
-    for line in body.splitlines():
-        if _OWN_TEXT_ENDS.match(line):
-            break
-        if _QUOTED_LINE.match(line):
-            continue
-        if line.strip():
-            paragraphs[-1].append(line)
-        elif paragraphs[-1]:
-            paragraphs.append([])
-    sentences: list[str] = []
-    for lines in paragraphs:
-        merged: list[str] = []
-        for piece in _SENTENCE_END.split(normalize_space(" ".join(lines))):
-            if merged and _LIST_MARK.match(merged[-1]):
-                merged[-1] = f"{merged[-1]} {piece}"  # "1." starts the item it numbers
-            elif piece:
-                merged.append(piece)
-        sentences.extend(merged)
-    return sentences
 
 
 def slugify(text: str) -> str:

@@ -4,7 +4,7 @@
 structure states (patch postings, revisions, trailers, a maintainer's "Applied", option lists and
 votes; `structure`) and what a sentence classifier trained on annotated threads finds in the
 prose (`classifier`, `features`). Each candidate is the author's own sentence, so a curator who
-accepts it gets a map quote unchanged; `starter_map` turns accepted candidates into a map.
+accepts it gets a map quote unchanged (kb/candidates.py makes accepted ones map entries).
 """
 
 from threadlore.kb.extract.candidates import (
@@ -17,7 +17,6 @@ from threadlore.kb.extract.candidates import (
     SourceMessage,
 )
 from threadlore.kb.extract.pipeline import extract
-from threadlore.kb.extract.starter import starter_map
 
 __all__ = [
     "DECISION",
@@ -28,5 +27,4 @@ __all__ = [
     "Candidate",
     "SourceMessage",
     "extract",
-    "starter_map",
 ]

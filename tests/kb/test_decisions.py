@@ -15,9 +15,10 @@ from threadlore.db.engine import open_store
 from threadlore.db.ingest import import_messages
 from threadlore.db.models.decision_map import MapChange, MapEntry
 from threadlore.importers.archive_text import read_archive_text
+from threadlore.kb.candidates import CandidateService
 from threadlore.kb.decisions import DecisionError, DecisionService
 from threadlore.kb.discussion import Status
-from threadlore.kb.map_loader import MapError, load_map, parse_map
+from threadlore.kb.map_loader import MapError, load_map, locate_quotes, parse_map, thread_message_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -184,3 +185,26 @@ def test_removing_an_entry_takes_out_the_references_to_it(
         assert restored is not None
         status = restored.discussion.status_of("restrict-nonlinear-to-root")
         assert status is not None and "databases-not-root" in status.evidence
+
+
+def test_accepted_candidates_become_entries_whose_quotes_load_back(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    with sessions() as session:
+        decisions = DecisionService(session, "curator")
+        candidates = CandidateService(session, decisions)
+        assert candidates.refresh(1) > 20
+        found = candidates.of_thread(1)
+        proposals = [c.id for c in found if c.kind == "proposal"][:3]
+        made = candidates.accept(1, proposals, question="What does the thread propose?")
+        others = [c.id for c in found if c.kind in ("objection", "support")][:4]
+        made += candidates.accept(1, others, target=made[0])
+        assert all(c.state == "accepted" for c in candidates.of_thread(1, "accepted"))
+        exported = decisions.export_yaml(1)
+        session.rollback()
+    path = tmp_path / "accepted.yaml"
+    path.write_text(exported)
+    discussion = locate_quotes(
+        load_map(path), [thread_message_of(m) for m in read_archive_text(SEED)]
+    )
+    assert len(list(discussion.proposals())) == 3 and len(discussion.arguments) == 4

@@ -3,18 +3,16 @@ curate, keeps the first cue extractor as a baseline, and turns accepted candidat
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from threadlore.importers.detect import read_inputs
-from threadlore.kb.extract import KINDS, OBJECTION, PROPOSAL, Candidate, extract, starter_map
+from threadlore.kb.extract import KINDS, OBJECTION, PROPOSAL, extract
 from threadlore.kb.extract.candidates import SourceMessage
 from threadlore.kb.extract.cues import classify, cue_candidates, own_prose
 from threadlore.kb.extract.gold import source_message
 from threadlore.kb.extract.sentences import read_message, split_sentences
-from threadlore.kb.map_loader import locate_quotes, parse_map, thread_message_of
 from threadlore.kb.quoting import normalize_space
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,44 +131,6 @@ def test_restatements_share_a_group_led_by_the_strongest(seed: list[SourceMessag
         leader = found[candidate.group]  # type: ignore[index]
         assert leader.group == candidate.group and leader.kind == candidate.kind
         assert candidate.group <= index  # type: ignore[operator]
-
-
-def test_accepted_candidates_make_a_map_that_loads_against_the_thread(
-    seed: list[SourceMessage],
-) -> None:
-    found = extract(seed)
-    accepted = [
-        *[c for c in found if c.kind == PROPOSAL][:3],
-        *[c for c in found if c.kind != PROPOSAL][:5],
-    ]
-    document = starter_map("fault vs truncate", accepted)
-    import yaml
-
-    discussion = parse_map(yaml.safe_dump(document), "starter.yaml")
-    located = locate_quotes(discussion, [thread_message_of(m) for m in read_inputs([SEED])])
-    quoted = {(q.message_id, q.text) for _entry, q in located.quotes()}
-    assert {(c.message_id, c.sentence) for c in accepted} <= quoted
-
-
-def test_starter_map_puts_options_under_their_question() -> None:
-    def option(number: int, offset: int) -> Candidate:
-        return Candidate(
-            message_id="m1",
-            author="Kevin",
-            date=datetime(2024, 10, 15, 10, 21),
-            kind=PROPOSAL,
-            sentence=f"{number}. Option {number}",
-            offset=offset,
-            evidence=("option",),
-            score=0.8,
-            origin="options",
-            question="Which one?",
-        )
-
-    document = starter_map("cookies", [option(1, 0), option(2, 20)])
-    (question,) = document["questions"]
-    assert question["title"] == "Which one?"
-    assert [p["sources"][0]["message"] for p in question["proposals"]] == ["<m1>", "<m1>"]
 
 
 def test_the_cue_baseline_still_finds_what_it_found() -> None:

@@ -1,8 +1,8 @@
-"""A message's own words and sentences: what the map may quote and the UI offers to record."""
+"""A message's own words, and the titles and ids made from them."""
 
 from __future__ import annotations
 
-from threadlore.kb.quoting import own_sentences, own_words, shorten, slugify
+from threadlore.kb.quoting import own_words, shorten, slugify
 
 REPLY = """On Tue, Kevin wrote:
 > I think we should keep the tag. Really.
@@ -16,22 +16,6 @@ command instead?
 --
 Ming
 """
-
-
-def test_own_sentences_leave_out_quoted_lines_and_the_signature() -> None:
-    assert own_sentences(REPLY) == [
-        "On Tue, Kevin wrote:",
-        "No.",
-        "The tag changes.",
-        "What about a map from cookie to command instead?",
-        "1. Keep the tag.",
-        "2. Map the cookie.",
-    ]
-
-
-def test_own_sentences_stop_at_a_diff() -> None:
-    body = "Please try this.\n\ndiff --git a/x b/x\n+Anything. Here.\n"
-    assert own_sentences(body) == ["Please try this."]
 
 
 def test_own_words_are_the_body_without_quotes_in_one_line() -> None:

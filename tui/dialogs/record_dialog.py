@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 
 from threadlore.db.views import MessageView
 from threadlore.kb.discussion import DiscussionMap
-from threadlore.kb.quoting import own_sentences
+from threadlore.kb.extract.sentences import read_message
 from threadlore.tui.decision_source import ChangeRefused, DecisionSource
 from threadlore.tui.text import inert_line, inert_plain
 from threadlore.tui.widgets.decisions.entry_placement import KINDS, EntryPlacement, Placement
@@ -54,7 +54,9 @@ class RecordDialog(ModalScreen[str | None]):
         super().__init__()
         self.decisions = decisions
         self.message = message
-        self.sentences = own_sentences(message.body)
+        # the sentences extraction reads: own words, no quotes, greetings, signatures or diffs
+        read = read_message(message.body, message.summary.author)
+        self.sentences = [sentence.text for sentence in read.sentences]
         self.discussion: DiscussionMap | None = None
 
     @property
