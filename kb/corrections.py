@@ -11,20 +11,41 @@ corrections back after anything that recomputes inferred values.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from threadlore.db.archive_sources import reinfer_source
 from threadlore.db.models.decision_map import Correction as CorrectionRow
+from threadlore.db.models.inferences import Inference
 from threadlore.db.models.messages import Message
 from threadlore.db.models.threads import Thread
 from threadlore.db.people import PeopleIndex
-from threadlore.importers.records import Address
+from threadlore.importers.records import Address, InferredField, ParsedMessage
+from threadlore.importers.records import Inference as InferenceRecord
 from threadlore.kb.discussion import CorrectedField, Correction, Recorded
+
+_CORRECTABLE = (InferredField.AUTHOR, InferredField.PARENT, InferredField.DATE)
+
+
+def _value_of(message: ParsedMessage, field: CorrectedField) -> str:
+    """A re-inferred message's value of a field, in the form a correction gives it."""
+    if field is CorrectedField.AUTHOR:
+        author = message.author
+        if author is None:
+            return ""
+        return (
+            f"{author.name} <{author.email}>"
+            if author.name and author.email
+            else (author.name or author.email)
+        )
+    if field is CorrectedField.PARENT:
+        return message.in_reply_to or ""
+    return message.date.isoformat() if message.date is not None else ""
 
 
 class CorrectionError(ValueError):
@@ -45,11 +66,15 @@ class CorrectionView:
     replaced: str
     recorded: Recorded
     undone: bool = False
+    reinferred: int = 0  # other messages of the same archive page whose inferred values moved
 
     def describe(self) -> str:
         was = f"(was {self.replaced or 'none'})"
         by = self.recorded.describe()
-        return f"{self.field.value} corrected to {self.value or 'none'} {was} by {by}"
+        said = f"{self.field.value} corrected to {self.value or 'none'} {was} by {by}"
+        if self.reinferred:
+            said += f"; {self.reinferred} other messages of its page inferred again"
+        return said
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +85,7 @@ class CorrectionView:
             "by": self.recorded.by,
             "at": self.recorded.at.isoformat(),
             "undone": self.undone,
+            "reinferred": self.reinferred,
         }
 
 
@@ -109,6 +135,9 @@ class CorrectionService:
     # ------------------------------------------------------------------ writing a value
 
     def _set_author(self, message: Message, value: str) -> None:
+        if not value.strip():  # unknown, as inference may leave it (and undo gives it back)
+            message.author_name = message.author_email = message.author_id = None
+            return
         name, email = parseaddr(value)
         if not name and not email:
             raise CorrectionError(f"{value!r} is not a name or an address")
@@ -224,7 +253,7 @@ class CorrectionService:
         )
         self.session.add(row)
         self.session.flush()
-        return self._view(row, message.message_id)
+        return replace(self._view(row, message.message_id), reinferred=self._reinfer_page(message))
 
     def undo(self, message_ref: str, field: CorrectedField | None = None) -> CorrectionView:
         """Take back the newest live correction of a message (of one field, if given)."""
@@ -240,7 +269,7 @@ class CorrectionService:
         self._write(message, CorrectedField(row.field), row.replaced)
         row.undone = True
         self.session.flush()
-        return self._view(row, message.message_id)
+        return replace(self._view(row, message.message_id), reinferred=self._reinfer_page(message))
 
     def apply_all(self, corrections: Iterable[Correction]) -> int:
         """Apply corrections a map file carries, skipping those the store already has."""
@@ -284,6 +313,71 @@ class CorrectionService:
                 self._write(message, field, row.value)
                 changed += 1
         return changed
+
+    def _reinfer_page(self, corrected: Message) -> int:
+        """Infer the rest of an archive-text page again with its corrections taken as certain,
+        and write what changed; how many other messages moved.
+
+        Archive text has no headers, so one message's author or parent is evidence for its
+        neighbours' (a reply drops its author from the parent's recipients; a parent changes
+        which earlier messages a later one can answer). Mail with real headers needs none of it.
+        """
+        if not corrected.synthetic or corrected.source_id is None:
+            return 0
+        rows = {
+            m.message_id: m
+            for m in self.session.scalars(
+                select(Message).where(Message.source_id == corrected.source_id)
+            )
+        }
+        pinned: dict[str, dict[InferredField, str]] = {}
+        for message_id, field_name, value in self.session.execute(
+            select(Message.message_id, CorrectionRow.field, CorrectionRow.value)
+            .join(Message, Message.id == CorrectionRow.message_id)
+            .where(Message.source_id == corrected.source_id, CorrectionRow.undone.is_(False))
+            .order_by(CorrectionRow.id)
+        ):
+            pinned.setdefault(message_id, {})[InferredField(field_name)] = value
+        moved = 0
+        for parsed in reinfer_source(self.session, corrected.source_id, pinned):
+            message = rows.get(parsed.message_id)
+            if message is None or message.id == corrected.id:
+                continue
+            changed = False
+            for inferred_field in _CORRECTABLE:
+                if inferred_field in pinned.get(parsed.message_id, {}):
+                    continue
+                field = CorrectedField(inferred_field.value)
+                value = _value_of(parsed, field)
+                if self.current(message, field) != value:
+                    self._write(message, field, value)
+                    changed = True
+                self._replace_inference(
+                    message.id, inferred_field, parsed.inference(inferred_field)
+                )
+            moved += changed
+        self.session.flush()
+        return moved
+
+    def _replace_inference(
+        self, message_pk: int, field: InferredField, inferred: InferenceRecord | None
+    ) -> None:
+        """The message's evidence for a field is what the page says now (none if nothing)."""
+        self.session.execute(
+            delete(Inference).where(
+                Inference.message_id == message_pk, Inference.field == field.value
+            )
+        )
+        if inferred is not None:
+            self.session.add(
+                Inference(
+                    message_id=message_pk,
+                    field=field.value,
+                    value=inferred.value,
+                    confidence=inferred.confidence,
+                    evidence=list(inferred.evidence),
+                )
+            )
 
     @staticmethod
     def _view(row: CorrectionRow, message_id: str) -> CorrectionView:

@@ -24,6 +24,7 @@ from sqlalchemy.pool import NullPool
 from threadlore.db.engine import open_store, store_url
 
 sys.path.insert(0, str(Path(__file__).parent))  # seed_store, the helpers every area shares
+sys.path.insert(0, str(Path(__file__).parents[1]))  # the repository, for benches/
 
 PG_ENV = "THREADLORE_TEST_PG"
 ENGINES = ("sqlite", "postgresql")
