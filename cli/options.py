@@ -38,6 +38,7 @@ class Settings:
 
     db_url: str
     json: bool
+    db_url_given: bool = False  # --db or $THREADLORE_DB, as opposed to the default store
 
     @property
     def shown_url(self) -> str:
@@ -58,6 +59,32 @@ class UserError(click.ClickException):
         click.echo(f"threadlore: {self.format_message()}", err=True)
 
 
+STORE_BACKENDS = ("sqlite", "postgresql")
+
+
+def checked_store_url(url: str) -> str:
+    """A store URL a user gave, refused in one line when no store could keep what is written:
+    not a URL, a database threadlore does not speak, memory, or a file in a missing folder."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url.replace("postgres://", "postgresql://", 1))
+    except ArgumentError:
+        hint = "sqlite:///FILE or postgresql://…"
+        raise UserError(f"{url!r} is not a database URL ({hint})") from None
+    backend = parsed.get_backend_name()
+    if backend not in STORE_BACKENDS:
+        raise UserError(f"threadlore keeps its store in SQLite or PostgreSQL, not {backend}")
+    if backend == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            raise UserError("an in-memory store is lost when the command ends: give a file")
+        folder = Path(parsed.database).expanduser().parent
+        if not folder.is_dir():
+            raise UserError(f"no folder {folder} for the store {parsed.database}")
+    return url
+
+
 def store_options(command: F) -> F:
     """Add `--db URL` and `--json` to a command and hand it a `settings: Settings` argument."""
 
@@ -75,9 +102,11 @@ def store_options(command: F) -> F:
     def wrapper(*args: Any, db_url: str | None, as_json: bool, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
         outer = ctx.find_object(Settings)  # `threadlore --db X --json CMD` hands its options on
+        given = db_url or (outer.db_url if outer and outer.db_url_given else None)
         settings = Settings(
-            db_url=db_url or (outer.db_url if outer else default_database_url()),
+            db_url=checked_store_url(given) if given else default_database_url(),
             json=as_json or (outer.json if outer else False),
+            db_url_given=given is not None,
         )
         ctx.obj = settings
         return command(*args, settings=settings, **kwargs)

@@ -301,9 +301,13 @@ def search_command(settings: Settings, query: str, limit: int) -> None:
         found = queries.search_messages(session, query, limit=limit)
     if settings.json:
         print_json([m.as_json() for m in found])
-        return
-    for message in found:
-        click.echo(message_line(message))
+    else:
+        for message in found:
+            click.echo(message_line(message))
+    if not found:  # as grep and notmuch count do: scripts can test for "no hits"
+        if not settings.json:
+            click.echo("threadlore: no messages match", err=True)
+        sys.exit(EXIT_FAILURE)
 
 
 @click.command("people")

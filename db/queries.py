@@ -288,11 +288,17 @@ def message_pk(session: Session, ref: str) -> int:
     return pk
 
 
+_SHORTEST_ID_PREFIX = 6
+
+
 def resolve_thread(session: Session, ref: str) -> int:
     """A thread id from a thread number or the id (or unique prefix) of a message in it."""
     ref = ref.strip()
-    if ref.isdigit() and session.get(Thread, int(ref)) is not None:
-        return int(ref)
+    if ref.isdigit() and int(ref) < 2**63:  # past that, no store's integer holds it
+        if session.get(Thread, int(ref)) is not None:
+            return int(ref)
+        if len(ref) < _SHORTEST_ID_PREFIX:  # "7" is a thread number, not a message id prefix
+            raise LookupError(f"no thread {ref} (threadlore threads lists them)")
     try:
         pk = message_pk(session, ref)
     except AmbiguousMessageId:

@@ -108,7 +108,7 @@ def test_search_finds_miklos_on_page_mkclean(seeded: str) -> None:
         (("search", '"unbalanced'), "threadlore: bad query: unbalanced quote at character 1\n"),
         (("search", "zz:top"), "threadlore: bad query: unknown prefix 'zz:'"),
         (("show", "no-such-message"), "threadlore: no message 'no-such-message'\n"),
-        (("tree", "999"), "threadlore: no thread or message '999'\n"),
+        (("tree", "999"), "threadlore: no thread 999 (threadlore threads lists them)\n"),
     ],
 )
 def test_errors_are_one_line_with_exit_1(seeded: str, args: tuple[str, ...], message: str) -> None:

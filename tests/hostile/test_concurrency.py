@@ -66,7 +66,8 @@ def test_the_ui_and_the_cli_read_while_an_import_writes(tmp_path: Path, db_url: 
         reader.messages_per_day()
         for command in (["threads", "--limit", "5"], ["search", "f:nick truncate"], ["people"]):
             result = CliRunner().invoke(threadlore, [*command, "--db", db_url])
-            assert result.exit_code == 0, result.output
+            no_hits_yet = command[0] == "search" and "no messages match" in result.output
+            assert result.exit_code == 0 or no_hits_yet, result.output
         rounds += 1
     _, errors = importing.communicate()
     assert (importing.returncode, errors) == (0, "")

@@ -73,7 +73,7 @@ def test_a_search_made_of_sql_is_just_a_search(
     """Answered as a search or refused as a bad query, in one line; nothing changes."""
     before = table_counts(seeded_store)
     result = seeded("search", query, "--json")
-    if result.exit_code == 0:
+    if result.exit_code == 0 or result.stdout.strip() == "[]":  # hits, or none (exit 1)
         assert isinstance(json.loads(result.stdout), list)
     else:
         assert result.stderr.startswith("threadlore: bad query: "), result.output

@@ -1,0 +1,56 @@
+"""The command line at its edges: a store URL no store can keep, numbers that name no thread,
+a search with no hits — each one line and a code a script can test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from seed_store import import_seed
+
+from threadlore.cli.main import threadlore
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("mysql://u@h/db", "SQLite or PostgreSQL, not mysql"),
+        ("sqlite://", "an in-memory store is lost"),
+        ("sqlite:///:memory:", "an in-memory store is lost"),
+        ("sqlite:////nonexistent/folder/x.sqlite", "no folder /nonexistent/folder"),
+        ("not a url", "is not a database URL"),
+    ],
+)
+def test_a_store_url_that_cannot_keep_anything_is_refused_in_one_line(
+    url: str, problem: str
+) -> None:
+    for args in (["threads", "--db", url], ["--db", url, "threads"], ["import", "x", "--db", url]):
+        result = CliRunner().invoke(threadlore, args)
+        assert result.exit_code == 1, result.output
+        assert problem in result.output and len(result.output.strip().splitlines()) == 1
+    assert not Path("/nonexistent").exists()
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('edges') / 'store.sqlite'}"
+    import_seed(url, with_map=False)
+    return url
+
+
+@pytest.mark.parametrize(
+    ("number", "problem"), [("7", "no thread 7"), ("9" * 30, "no thread or message")]
+)
+def test_a_number_that_names_no_thread_says_so(seeded: str, number: str, problem: str) -> None:
+    result = CliRunner().invoke(threadlore, ["tree", number, "--db", seeded])
+    assert result.exit_code == 1 and problem in result.output
+
+
+def test_a_search_without_hits_exits_1_with_json_or_without(seeded: str) -> None:
+    quiet = CliRunner().invoke(threadlore, ["search", "zzqqxx", "--db", seeded])
+    assert quiet.exit_code == 1 and "no messages match" in quiet.output
+    data = CliRunner().invoke(threadlore, ["search", "zzqqxx", "--json", "--db", seeded])
+    assert data.exit_code == 1 and data.stdout.strip() == "[]"
+    found = CliRunner().invoke(threadlore, ["search", "nonlinear", "--db", seeded])
+    assert found.exit_code == 0 and found.output.strip()
