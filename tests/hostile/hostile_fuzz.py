@@ -57,8 +57,8 @@ BODY_LINES = [
 FROM_LINE = b"From fuzz@example.org Mon Feb 26 10:00:00 2007"
 # what an error's position may be, after "<file>: "
 _WHERE = re.compile(
-    r"^(message \d+, )?(byte \d+, )?(line \d+|start of file|whole file|first line|path|file|gzip stream|"
-    r"message|To:|Cc:|Date:)"
+    r"^(message \d+, )?(byte \d+, )?"
+    r"(line \d+|start of file|whole file|first line|path|file|gzip stream|message|To:|Cc:|Date:)"
 )
 
 header_values = st.one_of(
