@@ -12,19 +12,20 @@ import functools
 import gc
 import time
 from collections import deque
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, ParamSpec, TypeVar
 
 from threadlore.kb.vm.invariants import Violation, check_state
-from threadlore.kb.vm.machine import Context, Executed, ThreadState, Wait, run_step
+from threadlore.kb.vm.machine import Context, Executed, State, ThreadState, Wait, run_step
 from threadlore.kb.vm.operations import OPERATIONS
-from threadlore.kb.vm.policies import resolve
+from threadlore.kb.vm.ops_mmap import MMAP_SEM_WRITERS
+from threadlore.kb.vm.policies import policy_parameters, resolve
 from threadlore.kb.vm.reduction import Reducer
 from threadlore.kb.vm.state import VM, Metrics
-from threadlore.kb.vm.symmetry import State, canonical, interchangeable_groups
+from threadlore.kb.vm.symmetry import canonical, interchangeable_groups
 from threadlore.kb.vm.trace import TraceStep, step_changes
-from threadlore.kb.vm.workloads import Setup, get_workload
+from threadlore.kb.vm.workloads import Setup, Workload, get_workload
 
 Edge = tuple[State, int, str, str]  # concrete parent, thread position, function, label
 Seen = dict[Hashable, tuple[State, Edge | None, int]]  # key → (concrete state, how reached, depth)
@@ -167,7 +168,7 @@ def _trace(seen: Seen, key_of: Callable[[State], Hashable], key: Hashable) -> li
         parent, position, function, label = edge
         before, after = parent[1][position], state[1][position]
         changes = step_changes(parent[0], state[0], before, after)
-        steps.append(TraceStep(after.name, function, label, changes))
+        steps.append(TraceStep(after.name, function, label, changes, parent, state))
         state, edge, _ = seen[key_of(parent)]
     steps.reverse()
     return steps
@@ -197,6 +198,19 @@ def _without_cycle_collector(search: Callable[P, R]) -> Callable[P, R]:
     return paused
 
 
+def mmap_sem_contended(threads: tuple[ThreadState, ...]) -> frozenset[str]:
+    """Processes with two or more threads, one of which may take mmap_sem for writing: there,
+    faults count as readers (Context.mmap_sem)."""
+    by_process: dict[str, list[ThreadState]] = {}
+    for thread in threads:
+        by_process.setdefault(thread.process, []).append(thread)
+    return frozenset(
+        process
+        for process, mine in by_process.items()
+        if len(mine) > 1 and any(op in MMAP_SEM_WRITERS for t in mine for op, _ in t.program)
+    )
+
+
 @_without_cycle_collector
 def explore(
     setup: Setup,
@@ -206,6 +220,7 @@ def explore(
     max_states: int = DEFAULT_MAX_STATES,
     symmetry: bool = False,
     reduction: bool = False,
+    policy_params: Mapping[str, int] | None = None,
 ) -> Exploration:
     """Run every interleaving of the setup's threads under the policy.
 
@@ -214,9 +229,10 @@ def explore(
     independent, invisible step expands that step alone, and states differing only in what no
     step reads count once (kb/vm/reduction.py): the same verdicts and deadlocks, fewer states;
     traces are then shortest among the reduced graph's paths. Replay explores fully, because it
-    also collects every event and final cost.
+    also collects every event and final cost. Only the setup's invariants are reported.
     """
-    semantics = resolve(policy)
+    semantics = resolve(policy, **(policy_params or {}))
+    wanted = setup.invariants
     processes = {t.process for t in setup.threads}
     groups = interchangeable_groups(setup.threads) if symmetry else []
     reducer = (
@@ -249,6 +265,8 @@ def explore(
 
     def record(key: Hashable, violations: Iterable[Violation]) -> bool:
         for violation in violations:
+            if wanted is not None and violation.invariant not in wanted:
+                continue
             if violation.invariant not in result.findings:
                 trace = _trace(seen, key_of, key)
                 result.findings[violation.invariant] = Finding(
@@ -265,9 +283,11 @@ def explore(
             processes=processes,
         )
 
-    steps = Steps(
-        [Context(semantics, t.name, t.process) for t in setup.threads], setup.vm, setup.threads
-    )
+    contended = mmap_sem_contended(setup.threads)
+    contexts = [
+        Context(semantics, t.name, t.process, t.process in contended) for t in setup.threads
+    ]
+    steps = Steps(contexts, setup.vm, setup.threads)
     result.events.update((e.kind, e.detail) for e in setup.vm.events)
     stop = record(initial_key, examine(*initial))
     while queue and not stop:
@@ -374,35 +394,57 @@ def _persistent_step(
     return None
 
 
+def split_params(
+    workload: Workload, policy: str, params: Mapping[str, int]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """`-p` values: those of the workload and those of the policy; ValueError for the others."""
+    of_policy = policy_parameters(policy)
+    mine = {k: v for k, v in params.items() if k in workload.defaults}
+    theirs = {k: v for k, v in params.items() if k in of_policy and k not in workload.defaults}
+    unknown = sorted(set(params) - set(mine) - set(theirs))
+    if unknown:
+        known = ", ".join([*workload.defaults, *of_policy]) or "none"
+        raise ValueError(
+            f"{workload.name} under {policy}: unknown parameter {unknown[0]!r} ({known})"
+        )
+    return mine, theirs
+
+
 def check(
-    workload: str,
-    policy: str,
+    workload: str | Workload,
+    policy: str | None = None,
     *,
-    max_states: int = DEFAULT_MAX_STATES,
+    max_states: int | None = None,
     symmetry: bool = False,
     reduction: bool = True,
     **params: int,
 ) -> CheckResult:
     """Explore `workload` under `policy` until the first violation, or prove none in its bounds.
 
-    `reduction` (partial-order reduction, on by default) keeps the verdict; its traces are the
-    shortest of the reduced graph, not necessarily of the full one (`reduction=False`).
+    `params` are the workload's and the policy's (`cap=32`). A scenario's own policy and bound
+    apply when none is given (else STATUS_QUO and DEFAULT_MAX_STATES). `reduction` (partial-order
+    reduction, on by default) keeps the verdict; its traces are the shortest of the reduced
+    graph, not necessarily of the full one (`reduction=False`).
     """
-    setup = get_workload(workload).setup(**params)
+    spec = workload if isinstance(workload, Workload) else get_workload(workload)
+    policy = policy or spec.policy or "STATUS_QUO"
+    given = {**(spec.policy_params if policy == spec.policy else {}), **params}
+    mine, theirs = split_params(spec, policy, given)
+    setup = spec.setup(**mine)
     found = explore(
         setup,
         policy,
         stop_at_first=True,
-        max_states=max_states,
+        max_states=max_states or spec.max_states or DEFAULT_MAX_STATES,
         symmetry=symmetry,
         reduction=reduction,
+        policy_params=theirs,
     )
-    name = get_workload(workload).name
-    all_params = {**get_workload(workload).defaults, **params}
+    all_params = {**spec.defaults, **policy_parameters(policy), **mine, **theirs}
     if found.findings:
         finding = next(iter(found.findings.values()))
         return CheckResult(
-            name,
+            spec.name,
             policy,
             all_params,
             "violated",
@@ -420,7 +462,7 @@ def check(
         else f"stopped after {found.distinct_states} states without a violation"
     )
     return CheckResult(
-        name,
+        spec.name,
         policy,
         all_params,
         verdict,

@@ -7,7 +7,7 @@ same counter). An operation's footprint is the union over its steps and the oper
 A step or operation with no declaration touches everything, so it is never reduced.
 
 Footprints also show that no step reads `Page.count` or `Metrics` (only INV3 reads whether
-redundant IO happened), nor, unless the search runs an operation that reads them, the inode's
+double IO happened), nor, unless the search runs an operation that reads them, the inode's
 truncate_count and seqcount; so states differing only there are merged (`Reducer.key`), as are
 states equal up to renaming interchangeable threads.
 
@@ -40,7 +40,8 @@ PTES = 1 << 9  # the ptes inside the vmas
 DISK = 1 << 10  # inode.disk, inode.written, the data-version clock
 METRICS = 1 << 11  # the cost counters
 EVENTS = 1 << 12  # reported events (their order is part of the state)
-EVERYTHING = (1 << 13) - 1
+MM = 1 << 13  # the processes' records (mmap_sem readers, locked pages, limits)
+EVERYTHING = (1 << 14) - 1
 
 INODE_COUNTERS = {"truncate_count": TRUNCATE_COUNT, "seqcount": SEQCOUNT}
 """Inode counters that keys leave out when no step of the search reads them (no invariant does)."""
@@ -87,25 +88,27 @@ def step_footprints(semantics: Semantics) -> dict[tuple[str, str], Footprint]:
     """
     seq = SEQCOUNT if semantics.fault == "seqlock" else 0
     flag = LOCK if semantics.fault == "page_flag" else 0
+    wait = LOCK if semantics.dirty_waits_on_page_lock else 0  # 79352894's wait_on_page_locked
     return {
         # ops_fault
         ("handle_mm_fault", "A1"): Footprint(
-            VMAS | PTES | CACHE | DISK, PTES | DIRTY | DISK | EVENTS
+            VMAS | PTES | CACHE | DISK, PTES | DIRTY | DISK | EVENTS, MM
         ),
+        ("do_wp_page", "WP1"): Footprint(VMAS | PTES, PTES),
+        ("do_wp_page", "WP2"): Footprint(wait, DIRTY),
         ("do_no_page", "F1"): Footprint(TRUNCATE_COUNT | seq),
         ("do_no_page", "F2"): Footprint(VMAS | PTES | I_SIZE),
         ("do_no_page", "F3"): _FIND_GET_PAGE,
         ("do_no_page", "F4"): Footprint(
             TRUNCATE_COUNT | seq | flag | VMAS | PTES | MAPCOUNT, PTES | MAPCOUNT, COUNT
         ),
-        ("do_no_page", "F5"): Footprint(0, DIRTY),
+        ("do_no_page", "F5"): Footprint(wait, DIRTY),
         ("do_file_page", "P1"): Footprint(
-            VMAS | PTES | I_SIZE | CACHE | DISK, CACHE, COUNT | METRICS
+            seq | VMAS | PTES | I_SIZE | CACHE | DISK, CACHE, COUNT | METRICS
         ),
         ("do_file_page", "P2"): Footprint(
-            CACHE | I_SIZE | VMAS | PTES | MAPCOUNT, PTES | MAPCOUNT, COUNT
+            seq | flag | CACHE | I_SIZE | VMAS | PTES | MAPCOUNT, PTES | MAPCOUNT, COUNT
         ),
-        ("do_file_page", "P3"): Footprint(0, DIRTY),
         ("__do_fault", "S1"): Footprint(VMAS | PTES | I_SIZE),
         ("__do_fault", "S2"): _FIND_GET_PAGE,
         ("__do_fault", "S2.lock"): Footprint(LOCK | CACHE, LOCK, COUNT),
@@ -114,7 +117,7 @@ def step_footprints(semantics: Semantics) -> dict[tuple[str, str], Footprint]:
         ("__do_fault", "S5"): Footprint(0, LOCK),
         ("__do_fault", "S6"): Footprint(0, DIRTY),
         # ops_truncate
-        ("unmap_mapping_range", "T2"): Footprint(adds=TRUNCATE_COUNT),
+        ("unmap_mapping_range", "T2"): Footprint(CACHE if flag else 0, flag, TRUNCATE_COUNT),
         ("unmap_mapping_range", "T3"): Footprint(
             VMAS | PTES | CACHE | DIRTY | MAPCOUNT, PTES | MAPCOUNT | DIRTY, COUNT | METRICS
         ),
@@ -177,7 +180,8 @@ def where_next(before: ThreadState, after: ThreadState, op: str) -> str | Litera
 def calls(semantics: Semantics) -> dict[str, tuple[str, ...]]:
     """The operations each declared operation may call; an operation missing here is UNKNOWN."""
     return {
-        "handle_mm_fault": fault_operations(semantics),
+        "handle_mm_fault": (*fault_operations(semantics), "do_wp_page"),
+        "do_wp_page": (),
         "do_no_page": (),
         "do_file_page": (),
         "__do_fault": (),
@@ -252,13 +256,15 @@ def page_behaviour(page: Page) -> tuple[object, ...]:
         page.mapcount,
         page.data,
         page.truncated,
+        page.dirty_pte_survived,
     )
 
 
 def _observed(vm: VM) -> tuple[object, ...]:
     """What the invariants read of a state, page flags included (see kb/vm/invariants.py)."""
     pages = tuple((page.mapping, page.dirty) for page in vm.pages)
-    return (vm.vmas, vm.inode.cache, pages, vm.events, vm.metrics.redundant_io)
+    locked = tuple([p.locked_pages for p in vm.processes])
+    return (vm.vmas, vm.inode.cache, pages, vm.events, vm.metrics.double_io, locked)
 
 
 class Reducer:
@@ -321,7 +327,7 @@ class Reducer:
 
         Page reference counts, the cost counters and the unread inode counters are left out:
         two states differing only there have the same steps and the same verdicts (INV3 reads
-        only whether redundant IO happened), as pan leaves write-only variables out of its state
+        only whether double IO happened), as pan leaves write-only variables out of its state
         vector. A thread appears by the number of its local state (pc and stack: a position's
         name and program never change). Threads of one symmetry group are sorted by those
         numbers, and a thread named in the VM (a page lock's owner, an event) is named by its
@@ -389,7 +395,7 @@ class Reducer:
             self._vmas_numbers.of(vm.vmas),
             self._process_numbers.of(vm.processes),
             vm.clock,
-            vm.metrics.redundant_io > 0,
+            vm.metrics.double_io > 0,
             *[pages.of(page) for page in vm.pages],
         )
         number = self._parts.setdefault(part, len(self._parts))
