@@ -84,7 +84,7 @@ class ProposalReplay:
         }
 
 
-class _Judge:
+class ClaimJudge:
     """Outcomes and cost growth under the policies claims are about, each computed once."""
 
     def __init__(self, policy: str, outcomes: list[Outcome]) -> None:
@@ -139,7 +139,7 @@ def replay_proposal(discussion: DiscussionMap, proposal_id: str) -> ProposalRepl
         note = f" ({proposal.policy_note})" if proposal.policy_note else ""
         raise ValueError(f"proposal {proposal_id} names no model policy{note}")
     outcomes = replay(proposal.policy)
-    judge = _Judge(proposal.policy, outcomes)
+    judge = ClaimJudge(proposal.policy, outcomes)
     claimed = [a for a in discussion.argument_tree(proposal.id) if a.about is not None]
     rows = []
     for outcome in outcomes:

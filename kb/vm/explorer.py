@@ -22,7 +22,7 @@ from threadlore.kb.vm.operations import OPERATIONS
 from threadlore.kb.vm.ops_mmap import MMAP_SEM_WRITERS
 from threadlore.kb.vm.policies import policy_parameters, resolve
 from threadlore.kb.vm.reduction import Reducer
-from threadlore.kb.vm.state import VM, Metrics
+from threadlore.kb.vm.state import VM
 from threadlore.kb.vm.symmetry import canonical, interchangeable_groups
 from threadlore.kb.vm.trace import TraceStep, step_changes
 from threadlore.kb.vm.workloads import Setup, Workload, get_workload
@@ -60,7 +60,7 @@ class Exploration:
     seconds: float = 0.0
     complete: bool = True
     findings: dict[str, Finding] = field(default_factory=dict)
-    final_metrics: list[Metrics] = field(default_factory=list)
+    final_vms: list[VM] = field(default_factory=list)  # the VM of every state where all finished
     events: set[tuple[str, str]] = field(default_factory=set)  # (kind, detail) seen anywhere
 
 
@@ -325,7 +325,7 @@ def explore(
             seen[key] = (successor, (state, position, outcome.function, outcome.label), level)
             finished = after.done and all(t.done for t in successor_threads)
             if finished:
-                result.final_metrics.append(outcome.vm.metrics)
+                result.final_vms.append(outcome.vm)
             if outcome.vm.events is not vm.events:
                 result.events.update((e.kind, e.detail) for e in outcome.vm.events)
             unchanged = (

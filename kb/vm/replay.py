@@ -117,7 +117,7 @@ def replay_one(workload: str | Workload, policy: str, **params: int) -> Outcome:
     setup = spec.setup(**mine)
     found = explore(setup, policy, stop_at_first=False, policy_params=theirs)
     vmas_floor = max(setup.vm.map_count(p.name) for p in setup.vm.processes)
-    costs = _costs(found.final_metrics)
+    costs = _costs([vm.metrics for vm in found.final_vms])
     costs["vmas_used"] = max(costs["vmas_used"], vmas_floor)
     result, errno = _result(found)
     return Outcome(
