@@ -1,1 +1,1 @@
-"""Example scenario files a reader can copy (one per kind of race), documented in kb/vm/README.md."""
+"""Example scenario files to copy, one per kind of race (documented in kb/vm/README.md)."""
