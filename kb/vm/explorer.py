@@ -274,14 +274,23 @@ def explore(
                 )
         return stop_at_first and bool(result.findings)
 
+    # The checks are a function of the VM and of whether the threads are at rest or finished;
+    # equal VMs are one object (Steps interns them), so their verdicts are memoized by id.
+    checked: dict[tuple[int, bool, bool], tuple[VM, list[Violation]]] = {}
+
     def examine(vm: VM, threads: tuple[ThreadState, ...]) -> list[Violation]:
-        return check_state(
-            vm,
-            at_rest=all(t.at_rest for t in threads),
-            finished=all(t.done for t in threads),
-            needs=setup.needs,
-            processes=processes,
-        )
+        at_rest = all(t.at_rest for t in threads)
+        finished = at_rest and all(t.done for t in threads)
+        memo = (id(vm), at_rest, finished)
+        known = checked.get(memo)
+        if known is None:
+            if len(checked) >= STEP_MEMO_LIMIT:
+                checked.clear()
+            found = check_state(
+                vm, at_rest=at_rest, finished=finished, needs=setup.needs, processes=processes
+            )
+            known = checked[memo] = (vm, found)
+        return known[1]
 
     contended = mmap_sem_contended(setup.threads)
     contexts = [
@@ -310,7 +319,7 @@ def explore(
                 outcome = steps.run(position, vm, threads[position])
             if outcome is None:
                 continue
-            if isinstance(outcome, Wait):
+            if type(outcome) is Wait:
                 if outcome.pfn is not None:
                     waits[threads[position].name] = outcome.pfn
                 continue
@@ -379,7 +388,7 @@ def _persistent_step(
         if reducer.next_step(thread, vm).reads & (other.writes | other.adds):
             continue  # what it reads may change, and with it the path it takes
         outcome = outcomes[position] = steps.run(position, vm, thread)
-        if not isinstance(outcome, Executed):
+        if type(outcome) is not Executed:
             continue
         if reducer.taken(thread, outcome.thread, vm).conflicts(other):
             continue

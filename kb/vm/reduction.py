@@ -305,8 +305,10 @@ class Reducer:
         self._locals: dict[tuple[int, tuple[Frame, ...]], int] = {}  # (pc, stack) → a number
         self._locals_by_id: dict[int, tuple[ThreadState, int]] = {}  # id(thread) → its number
         self._page_numbers: Numbering[Page] = Numbering(page_behaviour)
-        # Each position's name (they never change): how a key names threads in the order given.
+        # Each position's name (they never change): how a key names threads in the order given,
+        # and in each order of the symmetry groups.
         self._positions: dict[str, int] | None = None
+        self._positions_by_order: dict[tuple[int, ...], dict[str, int]] = {}
         read = EVERYTHING
         if threads is not None:
             self._positions = {thread.name: number for number, thread in enumerate(threads)}
@@ -348,6 +350,10 @@ class Reducer:
                     order = order or list(range(len(threads)))
                     order[first], order[second] = second, first
                 continue
+            if len(group) == 3:  # next most common: already in order, no sorting
+                first, second, third = group
+                if numbers[first] <= numbers[second] <= numbers[third]:
+                    continue
             ranked = sorted(group, key=numbers.__getitem__)
             if ranked != group:
                 order = order or list(range(len(threads)))
@@ -361,7 +367,11 @@ class Reducer:
         if order is None:
             position = self._positions or {t.name: place for place, t in enumerate(threads)}
         else:
-            position = {threads[source].name: place for place, source in enumerate(order)}
+            ranks = tuple(order)
+            position = self._positions_by_order.get(ranks) or {}
+            if not position:
+                position = {threads[source].name: place for place, source in enumerate(order)}
+                self._positions_by_order[ranks] = position
         named = (
             tuple([position.get(owner, owner) for owner in owners]),
             tuple([(e.kind, position.get(e.thread, e.thread), e.detail) for e in events]),
@@ -476,7 +486,10 @@ class Reducer:
 
     def others(self, threads: tuple[ThreadState, ...]) -> list[Footprint]:
         """For each thread, the union of what all the other threads may still touch."""
-        remaining = tuple(self.remaining(t) for t in threads)
+        memo = self._remaining
+        remaining = tuple(
+            [known[1] if (known := memo.get(id(t))) else self.remaining(t) for t in threads]
+        )
         known = self._others.get(remaining)
         if known is None:
             known = []
