@@ -368,12 +368,23 @@ def _cost_cell(outcome: Outcome) -> str:
     return " ".join(f"{k}={v}" for k, v in outcome.costs.items() if v)
 
 
+def _matrix_cell(outcome: Outcome) -> str:
+    """`a`, `r EPERM`, `e` (allowed, refused, emulated) and the broken invariants: `a ✗INV1`."""
+    cell = outcome.result[0] + (f" {outcome.errno}" if outcome.errno else "")
+    return cell + "".join(f" ✗{name}" for name in outcome.broken)
+
+
 @click.command("replay")
-@click.argument("policy")
+@click.argument("policy", required=False)
 @click.option("--vs", "other", metavar="POLICY", help="A second policy, shown side by side.")
+@click.option(
+    "--all", "every", is_flag=True, help="Every policy on every workload, one row per policy."
+)
 @param_option
 @json_option
-def replay_command(policy: str, other: str | None, params: tuple[str, ...], as_json: bool) -> None:
+def replay_command(
+    policy: str | None, other: str | None, every: bool, params: tuple[str, ...], as_json: bool
+) -> None:
     """Replay POLICY on every workload: allowed/refused/emulated, invariants, costs.
 
     \b
@@ -381,7 +392,13 @@ def replay_command(policy: str, other: str | None, params: tuple[str, ...], as_j
       threadlore replay NO_WRITEBACK_ONLY
       threadlore replay ROOT_ONLY --vs NO_WRITEBACK_ONLY
       threadlore replay NONLINEAR_LIMIT -p cap=64 --json
+      threadlore replay --all
     """
+    if every:
+        _replay_every_policy(_parse_params(params), as_json)
+        return
+    if policy is None:
+        raise UserError("replay: name a POLICY, or give --all")
     with _model_errors():
         resolve(policy)
         if other:
@@ -410,6 +427,21 @@ def replay_command(policy: str, other: str | None, params: tuple[str, ...], as_j
                 f"{_result_cell(theirs)}; {_invariant_cell(theirs)}",
             )
     _console().print(table)
+
+
+def _replay_every_policy(params: dict[str, int], as_json: bool) -> None:
+    """The replay table: every policy (rows) on every workload (columns)."""
+    with _model_errors():
+        rows = [(name, replay(name, **params)) for name in POLICIES]
+    if _wants_json(as_json):
+        print_json([o.as_json() for _, outcomes in rows for o in outcomes])
+        return
+    table = _table("policy", *WORKLOADS)
+    for name, outcomes in rows:
+        table.add_row(name, *(_matrix_cell(o) for o in outcomes))
+    console = _console()
+    console.print(table)
+    console.print("a allowed, r refused (errno), e emulated; ✗ an invariant broken")
 
 
 COMMANDS = [model, replay_command]
