@@ -319,7 +319,7 @@ def explore(
                 outcome = steps.run(position, vm, threads[position])
             if outcome is None:
                 continue
-            if type(outcome) is Wait:
+            if isinstance(outcome, Wait):
                 if outcome.pfn is not None:
                     waits[threads[position].name] = outcome.pfn
                 continue

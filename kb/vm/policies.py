@@ -7,6 +7,7 @@ visits …); a policy is a named delta over a base. Combine policies with "+", l
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from types import MappingProxyType
@@ -286,8 +287,14 @@ def resolve(name: str, **params: int) -> Semantics:
 
     In a combination, each later policy applies its own changes (not its base) on top; a
     parameter goes to the policy that has it. KeyError names an unknown policy, ValueError an
-    unknown parameter.
+    unknown parameter. Computed once per name and parameters (a search resolves its policy).
     """
+    return _resolved(name, tuple(sorted(params.items())))
+
+
+@functools.cache
+def _resolved(name: str, given: tuple[tuple[str, int], ...]) -> Semantics:
+    params = dict(given)
     parts = [_policy(part) for part in name.split("+")]
     owner = {p.name: policy for policy in parts for p in policy.parameters}
     unknown = sorted(set(params) - set(owner))

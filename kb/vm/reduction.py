@@ -19,6 +19,7 @@ not an already-seen state at the same or a smaller depth (the breadth-first cycl
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Generic, Literal, NamedTuple, TypeVar
 
@@ -80,11 +81,12 @@ _UNMAP_PAGE = Footprint(
 )
 
 
+@functools.cache
 def step_footprints(semantics: Semantics) -> dict[tuple[str, str], Footprint]:
     """Declared footprints of the steps the race workloads run, by (operation, step).
 
     Some reads and writes happen only under a policy: the seqcount (SEQLOCK), the truncated
-    flag (PAGE_FLAG).
+    flag (PAGE_FLAG). Computed once per semantics (callers only read the table).
     """
     seq = SEQCOUNT if semantics.fault == "seqlock" else 0
     flag = LOCK if semantics.fault == "page_flag" else 0
@@ -155,6 +157,7 @@ def step_footprints(semantics: Semantics) -> dict[tuple[str, str], Footprint]:
     }
 
 
+@functools.cache
 def path_footprints(semantics: Semantics) -> dict[tuple[str, str, str | None], Footprint]:
     """Footprints of single paths through a step, where they write less than the step may.
 
@@ -177,6 +180,7 @@ def where_next(before: ThreadState, after: ThreadState, op: str) -> str | Litera
     return frame.step if frame.op == op else False
 
 
+@functools.cache
 def calls(semantics: Semantics) -> dict[str, tuple[str, ...]]:
     """The operations each declared operation may call; an operation missing here is UNKNOWN."""
     return {
@@ -337,11 +341,11 @@ class Reducer:
         (kb/vm/symmetry.py). A key is a short tuple of small numbers, quick to hash and compare.
         """
         vm, threads = state
-        locals_by_id = self._locals_by_id
-        numbers = []
-        for thread in threads:
-            known = locals_by_id.get(id(thread))
-            numbers.append(self._local_number(thread) if known is None else known[1])
+        get = self._locals_by_id.get
+        numbers = [
+            hit[1] if (hit := get(id(thread))) is not None else self._local_number(thread)
+            for thread in threads
+        ]
         order: list[int] | None = None
         for group in self._groups:
             if len(group) == 2:  # the common case, without sorting
@@ -488,7 +492,7 @@ class Reducer:
         """For each thread, the union of what all the other threads may still touch."""
         memo = self._remaining
         remaining = tuple(
-            [known[1] if (known := memo.get(id(t))) else self.remaining(t) for t in threads]
+            [hit[1] if (hit := memo.get(id(t))) else self.remaining(t) for t in threads]
         )
         known = self._others.get(remaining)
         if known is None:

@@ -52,22 +52,31 @@ def _label(value: Any, position: int) -> str:
     return f"[{position if key is None else key}]"
 
 
+def _compared(record_type: type) -> tuple[str, ...] | None:
+    """The names of a record type's compared fields (caches such as VM._hash left out), or None
+    for a type that is not a dataclass."""
+    known = _COMPARED.get(record_type)
+    if known is None and record_type not in _COMPARED:
+        if is_dataclass(record_type):
+            known = tuple(f.name for f in fields(record_type) if f.compare)
+        _COMPARED[record_type] = known
+    return known
+
+
+_COMPARED: dict[type, tuple[str, ...] | None] = {}
+
+
 def diff(before: Any, after: Any, path: str = "") -> list[Change]:
-    """Every leaf that differs between two states, by path."""
-    if before == after:
+    """Every leaf that differs between two states, by path (states share their unchanged
+    parts, so most comparisons end on identity)."""
+    if before is after or before == after:
         return []
-    if (
-        is_dataclass(before)
-        and is_dataclass(after)
-        and type(before) is type(after)
-        and not isinstance(before, type)
-    ):
+    names = _compared(type(before)) if type(before) is type(after) else None
+    if names is not None:
         changes: list[Change] = []
-        for f in fields(before):
-            if not f.compare:  # caches such as VM._hash
-                continue
-            sub = f"{path}.{f.name}" if path else f.name
-            changes.extend(diff(getattr(before, f.name), getattr(after, f.name), sub))
+        for name in names:
+            sub = f"{path}.{name}" if path else name
+            changes.extend(diff(getattr(before, name), getattr(after, name), sub))
         return changes
     if isinstance(before, tuple) and isinstance(after, tuple) and _is_record_tuple(before, after):
         changes = []
