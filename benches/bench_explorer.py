@@ -13,11 +13,16 @@ benches/promela/.
 
 Run: .venv/bin/python -m benches.bench_explorer [--runs 5] [--pages 1,2] [--threads 1,2,3]
      [--workloads W5,W6] [--no-reduction] [--no-symmetry] [--no-spin]
+
+`--largest SECONDS` instead grows one scenario (W6 under LOCK_PAGE_IN_FAULT by default: it holds,
+so the search is exhaustive), pages and faulting threads in turn, each size in a fresh process,
+and reports the largest that finishes within SECONDS with its states and peak memory (RSS).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import statistics
@@ -124,6 +129,63 @@ def measure_spin(scenario: Scenario, runs: int) -> Measure:
     return Measure(_pan_verdict(output), stored + matched, stored, seconds, compile_seconds)
 
 
+LARGEST_PROBE = """
+import json, resource, sys
+from threadlore.kb.vm.explorer import check
+workload, policy, pages, threads, limit = sys.argv[1:6]
+result = check(workload, policy, pages=int(pages), threads=int(threads), symmetry=True,
+               max_states=int(limit))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+print(json.dumps([result.verdict, result.states, result.distinct_states, result.seconds, peak]))
+"""
+
+
+def probe(workload: str, policy: str, pages: int, threads: int, seconds: float) -> list[object]:
+    """One exhaustive check in a fresh process (its own peak RSS); None past `seconds`."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", LARGEST_PROBE, workload, policy, str(pages), str(threads),
+             str(50_000_000)],
+            capture_output=True, text=True, check=True, timeout=seconds * 1.5 + 10,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return []
+    found: list[object] = json.loads(done.stdout)
+    return found
+
+
+def largest(workload: str, policy: str, seconds: float, most_pages: int = 3) -> None:
+    """For each page count, add faulting threads while the check finishes within `seconds`;
+    print every size tried and the fitting one with the most distinct states."""
+    console = Console(width=120)
+    fitting: list[tuple[int, int, list[object]]] = []
+    for pages in range(1, most_pages + 1):
+        threads = 1
+        while True:
+            found = probe(workload, policy, pages, threads, seconds)
+            fits = bool(found) and float(found[3]) <= seconds  # type: ignore[arg-type]
+            shown = (
+                f"{found[0]}, {found[2]:,} distinct of {found[1]:,} states, {found[3]:.1f} s, "
+                f"peak {int(found[4]) / 1024:.0f} MiB"  # type: ignore[call-overload]
+                if found
+                else "did not finish"
+            )
+            console.print(f"{workload} {policy} pages={pages} threads={threads}: {shown}")
+            if not fits:
+                break
+            fitting.append((pages, threads, found))
+            threads += 1
+        if threads == 1:
+            break
+    if fitting:
+        pages, threads, found = max(fitting, key=lambda fit: int(fit[2][2]))  # type: ignore[call-overload]
+        console.print(
+            f"largest within {seconds:.0f} s: pages={pages} × threads={threads} "
+            f"({found[2]:,} distinct states, {found[1]:,} states, {found[3]:.1f} s, "
+            f"peak RSS {int(found[4]) / 1024:.0f} MiB)"  # type: ignore[call-overload]
+        )
+
+
 def _ratio(ours: float, theirs: float) -> str:
     return f"{ours / theirs:.2f}" if theirs else "—"
 
@@ -141,7 +203,17 @@ def main() -> None:
     parser.add_argument("--no-reduction", action="store_true", help="ours explores fully")
     parser.add_argument("--no-symmetry", action="store_true", help="ours without symmetry")
     parser.add_argument("--no-spin", action="store_true", help="leave spin out")
+    parser.add_argument(
+        "--largest",
+        type=float,
+        metavar="SECONDS",
+        help="find the largest W6 LOCK_PAGE_IN_FAULT (or --workloads/--policy) within SECONDS",
+    )
+    parser.add_argument("--policy", default="LOCK_PAGE_IN_FAULT", help="with --largest")
     args = parser.parse_args()
+    if args.largest:
+        largest(args.workloads.split(",")[-1], args.policy, args.largest)
+        return
     use_spin = not args.no_spin and bool(shutil.which("spin") and shutil.which("gcc"))
 
     scenarios = [
