@@ -19,7 +19,9 @@ pytestmark = [
 ]
 
 THREADLORE = Path(sys.executable).with_name("threadlore")
-SEED = Path(__file__).resolve().parents[2] / "samples" / "lkml-2007-fault-vs-truncate.txt"
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "samples" / "lkml-2007-fault-vs-truncate.txt"
+SEED_MAP = ROOT / "kb" / "maps" / "lkml-2007-fault-vs-truncate.yaml"
 
 
 @pytest.fixture
@@ -27,7 +29,8 @@ def seed_pane(tmp_path: Path) -> Iterator[Pane]:
     url = f"sqlite:///{tmp_path / 'seed.sqlite'}"
     inherited = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
     env = {**inherited, "THREADLORE_DB": url, "TERM": "xterm-256color"}
-    subprocess.run([THREADLORE, "import", str(SEED)], env=env, check=True, capture_output=True)
+    for command in (["import", str(SEED)], ["map", "import", str(SEED_MAP)]):
+        subprocess.run([THREADLORE, *command], env=env, check=True, capture_output=True)
     pane = Pane(f"threadlore-replay-{os.getpid()}", "tui")
     subprocess.run(
         [
