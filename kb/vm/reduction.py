@@ -264,11 +264,31 @@ def page_behaviour(page: Page) -> tuple[object, ...]:
     )
 
 
-def _observed(vm: VM) -> tuple[object, ...]:
-    """What the invariants read of a state, page flags included (see kb/vm/invariants.py)."""
-    pages = tuple((page.mapping, page.dirty) for page in vm.pages)
-    locked = tuple([p.locked_pages for p in vm.processes])
-    return (vm.vmas, vm.inode.cache, pages, vm.events, vm.metrics.double_io, locked)
+def observed_differ(vm: VM, after: VM) -> bool:
+    """Whether two states differ in what the invariants read (kb/vm/invariants.py): the vmas and
+    their ptes, the cache, each page's mapping and PG_dirty, the events, whether double IO
+    happened, the locked pages. Parts a step did not touch are the same objects: checked first."""
+    if after is vm:
+        return False
+    if after.vmas is not vm.vmas and after.vmas != vm.vmas:
+        return True
+    if after.events is not vm.events and after.events != vm.events:
+        return True
+    if after.inode is not vm.inode and after.inode.cache != vm.inode.cache:
+        return True
+    if after.pages is not vm.pages:
+        if len(after.pages) != len(vm.pages):
+            return True
+        for old, new in zip(vm.pages, after.pages, strict=True):
+            if old is not new and (old.mapping != new.mapping or old.dirty != new.dirty):
+                return True
+    if (after.metrics.double_io > 0) != (vm.metrics.double_io > 0):
+        return True
+    if after.processes is not vm.processes:
+        return [p.locked_pages for p in after.processes] != [
+            p.locked_pages for p in vm.processes
+        ]
+    return False
 
 
 class Reducer:
@@ -327,6 +347,9 @@ class Reducer:
         self._vmas_numbers: Numbering[tuple[Vma, ...]] = Numbering()
         self._process_numbers: Numbering[tuple[Process, ...]] = Numbering()
         self._parts: dict[tuple[object, ...], int] = {}  # a VM's part of a key → its number
+        # (id(vm), id(thread)…) → (vm, threads, key): a concrete state met again (one reached
+        # along two paths) has its key already; the objects are kept so their ids stay theirs.
+        self._keys: dict[tuple[int, ...], tuple[VM, tuple[ThreadState, ...], StateKey]] = {}
 
     def key(self, state: tuple[VM, tuple[ThreadState, ...]]) -> StateKey:
         """The state without what no step reads, its interchangeable threads in a canonical order.
@@ -338,9 +361,22 @@ class Reducer:
         name and program never change). Threads of one symmetry group are sorted by those
         numbers, and a thread named in the VM (a page lock's owner, an event) is named by its
         position in that order: a state and its renamings have one key, and are equivalent
-        (kb/vm/symmetry.py). A key is a short tuple of small numbers, quick to hash and compare.
+        (kb/vm/symmetry.py). A key is a short tuple of small numbers, quick to hash and compare,
+        and is memoized by the state's objects (steps intern them: equal values, one object).
         """
         vm, threads = state
+        ids = (id(vm), *[id(thread) for thread in threads])
+        seen = self._keys.get(ids)
+        if seen is not None:
+            return seen[2]
+        if len(self._keys) >= MEMO_LIMIT:
+            self._keys.clear()
+        key = self._key(vm, threads)
+        self._keys[ids] = (vm, threads, key)
+        return key
+
+    def _key(self, vm: VM, threads: tuple[ThreadState, ...]) -> StateKey:
+        """`key`, computed."""
         get = self._locals_by_id.get
         numbers = [
             hit[1] if (hit := get(id(thread))) is not None else self._local_number(thread)
@@ -512,4 +548,4 @@ class Reducer:
         """Whether the step changed something an invariant reads (or, for INV2, being at rest)."""
         if self._watch_rest and bool(thread.stack) != bool(moved.stack):
             return True
-        return after is not vm and _observed(after) != _observed(vm)
+        return observed_differ(vm, after)
