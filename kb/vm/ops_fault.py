@@ -68,7 +68,7 @@ def handle_mm_fault(ctx: Context, vm: VM, frame: Frame) -> Outcome:
     """
     address, write = frame.get("address"), frame.get("write")
     regs = frame.regs
-    if frame.get("in_fault"):  # back from a fault: up_read(mmap_sem)
+    if ctx.mmap_sem and frame.get("in_fault"):  # back from a fault: up_read(mmap_sem)
         vm = up_read_mmap_sem(ctx, vm)
         regs = tuple(item for item in regs if item[0] != "in_fault")
     if frame.get("ret") == SIGBUS:
@@ -107,7 +107,9 @@ def handle_mm_fault(ctx: Context, vm: VM, frame: Frame) -> Outcome:
 def _fault(ctx: Context, vm: VM, regs: Regs, op: str, vid: int, slot: int) -> Outcome:
     """Call a fault handler for (vid, slot); A1 runs again when it returns."""
     args = set_regs(regs, vid=vid, slot=slot, ret=None)
-    back = set_regs(regs, ret=None, in_fault=True) if ctx.mmap_sem else set_regs(regs, ret=None)
+    if not ctx.mmap_sem:
+        return Call(vm, op, args, "A1", set_regs(regs, ret=None))
+    back = set_regs(regs, ret=None, in_fault=True)
     return Call(down_read_mmap_sem(ctx, vm), op, args, "A1", back)
 
 

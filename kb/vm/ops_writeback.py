@@ -125,13 +125,15 @@ def clear_dirty_flag_for_io(ctx: Context, vm: VM, frame: Frame) -> Outcome:
     pfn = frame.get("pfn")
     page = vm.pages[pfn]
     survived = _unseen_dirty_pte(vm, pfn, ctx.semantics.mkclean_scope)
-    if page.dirty or survived != page.dirty_pte_survived:
+    before = pfn in vm.inode.survivors
+    if page.dirty:
         # A page to write stays visible to a sync walk (its radix-tree dirty tag, then
         # PG_writeback) until it is written: `writeback` stands for both.
-        vm = vm.with_page(pfn, dirty=False, writeback=page.dirty, dirty_pte_survived=survived)
-    return Go(
-        vm, "W4", set_regs(frame.regs, was_dirty=page.dirty, survived=page.dirty_pte_survived)
-    )
+        vm = vm.with_page(pfn, dirty=False, writeback=True)
+    if survived != before:
+        others = tuple(p for p in vm.inode.survivors if p != pfn)
+        vm = vm.with_inode(survivors=tuple(sorted((*others, pfn))) if survived else others)
+    return Go(vm, "W4", set_regs(frame.regs, was_dirty=page.dirty, survived=before))
 
 
 def writepage(ctx: Context, vm: VM, frame: Frame) -> Outcome:

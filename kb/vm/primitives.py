@@ -112,7 +112,7 @@ def write_page_to_disk(vm: VM, pfn: int, survived: bool | None = None) -> VM:
     (`survived`: as the writeout saw it before clearing PG_dirty; else the page's flag)."""
     page = vm.pages[pfn]
     if survived is None:
-        survived = page.dirty_pte_survived
+        survived = pfn in vm.inode.survivors
     disk = list(vm.inode.disk)
     redundant = disk[page.index] == page.data
     disk[page.index] = page.data

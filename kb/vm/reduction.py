@@ -260,7 +260,6 @@ def page_behaviour(page: Page) -> tuple[object, ...]:
         page.mapcount,
         page.data,
         page.truncated,
-        page.dirty_pte_survived,
     )
 
 
@@ -285,9 +284,7 @@ def observed_differ(vm: VM, after: VM) -> bool:
     if (after.metrics.double_io > 0) != (vm.metrics.double_io > 0):
         return True
     if after.processes is not vm.processes:
-        return [p.locked_pages for p in after.processes] != [
-            p.locked_pages for p in vm.processes
-        ]
+        return [p.locked_pages for p in after.processes] != [p.locked_pages for p in vm.processes]
     return False
 
 
@@ -347,9 +344,6 @@ class Reducer:
         self._vmas_numbers: Numbering[tuple[Vma, ...]] = Numbering()
         self._process_numbers: Numbering[tuple[Process, ...]] = Numbering()
         self._parts: dict[tuple[object, ...], int] = {}  # a VM's part of a key → its number
-        # (id(vm), id(thread)…) → (vm, threads, key): a concrete state met again (one reached
-        # along two paths) has its key already; the objects are kept so their ids stay theirs.
-        self._keys: dict[tuple[int, ...], tuple[VM, tuple[ThreadState, ...], StateKey]] = {}
 
     def key(self, state: tuple[VM, tuple[ThreadState, ...]]) -> StateKey:
         """The state without what no step reads, its interchangeable threads in a canonical order.
@@ -361,22 +355,9 @@ class Reducer:
         name and program never change). Threads of one symmetry group are sorted by those
         numbers, and a thread named in the VM (a page lock's owner, an event) is named by its
         position in that order: a state and its renamings have one key, and are equivalent
-        (kb/vm/symmetry.py). A key is a short tuple of small numbers, quick to hash and compare,
-        and is memoized by the state's objects (steps intern them: equal values, one object).
+        (kb/vm/symmetry.py). A key is a short tuple of small numbers, quick to hash and compare.
         """
         vm, threads = state
-        ids = (id(vm), *[id(thread) for thread in threads])
-        seen = self._keys.get(ids)
-        if seen is not None:
-            return seen[2]
-        if len(self._keys) >= MEMO_LIMIT:
-            self._keys.clear()
-        key = self._key(vm, threads)
-        self._keys[ids] = (vm, threads, key)
-        return key
-
-    def _key(self, vm: VM, threads: tuple[ThreadState, ...]) -> StateKey:
-        """`key`, computed."""
         get = self._locals_by_id.get
         numbers = [
             hit[1] if (hit := get(id(thread))) is not None else self._local_number(thread)

@@ -69,9 +69,6 @@ class Page:
     count: int = 1
     data: int = 0
     truncated: bool = False  # Andrea's per-page flag (PAGE_FLAG policy only)
-    # A writeout cleared PG_dirty while a dirty pte of the page survived in a nonlinear vma,
-    # where page_mkclean does not look: rewriting the same data later is Peter's double IO.
-    dirty_pte_survived: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +132,10 @@ class Inode:
     truncate_count: int = 0
     seqcount: int = 0  # the SEQLOCK policy's write seqcount
     written: tuple[int, ...] = ()  # latest version a user wrote at each index (for INV2b)
+    # Pages (pfns) whose writeout cleared PG_dirty while a dirty pte of theirs survived in a
+    # nonlinear vma, where page_mkclean does not look: writing the same data again because of
+    # it is Peter's double IO (INV3). Kept here, not in Page: it changes rarely, pages often.
+    survivors: tuple[int, ...] = ()
     _hash: int = field(default=0, init=False, compare=False, repr=False)
 
     def __hash__(self) -> int:

@@ -51,15 +51,10 @@ def _file(text: Text, vm: VM, parts: Parts) -> None:
         text.append(f"none ({inode.device.lower()}: no writeback)", style=QUIET)
 
 
-PAGE_FLAGS = (
-    ("dirty", "dirty"),
-    ("writeback", "writeback"),
-    ("truncated", "truncated"),
-    ("dirty_pte_survived", "missed-pte"),
-)
+PAGE_FLAGS = (("dirty", "dirty"), ("writeback", "writeback"), ("truncated", "truncated"))
 
 
-def _page(text: Text, page: Page, parts: Parts) -> None:
+def _page(text: Text, page: Page, parts: Parts, survivor: bool) -> None:
     def changed(field: str) -> bool:
         return ("page", str(page.pfn), field) in parts or ("page", str(page.pfn), "*") in parts
 
@@ -80,6 +75,8 @@ def _page(text: Text, page: Page, parts: Parts) -> None:
             shown = name if getattr(page, field) else f"not {name}"
             text.append(f"[{shown}]", style=CHANGED if changed(field) else "cyan")
             text.append(" ")
+    if survivor:
+        text.append("[a dirty pte writeout missed]", style="cyan")
 
 
 def _pte(pte: Pte) -> str:
@@ -149,7 +146,7 @@ def state_picture(
     _file(text, vm, parts)
     text.append("\npages", style=HEADING)
     for page in vm.pages:
-        _page(text, page, parts)
+        _page(text, page, parts, page.pfn in vm.inode.survivors)
     if not vm.pages:
         text.append("  none", style=QUIET)
     text.append("\nvmas", style=HEADING)
