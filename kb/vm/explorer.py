@@ -261,7 +261,6 @@ def explore(
     initial_key = key_of(initial)
     seen: Seen = {initial_key: (initial, None, 0)}
     queue: deque[tuple[State, Hashable, int]] = deque([(initial, initial_key, 0)])
-    result.states = 1
 
     def record(key: Hashable, violations: Iterable[Violation]) -> bool:
         for violation in violations:
@@ -279,8 +278,8 @@ def explore(
     checked: dict[tuple[int, bool, bool], tuple[VM, list[Violation]]] = {}
 
     def examine(vm: VM, threads: tuple[ThreadState, ...]) -> list[Violation]:
-        at_rest = all(t.at_rest for t in threads)
-        finished = at_rest and all(t.done for t in threads)
+        at_rest = not any([t.stack for t in threads])
+        finished = at_rest and all([t.pc >= len(t.program) for t in threads])
         memo = (id(vm), at_rest, finished)
         known = checked.get(memo)
         if known is None:
@@ -299,6 +298,7 @@ def explore(
     steps = Steps(contexts, setup.vm, setup.threads)
     result.events.update((e.kind, e.detail) for e in setup.vm.events)
     stop = record(initial_key, examine(*initial))
+    transitions = 1  # generated states, the initial one included
     while queue and not stop:
         state, state_key, depth = queue.popleft()
         vm, threads = state
@@ -327,7 +327,7 @@ def explore(
             after = outcome.thread
             successor_threads = (*threads[:position], after, *threads[position + 1 :])
             successor: State = (outcome.vm, successor_threads)
-            result.states += 1
+            transitions += 1
             key = key_of(successor) if single_key is None else single_key
             if key in seen:
                 continue
@@ -341,9 +341,11 @@ def explore(
                 outcome.vm is vm and not finished and after.at_rest == threads[position].at_rest
             )
             # A step that changed neither the VM nor what the checks depend on breaks nothing new.
-            if not unchanged and record(key, examine(outcome.vm, successor_threads)):
-                stop = True
-                break
+            if not unchanged:
+                violations = examine(outcome.vm, successor_threads)
+                if violations and record(key, violations):
+                    stop = True
+                    break
             queue.append((successor, key, level))
         if stop:
             break
@@ -358,6 +360,7 @@ def explore(
         if len(seen) >= max_states:
             result.complete = False
             break
+    result.states = transitions
     result.distinct_states = len(seen)
     result.seconds = time.perf_counter() - started
     return result
