@@ -6,7 +6,10 @@ import dataclasses
 
 import pytest
 
+from threadlore.kb.discussion import Claim
 from threadlore.kb.map_loader import MAPS_DIR, load_map
+from threadlore.kb.map_rows import snapshots
+from threadlore.kb.map_writer import map_document
 from threadlore.kb.replay_summary import (
     CONFIRMS,
     REFUTES,
@@ -98,3 +101,14 @@ def test_the_uml_mlock_objections_depend_on_the_policy() -> None:
 def test_argument_tree_reaches_rebuttals() -> None:
     ids = [a.id for a in SEED_MAP.argument_tree("restrict-nonlinear-to-root")]
     assert "databases-not-root" in ids and "databases-use-tmpfs" in ids
+
+
+def test_a_claims_policy_survives_the_store_rows_and_the_yaml_writer() -> None:
+    rows = {(row["kind"], row["slug"]): row for row in snapshots(SEED_MAP)}
+    about = rows[("argument", "nonlinear-reclaim-dos")]["fields"]["about"]
+    assert about["policy"] == "STATUS_QUO"
+    (check,) = _checks("restrict-nonlinear-to-root", "nonlinear-reclaim-dos")
+    assert Claim(**about) == check.claim
+    written = map_document(SEED_MAP)
+    (argument,) = [a for a in written["arguments"] if a["id"] == "nonlinear-reclaim-dos"]
+    assert argument["about"]["policy"] == "STATUS_QUO"

@@ -148,3 +148,16 @@ def test_the_json_is_what_the_readme_documents(command: str, args: tuple[str, ..
     data = json.loads(out)
     first = data[0] if isinstance(data, list) else data
     assert set(first) == _documented_fields(command)
+
+
+def test_replay_all_is_the_replay_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    from threadlore.cli import model_commands
+    from threadlore.kb.vm.policies import POLICIES
+
+    two = {name: POLICIES[name] for name in ("STATUS_QUO", "LOCK_PAGE_IN_FAULT")}
+    monkeypatch.setattr(model_commands, "POLICIES", two)
+    code, out, _ = run("replay", "--all")
+    assert code == EXIT_OK
+    assert "STATUS_QUO" in out and "✗INV1" in out and "a allowed" in out
+    code, _, err = run("replay")
+    assert code == EXIT_FAILURE and "name a POLICY, or give --all" in err
