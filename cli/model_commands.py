@@ -436,9 +436,9 @@ def _replay_every_policy(params: dict[str, int], as_json: bool) -> None:
     if _wants_json(as_json):
         print_json([o.as_json() for _, outcomes in rows for o in outcomes])
         return
-    table = _table("policy", *WORKLOADS)
+    table = _table("policy", "every workload")
     for name, outcomes in rows:
-        table.add_row(name, *(_matrix_cell(o) for o in outcomes))
+        table.add_row(name, " · ".join(f"{o.workload} {_matrix_cell(o)}" for o in outcomes))
     console = _console()
     console.print(table)
     console.print("a allowed, r refused (errno), e emulated; ✗ an invariant broken")

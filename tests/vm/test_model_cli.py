@@ -158,6 +158,6 @@ def test_replay_all_is_the_replay_table(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(model_commands, "POLICIES", two)
     code, out, _ = run("replay", "--all")
     assert code == EXIT_OK
-    assert "STATUS_QUO" in out and "✗INV1" in out and "a allowed" in out
+    assert "STATUS_QUO" in out and "W5 a ✗INV1" in out and "a allowed" in out
     code, _, err = run("replay")
     assert code == EXIT_FAILURE and "name a POLICY, or give --all" in err
