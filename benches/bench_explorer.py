@@ -13,11 +13,22 @@ benches/promela/.
 
 Run: .venv/bin/python -m benches.bench_explorer [--runs 5] [--pages 1,2] [--threads 1,2,3]
      [--workloads W5,W6] [--no-reduction] [--no-symmetry] [--no-spin]
+
+`--against DIR` instead times the same scenarios under another version of the code: DIR holds a
+`threadlore/` package of it (e.g. `git archive <commit> kb` unpacked into DIR/threadlore/kb, with
+an empty DIR/threadlore/__init__.py). Both run in fresh processes, in alternating rounds, so the
+load of the machine falls on both alike; it prints the medians of wall time (the explorer's own
+clock) and of CPU time, and their ratios.
+
+`--largest SECONDS` instead grows one scenario (W6 under LOCK_PAGE_IN_FAULT by default: it holds,
+so the search is exhaustive), pages and faulting threads in turn, each size in a fresh process,
+and reports the largest that finishes within SECONDS with its states and peak memory (RSS).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import statistics
@@ -124,6 +135,120 @@ def measure_spin(scenario: Scenario, runs: int) -> Measure:
     return Measure(_pan_verdict(output), stored + matched, stored, seconds, compile_seconds)
 
 
+LARGEST_PROBE = """
+import json, resource, sys
+from threadlore.kb.vm.explorer import check
+workload, policy, pages, threads, limit = sys.argv[1:6]
+result = check(workload, policy, pages=int(pages), threads=int(threads), symmetry=True,
+               max_states=int(limit))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+print(json.dumps([result.verdict, result.states, result.distinct_states, result.seconds, peak]))
+"""
+
+
+def probe(workload: str, policy: str, pages: int, threads: int, seconds: float) -> list[object]:
+    """One exhaustive check in a fresh process (its own peak RSS); None past `seconds`."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", LARGEST_PROBE, workload, policy, str(pages), str(threads),
+             str(50_000_000)],
+            capture_output=True, text=True, check=True, timeout=seconds * 1.5 + 10,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return []
+    found: list[object] = json.loads(done.stdout)
+    return found
+
+
+def largest(workload: str, policy: str, seconds: float, most_pages: int = 3) -> None:
+    """For each page count, add faulting threads while the check finishes within `seconds`;
+    print every size tried and the fitting one with the most distinct states."""
+    console = Console(width=120)
+    fitting: list[tuple[int, int, list[object]]] = []
+    for pages in range(1, most_pages + 1):
+        threads = 1
+        while True:
+            found = probe(workload, policy, pages, threads, seconds)
+            fits = bool(found) and float(found[3]) <= seconds  # type: ignore[arg-type]
+            shown = (
+                f"{found[0]}, {found[2]:,} distinct of {found[1]:,} states, {found[3]:.1f} s, "
+                f"peak {int(found[4]) / 1024:.0f} MiB"  # type: ignore[call-overload]
+                if found
+                else "did not finish"
+            )
+            console.print(f"{workload} {policy} pages={pages} threads={threads}: {shown}")
+            if not fits:
+                break
+            fitting.append((pages, threads, found))
+            threads += 1
+        if threads == 1:
+            break
+    if fitting:
+        pages, threads, found = max(fitting, key=lambda fit: int(fit[2][2]))  # type: ignore[call-overload]
+        console.print(
+            f"largest within {seconds:.0f} s: pages={pages} × threads={threads} "
+            f"({found[2]:,} distinct states, {found[1]:,} states, {found[3]:.1f} s, "
+            f"peak RSS {int(found[4]) / 1024:.0f} MiB)"  # type: ignore[call-overload]
+        )
+
+
+AGAINST_PROBE = """
+import json, sys, time
+from threadlore.kb.vm.explorer import explore
+from threadlore.kb.vm.workloads import get_workload
+runs, scenarios = int(sys.argv[1]), json.loads(sys.argv[2])
+out = {}
+for workload, policy, pages, threads in scenarios:
+    setup = get_workload(workload).setup(pages=pages, threads=threads)
+    times = []
+    for _ in range(runs):
+        cpu = time.process_time()
+        found = explore(setup, policy, stop_at_first=True, symmetry=True, reduction=True)
+        times.append([found.seconds, time.process_time() - cpu, found.distinct_states])
+    out[f"{workload} {policy} p{pages} t{threads}"] = times
+print(json.dumps(out))
+"""
+
+
+def against(scenarios: list[Scenario], other: Path, runs: int, rounds: int) -> None:
+    """Ours and another version's, in alternating rounds; medians and ratios."""
+    sides = {"ours": Path(__file__).resolve().parents[1], "theirs": other.resolve()}
+    data = json.dumps([[s.workload, s.policy, s.pages, s.threads] for s in scenarios])
+    times: dict[str, dict[str, list[list[float]]]] = {"ours": {}, "theirs": {}}
+    for number in range(rounds):
+        order = ["ours", "theirs"] if number % 2 == 0 else ["theirs", "ours"]
+        for side in order:
+            env = None if side == "ours" else {"PYTHONPATH": str(sides["theirs"]), "PATH": ""}
+            done = subprocess.run(
+                [sys.executable, "-c", AGAINST_PROBE, str(runs), data],
+                cwd=sides[side], env=env, capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            for name, rows in json.loads(done.stdout).items():
+                times[side].setdefault(name, []).extend(rows)
+    table = Table(title=f"ours vs {other}: medians of {runs * rounds} runs in {rounds} rounds")
+    for column in (
+        "scenario",
+        "distinct",
+        "theirs s",
+        "ours s",
+        "×",
+        "theirs cpu",
+        "ours cpu",
+        "×",
+    ):
+        table.add_column(column, justify="left" if column == "scenario" else "right")
+    for name, rows in times["ours"].items():
+        mine, theirs = rows, times["theirs"][name]
+        wall = [statistics.median(r[0] for r in side) for side in (theirs, mine)]
+        cpu = [statistics.median(r[1] for r in side) for side in (theirs, mine)]
+        distinct = f"{int(theirs[0][2])}/{int(mine[0][2])}"
+        table.add_row(
+            name, distinct, f"{wall[0]:.4f}", f"{wall[1]:.4f}", _ratio(wall[1], wall[0]),
+            f"{cpu[0]:.4f}", f"{cpu[1]:.4f}", _ratio(cpu[1], cpu[0]),
+        )  # fmt: skip
+    Console(width=140).print(table)
+
+
 def _ratio(ours: float, theirs: float) -> str:
     return f"{ours / theirs:.2f}" if theirs else "—"
 
@@ -141,7 +266,19 @@ def main() -> None:
     parser.add_argument("--no-reduction", action="store_true", help="ours explores fully")
     parser.add_argument("--no-symmetry", action="store_true", help="ours without symmetry")
     parser.add_argument("--no-spin", action="store_true", help="leave spin out")
+    parser.add_argument(
+        "--largest",
+        type=float,
+        metavar="SECONDS",
+        help="find the largest W6 LOCK_PAGE_IN_FAULT (or --workloads/--policy) within SECONDS",
+    )
+    parser.add_argument("--policy", default="LOCK_PAGE_IN_FAULT", help="with --largest")
+    parser.add_argument("--against", type=Path, metavar="DIR", help="time another version too")
+    parser.add_argument("--rounds", type=int, default=4, help="with --against")
     args = parser.parse_args()
+    if args.largest:
+        largest(args.workloads.split(",")[-1], args.policy, args.largest)
+        return
     use_spin = not args.no_spin and bool(shutil.which("spin") and shutil.which("gcc"))
 
     scenarios = [
@@ -151,6 +288,9 @@ def main() -> None:
         for pages in _sizes(args.pages)
         for threads in _sizes(args.threads)
     ]
+    if args.against:
+        against(scenarios, args.against, args.runs, args.rounds)
+        return
     mode = "full exploration" if args.no_reduction else "with reduction"
     mode += "" if args.no_symmetry else ", symmetry"
     table = Table(title=f"explorer ({mode}) vs spin, medians of {args.runs} runs")

@@ -1,7 +1,8 @@
 """`threadlore model …` and `threadlore replay`: run the VM-semantics model from the command line.
 
-The model needs no database, so these commands take their own `--json` flag instead of the store
-options. `model check` exits with EXIT_VIOLATION (3) when an invariant is broken.
+The model needs no database, so these commands take their own `--json` flag (the one given to
+`threadlore` itself counts too). `model check` and `model run` exit with EXIT_VIOLATION (3) when
+an invariant is broken.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -16,13 +18,15 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from threadlore.cli.options import EXIT_VIOLATION, UserError, print_json
+from threadlore.cli.options import EXIT_VIOLATION, Settings, UserError, print_json
 from threadlore.kb.vm.explorer import DEFAULT_MAX_STATES, CheckResult, check
 from threadlore.kb.vm.invariants import INVARIANTS
+from threadlore.kb.vm.operations import legend
 from threadlore.kb.vm.policies import POLICIES, resolve
 from threadlore.kb.vm.replay import Outcome, cost_growth, growth_exponents, replay
-from threadlore.kb.vm.trace import TraceStep
-from threadlore.kb.vm.workloads import WORKLOADS, get_workload
+from threadlore.kb.vm.scenario import load_scenario
+from threadlore.kb.vm.trace import TraceStep, collapse
+from threadlore.kb.vm.workloads import WORKLOADS, Workload, get_workload
 
 json_option = click.option(
     "--json", "as_json", is_flag=True, help="Print JSON (stable field names)."
@@ -33,15 +37,39 @@ param_option = click.option(
     "params",
     multiple=True,
     metavar="KEY=N",
-    help="A workload parameter, e.g. -p pages=2 -p threads=2 (see `threadlore model workloads`).",
+    help="A workload or policy parameter, e.g. -p pages=2 -p threads=2 -p cap=32 "
+    "(see `threadlore model workloads` and `model policies`).",
+)
+max_states_option = click.option(
+    "--max-states",
+    type=int,
+    default=None,
+    help=f"Give up (verdict: incomplete) after this many distinct states "
+    f"[default: the scenario's bound, else {DEFAULT_MAX_STATES}].",
+)
+symmetry_option = click.option(
+    "--symmetry",
+    is_flag=True,
+    help="Count states that differ only by swapping identical threads once.",
+)
+no_reduction_option = click.option(
+    "--no-reduction",
+    is_flag=True,
+    help="Explore every interleaving (no partial-order reduction): traces shortest overall.",
 )
 
+PIPE_WIDTH = 100
+"""Columns when the output is not a terminal: tables fold their cells to fit."""
 
-PIPE_WIDTH = 200
+
+def _wants_json(as_json: bool) -> bool:
+    """This command's --json, or the one given to `threadlore` before it."""
+    outer = click.get_current_context().find_object(Settings)
+    return as_json or bool(outer and outer.json)
 
 
 def _console() -> Console:
-    """Rich on a terminal; wide, plain text (no markup interpretation of cells) otherwise."""
+    """Rich on a terminal; plain text of a fixed width (no markup in cells) otherwise."""
     tty = sys.stdout.isatty()
     return Console(highlight=False, width=None if tty else PIPE_WIDTH, markup=False)
 
@@ -66,62 +94,75 @@ def _parse_params(raw: tuple[str, ...]) -> dict[str, int]:
 
 @contextmanager
 def _model_errors() -> Iterator[None]:
-    """Unknown names and bad parameters become one-line errors."""
+    """Unknown names, bad parameters and malformed scenario files become one-line errors."""
     try:
         yield
     except KeyError as exc:
         raise UserError(str(exc.args[0]) if exc.args else "unknown name") from exc
-    except ValueError as exc:
-        raise UserError(str(exc)) from exc
+    except (ValueError, OSError) as exc:
+        raise UserError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
 
 
 @click.group("model")
 def model() -> None:
-    """The VM-semantics model: policies, workloads, and exhaustive checks.
+    """The VM-semantics model: policies, workloads, scenario files and exhaustive checks.
 
     \b
     Example:
       threadlore model check W5 --policy STATUS_QUO
+      threadlore model run kb/vm/scenarios/examples/truncate-race.scenario
     """
 
 
 @model.command("policies")
 @json_option
 def policies_command(as_json: bool) -> None:
-    """List the policies (the thread's proposals) and what each changes in the 2.6.20 semantics.
+    """List the policies (the thread's proposals, then what the kernel did later), their
+    parameters and what each changes in the 2.6.20 semantics.
 
     \b
     Example:
       threadlore model policies
+      threadlore model policies --json
     """
-    if as_json:
+    if _wants_json(as_json):
         print_json([policy.as_json() for policy in POLICIES.values()])
         return
-    table = _table("policy", "proposed by", "what it does", "changes")
+    table = _table("policy", "era", "proposed by", "what it does", "parameters", "changes")
     for policy in POLICIES.values():
         changes = ", ".join(
             f"{name}={new}" for name, _old, new in policy.semantics().describe_changes()
         )
-        table.add_row(policy.name, policy.proposed_by, policy.summary, changes or "—")
+        parameters = ", ".join(f"{p.name}={p.default} ({p.meaning})" for p in policy.parameters)
+        table.add_row(
+            policy.name,
+            policy.era,
+            policy.proposed_by,
+            policy.summary,
+            parameters or "—",
+            changes or "—",
+        )
     _console().print(table)
 
 
 @model.command("workloads")
 @json_option
 def workloads_command(as_json: bool) -> None:
-    """List the workloads (database, UML, attacker, …), their kind and parameters.
+    """List the workloads (database, UML, attacker, …), their kind, parameters and the
+    scenario file each one is.
 
     \b
     Example:
       threadlore model workloads
     """
-    if as_json:
+    if _wants_json(as_json):
         print_json([workload.as_json() for workload in WORKLOADS.values()])
         return
-    table = _table("workload", "kind", "title", "parameters")
+    table = _table("workload", "kind", "title", "parameters", "file")
     for workload in WORKLOADS.values():
         params = " ".join(f"{k}={v}" for k, v in workload.defaults.items())
-        table.add_row(workload.name, workload.kind, workload.title, params or "—")
+        source = Path(workload.source).name if workload.source else "—"
+        table.add_row(workload.name, workload.kind, workload.title, params or "—", source)
     _console().print(table)
 
 
@@ -130,17 +171,25 @@ def _show_change(path: str, before: Any, after: Any) -> str:
 
 
 def _print_trace(console: Console, trace: list[TraceStep]) -> None:
+    """One row per step, repeated steps in a row as one (×N, with the last one's changes),
+    then the legend of the labels."""
     table = _table("#", "thread", "operation", "step", "what changed")
-    for number, step in enumerate(trace, 1):
+    for run in collapse(trace):
+        step = run.step
+        number = str(run.first + 1) if len(run.steps) == 1 else f"{run.first + 1}–{run.last + 1}"
+        label = step.label if len(run.steps) == 1 else f"{step.label} ×{len(run.steps)}"
         changes = "\n".join(_show_change(*change) for change in step.changes) or "—"
-        table.add_row(str(number), step.thread, step.operation, step.label, changes)
+        table.add_row(number, step.thread, step.operation, label, changes)
     console.print(table)
+    console.print("steps:")
+    for entry in legend((step.operation, step.label) for step in trace):
+        console.print(f"  {entry.label:<4} {entry.function}: {entry.summary}")
 
 
-def _print_check(result: CheckResult) -> None:
+def _print_check(result: CheckResult, title: str) -> None:
     console = _console()
-    params = " ".join(f"{k}={v}" for k, v in result.params.items())
-    console.print(f"{result.workload} ({params}) under {result.policy}: {result.verdict}")
+    params = "".join(f"; {k}={v}" for k, v in result.params.items())
+    console.print(f"{result.workload} ({title}{params}) under {result.policy}: {result.verdict}")
     if result.invariant:
         console.print(f"{result.invariant}: {INVARIANTS[result.invariant]}")
     console.print(result.message)
@@ -153,33 +202,48 @@ def _print_check(result: CheckResult) -> None:
         _print_trace(console, result.trace)
 
 
+def _run_check(
+    workload: Workload,
+    policy: str | None,
+    params: tuple[str, ...],
+    max_states: int | None,
+    symmetry: bool,
+    no_reduction: bool,
+    as_json: bool,
+) -> None:
+    """Explore, print, and exit 3 on a violation (shared by `check` and `run`)."""
+    with _model_errors():
+        if policy is not None:
+            resolve(policy)
+        result = check(
+            workload,
+            policy,
+            max_states=max_states,
+            symmetry=symmetry,
+            reduction=not no_reduction,
+            **_parse_params(params),
+        )
+    if _wants_json(as_json):
+        print_json({**result.as_json(), "title": workload.title})
+    else:
+        _print_check(result, workload.title)
+    if result.verdict == "violated":
+        sys.exit(EXIT_VIOLATION)
+
+
 @model.command("check")
 @click.argument("workload")
-@click.option("--policy", default="STATUS_QUO", show_default=True, help="A policy, or A+B.")
+@click.option("--policy", default=None, help="A policy, or A+B [default: STATUS_QUO].")
 @param_option
-@click.option(
-    "--max-states",
-    type=int,
-    default=DEFAULT_MAX_STATES,
-    show_default=True,
-    help="Give up (verdict: incomplete) after this many distinct states.",
-)
-@click.option(
-    "--symmetry",
-    is_flag=True,
-    help="Count states that differ only by swapping identical threads once.",
-)
-@click.option(
-    "--no-reduction",
-    is_flag=True,
-    help="Explore every interleaving (no partial-order reduction): traces shortest overall.",
-)
+@max_states_option
+@symmetry_option
+@no_reduction_option
 @json_option
 def check_command(
     workload: str,
-    policy: str,
+    policy: str | None,
     params: tuple[str, ...],
-    max_states: int,
+    max_states: int | None,
     symmetry: bool,
     no_reduction: bool,
     as_json: bool,
@@ -192,24 +256,54 @@ def check_command(
       threadlore model check W5 --policy STATUS_QUO
       threadlore model check W5 --policy LOCK_PAGE_IN_FAULT -p pages=2 -p threads=2
       threadlore model check W6 --policy LOCK_PAGE_IN_FAULT -p threads=3 --symmetry
+      threadlore model check W3 --policy NONLINEAR_LIMIT -p cap=512
       threadlore model check W5 --policy STATUS_QUO -p threads=2 --no-reduction
     """
     with _model_errors():
-        resolve(policy)
-        result = check(
-            workload,
-            policy,
-            max_states=max_states,
-            symmetry=symmetry,
-            reduction=not no_reduction,
-            **_parse_params(params),
-        )
-    if as_json:
-        print_json(result.as_json())
-    else:
-        _print_check(result)
-    if result.verdict == "violated":
-        sys.exit(EXIT_VIOLATION)
+        spec = get_workload(workload)
+    _run_check(spec, policy, params, max_states, symmetry, no_reduction, as_json)
+
+
+@model.command("run")
+@click.argument("scenario_file", metavar="FILE", type=click.Path(path_type=Path))
+@click.option("--variant", metavar="NAME", help="Run one of the file's variants instead.")
+@click.option(
+    "--policy", default=None, help="A policy, or A+B [default: the file's, else STATUS_QUO]."
+)
+@param_option
+@max_states_option
+@symmetry_option
+@no_reduction_option
+@json_option
+def run_command(
+    scenario_file: Path,
+    variant: str | None,
+    policy: str | None,
+    params: tuple[str, ...],
+    max_states: int | None,
+    symmetry: bool,
+    no_reduction: bool,
+    as_json: bool,
+) -> None:
+    """Explore a scenario FILE (the format: kb/vm/README.md) as `model check` does a shipped
+    workload: same output, same exit status (0 held, 1 a mistake in the file, 3 broken).
+
+    \b
+    Example:
+      threadlore model run kb/vm/scenarios/examples/truncate-race.scenario
+      threadlore model run my.scenario --policy LOCK_PAGE_IN_FAULT -p pages=2 --json
+      threadlore model run kb/vm/scenarios/w2-uml.scenario --variant W2-mlocked
+    """
+    with _model_errors():
+        found = load_scenario(scenario_file)
+        chosen = found[0]
+        if variant is not None:
+            named = [w for w in found if w.name.lower() == variant.lower()]
+            if not named:
+                names = ", ".join(w.name for w in found)
+                raise KeyError(f"{scenario_file}: no variant {variant!r} (one of {names})")
+            chosen = named[0]
+    _run_check(chosen, policy, params, max_states, symmetry, no_reduction, as_json)
 
 
 @model.command("growth")
@@ -239,7 +333,7 @@ def growth_command(workload: str, policy: str, sizes: str, as_json: bool) -> Non
         points = cost_growth(workload, policy, values)
         size_param = get_workload(workload).size_param
     exponents = growth_exponents(points)
-    if as_json:
+    if _wants_json(as_json):
         print_json(
             {
                 "workload": workload,
@@ -274,19 +368,37 @@ def _cost_cell(outcome: Outcome) -> str:
     return " ".join(f"{k}={v}" for k, v in outcome.costs.items() if v)
 
 
+def _matrix_cell(outcome: Outcome) -> str:
+    """`a`, `r EPERM`, `e` (allowed, refused, emulated) and the broken invariants: `a ✗INV1`."""
+    cell = outcome.result[0] + (f" {outcome.errno}" if outcome.errno else "")
+    return cell + "".join(f" ✗{name}" for name in outcome.broken)
+
+
 @click.command("replay")
-@click.argument("policy")
+@click.argument("policy", required=False)
 @click.option("--vs", "other", metavar="POLICY", help="A second policy, shown side by side.")
+@click.option(
+    "--all", "every", is_flag=True, help="Every policy on every workload, one row per policy."
+)
 @param_option
 @json_option
-def replay_command(policy: str, other: str | None, params: tuple[str, ...], as_json: bool) -> None:
+def replay_command(
+    policy: str | None, other: str | None, every: bool, params: tuple[str, ...], as_json: bool
+) -> None:
     """Replay POLICY on every workload: allowed/refused/emulated, invariants, costs.
 
     \b
     Example:
       threadlore replay NO_WRITEBACK_ONLY
       threadlore replay ROOT_ONLY --vs NO_WRITEBACK_ONLY
+      threadlore replay NONLINEAR_LIMIT -p cap=64 --json
+      threadlore replay --all
     """
+    if every:
+        _replay_every_policy(_parse_params(params), as_json)
+        return
+    if policy is None:
+        raise UserError("replay: name a POLICY, or give --all")
     with _model_errors():
         resolve(policy)
         if other:
@@ -294,11 +406,8 @@ def replay_command(policy: str, other: str | None, params: tuple[str, ...], as_j
         parsed = _parse_params(params)
         first = replay(policy, **parsed)
         second = replay(other, **parsed) if other else None
-    if as_json:
-        data: dict[str, Any] = {policy: [o.as_json() for o in first]}
-        if second is not None and other:
-            data[other] = [o.as_json() for o in second]
-        print_json(data)
+    if _wants_json(as_json):
+        print_json([o.as_json() for o in [*first, *(second or [])]])
         return
     cells: list[tuple[str, Callable[[Outcome], str]]] = [
         ("result", _result_cell),
@@ -318,6 +427,21 @@ def replay_command(policy: str, other: str | None, params: tuple[str, ...], as_j
                 f"{_result_cell(theirs)}; {_invariant_cell(theirs)}",
             )
     _console().print(table)
+
+
+def _replay_every_policy(params: dict[str, int], as_json: bool) -> None:
+    """The replay table: every policy (rows) on every workload (columns)."""
+    with _model_errors():
+        rows = [(name, replay(name, **params)) for name in POLICIES]
+    if _wants_json(as_json):
+        print_json([o.as_json() for _, outcomes in rows for o in outcomes])
+        return
+    table = _table("policy", "every workload")
+    for name, outcomes in rows:
+        table.add_row(name, " · ".join(f"{o.workload} {_matrix_cell(o)}" for o in outcomes))
+    console = _console()
+    console.print(table)
+    console.print("a allowed, r refused (errno), e emulated; ✗ an invariant broken")
 
 
 COMMANDS = [model, replay_command]

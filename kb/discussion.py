@@ -107,6 +107,8 @@ class Claim:
 
     Exactly one kind is set: `result` (the syscall is "allowed", "refused" or "emulated" for the
     workload), `invariant` with `holds`, or `cost` with `grows` (the cost grows with the size).
+    `policy` names the policy the claim is about when it is not the proposal's own (a claim
+    about the status quo made in support of a change is about STATUS_QUO).
     """
 
     workload: str
@@ -115,13 +117,16 @@ class Claim:
     holds: bool | None = None
     cost: str | None = None
     grows: bool | None = None
+    policy: str | None = None
 
     def describe(self) -> str:
+        under = f" under {self.policy}" if self.policy else ""
         if self.result is not None:
-            return f"{self.workload}: {self.result}"
+            return f"{self.workload}: {self.result}{under}"
         if self.invariant is not None:
-            return f"{self.workload}: {self.invariant} {'holds' if self.holds else 'broken'}"
-        return f"{self.workload}: {self.cost} cost {'grows' if self.grows else 'bounded'}"
+            state = "holds" if self.holds else "broken"
+            return f"{self.workload}: {self.invariant} {state}{under}"
+        return f"{self.workload}: {self.cost} cost {'grows' if self.grows else 'bounded'}{under}"
 
 
 @dataclass(frozen=True)

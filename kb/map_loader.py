@@ -208,7 +208,9 @@ def _claim(raw: Any, path: str, entry: str) -> Claim | None:
         raise MapError(path, entry, "`about.invariant` needs `holds: true|false`")
     if cost is not None and not isinstance(grows, bool):
         raise MapError(path, entry, "`about.cost` needs `grows: true|false`")
-    return Claim(workload, result, invariant, holds, cost, grows)
+    policy = _optional_text(fields, "policy", path, entry)
+    _check_policy(policy, path, entry)
+    return Claim(workload, result, invariant, holds, cost, grows, policy)
 
 
 def _check_policy(policy: str | None, path: str, entry: str) -> None:

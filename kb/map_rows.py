@@ -66,6 +66,7 @@ def _claim_json(claim: Claim | None) -> dict[str, Any] | None:
         "holds": claim.holds,
         "cost": claim.cost,
         "grows": claim.grows,
+        "policy": claim.policy,
     }
 
 

@@ -86,6 +86,8 @@ def _claim(claim: Claim) -> dict[str, Any]:
         fields |= {"invariant": claim.invariant, "holds": claim.holds}
     if claim.cost is not None:
         fields |= {"cost": claim.cost, "grows": claim.grows}
+    if claim.policy is not None:
+        fields["policy"] = claim.policy
     return fields
 
 

@@ -12,19 +12,20 @@ import functools
 import gc
 import time
 from collections import deque
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, ParamSpec, TypeVar
 
 from threadlore.kb.vm.invariants import Violation, check_state
-from threadlore.kb.vm.machine import Context, Executed, ThreadState, Wait, run_step
+from threadlore.kb.vm.machine import Context, Executed, State, ThreadState, Wait, run_step
 from threadlore.kb.vm.operations import OPERATIONS
-from threadlore.kb.vm.policies import resolve
+from threadlore.kb.vm.ops_mmap import MMAP_SEM_WRITERS
+from threadlore.kb.vm.policies import policy_parameters, resolve
 from threadlore.kb.vm.reduction import Reducer
-from threadlore.kb.vm.state import VM, Metrics
-from threadlore.kb.vm.symmetry import State, canonical, interchangeable_groups
+from threadlore.kb.vm.state import VM
+from threadlore.kb.vm.symmetry import canonical, interchangeable_groups
 from threadlore.kb.vm.trace import TraceStep, step_changes
-from threadlore.kb.vm.workloads import Setup, get_workload
+from threadlore.kb.vm.workloads import Setup, Workload, get_workload
 
 Edge = tuple[State, int, str, str]  # concrete parent, thread position, function, label
 Seen = dict[Hashable, tuple[State, Edge | None, int]]  # key → (concrete state, how reached, depth)
@@ -59,7 +60,7 @@ class Exploration:
     seconds: float = 0.0
     complete: bool = True
     findings: dict[str, Finding] = field(default_factory=dict)
-    final_metrics: list[Metrics] = field(default_factory=list)
+    final_vms: list[VM] = field(default_factory=list)  # the VM of every state where all finished
     events: set[tuple[str, str]] = field(default_factory=set)  # (kind, detail) seen anywhere
 
 
@@ -167,7 +168,7 @@ def _trace(seen: Seen, key_of: Callable[[State], Hashable], key: Hashable) -> li
         parent, position, function, label = edge
         before, after = parent[1][position], state[1][position]
         changes = step_changes(parent[0], state[0], before, after)
-        steps.append(TraceStep(after.name, function, label, changes))
+        steps.append(TraceStep(after.name, function, label, changes, parent, state))
         state, edge, _ = seen[key_of(parent)]
     steps.reverse()
     return steps
@@ -197,6 +198,19 @@ def _without_cycle_collector(search: Callable[P, R]) -> Callable[P, R]:
     return paused
 
 
+def mmap_sem_contended(threads: tuple[ThreadState, ...]) -> frozenset[str]:
+    """Processes with two or more threads, one of which may take mmap_sem for writing: there,
+    faults count as readers (Context.mmap_sem)."""
+    by_process: dict[str, list[ThreadState]] = {}
+    for thread in threads:
+        by_process.setdefault(thread.process, []).append(thread)
+    return frozenset(
+        process
+        for process, mine in by_process.items()
+        if len(mine) > 1 and any(op in MMAP_SEM_WRITERS for t in mine for op, _ in t.program)
+    )
+
+
 @_without_cycle_collector
 def explore(
     setup: Setup,
@@ -206,6 +220,7 @@ def explore(
     max_states: int = DEFAULT_MAX_STATES,
     symmetry: bool = False,
     reduction: bool = False,
+    policy_params: Mapping[str, int] | None = None,
 ) -> Exploration:
     """Run every interleaving of the setup's threads under the policy.
 
@@ -214,9 +229,10 @@ def explore(
     independent, invisible step expands that step alone, and states differing only in what no
     step reads count once (kb/vm/reduction.py): the same verdicts and deadlocks, fewer states;
     traces are then shortest among the reduced graph's paths. Replay explores fully, because it
-    also collects every event and final cost.
+    also collects every event and final cost. Only the setup's invariants are reported.
     """
-    semantics = resolve(policy)
+    semantics = resolve(policy, **(policy_params or {}))
+    wanted = setup.invariants
     processes = {t.process for t in setup.threads}
     groups = interchangeable_groups(setup.threads) if symmetry else []
     reducer = (
@@ -245,10 +261,11 @@ def explore(
     initial_key = key_of(initial)
     seen: Seen = {initial_key: (initial, None, 0)}
     queue: deque[tuple[State, Hashable, int]] = deque([(initial, initial_key, 0)])
-    result.states = 1
 
     def record(key: Hashable, violations: Iterable[Violation]) -> bool:
         for violation in violations:
+            if wanted is not None and violation.invariant not in wanted:
+                continue
             if violation.invariant not in result.findings:
                 trace = _trace(seen, key_of, key)
                 result.findings[violation.invariant] = Finding(
@@ -256,20 +273,32 @@ def explore(
                 )
         return stop_at_first and bool(result.findings)
 
-    def examine(vm: VM, threads: tuple[ThreadState, ...]) -> list[Violation]:
-        return check_state(
-            vm,
-            at_rest=all(t.at_rest for t in threads),
-            finished=all(t.done for t in threads),
-            needs=setup.needs,
-            processes=processes,
-        )
+    # The checks are a function of the VM and of whether the threads are at rest or finished;
+    # equal VMs are one object (Steps interns them), so their verdicts are memoized by id.
+    checked: dict[tuple[int, bool, bool], tuple[VM, list[Violation]]] = {}
 
-    steps = Steps(
-        [Context(semantics, t.name, t.process) for t in setup.threads], setup.vm, setup.threads
-    )
+    def examine(vm: VM, threads: tuple[ThreadState, ...]) -> list[Violation]:
+        at_rest = not any([t.stack for t in threads])
+        finished = at_rest and all([t.pc >= len(t.program) for t in threads])
+        memo = (id(vm), at_rest, finished)
+        known = checked.get(memo)
+        if known is None:
+            if len(checked) >= STEP_MEMO_LIMIT:
+                checked.clear()
+            found = check_state(
+                vm, at_rest=at_rest, finished=finished, needs=setup.needs, processes=processes
+            )
+            known = checked[memo] = (vm, found)
+        return known[1]
+
+    contended = mmap_sem_contended(setup.threads)
+    contexts = [
+        Context(semantics, t.name, t.process, t.process in contended) for t in setup.threads
+    ]
+    steps = Steps(contexts, setup.vm, setup.threads)
     result.events.update((e.kind, e.detail) for e in setup.vm.events)
     stop = record(initial_key, examine(*initial))
+    transitions = 1  # generated states, the initial one included
     while queue and not stop:
         state, state_key, depth = queue.popleft()
         vm, threads = state
@@ -298,23 +327,25 @@ def explore(
             after = outcome.thread
             successor_threads = (*threads[:position], after, *threads[position + 1 :])
             successor: State = (outcome.vm, successor_threads)
-            result.states += 1
+            transitions += 1
             key = key_of(successor) if single_key is None else single_key
             if key in seen:
                 continue
             seen[key] = (successor, (state, position, outcome.function, outcome.label), level)
             finished = after.done and all(t.done for t in successor_threads)
             if finished:
-                result.final_metrics.append(outcome.vm.metrics)
+                result.final_vms.append(outcome.vm)
             if outcome.vm.events is not vm.events:
                 result.events.update((e.kind, e.detail) for e in outcome.vm.events)
             unchanged = (
                 outcome.vm is vm and not finished and after.at_rest == threads[position].at_rest
             )
             # A step that changed neither the VM nor what the checks depend on breaks nothing new.
-            if not unchanged and record(key, examine(outcome.vm, successor_threads)):
-                stop = True
-                break
+            if not unchanged:
+                violations = examine(outcome.vm, successor_threads)
+                if violations and record(key, violations):
+                    stop = True
+                    break
             queue.append((successor, key, level))
         if stop:
             break
@@ -329,6 +360,7 @@ def explore(
         if len(seen) >= max_states:
             result.complete = False
             break
+    result.states = transitions
     result.distinct_states = len(seen)
     result.seconds = time.perf_counter() - started
     return result
@@ -359,7 +391,7 @@ def _persistent_step(
         if reducer.next_step(thread, vm).reads & (other.writes | other.adds):
             continue  # what it reads may change, and with it the path it takes
         outcome = outcomes[position] = steps.run(position, vm, thread)
-        if not isinstance(outcome, Executed):
+        if type(outcome) is not Executed:
             continue
         if reducer.taken(thread, outcome.thread, vm).conflicts(other):
             continue
@@ -374,35 +406,57 @@ def _persistent_step(
     return None
 
 
+def split_params(
+    workload: Workload, policy: str, params: Mapping[str, int]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """`-p` values: those of the workload and those of the policy; ValueError for the others."""
+    of_policy = policy_parameters(policy)
+    mine = {k: v for k, v in params.items() if k in workload.defaults}
+    theirs = {k: v for k, v in params.items() if k in of_policy and k not in workload.defaults}
+    unknown = sorted(set(params) - set(mine) - set(theirs))
+    if unknown:
+        known = ", ".join([*workload.defaults, *of_policy]) or "none"
+        raise ValueError(
+            f"{workload.name} under {policy}: unknown parameter {unknown[0]!r} ({known})"
+        )
+    return mine, theirs
+
+
 def check(
-    workload: str,
-    policy: str,
+    workload: str | Workload,
+    policy: str | None = None,
     *,
-    max_states: int = DEFAULT_MAX_STATES,
+    max_states: int | None = None,
     symmetry: bool = False,
     reduction: bool = True,
     **params: int,
 ) -> CheckResult:
     """Explore `workload` under `policy` until the first violation, or prove none in its bounds.
 
-    `reduction` (partial-order reduction, on by default) keeps the verdict; its traces are the
-    shortest of the reduced graph, not necessarily of the full one (`reduction=False`).
+    `params` are the workload's and the policy's (`cap=32`). A scenario's own policy and bound
+    apply when none is given (else STATUS_QUO and DEFAULT_MAX_STATES). `reduction` (partial-order
+    reduction, on by default) keeps the verdict; its traces are the shortest of the reduced
+    graph, not necessarily of the full one (`reduction=False`).
     """
-    setup = get_workload(workload).setup(**params)
+    spec = workload if isinstance(workload, Workload) else get_workload(workload)
+    policy = policy or spec.policy or "STATUS_QUO"
+    given = {**(spec.policy_params if policy == spec.policy else {}), **params}
+    mine, theirs = split_params(spec, policy, given)
+    setup = spec.setup(**mine)
     found = explore(
         setup,
         policy,
         stop_at_first=True,
-        max_states=max_states,
+        max_states=max_states or spec.max_states or DEFAULT_MAX_STATES,
         symmetry=symmetry,
         reduction=reduction,
+        policy_params=theirs,
     )
-    name = get_workload(workload).name
-    all_params = {**get_workload(workload).defaults, **params}
+    all_params = {**spec.defaults, **policy_parameters(policy), **mine, **theirs}
     if found.findings:
         finding = next(iter(found.findings.values()))
         return CheckResult(
-            name,
+            spec.name,
             policy,
             all_params,
             "violated",
@@ -420,7 +474,7 @@ def check(
         else f"stopped after {found.distinct_states} states without a violation"
     )
     return CheckResult(
-        name,
+        spec.name,
         policy,
         all_params,
         verdict,

@@ -2,7 +2,8 @@
 
 INV1, INV2b, INV3, INV5 and INV7 hold on every state; INV2 only at rest (no operation in progress);
 INV8 when every thread has finished; INV6 (deadlock) needs the threads and lives in the explorer.
-INV4 (reclaim cost) is a number, reported as a cost, not a verdict.
+INV4 (reclaim cost) is a number, reported as a cost, not a verdict. INV2b and INV3 concern a disk:
+they can only break on a device that writes back (tmpfs, shm and ramfs have none).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ INVARIANTS = {
     "INV1": "orphan: no page removed from the cache while mapped; mappings agree",
     "INV2": "dirty tracking: at rest, a writable or dirty pte implies PG_dirty (dirty-accounting)",
     "INV2b": "msync: after MS_SYNC returns, disk holds every write made before it began",
-    "INV3": "double IO: no page is written when disk already holds its data",
+    "INV3": "double IO: no page is written again, unchanged, because a writeout missed its "
+    "dirty pte (Peter's sequence)",
     "INV5": "lost PROT_WRITE: writing a never-remapped page of a PROT_WRITE vma does not SIGSEGV",
     "INV6": "deadlock: no cycle of threads waiting on page locks; something can always move",
-    "INV7": "limits: map_count <= max_map_count; locked memory <= memlock limit",
+    "INV7": "limits: no call hits max_map_count or RLIMIT_MEMLOCK, and no process holds "
+    "more locked pages than its limit",
     "INV8": "needs: the workload's needs hold (no refusal, stays swappable)",
 }
 
@@ -73,8 +76,24 @@ def reported_events(vm: VM) -> Iterable[Violation]:
             yield Violation("INV5", f"{event.thread}: SIGSEGV on write at {event.detail}")
         elif event.kind == "limit":
             yield Violation("INV7", f"{event.thread}: {event.detail}")
-    if vm.metrics.redundant_io:
-        yield Violation("INV3", f"{vm.metrics.redundant_io} write(s) of data the disk already held")
+    if vm.metrics.double_io:
+        yield Violation(
+            "INV3",
+            f"{vm.metrics.double_io} write(s) of data the disk already held, from a dirty pte "
+            "a writeout had missed",
+        )
+
+
+def exceeded_limits(vm: VM) -> Iterable[Violation]:
+    """INV7 on the state: a non-root process holding more locked pages than RLIMIT_MEMLOCK
+    (max_map_count needs no such check: mmap_region is its only way up, and it refuses)."""
+    for proc in vm.processes:
+        if not proc.root and proc.locked_pages > proc.memlock_limit:
+            yield Violation(
+                "INV7",
+                f"{proc.name} holds {proc.locked_pages} locked pages > memlock limit "
+                f"{proc.memlock_limit}",
+            )
 
 
 def unmet_needs(vm: VM, needs: tuple[str, ...], processes: Iterable[str]) -> Iterable[Violation]:
@@ -102,7 +121,11 @@ def check_state(
 ) -> list[Violation]:
     """Every invariant that applies to this state, broken ones returned (first per invariant)."""
     found: dict[str, Violation] = {}
-    checks: list[Iterable[Violation]] = [orphan_mappings(vm), reported_events(vm)]
+    checks: list[Iterable[Violation]] = [
+        orphan_mappings(vm),
+        reported_events(vm),
+        exceeded_limits(vm),
+    ]
     if at_rest:
         checks.append(untracked_dirty_ptes(vm))
     if finished:

@@ -79,6 +79,10 @@ class ThreadState:
         return not self.stack
 
 
+State = tuple[VM, tuple[ThreadState, ...]]
+"""A whole machine state: the shared VM and every thread."""
+
+
 @dataclass(frozen=True, slots=True)
 class Go:
     """The step ran: continue at `step` (None returns from the operation)."""
@@ -111,11 +115,17 @@ Outcome = Go | Call | Wait
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What a step may read besides the state: the policy's semantics and who is running."""
+    """What a step may read besides the state: the policy's semantics and who is running.
+
+    `mmap_sem`: another thread of this process may take mmap_sem for writing (munmap, mprotect,
+    mlock, remap_file_pages), so this thread's faults count as readers (Process.mmap_readers)
+    and its writers wait for none; a search without such a pair leaves mmap_sem out.
+    """
 
     semantics: Semantics
     thread: str
     process: str
+    mmap_sem: bool = False
 
 
 StepFn = Callable[[Context, VM, Frame], Outcome]

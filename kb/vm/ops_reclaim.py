@@ -4,7 +4,8 @@ Linear vmas are found through the objrmap (one pte per vma). Nonlinear vmas have
 try_to_unmap_nonlinear scans 32-slot clusters from a per-vma cursor, zapping every present pte it
 meets, until as many ptes as the page's mapcount are gone — so its cost follows the size of the
 nonlinear vmas, not the page (the DoS, [T 03-07 7:00 am Nick]). NONLINEAR_RMAP_TREE finds them
-exactly. Labels R1–R3 are ours.
+exactly; RECLAIM_HARD searches every nonlinear pte when the scan leaves the page mapped
+[T 03-08 7:48 am Miklos]. Labels R1–R3 are ours.
 """
 
 from __future__ import annotations
@@ -76,8 +77,21 @@ def try_to_unmap_nonlinear(vm: VM, pfn: int) -> VM:
     return vm
 
 
+def _unmap_nonlinear_searching(vm: VM, pfn: int) -> VM:
+    """RECLAIM_HARD: every slot of every unlocked nonlinear vma examined for the page's ptes."""
+    for vma in vm.vmas:
+        if not vma.nonlinear or vma.locked:
+            continue
+        vm = vm.bump(reclaim_work=vma.length)
+        for slot, pte in enumerate(vma.ptes):
+            if pte.kind == "present" and pte.pfn == pfn:
+                vm = zap_pte(vm, vm.vma(vma.vid), slot)
+    return vm
+
+
 def try_to_unmap(ctx: Context, vm: VM, frame: Frame) -> Outcome:
-    """R2: unmap the page everywhere; still mapped → give up (unlock)."""
+    """R2: unmap the page everywhere; still mapped → give up (unlock). RECLAIM_HARD: a cluster
+    scan that leaves the page mapped is followed by a search of every nonlinear pte."""
     pfn = frame.get("pfn")
     vm = _unmap_linear(vm, pfn)
     if vm.pages[pfn].mapcount > 0:
@@ -85,14 +99,19 @@ def try_to_unmap(ctx: Context, vm: VM, frame: Frame) -> Outcome:
             vm = _unmap_nonlinear_exact(vm, pfn)
         else:
             vm = try_to_unmap_nonlinear(vm, pfn)
+            if vm.pages[pfn].mapcount > 0 and ctx.semantics.reclaim_hard:
+                vm = _unmap_nonlinear_searching(vm, pfn)
     if vm.pages[pfn].mapcount > 0:
         return Go(vm.with_page(pfn, locked_by=None), None, frame.regs)
     return Go(vm, "R3", frame.regs)
 
 
 def remove_mapping(ctx: Context, vm: VM, frame: Frame) -> Outcome:
-    """R3: pageout if dirty, then free the page from the cache; unlock."""
+    """R3: pageout if dirty (to disk, or to swap for tmpfs/shm: shmem_writepage), then free the
+    page from the cache; unlock. A dirty ramfs page has no ->writepage: it stays."""
     pfn = frame.get("pfn")
+    if vm.pages[pfn].dirty and vm.inode.device == "RAMFS":
+        return Go(vm.with_page(pfn, locked_by=None), None, frame.regs)
     if vm.pages[pfn].dirty:
         vm = write_page_to_disk(vm.with_page(pfn, dirty=False), pfn)
     vm = remove_from_page_cache(vm, pfn).with_page(pfn, locked_by=None)

@@ -47,18 +47,31 @@ def _seqlock_enter(ctx: Context, vm: VM) -> VM:
 
 
 def unmap_mapping_range_begin(ctx: Context, vm: VM, frame: Frame) -> Outcome:
-    """T2: truncate_count++ so that racing faults retry."""
+    """T2: truncate_count++ so that racing faults retry. PAGE_FLAG: first flag every cached page
+    of the range, so that a fault finding one before its removal backs off (Andrea's fix)."""
+    if ctx.semantics.fault == "page_flag":
+        for index, pfn in vm.inode.cache:
+            in_range = _in_range(index, frame.get("start"), frame.get("end"))
+            if in_range and not vm.pages[pfn].truncated:
+                vm = vm.with_page(pfn, truncated=True)
     vm = vm.with_inode(truncate_count=vm.inode.truncate_count + 1)
-    return Go(vm, "T3", set_regs(frame.regs, vma_pos=0, slot=0))
+    return Go(vm, "T3", set_regs(frame.regs, at_vid=-1, slot=0))
 
 
 def _next_pte_to_zap(vm: VM, frame: Frame) -> tuple[int, int, int] | None:
-    """(vma position, slot, slots scanned) of the next present pte in range, from the cursor."""
+    """(vid, slot, slots scanned) of the next present pte in range, from the cursor.
+
+    The vmas are walked in the order of their ids (a munmap racing the walk removes one, a
+    split adds one with a larger id), the cursor being the vid and slot reached.
+    """
     start, end = frame.get("start"), frame.get("end")
+    at_vid, at_slot = frame.get("at_vid"), frame.get("slot")
+    vmas = vm.vmas if len(vm.vmas) < 2 else sorted(vm.vmas, key=lambda v: v.vid)
     scanned = 0
-    for pos in range(frame.get("vma_pos"), len(vm.vmas)):
-        vma = vm.vmas[pos]
-        first = frame.get("slot") if pos == frame.get("vma_pos") else 0
+    for vma in vmas:
+        if vma.vid < at_vid:
+            continue
+        first = at_slot if vma.vid == at_vid else 0
         for slot in range(first, vma.length):
             pte = vma.ptes[slot]
             if vma.nonlinear:
@@ -68,7 +81,7 @@ def _next_pte_to_zap(vm: VM, frame: Frame) -> tuple[int, int, int] | None:
                 index = vma.pgoff + slot
                 scanned += int(_in_range(index, start, end))
             if pte.kind == "present" and _in_range(index, start, end):
-                return pos, slot, scanned
+                return vma.vid, slot, scanned
     return None
 
 
@@ -77,10 +90,10 @@ def zap_pte_range(ctx: Context, vm: VM, frame: Frame) -> Outcome:
     found = _next_pte_to_zap(vm, frame)
     if found is None:
         return Go(vm, None, frame.regs)
-    pos, slot, scanned = found
-    vma: Vma = vm.vmas[pos]
+    vid, slot, scanned = found
+    vma: Vma = vm.vma(vid)
     vm = zap_pte(vm, vma, slot).bump(unmap_work=scanned)
-    return Go(vm, "T3", set_regs(frame.regs, vma_pos=pos, slot=slot + 1))
+    return Go(vm, "T3", set_regs(frame.regs, at_vid=vid, slot=slot + 1))
 
 
 UNMAP_MAPPING_RANGE = Operation(
@@ -114,7 +127,7 @@ def _lock_next_cached(ctx: Context, vm: VM, frame: Frame) -> Outcome | tuple[VM,
     """lock_page on the next cached page of the range: the VM with it locked, its index and pfn.
 
     Returns the step's outcome instead when the range is done (leaving the seqlock) or the
-    page is locked by someone else (sleep). Under PAGE_FLAG the page is also marked truncated.
+    page is locked by someone else (sleep).
     """
     found = _next_cached(vm, frame)
     if found is None:
@@ -122,9 +135,7 @@ def _lock_next_cached(ctx: Context, vm: VM, frame: Frame) -> Outcome | tuple[VM,
     index, pfn = found
     if vm.pages[pfn].locked_by is not None:
         return Wait(pfn)
-    flag = ctx.semantics.fault == "page_flag"
-    vm = vm.with_page(pfn, locked_by=ctx.thread, truncated=flag or vm.pages[pfn].truncated)
-    return vm, index, pfn
+    return vm.with_page(pfn, locked_by=ctx.thread), index, pfn
 
 
 def truncate_lock_page(ctx: Context, vm: VM, frame: Frame) -> Outcome:
@@ -272,10 +283,13 @@ def do_launder_page(ctx: Context, vm: VM, frame: Frame) -> Outcome:
 
 
 def invalidate_complete_page2(ctx: Context, vm: VM, frame: Frame) -> Outcome:
-    """I7: remove from the cache unless re-dirtied (EIO then), unlock."""
+    """I7: remove from the cache unless re-dirtied (EIO then; a kept page loses the PAGE_FLAG
+    flag), unlock."""
     pfn = frame.get("pfn")
     if not vm.pages[pfn].dirty:
         vm = remove_from_page_cache(vm, pfn)
+    elif vm.pages[pfn].truncated:
+        vm = vm.with_page(pfn, truncated=False)
     return Go(vm.with_page(pfn, locked_by=None), "I4", frame.regs)
 
 

@@ -106,11 +106,17 @@ def remove_from_page_cache(vm: VM, pfn: int) -> VM:
     return vm.with_page(pfn, mapping=None, count=page.count - 1, dirty=False)
 
 
-def write_page_to_disk(vm: VM, pfn: int) -> VM:
-    """writepage: one IO; redundant when the disk already holds the page's data."""
+def write_page_to_disk(vm: VM, pfn: int, survived: bool | None = None) -> VM:
+    """writepage: one IO; redundant when the disk already holds the page's data, and Peter's
+    double IO when, besides, a dirty pte of the page had survived a writeout that missed it
+    (`survived`: as the writeout saw it before clearing PG_dirty; else the page's flag)."""
     page = vm.pages[pfn]
+    if survived is None:
+        survived = pfn in vm.inode.survivors
     disk = list(vm.inode.disk)
     redundant = disk[page.index] == page.data
     disk[page.index] = page.data
     vm = vm.with_inode(disk=tuple(disk))
-    return vm.bump(io=1, redundant_io=int(redundant))
+    if redundant:
+        return vm.bump(io=1, redundant_io=1, double_io=int(survived))
+    return vm.bump(io=1)

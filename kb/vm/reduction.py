@@ -7,7 +7,7 @@ same counter). An operation's footprint is the union over its steps and the oper
 A step or operation with no declaration touches everything, so it is never reduced.
 
 Footprints also show that no step reads `Page.count` or `Metrics` (only INV3 reads whether
-redundant IO happened), nor, unless the search runs an operation that reads them, the inode's
+double IO happened), nor, unless the search runs an operation that reads them, the inode's
 truncate_count and seqcount; so states differing only there are merged (`Reducer.key`), as are
 states equal up to renaming interchangeable threads.
 
@@ -19,6 +19,7 @@ not an already-seen state at the same or a smaller depth (the breadth-first cycl
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Generic, Literal, NamedTuple, TypeVar
 
@@ -40,7 +41,8 @@ PTES = 1 << 9  # the ptes inside the vmas
 DISK = 1 << 10  # inode.disk, inode.written, the data-version clock
 METRICS = 1 << 11  # the cost counters
 EVENTS = 1 << 12  # reported events (their order is part of the state)
-EVERYTHING = (1 << 13) - 1
+MM = 1 << 13  # the processes' records (mmap_sem readers, locked pages, limits)
+EVERYTHING = (1 << 14) - 1
 
 INODE_COUNTERS = {"truncate_count": TRUNCATE_COUNT, "seqcount": SEQCOUNT}
 """Inode counters that keys leave out when no step of the search reads them (no invariant does)."""
@@ -79,33 +81,36 @@ _UNMAP_PAGE = Footprint(
 )
 
 
+@functools.cache
 def step_footprints(semantics: Semantics) -> dict[tuple[str, str], Footprint]:
     """Declared footprints of the steps the race workloads run, by (operation, step).
 
     Some reads and writes happen only under a policy: the seqcount (SEQLOCK), the truncated
-    flag (PAGE_FLAG).
+    flag (PAGE_FLAG). Computed once per semantics (callers only read the table).
     """
     seq = SEQCOUNT if semantics.fault == "seqlock" else 0
     flag = LOCK if semantics.fault == "page_flag" else 0
+    wait = LOCK if semantics.dirty_waits_on_page_lock else 0  # 79352894's wait_on_page_locked
     return {
         # ops_fault
         ("handle_mm_fault", "A1"): Footprint(
-            VMAS | PTES | CACHE | DISK, PTES | DIRTY | DISK | EVENTS
+            VMAS | PTES | CACHE | DISK, PTES | DIRTY | DISK | EVENTS, MM
         ),
+        ("do_wp_page", "WP1"): Footprint(VMAS | PTES, PTES),
+        ("do_wp_page", "WP2"): Footprint(wait, DIRTY),
         ("do_no_page", "F1"): Footprint(TRUNCATE_COUNT | seq),
         ("do_no_page", "F2"): Footprint(VMAS | PTES | I_SIZE),
         ("do_no_page", "F3"): _FIND_GET_PAGE,
         ("do_no_page", "F4"): Footprint(
             TRUNCATE_COUNT | seq | flag | VMAS | PTES | MAPCOUNT, PTES | MAPCOUNT, COUNT
         ),
-        ("do_no_page", "F5"): Footprint(0, DIRTY),
+        ("do_no_page", "F5"): Footprint(wait, DIRTY),
         ("do_file_page", "P1"): Footprint(
-            VMAS | PTES | I_SIZE | CACHE | DISK, CACHE, COUNT | METRICS
+            seq | VMAS | PTES | I_SIZE | CACHE | DISK, CACHE, COUNT | METRICS
         ),
         ("do_file_page", "P2"): Footprint(
-            CACHE | I_SIZE | VMAS | PTES | MAPCOUNT, PTES | MAPCOUNT, COUNT
+            seq | flag | CACHE | I_SIZE | VMAS | PTES | MAPCOUNT, PTES | MAPCOUNT, COUNT
         ),
-        ("do_file_page", "P3"): Footprint(0, DIRTY),
         ("__do_fault", "S1"): Footprint(VMAS | PTES | I_SIZE),
         ("__do_fault", "S2"): _FIND_GET_PAGE,
         ("__do_fault", "S2.lock"): Footprint(LOCK | CACHE, LOCK, COUNT),
@@ -114,7 +119,7 @@ def step_footprints(semantics: Semantics) -> dict[tuple[str, str], Footprint]:
         ("__do_fault", "S5"): Footprint(0, LOCK),
         ("__do_fault", "S6"): Footprint(0, DIRTY),
         # ops_truncate
-        ("unmap_mapping_range", "T2"): Footprint(adds=TRUNCATE_COUNT),
+        ("unmap_mapping_range", "T2"): Footprint(CACHE if flag else 0, flag, TRUNCATE_COUNT),
         ("unmap_mapping_range", "T3"): Footprint(
             VMAS | PTES | CACHE | DIRTY | MAPCOUNT, PTES | MAPCOUNT | DIRTY, COUNT | METRICS
         ),
@@ -152,6 +157,7 @@ def step_footprints(semantics: Semantics) -> dict[tuple[str, str], Footprint]:
     }
 
 
+@functools.cache
 def path_footprints(semantics: Semantics) -> dict[tuple[str, str, str | None], Footprint]:
     """Footprints of single paths through a step, where they write less than the step may.
 
@@ -174,10 +180,12 @@ def where_next(before: ThreadState, after: ThreadState, op: str) -> str | Litera
     return frame.step if frame.op == op else False
 
 
+@functools.cache
 def calls(semantics: Semantics) -> dict[str, tuple[str, ...]]:
     """The operations each declared operation may call; an operation missing here is UNKNOWN."""
     return {
-        "handle_mm_fault": fault_operations(semantics),
+        "handle_mm_fault": (*fault_operations(semantics), "do_wp_page"),
+        "do_wp_page": (),
         "do_no_page": (),
         "do_file_page": (),
         "__do_fault": (),
@@ -255,10 +263,29 @@ def page_behaviour(page: Page) -> tuple[object, ...]:
     )
 
 
-def _observed(vm: VM) -> tuple[object, ...]:
-    """What the invariants read of a state, page flags included (see kb/vm/invariants.py)."""
-    pages = tuple((page.mapping, page.dirty) for page in vm.pages)
-    return (vm.vmas, vm.inode.cache, pages, vm.events, vm.metrics.redundant_io)
+def observed_differ(vm: VM, after: VM) -> bool:
+    """Whether two states differ in what the invariants read (kb/vm/invariants.py): the vmas and
+    their ptes, the cache, each page's mapping and PG_dirty, the events, whether double IO
+    happened, the locked pages. Parts a step did not touch are the same objects: checked first."""
+    if after is vm:
+        return False
+    if after.vmas is not vm.vmas and after.vmas != vm.vmas:
+        return True
+    if after.events is not vm.events and after.events != vm.events:
+        return True
+    if after.inode is not vm.inode and after.inode.cache != vm.inode.cache:
+        return True
+    if after.pages is not vm.pages:
+        if len(after.pages) != len(vm.pages):
+            return True
+        for old, new in zip(vm.pages, after.pages, strict=True):
+            if old is not new and (old.mapping != new.mapping or old.dirty != new.dirty):
+                return True
+    if (after.metrics.double_io > 0) != (vm.metrics.double_io > 0):
+        return True
+    if after.processes is not vm.processes:
+        return [p.locked_pages for p in after.processes] != [p.locked_pages for p in vm.processes]
+    return False
 
 
 class Reducer:
@@ -299,8 +326,10 @@ class Reducer:
         self._locals: dict[tuple[int, tuple[Frame, ...]], int] = {}  # (pc, stack) → a number
         self._locals_by_id: dict[int, tuple[ThreadState, int]] = {}  # id(thread) → its number
         self._page_numbers: Numbering[Page] = Numbering(page_behaviour)
-        # Each position's name (they never change): how a key names threads in the order given.
+        # Each position's name (they never change): how a key names threads in the order given,
+        # and in each order of the symmetry groups.
         self._positions: dict[str, int] | None = None
+        self._positions_by_order: dict[tuple[int, ...], dict[str, int]] = {}
         read = EVERYTHING
         if threads is not None:
             self._positions = {thread.name: number for number, thread in enumerate(threads)}
@@ -321,7 +350,7 @@ class Reducer:
 
         Page reference counts, the cost counters and the unread inode counters are left out:
         two states differing only there have the same steps and the same verdicts (INV3 reads
-        only whether redundant IO happened), as pan leaves write-only variables out of its state
+        only whether double IO happened), as pan leaves write-only variables out of its state
         vector. A thread appears by the number of its local state (pc and stack: a position's
         name and program never change). Threads of one symmetry group are sorted by those
         numbers, and a thread named in the VM (a page lock's owner, an event) is named by its
@@ -329,11 +358,11 @@ class Reducer:
         (kb/vm/symmetry.py). A key is a short tuple of small numbers, quick to hash and compare.
         """
         vm, threads = state
-        locals_by_id = self._locals_by_id
-        numbers = []
-        for thread in threads:
-            known = locals_by_id.get(id(thread))
-            numbers.append(self._local_number(thread) if known is None else known[1])
+        get = self._locals_by_id.get
+        numbers = [
+            hit[1] if (hit := get(id(thread))) is not None else self._local_number(thread)
+            for thread in threads
+        ]
         order: list[int] | None = None
         for group in self._groups:
             if len(group) == 2:  # the common case, without sorting
@@ -342,6 +371,10 @@ class Reducer:
                     order = order or list(range(len(threads)))
                     order[first], order[second] = second, first
                 continue
+            if len(group) == 3:  # next most common: already in order, no sorting
+                first, second, third = group
+                if numbers[first] <= numbers[second] <= numbers[third]:
+                    continue
             ranked = sorted(group, key=numbers.__getitem__)
             if ranked != group:
                 order = order or list(range(len(threads)))
@@ -355,7 +388,11 @@ class Reducer:
         if order is None:
             position = self._positions or {t.name: place for place, t in enumerate(threads)}
         else:
-            position = {threads[source].name: place for place, source in enumerate(order)}
+            ranks = tuple(order)
+            position = self._positions_by_order.get(ranks) or {}
+            if not position:
+                position = {threads[source].name: place for place, source in enumerate(order)}
+                self._positions_by_order[ranks] = position
         named = (
             tuple([position.get(owner, owner) for owner in owners]),
             tuple([(e.kind, position.get(e.thread, e.thread), e.detail) for e in events]),
@@ -389,7 +426,7 @@ class Reducer:
             self._vmas_numbers.of(vm.vmas),
             self._process_numbers.of(vm.processes),
             vm.clock,
-            vm.metrics.redundant_io > 0,
+            vm.metrics.double_io > 0,
             *[pages.of(page) for page in vm.pages],
         )
         number = self._parts.setdefault(part, len(self._parts))
@@ -470,7 +507,10 @@ class Reducer:
 
     def others(self, threads: tuple[ThreadState, ...]) -> list[Footprint]:
         """For each thread, the union of what all the other threads may still touch."""
-        remaining = tuple(self.remaining(t) for t in threads)
+        memo = self._remaining
+        remaining = tuple(
+            [hit[1] if (hit := memo.get(id(t))) else self.remaining(t) for t in threads]
+        )
         known = self._others.get(remaining)
         if known is None:
             known = []
@@ -489,4 +529,4 @@ class Reducer:
         """Whether the step changed something an invariant reads (or, for INV2, being at rest)."""
         if self._watch_rest and bool(thread.stack) != bool(moved.stack):
             return True
-        return after is not vm and _observed(after) != _observed(vm)
+        return observed_differ(vm, after)

@@ -11,20 +11,23 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from threadlore.kb.vm.explorer import Exploration, Finding, explore
+from threadlore.kb.vm.explorer import Exploration, Finding, explore, split_params
 from threadlore.kb.vm.invariants import INVARIANTS
+from threadlore.kb.vm.policies import policy_parameters
 from threadlore.kb.vm.state import Metrics
 from threadlore.kb.vm.trace import TraceStep
-from threadlore.kb.vm.workloads import WORKLOADS, get_workload
+from threadlore.kb.vm.workloads import WORKLOADS, Workload, get_workload
 
 COSTS = (
     "io",
     "redundant_io",
+    "double_io",
     "reclaim_work",
     "mkclean_work",
     "msync_work",
     "unmap_work",
     "vmas_used",
+    "rmap_nodes",
 )
 
 
@@ -35,6 +38,7 @@ class Outcome:
     workload: str
     policy: str
     kind: str
+    title: str
     result: str  # allowed | refused | emulated
     errno: str | None
     invariants: dict[str, bool]  # True: held
@@ -50,16 +54,26 @@ class Outcome:
                 return self.findings[name].trace
         return []
 
+    @property
+    def broken(self) -> list[str]:
+        """The invariants broken, in INV order."""
+        return [name for name, held in self.invariants.items() if not held]
+
     def as_json(self) -> dict[str, Any]:
         return {
             "workload": self.workload,
+            "title": self.title,
             "policy": self.policy,
             "kind": self.kind,
             "result": self.result,
             "errno": self.errno,
             "invariants": self.invariants,
             "costs": self.costs,
-            "violations": {name: f.as_json() for name, f in self.findings.items()},
+            "findings": {
+                name: {"message": f.message, "trace": [step.as_json() for step in f.trace]}
+                for name, f in self.findings.items()
+            },
+            "trace": [step.as_json() for step in self.trace],
             "states": self.states,
         }
 
@@ -71,11 +85,13 @@ def _costs(metrics: list[Metrics]) -> dict[str, int]:
         values = {
             "io": m.io,
             "redundant_io": m.redundant_io,
+            "double_io": m.double_io,
             "reclaim_work": m.reclaim_work,
             "mkclean_work": m.mkclean_work,
             "msync_work": m.msync_work,
             "unmap_work": m.unmap_work,
             "vmas_used": m.max_map_count,
+            "rmap_nodes": m.rmap_nodes,
         }
         for key, value in values.items():
             costs[key] = max(costs[key], value)
@@ -93,19 +109,22 @@ def _result(found: Exploration) -> tuple[str, str | None]:
     return "allowed", None
 
 
-def replay_one(workload: str, policy: str, **params: int) -> Outcome:
-    """One workload under one policy: explored to the end, every invariant judged."""
-    spec = get_workload(workload)
-    setup = spec.setup(**params)
-    found = explore(setup, policy, stop_at_first=False)
+def replay_one(workload: str | Workload, policy: str, **params: int) -> Outcome:
+    """One workload under one policy: explored to the end, every invariant judged. `params`
+    are the workload's and the policy's."""
+    spec = workload if isinstance(workload, Workload) else get_workload(workload)
+    mine, theirs = split_params(spec, policy, params)
+    setup = spec.setup(**mine)
+    found = explore(setup, policy, stop_at_first=False, policy_params=theirs)
     vmas_floor = max(setup.vm.map_count(p.name) for p in setup.vm.processes)
-    costs = _costs(found.final_metrics)
+    costs = _costs([vm.metrics for vm in found.final_vms])
     costs["vmas_used"] = max(costs["vmas_used"], vmas_floor)
     result, errno = _result(found)
     return Outcome(
         workload=spec.name,
         policy=policy,
         kind=spec.kind,
+        title=spec.title,
         result=result,
         errno=errno,
         invariants={name: name not in found.findings for name in INVARIANTS},
@@ -116,10 +135,16 @@ def replay_one(workload: str, policy: str, **params: int) -> Outcome:
 
 
 def replay(policy: str, **params: int) -> list[Outcome]:
-    """The policy on every workload; `params` apply to the workloads that take them."""
+    """The policy on every workload; `params` apply to the workloads that take them, and to
+    the policy (ValueError for one that nobody takes)."""
+    of_policy = policy_parameters(policy)
+    taken = set(of_policy).union(*(spec.defaults for spec in WORKLOADS.values()))
+    unknown = sorted(set(params) - taken)
+    if unknown:
+        raise ValueError(f"no workload and not {policy} takes the parameter {unknown[0]!r}")
     outcomes = []
     for name, spec in WORKLOADS.items():
-        mine = {k: v for k, v in params.items() if k in spec.defaults}
+        mine = {k: v for k, v in params.items() if k in spec.defaults or k in of_policy}
         outcomes.append(replay_one(name, policy, **mine))
     return outcomes
 

@@ -38,8 +38,18 @@ def _field_hash(record: Any) -> int:
     return hash(tuple(getattr(record, n) for n in type(record).__match_args__))
 
 
+DEVICES = ("DISK", "TMPFS", "SHM", "RAMFS")
+
 DIRTY_ACCOUNTING_DEVICES = frozenset({"DISK"})
 """Devices whose backing_dev_info accounts dirty pages (`mapping_cap_account_dirty`)."""
+
+WRITEBACK_DEVICES = frozenset({"DISK"})
+"""Devices that write dirty pages back to a disk (`mapping_cap_writeback_dirty`): tmpfs, shm
+and ramfs set BDI_CAP_NO_WRITEBACK, so writeout and msync(MS_SYNC) write nothing there."""
+
+SWAP_BACKED_DEVICES = frozenset({"TMPFS", "SHM"})
+"""Devices whose pages reclaim moves to swap (shmem_writepage); ramfs pages are never reclaimed
+while dirty (no ->writepage), and the others are written back by pageout."""
 
 MAX_MAP_COUNT = 65536
 
@@ -122,6 +132,10 @@ class Inode:
     truncate_count: int = 0
     seqcount: int = 0  # the SEQLOCK policy's write seqcount
     written: tuple[int, ...] = ()  # latest version a user wrote at each index (for INV2b)
+    # Pages (pfns) whose writeout cleared PG_dirty while a dirty pte of theirs survived in a
+    # nonlinear vma, where page_mkclean does not look: writing the same data again because of
+    # it is Peter's double IO (INV3). Kept here, not in Page: it changes rarely, pages often.
+    survivors: tuple[int, ...] = ()
     _hash: int = field(default=0, init=False, compare=False, repr=False)
 
     def __hash__(self) -> int:
@@ -133,6 +147,10 @@ class Inode:
     @property
     def accounts_dirty(self) -> bool:
         return self.device in DIRTY_ACCOUNTING_DEVICES
+
+    @property
+    def writes_back(self) -> bool:
+        return self.device in WRITEBACK_DEVICES
 
     def lookup(self, index: int) -> int | None:
         """find_get_page: the pfn cached at `index`, or None."""
@@ -151,6 +169,7 @@ class Process:
     memlock_limit: int = 16
     locked_pages: int = 0
     max_map_count: int = MAX_MAP_COUNT
+    mmap_readers: int = 0  # threads inside a fault (down_read(mmap_sem)); see Context.mmap_sem
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,13 +177,15 @@ class Metrics:
     """Work counters that the replay reports as costs."""
 
     io: int = 0
-    redundant_io: int = 0
+    redundant_io: int = 0  # any write of data the disk already held
+    double_io: int = 0  # those of them that rewrote a page whose dirty pte survived a writeout
     reclaim_work: int = 0
     freed_pages: int = 0
     mkclean_work: int = 0
     msync_work: int = 0
     unmap_work: int = 0
     max_map_count: int = 0
+    rmap_nodes: int = 0  # NONLINEAR_RMAP_TREE: most reverse-map entries held at once
 
 
 @dataclass(frozen=True, slots=True)

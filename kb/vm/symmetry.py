@@ -11,10 +11,8 @@ itself (and leaves out what no step reads).
 
 from __future__ import annotations
 
-from threadlore.kb.vm.machine import ThreadState
+from threadlore.kb.vm.machine import State, ThreadState
 from threadlore.kb.vm.state import VM, Event, evolve
-
-State = tuple[VM, tuple[ThreadState, ...]]
 
 
 def interchangeable_groups(threads: tuple[ThreadState, ...]) -> list[list[int]]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
-from threadlore.kb.vm.machine import ThreadState
+from threadlore.kb.vm.machine import State, ThreadState
 from threadlore.kb.vm.state import VM
 
 Change = tuple[str, Any, Any]
@@ -14,12 +14,18 @@ Change = tuple[str, Any, Any]
 
 @dataclass(frozen=True)
 class TraceStep:
-    """One step of a trace: who ran what, and what it changed."""
+    """One step of a trace: who ran what, and what it changed.
+
+    `before` and `after` are the whole states around the step (for a picture of the state);
+    they are left out of comparisons and of the JSON, whose `changes` say what differs.
+    """
 
     thread: str
     operation: str
     label: str
     changes: list[Change]
+    before: State | None = field(default=None, compare=False, repr=False)
+    after: State | None = field(default=None, compare=False, repr=False)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -46,22 +52,31 @@ def _label(value: Any, position: int) -> str:
     return f"[{position if key is None else key}]"
 
 
+def _compared(record_type: type) -> tuple[str, ...] | None:
+    """The names of a record type's compared fields (caches such as VM._hash left out), or None
+    for a type that is not a dataclass."""
+    known = _COMPARED.get(record_type)
+    if known is None and record_type not in _COMPARED:
+        if is_dataclass(record_type):
+            known = tuple(f.name for f in fields(record_type) if f.compare)
+        _COMPARED[record_type] = known
+    return known
+
+
+_COMPARED: dict[type, tuple[str, ...] | None] = {}
+
+
 def diff(before: Any, after: Any, path: str = "") -> list[Change]:
-    """Every leaf that differs between two states, by path."""
-    if before == after:
+    """Every leaf that differs between two states, by path (states share their unchanged
+    parts, so most comparisons end on identity)."""
+    if before is after or before == after:
         return []
-    if (
-        is_dataclass(before)
-        and is_dataclass(after)
-        and type(before) is type(after)
-        and not isinstance(before, type)
-    ):
+    names = _compared(type(before)) if type(before) is type(after) else None
+    if names is not None:
         changes: list[Change] = []
-        for f in fields(before):
-            if not f.compare:  # caches such as VM._hash
-                continue
-            sub = f"{path}.{f.name}" if path else f.name
-            changes.extend(diff(getattr(before, f.name), getattr(after, f.name), sub))
+        for name in names:
+            sub = f"{path}.{name}" if path else name
+            changes.extend(diff(getattr(before, name), getattr(after, name), sub))
         return changes
     if isinstance(before, tuple) and isinstance(after, tuple) and _is_record_tuple(before, after):
         changes = []
@@ -98,3 +113,35 @@ def step_changes(
             if key not in ("before",) and old.get(key) != new[key]:
                 changes.append((f"{thread_after.name}.{key}", plain(old.get(key)), plain(new[key])))
     return changes
+
+
+@dataclass(frozen=True)
+class StepRun:
+    """Consecutive steps of a trace by one thread at one operation and label: one row, "×64"."""
+
+    first: int  # index of its first step in the trace
+    steps: tuple[TraceStep, ...]
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.steps) - 1
+
+    @property
+    def step(self) -> TraceStep:
+        """The run's last step (its state is the run's outcome)."""
+        return self.steps[-1]
+
+
+def collapse(trace: list[TraceStep]) -> list[StepRun]:
+    """The trace with repeated steps (same thread, operation and label in a row) grouped."""
+    runs: list[StepRun] = []
+    for index, step in enumerate(trace):
+        if runs and _same(runs[-1].step, step):
+            runs[-1] = StepRun(runs[-1].first, (*runs[-1].steps, step))
+        else:
+            runs.append(StepRun(index, (step,)))
+    return runs
+
+
+def _same(one: TraceStep, other: TraceStep) -> bool:
+    return (one.thread, one.operation, one.label) == (other.thread, other.operation, other.label)

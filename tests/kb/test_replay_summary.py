@@ -6,8 +6,17 @@ import dataclasses
 
 import pytest
 
+from threadlore.kb.discussion import Claim
 from threadlore.kb.map_loader import MAPS_DIR, load_map
-from threadlore.kb.replay_summary import CONFIRMS, REFUTES, replay_proposal
+from threadlore.kb.map_rows import snapshots
+from threadlore.kb.map_writer import map_document
+from threadlore.kb.replay_summary import (
+    CONFIRMS,
+    REFUTES,
+    ArgumentCheck,
+    ClaimJudge,
+    replay_proposal,
+)
 from threadlore.kb.vm.replay import Outcome, replay
 
 SEED_MAP = load_map(MAPS_DIR / "lkml-2007-fault-vs-truncate.yaml")
@@ -59,9 +68,47 @@ def test_every_workload_has_a_row() -> None:
 
 def test_a_proposal_without_policy_says_so() -> None:
     with pytest.raises(ValueError, match="names no model policy"):
-        replay_proposal(SEED_MAP, "reclaim-search-when-stuck")
+        replay_proposal(SEED_MAP, "merge-now-into-mm")
+
+
+def _checks(proposal_id: str, argument_id: str) -> list[ArgumentCheck]:
+    result = replay_proposal(SEED_MAP, proposal_id)
+    return [c for row in result.rows for c in row.checks if c.argument.id == argument_id]
+
+
+def test_a_claim_about_the_status_quo_is_judged_under_it_and_says_so() -> None:
+    # Nick supports ROOT_ONLY by the reclaim DoS of today's code: judged under STATUS_QUO.
+    (check,) = _checks("restrict-nonlinear-to-root", "nonlinear-reclaim-dos")
+    assert (check.verdict, check.policy) == (CONFIRMS, "STATUS_QUO")
+    assert check.as_json()["judged_under"] == "STATUS_QUO"
+    assert "under STATUS_QUO" in check.claim.describe()
+
+
+def test_a_claim_without_a_policy_is_judged_under_the_proposals() -> None:
+    (check,) = _checks("restrict-nonlinear-to-root", "databases-not-root")
+    assert (check.verdict, check.policy) == (CONFIRMS, "ROOT_ONLY")
+
+
+def test_the_uml_mlock_objections_depend_on_the_policy() -> None:
+    # Before, they were about W2-mlocked, which mlocks itself: broken under every policy.
+    (check,) = _checks("mlock-for-nonroot", "uml-would-not-mlock")
+    assert check.verdict == CONFIRMS and check.observed == "emulated"
+    status_quo = ClaimJudge("STATUS_QUO", replay("STATUS_QUO"))
+    observed, matches, policy = status_quo.check(check.claim)
+    assert (observed, matches, policy) == ("allowed", False, "STATUS_QUO")
 
 
 def test_argument_tree_reaches_rebuttals() -> None:
     ids = [a.id for a in SEED_MAP.argument_tree("restrict-nonlinear-to-root")]
     assert "databases-not-root" in ids and "databases-use-tmpfs" in ids
+
+
+def test_a_claims_policy_survives_the_store_rows_and_the_yaml_writer() -> None:
+    rows = {(row["kind"], row["slug"]): row for row in snapshots(SEED_MAP)}
+    about = rows[("argument", "nonlinear-reclaim-dos")]["fields"]["about"]
+    assert about["policy"] == "STATUS_QUO"
+    (check,) = _checks("restrict-nonlinear-to-root", "nonlinear-reclaim-dos")
+    assert Claim(**about) == check.claim
+    written = map_document(SEED_MAP)
+    (argument,) = [a for a in written["arguments"] if a["id"] == "nonlinear-reclaim-dos"]
+    assert argument["about"]["policy"] == "STATUS_QUO"

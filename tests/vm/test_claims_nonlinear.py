@@ -25,19 +25,19 @@ def test_claim6_msync_scan_keeps_msync_but_writes_twice() -> None:
     outcome = replay_one("W4", "MSYNC_SCAN")
     assert outcome.invariants["INV2b"] is True
     assert outcome.invariants["INV3"] is False
-    assert outcome.costs["redundant_io"] == 1
+    assert outcome.costs["double_io"] == 1
     labels = [(s.operation, s.label) for s in outcome.findings["INV3"].trace]
     # Peter's sequence: write fault, writeout (mkclean misses), msync finds the pte, writes again.
-    assert labels.index(("clear_page_dirty_for_io", "W2")) < labels.index(("sys_msync", "M1"))
+    assert labels.index(("TestClearPageDirty", "W3")) < labels.index(("sys_msync", "M1"))
 
 
-def test_claim6_peters_patch_also_double_writes_in_this_sequence() -> None:
-    # Resetting vm_page_prot on conversion does not avoid the first write fault here (the pte is
-    # not present yet), so the model still sees the double IO; see the report.
+def test_claim6_peters_patch_keeps_msync_without_the_double_io() -> None:
+    # Resetting vm_page_prot on conversion maps the page writable at install_page, so the write
+    # takes no fault and sets no PG_dirty for writeout to write before msync finds the pte.
     outcome = replay_one("W4", "ROOT_ONLY_IF_WRITEBACK")
     assert outcome.result == "allowed"  # W4 runs as root
     assert outcome.invariants["INV2b"] is True
-    assert outcome.invariants["INV3"] is False
+    assert outcome.invariants["INV3"] is True
 
 
 def test_claim7_full_scan_mkclean_keeps_dirty_tracking() -> None:
@@ -117,4 +117,4 @@ def test_policies_change_outcomes_not_tables() -> None:
     # The same workload, two policies, two computed results.
     assert replay_one("W3", "STATUS_QUO").result == "allowed"
     assert replay_one("W3", "NO_NONLINEAR").errno == "ENOSYS"
-    assert replay_one("W3", "SHMEM_ONLY_MLOCKED").costs["reclaim_work"] == 0
+    assert replay_one("W3", "SHMEM_ONLY_MLOCKED").errno == "ENOMEM"  # 256 pages > memlock 16

@@ -25,5 +25,12 @@ def test_replay_follows_the_policys_semantics(policy: str) -> None:
     # The buffered-write deadlock needs both the locked fault and the old write path.
     deadlock = semantics.fault == "__do_fault" and semantics.buffered_write == "old"
     assert outcomes["W7"].invariants["INV6"] == (not deadlock)
+    # The nonlinear race is open unless a fix covers the nonlinear fault too.
+    assert outcomes["W6"].invariants["INV1"] == (semantics.fault != "do_no_page")
     # Whatever a policy does with remap_file_pages, the truncate_count control stays safe.
     assert outcomes["W6-linear"].invariants["INV1"]
+    # A dirty pte escapes writeout unless set_page_dirty waits for the page lock (79352894).
+    assert outcomes["W8"].invariants["INV2"] == semantics.dirty_waits_on_page_lock
+    # Double IO needs a dirty pte that page_mkclean cannot see and an msync that finds it.
+    double = semantics.msync == "scan" and semantics.mkclean_scope == "linear"
+    assert outcomes["W4"].invariants["INV3"] == (not double or semantics.nonlinear_reset_prot)

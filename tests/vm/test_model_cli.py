@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -72,8 +74,9 @@ def test_replay_side_by_side() -> None:
     assert code == EXIT_OK
     assert "refused (EPERM)" in out and "emulated" in out
     code, out, _ = run("replay", "NO_WRITEBACK_ONLY", "--json")
-    outcomes = json.loads(out)["NO_WRITEBACK_ONLY"]
+    outcomes = json.loads(out)
     assert {o["workload"] for o in outcomes} >= {"W1", "W2", "W3", "W4", "W5", "W6", "W7"}
+    assert {o["policy"] for o in outcomes} == {"NO_WRITEBACK_ONLY"}
 
 
 def test_growth_shows_work_against_size() -> None:
@@ -93,7 +96,68 @@ def test_every_model_command_has_help_with_an_example() -> None:
         ("model", "policies"),
         ("model", "workloads"),
         ("model", "growth"),
+        ("model", "run"),
         ("replay",),
     ):
         code, out, _ = run(*args, "--help")
         assert code == EXIT_OK and "Example" in out
+
+
+def test_policy_parameters_are_set_with_p() -> None:
+    code, out, _ = run("model", "check", "W3", "--policy", "NONLINEAR_LIMIT", "-p", "cap=512")
+    assert code == EXIT_OK and "cap=512" in out
+    data = json.loads(run("replay", "NONLINEAR_LIMIT", "-p", "cap=512", "--json")[1])
+    assert {o["workload"]: o["result"] for o in data}["W3"] == "allowed"  # 256 pages < 512
+    code, _, err = run("model", "check", "W3", "--policy", "NONLINEAR_LIMIT", "-p", "depth=1")
+    assert code == EXIT_FAILURE and "unknown parameter 'depth'" in err
+
+
+def test_json_given_to_threadlore_itself_is_honoured() -> None:
+    code, out, _ = run("--json", "model", "policies")
+    assert code == EXIT_OK
+    policies = json.loads(out)
+    assert {p["era"] for p in policies} == {"thread", "later"}
+    limit = next(p for p in policies if p["name"] == "NONLINEAR_LIMIT")
+    assert limit["parameters"] == [
+        {"name": "cap", "default": 16, "meaning": "nonlinear pages per mm"}
+    ]
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def _documented_fields(command: str) -> set[str]:
+    """The top-level field names the README's JSON section lists for `command`."""
+    text = README.read_text(encoding="utf-8")
+    entry = re.search(rf"^- `{re.escape(command)}`[^:]*:(.*?)(?=^- |^#|\Z)", text, re.M | re.S)
+    assert entry, f"README documents no JSON for {command}"
+    top_level = re.sub(r"\([^()]*\)", "", entry.group(1))  # nested fields are in parentheses
+    return set(re.findall(r"`([a-z_]+)`", top_level))
+
+
+@pytest.mark.parametrize(
+    ("command", "args"),
+    [
+        ("model check", ("model", "check", "W5")),
+        ("replay", ("replay", "STATUS_QUO")),
+        ("model policies", ("model", "policies")),
+    ],
+)
+def test_the_json_is_what_the_readme_documents(command: str, args: tuple[str, ...]) -> None:
+    _, out, _ = run(*args, "--json")
+    data = json.loads(out)
+    first = data[0] if isinstance(data, list) else data
+    assert set(first) == _documented_fields(command)
+
+
+def test_replay_all_is_the_replay_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    from threadlore.cli import model_commands
+    from threadlore.kb.vm.policies import POLICIES
+
+    two = {name: POLICIES[name] for name in ("STATUS_QUO", "LOCK_PAGE_IN_FAULT")}
+    monkeypatch.setattr(model_commands, "POLICIES", two)
+    code, out, _ = run("replay", "--all")
+    assert code == EXIT_OK
+    assert "STATUS_QUO" in out and "W5 a ✗INV1" in out and "a allowed" in out
+    code, _, err = run("replay")
+    assert code == EXIT_FAILURE and "name a POLICY, or give --all" in err

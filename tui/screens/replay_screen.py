@@ -1,27 +1,34 @@
-"""Replay proposals on the model: outcome per workload, two side by side, and each cell's trace."""
+"""Replay proposals on the model: outcome per workload, two side by side, what broke and why,
+each broken cell's trace; and any scenario file, run and stepped through the same way."""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from threadlore.kb.discussion import DiscussionMap, Proposal
 from threadlore.kb.replay_summary import CONFIRMS, WorkloadReplay, replay_proposal
+from threadlore.kb.vm.explorer import CheckResult, check
+from threadlore.kb.vm.scenario import load_scenario
 from threadlore.tui.messages import DecisionMapsFetched, ProposalReplayed
 from threadlore.tui.screens.store_screen import StoreScreen
-from threadlore.tui.screens.trace_screen import TraceScreen
+from threadlore.tui.screens.trace_screen import TraceScreen, shown_check, shown_outcome
 from threadlore.tui.text import inert_line
 from threadlore.tui.widgets.common.vi_lists import ViOptionList
 from threadlore.tui.widgets.decisions.map_entries import status_badge
-from threadlore.tui.widgets.replay.outcome_table import OutcomeTable, costs_cell
+from threadlore.tui.widgets.replay.open_scenario import OpenScenario
+from threadlore.tui.widgets.replay.outcome_table import OutcomeTable, costs_cell, invariant_name
 
 if TYPE_CHECKING:
     from threadlore.kb.discussion import StoredMap
@@ -29,48 +36,119 @@ if TYPE_CHECKING:
 SLOTS = ("#replay-left", "#replay-right")
 
 
+@dataclass
+class ScenarioChecked(Message):
+    """A scenario file was run (`result`, with the workload's title), or could not be (`error`,
+    one line)."""
+
+    path: Path
+    result: CheckResult | None
+    title: str
+    error: str | None
+
+
 def proposal_option(discussion: DiscussionMap, proposal: Proposal, key: str) -> Option:
-    """A proposal in the picker; one without a model policy is shown but cannot be picked."""
+    """A proposal in the picker, its policy before its title (so that a narrow list still shows
+    it); one without a model policy is shown but cannot be picked."""
     label = status_badge(discussion, proposal)
     label.append(" ")
+    label.append_text(inert_line(proposal.policy or "no policy", style="bold cyan"))
+    label.append(" ")
     label.append_text(inert_line(proposal.title))
-    label.append_text(inert_line(f"  {proposal.policy or 'no model policy'}", style="dim"))
     return Option(label, id=key, disabled=proposal.policy is None)
 
 
 def row_detail(row: WorkloadReplay) -> Text:
-    """A workload's outcome in words, and the thread's claims about it with the model's verdict."""
-    text = Text(f"{row.outcome.workload}: ", style="bold")
+    """A workload in words: its title and what it does, the outcome, what broke in the model's
+    words, its costs, and the thread's claims about it with the model's verdict (under the
+    policy each claim is about)."""
+    outcome = row.outcome
+    text = Text(f"{outcome.workload} ", style="bold")
+    text.append_text(inert_line(outcome.title, style="bold"))
+    text.append(f" — under {outcome.policy}: ", style="dim")
     text.append(row.describe())
+    for code in outcome.broken:
+        text.append(f"\n✗ {code} {invariant_name(code)}: ", style="bold red")
+        text.append_text(inert_line(outcome.findings[code].message))
     text.append("\ncosts: ", style="dim")
-    text.append_text(costs_cell(row.outcome))
-    for check in row.checks:
-        mark, style = ("✓ confirms", "green") if check.verdict == CONFIRMS else ("✗ refutes", "red")
-        text.append(f"\n{mark} ", style=style)
-        text.append_text(inert_line(f"{check.argument.by}: “{check.argument.quote.text}”"))
-        text.append_text(
-            inert_line(f" — claims {check.claim.describe()}, model: {check.observed}", style="dim")
+    text.append_text(costs_cell(outcome))
+    if row.checks:
+        text.append("\nthe thread says:", style="dim")
+    for judged in row.checks:
+        mark, style = (
+            ("✓ confirms", "green") if judged.verdict == CONFIRMS else ("✗ refutes", "red")
         )
+        text.append(f"\n{mark} ", style=style)
+        text.append_text(inert_line(f"{judged.argument.by}: “{judged.argument.quote.text}”"))
+        text.append_text(
+            inert_line(
+                f" — claims {judged.claim.describe()}; under {judged.policy} the model gives "
+                f"{judged.observed}",
+                style="dim",
+            )
+        )
+    if outcome.broken:
+        text.append("\nenter or t: step through the trace", style="dim italic")
     return text
 
 
 class ReplayScreen(StoreScreen):
-    """Pick a proposal (`enter`) and another to compare (`c`); `enter` on a row steps its trace."""
+    """Pick a proposal (`enter`) and another to compare (`c`); `enter` on a row steps its
+    trace; `o` runs a scenario file."""
+
+    # Screen declares it without ClassVar, so mypy refuses the annotation ruff asks for.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
+
+    DEFAULT_CSS = """
+    ReplayScreen #replay-body { height: 1fr; }
+    ReplayScreen.-wide #replay-body { layout: horizontal; }
+    ReplayScreen.-narrow #replay-body { layout: vertical; }
+    ReplayScreen #replay-picker {
+        border: round $panel;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    ReplayScreen #replay-picker:focus { border: round $accent; }
+    ReplayScreen.-wide #replay-picker { width: 36; height: 1fr; }
+    ReplayScreen.-narrow #replay-picker { width: 1fr; height: 4; }
+    ReplayScreen.-narrow #replay-picker:focus { height: 9; }
+    ReplayScreen #replay-main { width: 1fr; height: 1fr; }
+    ReplayScreen #replay-compare { height: 3fr; }
+    ReplayScreen.-narrow #replay-compare { height: 1fr; }
+    ReplayScreen #replay-left, ReplayScreen #replay-right {
+        width: 1fr;
+        border: round $panel;
+        border-title-color: $secondary;
+    }
+    ReplayScreen #replay-left:focus, ReplayScreen #replay-right:focus {
+        border: round $accent;
+    }
+    ReplayScreen #replay-right { display: none; }
+    ReplayScreen #replay-right.-shown { display: block; }
+    ReplayScreen #replay-about {
+        height: 2fr;
+        border: round $panel;
+        padding: 0 1;
+    }
+    ReplayScreen.-narrow #replay-about { height: 1fr; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "compare", "Compare"),
         Binding("t", "show_trace", "Trace"),
+        Binding("o", "open_scenario", "Open scenario"),
     ]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="replay-panes"):
-            yield ViOptionList(id="replay-proposals")
-            with Vertical(id="replay-results"):
-                with Horizontal(id="replay-tables"):
+        with Container(id="replay-body"):
+            yield ViOptionList(id="replay-picker")
+            with Vertical(id="replay-main"):
+                with Horizontal(id="replay-compare"):
                     yield OutcomeTable(id="replay-left")
                     yield OutcomeTable(id="replay-right")
-                yield Static(id="replay-detail")
+                with VerticalScroll(id="replay-about"):
+                    yield Static(id="replay-text")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -89,7 +167,7 @@ class ReplayScreen(StoreScreen):
 
     def show_proposals(self, maps: list[StoredMap]) -> None:
         """Fill the picker with every map's proposals."""
-        picker = self.query_one("#replay-proposals", ViOptionList)
+        picker = self.query_one("#replay-picker", ViOptionList)
         options = []
         for stored in maps:
             for proposal in stored.discussion.proposals():
@@ -99,7 +177,7 @@ class ReplayScreen(StoreScreen):
         picker.set_options(options)
         picker.action_first()
         if not options:
-            self.query_one("#replay-detail", Static).update("No decision map with proposals yet.")
+            self.query_one("#replay-text", Static).update("No decision map with proposals yet.")
         if not isinstance(self.focused, OutcomeTable):  # a replay asked for on arrival keeps focus
             picker.focus()
 
@@ -122,13 +200,13 @@ class ReplayScreen(StoreScreen):
         shown = [self.query_one(s, OutcomeTable).replay for s in SLOTS]
         self.sub_title = " vs ".join(r.proposal.id for r in shown if r is not None)
 
-    @on(OptionList.OptionSelected, "#replay-proposals")
+    @on(OptionList.OptionSelected, "#replay-picker")
     def replay_picked_proposal(self, event: OptionList.OptionSelected) -> None:
         self._replay_option(event.option.id, slot=0)
 
     def action_compare(self) -> None:
         """Replay the proposal under the picker's cursor into the right-hand table."""
-        picker = self.query_one("#replay-proposals", ViOptionList)
+        picker = self.query_one("#replay-picker", ViOptionList)
         option = picker.highlighted_option
         if option is not None:
             self._replay_option(option.id, slot=1)
@@ -145,7 +223,7 @@ class ReplayScreen(StoreScreen):
         assert isinstance(table, OutcomeTable)
         row = table.current_row()
         if row is not None:
-            self.query_one("#replay-detail", Static).update(row_detail(row))
+            self.query_one("#replay-text", Static).update(row_detail(row))
 
     @on(DataTable.RowSelected, "#replay-left, #replay-right")
     def trace_selected_workload(self) -> None:
@@ -161,9 +239,41 @@ class ReplayScreen(StoreScreen):
         if row is None:
             return
         outcome = row.outcome
-        broken = [name for name, held in outcome.invariants.items() if not held]
-        if not broken or not outcome.trace:
+        if not outcome.broken or not outcome.trace:
             self.notify(f"{outcome.workload}: every invariant held; no trace to show.")
             return
-        title = f"{outcome.workload} under {outcome.policy}: {broken[0]} broken"
-        self.app.push_screen(TraceScreen(title, outcome.trace))
+        self.app.push_screen(TraceScreen(shown_outcome(outcome, outcome.broken[0])))
+
+    def action_open_scenario(self) -> None:
+        """Ask for a scenario file, run it, and step through its trace if something broke."""
+        self.app.push_screen(OpenScenario(), self._scenario_chosen)
+
+    def _scenario_chosen(self, path: Path | None) -> None:
+        if path is not None:
+            self.sub_title = f"running {path.name}…"
+            self.run_scenario(path)
+
+    @work(group="scenario", exit_on_error=False)
+    async def run_scenario(self, path: Path) -> None:
+        """Load and explore the file in a thread; a mistake in it comes back as one line."""
+
+        def run() -> ScenarioChecked:
+            try:
+                workload = load_scenario(path)[0]
+                return ScenarioChecked(path, check(workload), workload.title, None)
+            except (OSError, ValueError, KeyError) as exc:
+                message = str(exc.args[0]) if isinstance(exc, KeyError) else str(exc)
+                return ScenarioChecked(path, None, "", message.splitlines()[0])
+
+        self.post_message(await asyncio.to_thread(run))
+
+    def on_scenario_checked(self, event: ScenarioChecked) -> None:
+        self.sub_title = event.path.name
+        if event.result is None:
+            self.notify(event.error or "cannot run the scenario", severity="error")
+            return
+        result = event.result
+        if result.verdict != "violated":
+            self.notify(f"{event.path.name}: {result.verdict} — {result.message}")
+            return
+        self.app.push_screen(TraceScreen(shown_check(result, event.title)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from threadlore.kb.replay_summary import CONFIRMS, ProposalReplay, WorkloadReplay
+from threadlore.kb.vm.invariants import INVARIANTS
 from threadlore.kb.vm.replay import Outcome
 from threadlore.tui.widgets.common.vi_lists import ViDataTable
 
@@ -12,12 +13,19 @@ RESULT_STYLES = {"allowed": "green", "refused": "red", "emulated": "yellow"}
 COST_NAMES = {
     "io": "io",
     "redundant_io": "redundant io",
+    "double_io": "double io",
     "reclaim_work": "reclaim",
     "mkclean_work": "mkclean",
     "msync_work": "msync",
     "unmap_work": "unmap",
     "vmas_used": "vmas",
+    "rmap_nodes": "rmap nodes",
 }
+
+
+def invariant_name(code: str) -> str:
+    """An invariant's short name: `INV1` → `orphan`, `INV2b` → `msync`."""
+    return INVARIANTS[code].split(":", 1)[0]
 
 
 def result_cell(outcome: Outcome) -> Text:
@@ -27,11 +35,12 @@ def result_cell(outcome: Outcome) -> Text:
 
 
 def invariants_cell(outcome: Outcome) -> Text:
-    """`held` when every invariant held, else the broken ones after a cross."""
-    broken = [name for name, held in outcome.invariants.items() if not held]
-    if not broken:
+    """`held` when every invariant held, else the broken ones after a cross, with their names:
+    `✗ INV1 orphan`."""
+    if not outcome.broken:
         return Text("held", style="green")
-    return Text("✗ " + " ".join(broken), style="bold red")
+    named = ", ".join(f"{code} {invariant_name(code)}" for code in outcome.broken)
+    return Text(f"✗ {named}", style="bold red")
 
 
 def costs_cell(outcome: Outcome) -> Text:
@@ -63,7 +72,7 @@ class OutcomeTable(ViDataTable):
         self.replay: ProposalReplay | None = None
 
     def on_mount(self) -> None:
-        for column in ("Workload", "Result", "Invariants", "Costs", "Args"):
+        for column in ("Workload", "Result", "Invariants", "Args", "What it does", "Costs"):
             self.add_column(column, key=column.lower())
 
     def show_replay(self, replay: ProposalReplay) -> None:
@@ -77,8 +86,9 @@ class OutcomeTable(ViDataTable):
                 Text(outcome.workload, style="bold"),
                 result_cell(outcome),
                 invariants_cell(outcome),
-                costs_cell(outcome),
                 arguments_cell(row),
+                Text(outcome.title, style="dim"),
+                costs_cell(outcome),
                 key=outcome.workload,
             )
 

@@ -1,0 +1,1 @@
+"""The shipped workloads as scenario files (*.scenario), read by kb/vm/workloads.py."""
