@@ -21,13 +21,13 @@ from threadlore.kb.discussion import DiscussionMap, Proposal
 from threadlore.kb.replay_summary import CONFIRMS, WorkloadReplay, replay_proposal
 from threadlore.kb.vm.explorer import CheckResult, check
 from threadlore.kb.vm.scenario import load_scenario
+from threadlore.tui.dialogs.open_scenario import OpenScenario
 from threadlore.tui.messages import DecisionMapsFetched, ProposalReplayed
 from threadlore.tui.screens.store_screen import StoreScreen
 from threadlore.tui.screens.trace_screen import TraceScreen, shown_check, shown_outcome
 from threadlore.tui.text import inert_line
 from threadlore.tui.widgets.common.vi_lists import ViOptionList
 from threadlore.tui.widgets.decisions.map_entries import status_badge
-from threadlore.tui.widgets.replay.open_scenario import OpenScenario
 from threadlore.tui.widgets.replay.outcome_table import OutcomeTable, costs_cell, invariant_name
 
 if TYPE_CHECKING:
@@ -98,40 +98,6 @@ class ReplayScreen(StoreScreen):
 
     # Screen declares it without ClassVar, so mypy refuses the annotation ruff asks for.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
-
-    DEFAULT_CSS = """
-    ReplayScreen #replay-body { height: 1fr; }
-    ReplayScreen.-wide #replay-body { layout: horizontal; }
-    ReplayScreen.-narrow #replay-body { layout: vertical; }
-    ReplayScreen #replay-picker {
-        border: round $panel;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    ReplayScreen #replay-picker:focus { border: round $accent; }
-    ReplayScreen.-wide #replay-picker { width: 36; height: 1fr; }
-    ReplayScreen.-narrow #replay-picker { width: 1fr; height: 4; }
-    ReplayScreen.-narrow #replay-picker:focus { height: 9; }
-    ReplayScreen #replay-main { width: 1fr; height: 1fr; }
-    ReplayScreen #replay-compare { height: 3fr; }
-    ReplayScreen.-narrow #replay-compare { height: 1fr; }
-    ReplayScreen #replay-left, ReplayScreen #replay-right {
-        width: 1fr;
-        border: round $panel;
-        border-title-color: $secondary;
-    }
-    ReplayScreen #replay-left:focus, ReplayScreen #replay-right:focus {
-        border: round $accent;
-    }
-    ReplayScreen #replay-right { display: none; }
-    ReplayScreen #replay-right.-shown { display: block; }
-    ReplayScreen #replay-about {
-        height: 2fr;
-        border: round $panel;
-        padding: 0 1;
-    }
-    ReplayScreen.-narrow #replay-about { height: 1fr; }
-    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "compare", "Compare"),

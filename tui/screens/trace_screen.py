@@ -104,38 +104,6 @@ class TraceScreen(Screen[None]):
     # Screen declares it without ClassVar, so mypy refuses the annotation ruff asks for.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]  # noqa: RUF012
 
-    DEFAULT_CSS = """
-    TraceScreen #trace-broken, TraceScreen #trace-invariant {
-        height: auto;
-        max-height: 3;
-        padding: 0 1;
-        background: $boost;
-    }
-    TraceScreen #trace-invariant { color: $text-muted; }
-    TraceScreen.-narrow #trace-invariant, TraceScreen.-narrow #trace-changes { display: none; }
-    TraceScreen #trace-body { height: 1fr; }
-    TraceScreen.-wide #trace-body { layout: horizontal; }
-    TraceScreen.-narrow #trace-body { layout: vertical; }
-    TraceScreen #trace-list {
-        border: round $panel;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    TraceScreen.-wide #trace-list { width: 46; height: 1fr; }
-    TraceScreen.-narrow #trace-list { width: 1fr; height: 6; }
-    TraceScreen #trace-list:focus { border: round $accent; }
-    TraceScreen #trace-view {
-        width: 1fr;
-        height: 1fr;
-        border: round $panel;
-        padding: 0 1;
-    }
-    TraceScreen #trace-changes { margin-top: 1; }
-    TraceScreen #trace-picture { margin-top: 1; }
-    TraceScreen #trace-legend { margin-top: 1; display: none; }
-    TraceScreen.-legend #trace-legend { display: block; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "step(1)", "Next step"),
         Binding("N", "step(-1)", "Prev step"),

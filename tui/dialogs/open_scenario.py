@@ -26,21 +26,6 @@ def shipped_scenarios() -> list[Path]:
 class OpenScenario(ModalScreen[Path | None]):
     """`enter` runs the path typed or the file highlighted; `escape` cancels."""
 
-    DEFAULT_CSS = """
-    OpenScenario { align: center middle; }
-    OpenScenario > Vertical {
-        width: 90%;
-        max-width: 100;
-        height: auto;
-        max-height: 90%;
-        border: round $accent;
-        padding: 0 1;
-        background: $surface;
-    }
-    OpenScenario #scenario-files { height: auto; max-height: 12; }
-    OpenScenario #scenario-hint { color: $text-muted; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def compose(self) -> ComposeResult:
