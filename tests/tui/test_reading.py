@@ -35,7 +35,7 @@ def long_thread() -> list[FakeMessage]:
 
 async def _open(app: ThreadloreApp, pilot: Any, message: str = "m2", query: str | None = None):
     await settle(pilot)
-    app.push_screen(ThreadScreen(app.store, 1, message, query))
+    app.push_screen(ThreadScreen(app.store, 1, message, query=query))
     await settle(pilot)
     return app.screen.query_one(MessagePane)
 

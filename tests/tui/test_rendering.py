@@ -165,3 +165,24 @@ def test_timeline_buckets_and_bars() -> None:
     assert bucket_counts(counts, date(2007, 2, 21), 2, 3) == [5, 0, 2]
     assert bar([8, 0, 1, 4], 8) == "█ ▁▄"
     assert bar([0, 0], 0) == "  "
+
+
+def test_a_corrected_value_says_who_corrected_it_instead_of_the_inference() -> None:
+    from datetime import UTC, datetime
+
+    from threadlore.db.views import CorrectionNote, InferenceView
+    from threadlore.tui.widgets.message.rendering import folded_evidence, inference_text
+
+    inferred = (
+        InferenceView("author", "Nick Piggin", 0.74, ("signed Nick",)),
+        InferenceView("date", "2007-02-21", 0.8, ("the archive's clock",)),
+    )
+    note = CorrectionNote(
+        "author", "Hugh Dickins", "Nick Piggin", "ann", datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
+    )
+    assert folded_evidence(inferred, "", (note,)).plain == (
+        "author corrected by ann · date inferred 80% — e for why"
+    )
+    why = inference_text(inferred, (note,)).plain
+    assert "author: Hugh Dickins  corrected by ann on 2026-01-02 03:04 UTC (was Nick Piggin)" in why
+    assert "signed Nick" not in why and "the archive's clock" in why

@@ -1,8 +1,8 @@
 """Stores of real mail for the UI's tests: every shared corpus, with and without the seed.
 
-Imported once per test session with `threadlore import` (as a user would; it also loads the
-seed's decision map), shared by the xdist workers: the first to get the lock builds a store, the
-others wait and reuse it.
+Imported once per test session with `threadlore import` and, with the seed, `threadlore map
+import` of its curated map (as a user would), shared by the xdist workers: the first to get the
+lock builds a store, the others wait and reuse it.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 CORPORA = REPOSITORY.parent / "shared" / "corpora"
 LIST_THREADS = CORPORA / "lists" / "threads"
 SEED = REPOSITORY / "samples" / "lkml-2007-fault-vs-truncate.txt"
+SEED_MAP = REPOSITORY / "kb" / "maps" / "lkml-2007-fault-vs-truncate.yaml"
 
 
 def session_folder(factory: pytest.TempPathFactory) -> Path:
@@ -31,8 +32,12 @@ def session_folder(factory: pytest.TempPathFactory) -> Path:
 
 
 def _import(url: str, *paths: Path) -> None:
+    """`threadlore import` the mail, then `threadlore map import` the seed's map if it is there."""
     result = CliRunner().invoke(threadlore, ["import", *map(str, paths), "--db", url])
     assert result.exit_code == 0, result.output
+    if SEED in paths:
+        result = CliRunner().invoke(threadlore, ["map", "import", str(SEED_MAP), "--db", url])
+        assert result.exit_code == 0, result.output
 
 
 def shared_store(folder: Path, name: str, *inputs: Path, base: str | None = None) -> str:

@@ -172,16 +172,17 @@ class MessagePane(VerticalScroll, can_focus=True):
     def _fill_evidence(self) -> None:
         if self.message is None:
             return
-        inferences = self.message.inferences
-        if self.show_evidence and (inferences or self.anchored):
-            self._fill("inferences", inference_text(inferences), "Why threadlore believes this")
+        inferences, corrections = self.message.inferences, self.message.corrections
+        known = bool(inferences or corrections)
+        if self.show_evidence and (known or self.anchored):
+            why = inference_text(inferences, corrections)
+            self._fill("inferences", why, "Why threadlore believes this")
             self._fill("anchored", self.anchored, "Proposals and arguments here")
         else:
-            self._fill("inferences", folded_evidence(inferences, self.anchored_summary))
+            folded = folded_evidence(inferences, self.anchored_summary, corrections)
+            self._fill("inferences", folded)
             self._fill("anchored", Text())
-        self.query_one("#message-inferences").set_class(
-            self.show_evidence and bool(inferences), "-open"
-        )
+        self.query_one("#message-inferences").set_class(self.show_evidence and known, "-open")
 
     def _fill(self, section: str, content: Text, title: str | None = None) -> None:
         widget = self.query_one(f"#message-{section}", Static)

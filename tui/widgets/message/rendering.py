@@ -10,7 +10,7 @@ import re
 
 from rich.text import Text
 
-from threadlore.db.views import InferenceView, MessageView, PatchView, Span
+from threadlore.db.views import CorrectionNote, InferenceView, MessageView, PatchView, Span
 from threadlore.tui.dates import header_date
 from threadlore.tui.text import inert_line, inert_text
 
@@ -69,30 +69,59 @@ def header_text(message: MessageView, *, full: bool = False) -> Text:
     return text
 
 
-def folded_evidence(inferences: tuple[InferenceView, ...], anchored: str = "") -> Text:
+def folded_evidence(
+    inferences: tuple[InferenceView, ...],
+    anchored: str = "",
+    corrections: tuple[CorrectionNote, ...] = (),
+) -> Text:
     """What threadlore knows about a message beyond its text, folded to one line:
-    `author inferred 74% · date 80% · in the decision map: 2 proposals — e for why`."""
+    `author inferred 74% · date 80% · in the decision map: 2 proposals — e for why`; a value a
+    person corrected says so instead (`author corrected by ann`)."""
     text = Text(end="", style="dim")
-    ordered = sorted(inferences, key=lambda i: FIELD_ORDER.get(i.field, len(FIELD_ORDER)))
+    corrected = {note.field for note in corrections}
+    for note in corrections:
+        text.append(" · " if text else "")
+        text.append(note.field, style="bold")
+        text.append_text(inert_line(f" corrected by {note.by}"))
+    shown = [i for i in inferences if i.field not in corrected]
+    ordered = sorted(shown, key=lambda i: FIELD_ORDER.get(i.field, len(FIELD_ORDER)))
     for index, inference in enumerate(ordered):
-        text.append(" · " if index else "")
+        text.append(" · " if text else "")
         text.append(inference.field, style="bold")
         text.append(f"{' inferred' if index == 0 else ''} {round(inference.confidence * 100)}%")
     if anchored:
-        text.append(" · " if inferences else "")
+        text.append(" · " if text else "")
         text.append("in the decision map: ", style="bold")
         text.append(anchored)
     if text:
         text.append(" — ")
         text.append("e", style="bold reverse")
-        text.append(" for why" if inferences else " to show")
+        text.append(" for why" if inferences or corrections else " to show")
     return text
 
 
-def inference_text(inferences: tuple[InferenceView, ...]) -> Text:
-    """Why threadlore believes each inferred value: the value, its confidence, the evidence."""
+def inference_text(
+    inferences: tuple[InferenceView, ...], corrections: tuple[CorrectionNote, ...] = ()
+) -> Text:
+    """Why threadlore believes each value: who corrected it and when, or what it inferred, how
+    confidently, and the evidence."""
     text = Text(end="")
+    for note in corrections:
+        if text:
+            text.append("\n")
+        text.append(f"{note.field}: ", style="bold")
+        text.append_text(inert_line(note.value or "(none)"))
+        text.append_text(
+            inert_line(
+                f"  corrected by {note.by} on {note.at:%Y-%m-%d %H:%M} UTC"
+                f" (was {note.replaced or '(none)'})",
+                style="dim",
+            )
+        )
+    corrected = {note.field for note in corrections}
     for inference in inferences:
+        if inference.field in corrected:
+            continue
         if text:
             text.append("\n")
         text.append(f"{inference.field}: ", style="bold")
