@@ -115,9 +115,12 @@ def store_options(command: F) -> F:
 
 
 def print_json(data: Any) -> None:
-    """Write JSON to stdout: UTF-8, indented, one document per command."""
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
+    """Write JSON to stdout: UTF-8, indented, one document per command; on a terminal, C1 and
+    bidi controls inside strings are written as `\\u` escapes (cli/terminal.py)."""
+    from threadlore.cli.terminal import is_terminal, terminal_safe_json  # rich: only when used
+
+    document = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write((terminal_safe_json(document) if is_terminal() else document) + "\n")
 
 
 def database_path_of(url: str) -> Path | None:

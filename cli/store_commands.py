@@ -20,15 +20,17 @@ from threadlore.cli.options import (
     store_options,
 )
 from threadlore.cli.store_render import (
-    message_line,
     message_text,
     person_line,
+    search_hit,
     thread_line,
     tree_line,
 )
+from threadlore.cli.terminal import is_terminal
 from threadlore.db import queries
 from threadlore.db.engine import open_store
 from threadlore.db.search import QuerySyntaxError
+from threadlore.db.snippets import search_matches
 from threadlore.importers.charsets import decode_undeclared
 
 if TYPE_CHECKING:  # the import command's modules load only when it runs
@@ -297,13 +299,15 @@ def search_command(settings: Settings, query: str, limit: int) -> None:
       threadlore search 's:"fault vs truncate" d:2007-03-07..2007-03-08 -f:akpm'
       threadlore search 'dfn:mm/filemap.c has:patch' --json
     """
+    on_terminal = is_terminal() and not settings.json  # a snippet and marks only for a reader
     with store_session(settings) as session:
         found = queries.search_messages(session, query, limit=limit)
+        matches = search_matches(session, query, [m.id for m in found]) if on_terminal else {}
     if settings.json:
         print_json([m.as_json() for m in found])
     else:
         for message in found:
-            click.echo(message_line(message))
+            click.echo(search_hit(message, matches.get(message.id), colour=on_terminal))
     if not found:  # as grep and notmuch count do: scripts can test for "no hits"
         if not settings.json:
             click.echo("threadlore: no messages match", err=True)

@@ -1,11 +1,10 @@
-"""Plain-text renderings of the store's views for the terminal: tree art, message, lists."""
+"""Plain-text renderings of the store's views for the terminal: tree lines, messages, lists."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from threadlore.cli.terminal import inert
+from threadlore.cli.terminal import highlighted, inert
 from threadlore.db.views import (
+    Matches,
     MessageSummary,
     MessageView,
     PatchView,
@@ -14,16 +13,13 @@ from threadlore.db.views import (
     TreeRow,
     bare_subject,
 )
+from threadlore.tui.dates import minute
+from threadlore.tui.tree_art import tree_prefix
 
 
 def plural(count: int, one: str, many: str) -> str:
     """`1 message`, `2 messages`."""
     return f"{count} {one if count == 1 else many}"
-
-
-def short_date(when: datetime | None) -> str:
-    """`2007-02-21 00:49` in the sender's own offset, or `?` when unknown."""
-    return when.strftime("%Y-%m-%d %H:%M") if when else "?"
 
 
 def author_text(message: MessageSummary) -> str:
@@ -34,24 +30,16 @@ def author_text(message: MessageSummary) -> str:
     return name
 
 
-def tree_art(row: TreeRow) -> str:
-    """Mutt-style branches: `│ ` or spaces for each ancestor level, then `├─>` or `└─>`."""
-    if row.depth == 0:
-        return ""
-    levels = "".join("  " if last else "│ " for last in row.ancestors_last[1:])
-    return levels + ("└─>" if row.is_last_child else "├─>")
-
-
 def tree_line(row: TreeRow, parent_subject: str | None) -> str:
     """One row of `threadlore tree`; a reply's subject is shown only when it changed."""
     message = row.message
     if row.placeholder:
-        return f"{'':16}  {tree_art(row)}[not seen: {inert(message.id)}]"
+        return f"{'':16}  {tree_prefix(row)}[not seen: {inert(message.id)}]"
     marker = "P " if message.has_patch else "  "
     subject = bare_subject(message.subject)
     changed = parent_subject is None or subject != bare_subject(parent_subject)
     return (
-        f"{short_date(message.date):16}  {tree_art(row)}{marker}{author_text(message)}"
+        f"{minute(message.date):16}  {tree_prefix(row)}{marker}{author_text(message)}"
         + (f": {inert(subject)}" if changed else "")
         + f"  <{inert(message.id)}>"
     )
@@ -59,7 +47,7 @@ def tree_line(row: TreeRow, parent_subject: str | None) -> str:
 
 def thread_line(thread: ThreadSummary) -> str:
     """One row of `threadlore threads`."""
-    span = f"{short_date(thread.first)} .. {short_date(thread.last)} UTC"
+    span = f"{minute(thread.first)} .. {minute(thread.last)} UTC"
     people = len(thread.people)
     return (
         f"{thread.id:>5}  {inert(thread.subject)}  "
@@ -68,13 +56,19 @@ def thread_line(thread: ThreadSummary) -> str:
     )
 
 
-def message_line(message: MessageSummary) -> str:
-    """One row of `threadlore search`."""
+def search_hit(message: MessageSummary, matches: Matches | None, *, colour: bool) -> str:
+    """A hit of `threadlore search`: its line and, when `matches` are known, a second line with
+    its snippet; with `colour` (a terminal), the words the query matched in reverse video."""
     marker = "P" if message.has_patch else " "
-    return (
-        f"{short_date(message.date):16} {marker} {author_text(message)}: "
-        f"{inert(message.subject)}  <{inert(message.id)}>"
+    subject = highlighted(message.subject, matches.subject if matches else (), colour=colour)
+    line = (
+        f"{minute(message.date):16} {marker} {author_text(message)}: "
+        f"{subject}  <{inert(message.id)}>"
     )
+    if matches is None or not matches.snippet.text:
+        return line
+    snippet = matches.snippet
+    return f"{line}\n{'':18}{highlighted(snippet.text, snippet.spans, colour=colour)}"
 
 
 def person_line(person: PersonSummary) -> str:

@@ -1,31 +1,65 @@
-"""Making message text inert before it reaches a terminal: control characters shown, not obeyed.
+"""What the command line writes to a terminal: inert text, highlighted matches, safe JSON.
 
-A message may carry escape sequences (colours, cursor moves, window titles, OSC 8 links) or
-bidirectional overrides that would change what the reader sees. Everything from a message goes
-through `inert` first, which shows such characters as escapes (`\\x1b`, `\\u202e`).
+The filter itself is `threadlore.tui.text` (one definition for the CLI and the UI); this module
+adds what only the command line needs: a one-line spelling of tabs and newlines, ANSI
+highlighting of search matches when stdout is a terminal, and JSON whose strings cannot carry
+a C1 or bidi control to the terminal it is printed on.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import sys
+from typing import TextIO
 
-# C0 and C1 controls and DEL, except tab and newline (handled by the caller's choice), and the
-# Unicode format characters that reorder, hide or break what is displayed: bidi marks, embeddings,
-# overrides and isolates, zero-width characters, line and paragraph separators, the BOM and
-# interlinear annotations (the same set the UI shows inert, tui/text.py).
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
-)
+from threadlore.tui.text import UNSAFE, spell_unsafe, visible_escape
+
 _LINE_BREAKS = re.compile("[\t\n]")
-
-
-def _escape(found: re.Match[str]) -> str:
-    char = found.group()
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+MATCH_ON = "\x1b[1;7m"  # bold reverse, as `less` marks what a search found
+MATCH_OFF = "\x1b[0m"
 
 
 def inert(text: str, *, multiline: bool = False) -> str:
     """`text` with every control character escaped; newlines and tabs kept only if `multiline`."""
-    shown = _UNSAFE.sub(_escape, text)
-    return shown if multiline else _LINE_BREAKS.sub(_escape, shown)
+    shown = spell_unsafe(text)
+    if multiline:
+        return shown
+    return _LINE_BREAKS.sub(lambda found: visible_escape(found.group()), shown)
+
+
+def is_terminal(stream: TextIO | None = None) -> bool:
+    """Whether `stream` (stdout by default) is a terminal, where colour and escapes are wanted."""
+    stream = stream if stream is not None else sys.stdout
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def highlighted(text: str, spans: tuple[tuple[int, int], ...], *, colour: bool) -> str:
+    """`text` made inert, with each (start, end) span marked in reverse video when `colour`.
+
+    The spans index `text` as given; each piece is made inert on its own, so an escape never
+    splits a span and a span never carries a control character.
+    """
+    if not colour or not spans:
+        return inert(text)
+    pieces: list[str] = []
+    position = 0
+    for start, end in sorted(spans):
+        if start < position:
+            continue
+        pieces.append(inert(text[position:start]))
+        pieces.append(MATCH_ON + inert(text[start:end]) + MATCH_OFF)
+        position = end
+    pieces.append(inert(text[position:]))
+    return "".join(pieces)
+
+
+def terminal_safe_json(document: str) -> str:
+    """A JSON document with every unsafe character in it written as a JSON `\\u` escape.
+
+    `json.dumps(..., ensure_ascii=False)` escapes C0 controls but writes C1 controls, DEL, bidi
+    controls and tag characters as themselves; printed on a terminal they would act. Those only
+    occur inside strings, where the escape keeps the same value for any JSON reader.
+    """
+    return UNSAFE.sub(lambda found: json.dumps(found.group())[1:-1], document)

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+import platformdirs
 
 from threadlore.cli.options import Settings, UserError, store_options
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
+
+
+def crash_log_dir() -> Path:
+    """Where the UI writes the traceback of a crash: `logs/` in the data directory, beside the
+    default store ($XDG_DATA_HOME/threadlore/logs on Linux)."""
+    return Path(platformdirs.user_data_dir("threadlore", appauthor=False)) / "logs"
 
 
 @click.command("tui")
@@ -19,14 +28,18 @@ def tui_command(settings: Settings, thread: str | None) -> None:
     """Browse threads, messages, people, search hits, decisions and replays in a terminal UI.
 
     THREAD (a thread number, or a message id or prefix) opens that thread (at that message)
-    first. Keys: j/k move,
-    enter opens, q goes back, / searches, ? lists the keys, ctrl+p reaches every screen.
+    first. Keys: 1-5 sections, j/k move, enter opens, space pages, q goes back (quits at the
+    thread list), / searches, ? lists the keys, ctrl+p reaches every screen and action. An
+    unexpected error exits with status 1 and one line; its traceback goes to a log file in the
+    data directory.
 
     \b
     Example:
       threadlore tui
       threadlore tui 1 --db sqlite:///lkml.sqlite
     """
+    if settings.json:
+        raise UserError("the UI has no JSON output: drop --json")
     from threadlore.tui.app import ThreadloreApp
     from threadlore.tui.data_source import StoreReader
     from threadlore.tui.decision_source import SessionDecisions
@@ -59,9 +72,17 @@ def tui_command(settings: Settings, thread: str | None) -> None:
         except LookupError as error:
             raise UserError(f"no thread or message {thread!r} in the store") from error
     app = ThreadloreApp(
-        store, decisions=decisions, start_thread=start_thread, start_message=start_message
+        store,
+        decisions=decisions,
+        start_thread=start_thread,
+        start_message=start_message,
+        crash_log_dir=crash_log_dir(),
     )
     app.run()
+    if app.crash_message is not None:
+        click.echo(f"threadlore: {app.crash_message}", err=True)
+    if app.return_code:
+        sys.exit(app.return_code)
 
 
 COMMANDS = [tui_command]

@@ -160,3 +160,24 @@ class PersonSummary(JsonView):
     aliases: tuple[str, ...] = field(default=())
     first: datetime | None = None
     last: datetime | None = None
+
+
+Span = tuple[int, int]  # [start, end) character offsets into a text
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """One line of a message to show in a list, and the spans of it a search matched."""
+
+    text: str
+    spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Where a search's words are in one message (db/snippets.py): its subject's and its body's
+    spans, and the snippet a list of hits shows."""
+
+    subject: tuple[Span, ...]
+    body: tuple[Span, ...]
+    snippet: Snippet

@@ -1,14 +1,23 @@
 """The threadlore terminal UI: sections as modes (threads, search, people, …), one store reader.
 
-Each section keeps its own screen stack, so `q` goes back within a section and, at a section's
-first screen, back to the thread list or out of the app. Every screen and every key's action is
-also in the command palette (`ctrl+p`).
+Each section keeps its own screen stack and where it was. `q` and `escape` go back where the
+user came from, as a browser's back button: first down the section's stack (a thread opened from
+a search goes back to the search), then to the section visited before (Decisions → `r` Replay →
+`q` is Decisions again), then home; `q` at home quits, `escape` never does. Every screen and
+every key's action is also in the command palette (`ctrl+p`).
+
+An unexpected error ends the app with exit code 1 and one line (`crash_message`, which
+`threadlore tui` prints on stderr); the traceback goes to a log file in `crash_log_dir`, never
+on the screen.
 """
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import partial
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
@@ -24,8 +33,15 @@ from threadlore.tui.screens.replay_screen import ReplayScreen
 from threadlore.tui.screens.search_screen import SearchScreen
 from threadlore.tui.screens.thread_screen import ThreadScreen
 from threadlore.tui.screens.threads_screen import ThreadsScreen
+from threadlore.tui.text import inert_plain
 
 HOME_SECTION = "threads"
+WIDE = 130  # from this width on, a list and its message sit side by side (each 60+ wide)
+
+
+def crash_log_path(folder: Path, when: datetime) -> Path:
+    """Where the traceback of a crash at `when` is written."""
+    return folder / f"tui-crash-{when:%Y%m%d-%H%M%S}.log"
 
 
 class ThreadloreApp(App[None]):
@@ -33,9 +49,12 @@ class ThreadloreApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "threadlore"
+    # Textual types this `ClassVar[...] | None`, which mypy will not let a ClassVar override
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]  # noqa: RUF012
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "go_back", "Back/quit"),
+        Binding("escape", "go_back(False)", "Back", show=False),
         Binding("question_mark", "toggle_help", "Help"),
         Binding("slash", "open_section('search')", "Search"),
         Binding("1", "open_section('threads')", "Threads", show=False),
@@ -52,12 +71,17 @@ class ThreadloreApp(App[None]):
         decisions: DecisionSource | None = None,
         start_thread: int | None = None,
         start_message: str | None = None,
+        crash_log_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.decisions = decisions  # None: the maps can be read, not changed
         self.start_thread = start_thread
         self.start_message = start_message
+        self.crash_log_dir = crash_log_dir
+        self.crash_log: Path | None = None
+        self.crash_message: str | None = None
+        self.history: list[str] = []  # the sections visited before this one, oldest first
         self.sections: dict[str, tuple[str, Callable[[], Screen[None]]]] = {
             "threads": ("Threads", partial(ThreadsScreen, store)),
             "search": ("Search", partial(SearchScreen, store)),
@@ -77,27 +101,43 @@ class ThreadloreApp(App[None]):
 
     def on_thread_chosen(self, event: ThreadChosen) -> None:
         self.push_screen(
-            ThreadScreen(self.store, event.thread_id, event.message_id, self.decisions)
+            ThreadScreen(
+                self.store, event.thread_id, event.message_id, self.decisions, query=event.query
+            )
         )
 
     async def on_replay_requested(self, event: ReplayRequested) -> None:
+        self._leave_for("replay")
         await self.switch_mode("replay")
         screen = self.screen
         if isinstance(screen, ReplayScreen):
             screen.replay(event.discussion, event.proposal_id)
 
     def action_open_section(self, name: str) -> None:
-        """Switch to a section, keeping where each section was."""
+        """Switch to a section, keeping where each section was; home forgets the way back."""
         if name in self.sections and name != self.current_mode:
+            self._leave_for(name)
             self.switch_mode(name)
 
-    def action_go_back(self) -> None:
-        """Close the current screen; at a section's first screen go home, at home quit."""
+    def _leave_for(self, name: str) -> None:
+        """Remember the current section as the way back from `name` (none from home)."""
+        if name == HOME_SECTION:
+            self.history.clear()
+            return
+        if name in self.history:
+            self.history.remove(name)
+        self.history.append(self.current_mode)
+
+    def action_go_back(self, may_quit: bool = True) -> None:
+        """Close the current screen; at a section's first screen go back to the section visited
+        before it (home if none); at home quit if `may_quit`."""
         if len(self.screen_stack) > 1:
             self.pop_screen()
+        elif self.history:
+            self.switch_mode(self.history.pop())
         elif self.current_mode != HOME_SECTION:
             self.switch_mode(HOME_SECTION)
-        else:
+        elif may_quit:
             self.exit()
 
     def action_toggle_help(self) -> None:
@@ -124,3 +164,27 @@ class ThreadloreApp(App[None]):
                     partial(self.run_action, binding.action, active.node),
                 )
         yield from super().get_system_commands(screen)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Exit with code 1; keep one line saying what happened (`crash_message`, which the
+        `tui` command prints) and write the traceback to the crash log.
+
+        Textual's own handling prints a full traceback, with locals, over the terminal.
+        """
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
+        where = self._write_crash_log(error)
+        summary = inert_plain(f"{type(error).__name__}: {error}".splitlines()[0])
+        self.crash_message = f"the UI stopped on an unexpected error: {summary}{where}"
+
+    def _write_crash_log(self, error: Exception) -> str:
+        if self.crash_log_dir is None:
+            return ""
+        path = crash_log_path(self.crash_log_dir, datetime.now())
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+        except OSError as failure:
+            return f" (the traceback could not be written to {path}: {failure.strerror})"
+        self.crash_log = path
+        return f" (traceback in {path})"

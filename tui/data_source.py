@@ -10,7 +10,14 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
-from threadlore.db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
+from threadlore.db.views import (
+    Matches,
+    MessageSummary,
+    MessageView,
+    PersonSummary,
+    ThreadSummary,
+    TreeRow,
+)
 
 if TYPE_CHECKING:
     from threadlore.kb.discussion import StoredMap
@@ -33,6 +40,10 @@ class StoreReader(Protocol):
         """A thread's reply tree in display order (depth first)."""
         ...
 
+    def first_own_lines(self, thread_id: int) -> dict[str, str]:
+        """Each message of a thread and the first line its writer wrote (for the tree's rows)."""
+        ...
+
     def resolve_thread(self, ref: str) -> int:
         """A thread id from a thread number or a message id (prefix); LookupError if none."""
         ...
@@ -45,6 +56,14 @@ class StoreReader(Protocol):
         self, query: str, *, limit: int = 50, offset: int = 0
     ) -> list[MessageSummary]:
         """Messages matching the CLI's query language, newest first; ValueError on a bad query."""
+        ...
+
+    def search_matches(self, query: str, message_ids: list[str]) -> dict[str, Matches]:
+        """Where the query's words are in each of these messages, and a snippet of each."""
+        ...
+
+    def thread_matches(self, query: str, thread_id: int) -> dict[str, Matches]:
+        """The messages of a thread the query matches, with where its words are."""
         ...
 
     def list_people(self) -> list[PersonSummary]:

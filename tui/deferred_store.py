@@ -12,7 +12,14 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from threadlore.db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
+from threadlore.db.views import (
+    Matches,
+    MessageSummary,
+    MessageView,
+    PersonSummary,
+    ThreadSummary,
+    TreeRow,
+)
 from threadlore.tui.data_source import StoreReader
 
 if TYPE_CHECKING:
@@ -45,6 +52,9 @@ class DeferredStoreReader:
     def thread_tree(self, thread_id: int) -> list[TreeRow]:
         return self.reader().thread_tree(thread_id)
 
+    def first_own_lines(self, thread_id: int) -> dict[str, str]:
+        return self.reader().first_own_lines(thread_id)
+
     def resolve_thread(self, ref: str) -> int:
         return self.reader().resolve_thread(ref)
 
@@ -55,6 +65,12 @@ class DeferredStoreReader:
         self, query: str, *, limit: int = 50, offset: int = 0
     ) -> list[MessageSummary]:
         return self.reader().search_messages(query, limit=limit, offset=offset)
+
+    def search_matches(self, query: str, message_ids: list[str]) -> dict[str, Matches]:
+        return self.reader().search_matches(query, message_ids)
+
+    def thread_matches(self, query: str, thread_id: int) -> dict[str, Matches]:
+        return self.reader().thread_matches(query, thread_id)
 
     def list_people(self) -> list[PersonSummary]:
         return self.reader().list_people()

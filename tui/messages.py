@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from threadlore.db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
+from threadlore.db.views import (
+    Matches,
+    MessageSummary,
+    MessageView,
+    PersonSummary,
+    ThreadSummary,
+    TreeRow,
+)
 
 if TYPE_CHECKING:
     from threadlore.kb.discussion import DiscussionMap, StoredMap
@@ -29,10 +36,12 @@ class ThreadsFetched(Message):
 
 @dataclass
 class ThreadChosen(Message):
-    """The user asked to open a thread, optionally at one of its messages."""
+    """The user asked to open a thread, optionally at one of its messages, and with the search
+    it was found by (whose matches `n`/`N` then visit)."""
 
     thread_id: int
     message_id: str | None = None
+    query: str | None = None
 
 
 @dataclass
@@ -41,6 +50,22 @@ class ThreadTreeFetched(Message):
 
     thread_id: int
     rows: list[TreeRow]
+
+
+@dataclass
+class FirstLinesFetched(Message):
+    """The first own line of each message of a thread arrived, for the index's rows."""
+
+    thread_id: int
+    lines: dict[str, str]
+
+
+@dataclass
+class ThreadMatchesFetched(Message):
+    """The messages of the open thread that its search matches arrived, with their spans."""
+
+    query: str
+    matches: dict[str, Matches]
 
 
 @dataclass
@@ -64,6 +89,14 @@ class SearchCompleted(Message):
     query: str
     offset: int
     hits: list[MessageSummary]
+
+
+@dataclass
+class SearchMatchesFetched(Message):
+    """Where a query's words are in a page of its hits arrived: snippets and spans to mark."""
+
+    query: str
+    matches: dict[str, Matches]
 
 
 @dataclass

@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from threadlore.db import queries
 from threadlore.db.engine import open_store
-from threadlore.db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
+from threadlore.db.snippets import first_own_lines, search_matches, thread_matches
+from threadlore.db.views import (
+    Matches,
+    MessageSummary,
+    MessageView,
+    PersonSummary,
+    ThreadSummary,
+    TreeRow,
+)
 from threadlore.kb.decisions import DecisionService
 from threadlore.kb.discussion import StoredMap
 
@@ -44,6 +52,10 @@ class SessionStoreReader:
         with self.sessions() as session:
             return queries.thread_tree(session, thread_id)
 
+    def first_own_lines(self, thread_id: int) -> dict[str, str]:
+        with self.sessions() as session:
+            return first_own_lines(session, thread_id)
+
     def resolve_thread(self, ref: str) -> int:
         """A thread id from a thread number or a message id (prefix); LookupError if none."""
         with self.sessions() as session:
@@ -58,6 +70,14 @@ class SessionStoreReader:
     ) -> list[MessageSummary]:
         with self.sessions() as session:
             return queries.search_messages(session, query, limit=limit, offset=offset)
+
+    def search_matches(self, query: str, message_ids: list[str]) -> dict[str, Matches]:
+        with self.sessions() as session:
+            return search_matches(session, query, message_ids)
+
+    def thread_matches(self, query: str, thread_id: int) -> dict[str, Matches]:
+        with self.sessions() as session:
+            return thread_matches(session, query, thread_id)
 
     def list_people(self) -> list[PersonSummary]:
         with self.sessions() as session:

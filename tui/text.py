@@ -1,9 +1,12 @@
-"""Archive text made inert: control characters and escape sequences shown, never sent to a terminal.
+"""Archive text made inert: the one filter between a stranger's text and a terminal (CLI and UI).
 
-A message body is data from strangers. It may carry ESC sequences that would move the cursor, set
-the window title or change colours, and Unicode bidi controls that reorder what a reader sees.
-Everything here returns rich `Text` built from plain strings (never markup), with each such
-character replaced by a visible, dimmed escape such as `\\x1b`.
+A message is data from strangers. It may carry ESC sequences that would move the cursor, set the
+window title or change colours, and Unicode format characters that reorder (bidi controls, the
+Arabic letter mark), hide (zero-width characters, tag characters, the soft hyphen) or break
+(line and paragraph separators) what a reader sees. Every such character is replaced by a
+visible escape such as `\\x1b` or `\\u202e`. The CLI (`cli/terminal.py`) and the UI both use
+`UNSAFE` and `spell_unsafe` from here; the UI's helpers return rich `Text` built from plain
+strings (never markup), with each escape dimmed so a reader tells it from the text.
 """
 
 from __future__ import annotations
@@ -15,17 +18,31 @@ from rich.text import Text
 TAB_WIDTH = 8
 ESCAPE_STYLE = "reverse dim"
 
-# C0 controls except newline and tab, DEL, C1 controls, and the Unicode bidi/format controls that
-# reorder or hide text (LRE…RLO, LRI…PDI, zero-width and BOM characters, line/paragraph separators).
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+# C0 controls except tab and newline (callers decide about those), DEL, C1 controls, and every
+# Unicode format character (category Cf: soft hyphen, Arabic number signs and letter mark,
+# zero-width characters, bidi embeddings, overrides, isolates and marks, invisible operators,
+# the BOM, interlinear annotations, tag characters) and the line and paragraph separators (Zl,
+# Zp). tests/tui/test_text.py checks this against the Unicode database.
+UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f"
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
 )
 
 
 def visible_escape(char: str) -> str:
-    """The printable spelling of one unsafe character: `\\x1b`, `\\u202e`."""
+    """The printable spelling of one unsafe character: `\\x1b`, `\\u202e`, `\\U000e0041`."""
     code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def spell_unsafe(value: str) -> str:
+    """`value` with every unsafe character spelled out; tabs and newlines are left as they are."""
+    return UNSAFE.sub(lambda match: visible_escape(match.group()), value)
 
 
 def inert_text(value: str, style: str = "") -> Text:
@@ -38,7 +55,7 @@ def inert_text(value: str, style: str = "") -> Text:
     value = value.replace("\r\n", "\n").expandtabs(TAB_WIDTH)
     text = Text(style=style, end="")
     position = 0
-    for match in _UNSAFE.finditer(value):
+    for match in UNSAFE.finditer(value):
         text.append(value[position : match.start()])
         text.append(visible_escape(match.group()), style=ESCAPE_STYLE)
         position = match.end()
@@ -48,9 +65,9 @@ def inert_text(value: str, style: str = "") -> Text:
 
 def inert_plain(value: str) -> str:
     """A one-line plain string with every unsafe character spelled out, for titles and notices."""
-    return _UNSAFE.sub(lambda match: visible_escape(match.group()), value.replace("\n", " "))
+    return spell_unsafe(value.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
 
 
 def inert_line(value: str, style: str = "") -> Text:
-    """`inert_text` for a one-line field (subject, name): newlines become visible too."""
-    return inert_text(value.replace("\n", " "), style)
+    """`inert_text` for a one-line field (subject, name): newlines become spaces."""
+    return inert_text(value.replace("\r\n", " ").replace("\n", " "), style)

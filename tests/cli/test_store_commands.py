@@ -203,3 +203,24 @@ def test_tree_orders(seeded: str) -> None:
     assert [line.split("[patch ")[1][:3] for line in patches] == [
         "0/6", "1/6", "2/6", "3/6", "4/6", "5/6", "6/6"
     ]  # fmt: skip
+
+
+def test_json_on_a_terminal_escapes_c1_and_bidi_controls_and_stays_json() -> None:
+    import json
+
+    from threadlore.cli.terminal import terminal_safe_json
+
+    value = {"name": "Mallory \u202eexe.txt \x9b31m \u061c \U000e0041 \x7f"}
+    written = terminal_safe_json(json.dumps(value, ensure_ascii=False))
+    assert json.loads(written) == value
+    assert "\u202e" not in written and "\x9b" not in written and "\U000e0041" not in written
+    assert "\\u202e" in written and "\\udb40\\udc41" in written
+
+
+def test_highlighted_matches_are_reverse_video_only_on_a_terminal() -> None:
+    from threadlore.cli.terminal import MATCH_OFF, MATCH_ON, highlighted
+
+    assert highlighted("lock the page\x1b", ((5, 8),), colour=True) == (
+        f"lock {MATCH_ON}the{MATCH_OFF} page\\x1b"
+    )
+    assert highlighted("lock the page", ((5, 8),), colour=False) == "lock the page"

@@ -17,6 +17,7 @@ from threadlore.db.ingest import import_messages
 from threadlore.db.models.messages import Message
 from threadlore.db.queries import search_messages
 from threadlore.db.search import message_filter
+from threadlore.db.snippets import search_matches, text_terms
 from threadlore.importers.archive_text import read_archive_text
 from threadlore.importers.records import ParsedMessage
 
@@ -85,6 +86,22 @@ def test_search_finds_the_same_messages_on_both_engines(
 ) -> None:
     sqlite, postgres = seed_on_both
     assert _message_ids(postgres, query) == _message_ids(sqlite, query)
+
+
+@pytest.mark.parametrize("query", SEED_QUERIES)
+def test_search_marks_the_same_words_on_both_engines(
+    seed_on_both: tuple[Store, Store], query: str
+) -> None:
+    """FTS5's highlight() and ts_headline() asked word by word, phrases put together alike."""
+    sqlite, postgres = seed_on_both
+    hits = _message_ids(sqlite, query)[:50]
+    found = []
+    for store in (sqlite, postgres):
+        with store() as session:
+            found.append(search_matches(session, query, hits))
+    assert found[1] == found[0]
+    marked = any(m.subject or m.body for m in found[0].values())
+    assert marked == bool(hits and text_terms(query))
 
 
 def test_the_seed_queries_are_not_all_empty(seed_on_both: tuple[Store, Store]) -> None:

@@ -30,11 +30,14 @@ HOSTILE = {
     "zero width": "a\u200bb\u200fc\ufeffd",
     "line separator": "one\u2028two\u2029three",
     "delete": "\x7f",
+    "arabic letter mark": "\u061cx",
+    "tag characters": "\U000e0041\U000e007f",
 }
 LONG_LINE = "long " * 4000
 # what must never reach the terminal as itself
 UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"
+    "\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
 RICH_SGR = re.compile("\x1b\\[[0-9;]*m")
 
@@ -86,6 +89,21 @@ def test_show_spells_out_each_kind_in_the_body(hostile_store: RunCli) -> None:
     for spelled in ("\\x1b[2J", "\\x1b]0;pwned\\x07", "\\x9b31m", "\\u2066", "\\x7f"):
         assert spelled in shown
     assert LONG_LINE.strip() in shown  # a long line is printed whole, for the terminal to wrap
+
+
+@pytest.mark.parametrize("command", [["show", "hostile@example.org"], ["search", "hostilebody"]])
+def test_json_on_a_terminal_carries_no_hostile_character(
+    hostile_store: RunCli, command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from threadlore.cli import terminal
+
+    monkeypatch.setattr(terminal, "is_terminal", lambda stream=None: True)
+    result = hostile_store(*command, "--json")
+    assert result.exit_code == 0, result.output
+    assert UNSAFE.search(result.stdout) is None, repr(UNSAFE.search(result.stdout))
+    assert "\u202e" in json.dumps(json.loads(result.stdout), ensure_ascii=False)
 
 
 @pytest.mark.parametrize("kind", sorted(HOSTILE))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from textual.command import CommandPalette
 from tui_fake_store import FakeStore, seed_like_messages
 from tui_pilot import run_kwargs, settle
@@ -65,7 +66,7 @@ async def test_the_palette_reaches_every_section_and_the_screens_actions(
         await settle(pilot)
         names = [command.title for command in app.get_system_commands(app.screen)]
         assert {"Threads", "Search", "People and timeline"} <= set(names)
-        assert {"Prev", "Next", "Parent", "Zoom pane", "Back/quit", "Help"} <= set(names)
+        assert {"Prev", "Next", "Parent", "Zoom", "Back", "Help"} <= set(names)
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
@@ -118,3 +119,29 @@ async def test_a_deferred_store_opens_once_in_a_worker(store: FakeStore) -> None
         assert len(opened) == 1
         assert opened[0] != threading.get_ident()
         assert "thread_tree 1" in store.calls
+
+
+class CrashingStore(FakeStore):
+    """A store whose thread tree is malformed: showing it raises in the event loop."""
+
+    def thread_tree(self, thread_id: int) -> list:
+        return [None]
+
+
+async def test_a_crash_exits_1_with_one_line_and_the_traceback_in_a_log(tmp_path) -> None:
+    app = ThreadloreApp(CrashingStore(seed_like_messages()), crash_log_dir=tmp_path / "logs")
+    with pytest.raises(AttributeError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+    assert app.return_code == 1
+    (log,) = (tmp_path / "logs").iterdir()
+    assert log == app.crash_log
+    assert "Traceback (most recent call last)" in log.read_text()
+    assert "AttributeError" in log.read_text()
+    assert app.crash_message == (
+        "the UI stopped on an unexpected error: AttributeError: 'NoneType' object "
+        f"has no attribute 'message' (traceback in {log})"
+    )
+    assert not app._exit_renderables  # no traceback over the terminal

@@ -55,7 +55,7 @@ async def test_enter_on_a_hit_opens_it_in_its_thread(
         await _search(pilot, "lock page")
         await pilot.press("n", "enter")
         await settle(pilot)
-        assert posted.of(ThreadChosen) == [ThreadChosen(1, "m2")]
+        assert posted.of(ThreadChosen) == [ThreadChosen(1, "m2", "lock page")]
         assert isinstance(app.screen, ThreadScreen)
         assert app.screen.query_one(ReplyTree).current_row().message.id == "m2"
         await pilot.press("q")

@@ -1,4 +1,5 @@
-"""SVG snapshots of every screen at a fixed size (update with `pytest --snapshot-update`)."""
+"""SVG snapshots of the decisions, replay and trace screens at a fixed size (update with
+`pytest --snapshot-update`); the reading screens are in test_screen_snapshots.py."""
 
 from __future__ import annotations
 
@@ -12,52 +13,6 @@ from threadlore.tui.app import ThreadloreApp
 
 def _app() -> ThreadloreApp:
     return ThreadloreApp(FakeStore(seed_like_messages()))
-
-
-def test_threads_screen(snap_compare: Any) -> None:
-    assert snap_compare(_app(), terminal_size=SIZE, run_before=settle)
-
-
-def test_thread_screen_with_a_patch(snap_compare: Any) -> None:
-    async def open_patch(pilot: Any) -> None:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("j")
-        await settle(pilot)
-
-    assert snap_compare(_app(), terminal_size=SIZE, run_before=open_patch)
-
-
-def test_thread_screen_with_an_inferred_author(snap_compare: Any) -> None:
-    async def open_guess(pilot: Any) -> None:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("j", "j", "j")
-        await settle(pilot)
-
-    assert snap_compare(_app(), terminal_size=SIZE, run_before=open_guess)
-
-
-def test_search_screen_with_hits(snap_compare: Any) -> None:
-    async def search(pilot: Any) -> None:
-        await settle(pilot)
-        await pilot.press("2")
-        await settle(pilot)
-        await pilot.press(*"lock page", "enter")
-        await settle(pilot)
-
-    assert snap_compare(_app(), terminal_size=SIZE, run_before=search)
-
-
-def test_people_screen_with_timeline(snap_compare: Any) -> None:
-    async def people(pilot: Any) -> None:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
-
-    assert snap_compare(_app(), terminal_size=SIZE, run_before=people)
 
 
 def test_decisions_screen_with_a_proposal_open(snap_compare: Any) -> None:

@@ -34,3 +34,32 @@ def test_crlf_is_a_newline_not_an_escape() -> None:
 def test_visible_escape_spells_wide_code_points_with_u() -> None:
     assert visible_escape("\u2066") == "\\u2066"
     assert visible_escape("\x7f") == "\\x7f"
+
+
+def test_every_format_control_and_separator_in_unicode_is_unsafe() -> None:
+    """The filter covers C0/C1, DEL, and every Cf, Zl and Zp character Python's Unicode knows."""
+    import unicodedata
+
+    from threadlore.tui.text import UNSAFE
+
+    missing = [
+        f"U+{code:04X}"
+        for code in range(0x110000)
+        if unicodedata.category(chr(code)) in ("Cc", "Cf", "Zl", "Zp")
+        and chr(code) not in "\t\n"
+        and not UNSAFE.fullmatch(chr(code))
+    ]
+    assert missing == []
+
+
+def test_the_arabic_letter_mark_and_tag_characters_are_spelled_out() -> None:
+    assert inert_plain("a\u061cb") == "a\\u061cb"
+    assert inert_plain("flag \U000e0067\U000e0062\U000e007f") == (
+        "flag \\U000e0067\\U000e0062\\U000e007f"
+    )
+    assert visible_escape("\U000e0001") == "\\U000e0001"
+
+
+def test_ordinary_letters_of_every_script_stay_as_they_are() -> None:
+    text = "Łukasz Müller, 李小龙, محمد, Ελένη, ש׳ and a non-breaking\u00a0space"
+    assert inert_plain(text) == text

@@ -98,9 +98,17 @@ async def test_an_inferred_author_shows_why_and_a_patch_its_diffstat(
         await pilot.press("j", "j")
         await pilot.pause()
         text = screen_text(app)
+        assert "author inferred 70% · in the decision map: 1 argument — e for why" in text
+        assert "Why threadlore believes this" not in text
+        await pilot.press("e")
+        await pilot.pause()
+        text = screen_text(app)
         assert "Why threadlore believes this" in text
         assert "author: Nick Piggin  (70% confident)" in text
         assert "• signed 'Nick' at the end" in text
+        await pilot.press("e")
+        await pilot.pause()
+        assert "Why threadlore believes this" not in screen_text(app)
 
 
 async def test_opening_at_a_message_puts_the_cursor_on_it(
@@ -139,6 +147,11 @@ async def test_a_message_shows_the_proposals_and_arguments_anchored_in_it(
     async with app.run_test(size=(120, 48)) as pilot:
         await _open_thread(app, pilot, message="m3")
         await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        folded = "author inferred 70% · in the decision map: 1 argument — e for why"
+        assert folded in screen_text(app)
+        assert "Proposals and arguments here" not in screen_text(app)
+        await pilot.press("e")
         await pilot.pause()
         assert "Proposals and arguments here" in screen_text(app)
         assert _anchored(app) == (

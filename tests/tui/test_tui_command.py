@@ -56,3 +56,24 @@ def test_the_command_has_help_with_an_example() -> None:
     assert result.exit_code == 0
     assert "Example:" in result.output
     assert "threadlore tui 1 --db sqlite:///lkml.sqlite" in result.output
+
+
+def test_a_crash_is_one_line_on_stderr_and_exit_status_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(app: ThreadloreApp) -> None:
+        assert app.crash_log_dir is not None and app.crash_log_dir.name == "logs"
+        app.crash_message = "the UI stopped on an unexpected error: KeyError: 'x'"
+        app._return_code = 1
+
+    monkeypatch.setattr(ThreadloreApp, "run", crash)
+    result = CliRunner().invoke(threadlore, ["tui", "--db", build_store(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr == "threadlore: the UI stopped on an unexpected error: KeyError: 'x'\n"
+
+
+def test_json_is_refused_rather_than_ignored(started: list[ThreadloreApp]) -> None:
+    result = CliRunner().invoke(threadlore, ["tui", "--json"])
+    assert result.exit_code == 1
+    assert result.output.strip() == "threadlore: the UI has no JSON output: drop --json"
+    assert not started

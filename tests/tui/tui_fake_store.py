@@ -6,12 +6,15 @@ query) with a deliberately small query language: words that must all appear in s
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from threadlore.db.snippets import first_own_line, snippet_of
 from threadlore.db.views import (
     InferenceView,
+    Matches,
     MessageSummary,
     MessageView,
     PatchedFileView,
@@ -147,6 +150,34 @@ class FakeStore:
 
         walk(None, 0, ())
         return rows
+
+    def first_own_lines(self, thread_id: int) -> dict[str, str]:
+        self.calls.append(f"first_own_lines {thread_id}")
+        return {m.id: first_own_line(m.body) for m in self._in_thread(thread_id)}
+
+    def _matches(self, query: str, message: FakeMessage) -> Matches:
+        """Every place a query word is in the message, case-insensitively."""
+        words = query.lower().split()
+
+        def spans(text: str) -> tuple[tuple[int, int], ...]:
+            found = [
+                (m.start(), m.end())
+                for word in words
+                for m in re.finditer(re.escape(word), text, flags=re.IGNORECASE)
+            ]
+            return tuple(sorted(found))
+
+        body = self.get_message(message.id).body
+        return Matches(spans(message.subject), spans(body), snippet_of(body, spans(body)))
+
+    def search_matches(self, query: str, message_ids: list[str]) -> dict[str, Matches]:
+        self.calls.append(f"search_matches {query} {len(message_ids)}")
+        return {m.id: self._matches(query, m) for m in self.messages if m.id in message_ids}
+
+    def thread_matches(self, query: str, thread_id: int) -> dict[str, Matches]:
+        self.calls.append(f"thread_matches {query} {thread_id}")
+        hits = {h.id for h in self.search_messages(query, limit=10_000) if h.thread == thread_id}
+        return {m.id: self._matches(query, m) for m in self.messages if m.id in hits}
 
     def resolve_thread(self, ref: str) -> int:
         self.calls.append(f"resolve_thread {ref}")

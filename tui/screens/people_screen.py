@@ -11,15 +11,12 @@ from textual.widgets import DataTable, Footer, Header
 
 from threadlore.db.views import PersonSummary
 from threadlore.tui.data_source import StoreReader
+from threadlore.tui.dates import day
 from threadlore.tui.messages import PeopleFetched
 from threadlore.tui.screens.store_screen import StoreScreen
 from threadlore.tui.text import inert_line
 from threadlore.tui.widgets.common.vi_lists import ViDataTable
 from threadlore.tui.widgets.people.timeline import Timeline
-
-
-def _day(value: object) -> str:
-    return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else ""
 
 
 class PeopleScreen(StoreScreen):
@@ -65,15 +62,16 @@ class PeopleScreen(StoreScreen):
             table.add_row(
                 name,
                 str(person.messages),
-                _day(person.first),
-                _day(person.last),
+                day(person.first),
+                day(person.last),
                 aliases,
                 key=str(person.id),
             )
         self._name_of = {str(person.id): person.name for person in people}
         self.query_one(Timeline).show_counts(per_day)
-        self.sub_title = f"{len(people)} people"
+        self.sub_title = f"{len(people)} {'person' if len(people) == 1 else 'people'}"
 
     @on(DataTable.RowHighlighted, "#people-table")
     def emphasise_person_in_timeline(self, event: DataTable.RowHighlighted) -> None:
-        self.query_one(Timeline).highlighted = self._name_of.get(event.row_key.value or "")
+        key = event.row_key.value if event.row_key is not None else None  # None: an empty table
+        self.query_one(Timeline).highlighted = self._name_of.get(key or "")

@@ -6,6 +6,7 @@ import asyncio
 from typing import ClassVar
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -17,6 +18,7 @@ from threadlore.tui.messages import (
     MessageHighlighted,
     SearchCompleted,
     SearchFailed,
+    SearchMatchesFetched,
     ThreadChosen,
 )
 from threadlore.tui.screens.store_screen import StoreScreen
@@ -29,6 +31,13 @@ PREFETCH_MARGIN = 10
 QUERY_HELP = (
     'search: f:miklos page_mkclean · s:"fault vs truncate" · d:2007-03-07..2007-03-08 · '
     "has:patch · dfn:mm/memory.c"
+)
+SEARCH_HELP = (
+    'Type a query and press enter. Words and "phrases" match subjects and bodies, all of '
+    "them unless joined by OR; NOT or - leaves out; prefixes: f: from, t: to, c: cc, "
+    "s: subject, b: body, d: date (d:2007-03-07..2007-03-08), dfn: a file a patch touches, "
+    "has:patch.\n\nThen n/N step through the hits, enter opens one in its thread (where n/N "
+    "step through the thread's matches), / edits the query, escape or q goes back."
 )
 
 
@@ -60,6 +69,7 @@ class SearchScreen(StoreScreen):
 
     def on_mount(self) -> None:
         self.title = "Search"
+        self.query_one(MessagePane).show_notice(SEARCH_HELP)
         self.set_focus(self.query_one("#search-query", Input))  # before the first frame shows
 
     @on(Input.Submitted, "#search-query")
@@ -70,7 +80,8 @@ class SearchScreen(StoreScreen):
 
     @work(exclusive=True, group="search", exit_on_error=False)
     async def fetch_hits(self, query: str, offset: int) -> None:
-        """Run one page of a query off the event loop; bad queries come back as one line."""
+        """Run one page of a query off the event loop, then find its words in the page's hits;
+        bad queries come back as one line."""
         try:
             hits = await asyncio.to_thread(
                 self.store.search_messages, query, limit=PAGE_SIZE, offset=offset
@@ -79,6 +90,10 @@ class SearchScreen(StoreScreen):
             self.post_message(SearchFailed(query, str(error).splitlines()[0] if str(error) else ""))
             return
         self.post_message(SearchCompleted(query, offset, hits))
+        if hits:
+            ids = [hit.id for hit in hits]
+            matches = await asyncio.to_thread(self.store.search_matches, query, ids)
+            self.post_message(SearchMatchesFetched(query, matches))
 
     def on_search_completed(self, event: SearchCompleted) -> None:
         hit_list = self.query_one(HitList)
@@ -89,6 +104,20 @@ class SearchScreen(StoreScreen):
         self.sub_title = f"{len(hit_list.hits)}{more} hits for “{inert_plain(event.query)}”"
         if event.offset == 0:
             hit_list.focus()
+            if not event.hits:
+                self.query_one(MessagePane).show_notice(
+                    f"No message matches “{inert_plain(event.query)}”. Fewer words, a prefix "
+                    "(f: from, s: subject, b: body) or OR find more; / edits the query."
+                )
+
+    def on_search_matches_fetched(self, event: SearchMatchesFetched) -> None:
+        if event.query != self.query_text:
+            return
+        self.query_one(HitList).show_matches(event.matches)
+        pane = self.query_one(MessagePane)
+        if pane.message is not None and pane.message.summary.id in event.matches:
+            pane.show_message(pane.message, event.matches[pane.message.summary.id])
+            pane.call_after_refresh(pane.scroll_to_first_match)
 
     def on_search_failed(self, event: SearchFailed) -> None:
         self._fetching = False
@@ -111,8 +140,17 @@ class SearchScreen(StoreScreen):
         message = await asyncio.to_thread(self.store.get_message, message_id)
         self.post_message(MessageFetched(message))
 
+    @on(MessagePane.ReadToEnd)
+    def preview_next_hit(self) -> None:
+        """`space` at the end of a previewed hit goes on to the next hit."""
+        self.action_next_hit()
+
     def on_message_fetched(self, event: MessageFetched) -> None:
-        self.query_one(MessagePane).show_message(event.message)
+        matches = self.query_one(HitList).matches.get(event.message.summary.id)
+        pane = self.query_one(MessagePane)
+        pane.show_message(event.message, matches)
+        if matches is not None:
+            pane.call_after_refresh(pane.scroll_to_first_match)
 
     @on(OptionList.OptionSelected, "#search-hits")
     def open_hit_in_thread(self) -> None:
@@ -122,7 +160,7 @@ class SearchScreen(StoreScreen):
         if hit.thread is None:
             self.notify("This message is in no thread.", severity="warning")
             return
-        self.post_message(ThreadChosen(hit.thread, hit.id))
+        self.post_message(ThreadChosen(hit.thread, hit.id, self.query_text))
 
     def action_next_hit(self) -> None:
         self.query_one(HitList).action_cursor_down()
@@ -134,5 +172,8 @@ class SearchScreen(StoreScreen):
         self.set_focus(self.query_one("#search-query", Input))
 
     def action_leave_query(self) -> None:
-        """Move from the query box to the hits, where `q` and the section keys work again."""
+        """From the query box, go to the hits (where `q` and the section keys work again);
+        from the hits, go back as everywhere."""
+        if not isinstance(self.focused, Input):
+            raise SkipAction()
         self.set_focus(self.query_one(HitList))

@@ -1,26 +1,30 @@
-"""One thread: its reply tree beside the selected message, mutt-style."""
+"""One thread, mutt-style: its index beside (wide) or above (narrow) the message as a pager."""
 
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from typing import ClassVar
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Container
 from textual.widgets import Footer, Header, OptionList
 
-from threadlore.db.views import MessageView
+from threadlore.db.views import Matches, MessageView
 from threadlore.tui.data_source import StoreReader
 from threadlore.tui.decision_source import DecisionSource
 from threadlore.tui.dialogs.correct_dialog import CorrectDialog
 from threadlore.tui.dialogs.record_dialog import RecordDialog
 from threadlore.tui.messages import (
     DecisionMapsFetched,
+    FirstLinesFetched,
     MapChanged,
     MessageFetched,
     MessageHighlighted,
+    ThreadMatchesFetched,
     ThreadTreeFetched,
 )
 from threadlore.tui.screens.decisions_screen import DecisionsScreen
@@ -30,22 +34,38 @@ from threadlore.tui.widgets.decisions.anchors import Anchor, anchored_text, inde
 from threadlore.tui.widgets.message.message_pane import MessagePane
 from threadlore.tui.widgets.thread.reply_tree import ReplyTree
 
+READING_HELP = (
+    "j/k move in the thread, enter reads the message here (j/k, space/- then scroll it), "
+    "space pages through it from the index, q goes back."
+)
+
 
 class ThreadScreen(StoreScreen):
-    """A thread's tree (built once from `thread_tree`) and the message under the cursor.
+    """A thread's index (built once from `thread_tree`) and the message under the cursor.
 
     The message is fetched when the cursor settles on it, in a worker, so holding `j` through a
-    1,000-message thread never waits on the store.
+    1,000-message thread never waits on the store. Opened from a search, `n`/`N` move between
+    the messages it matches and the pager marks its words.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # before the index's own `enter`, so that keys typed right after it reach the pager
+        Binding("enter", "read", "Read", show=False, priority=True),
         Binding("left_square_bracket", "previous_message", "Prev"),
         Binding("right_square_bracket", "next_message", "Next"),
         Binding("p", "parent_message", "Parent"),
-        Binding("z", "zoom", "Zoom pane"),
+        Binding("n", "next_hit", "Next hit", show=False),
+        Binding("N", "previous_hit", "Prev hit", show=False),
+        Binding("space", "page(1)", "Page", show=False),
+        Binding("minus", "page(-1)", "Page up", show=False),
+        Binding("e", "toggle_evidence", "Why", show=False),
+        Binding("h", "toggle_headers", "Headers", show=False),
+        Binding("z", "zoom", "Zoom"),
         Binding("a", "record", "Add to map"),
         Binding("c", "correct", "Correct"),
         Binding("m", "thread_map", "Thread's map"),
+        Binding("q", "leave", "Back"),
+        Binding("escape", "leave", "Back", show=False),
     ]
 
     def __init__(
@@ -54,41 +74,75 @@ class ThreadScreen(StoreScreen):
         thread_id: int,
         message_id: str | None = None,
         decisions: DecisionSource | None = None,
+        *,
+        query: str | None = None,
     ) -> None:
         super().__init__(store)
         self.thread_id = thread_id
         self.start_message_id = message_id
-        self.decisions = decisions
+        self.decisions = decisions  # None: the maps can be read, not changed
+        self.query_text = query
         self.shown_message_id: str | None = None
         self.shown_message: MessageView | None = None
+        self.matches: dict[str, Matches] = {}
         self.anchors: dict[str, list[Anchor]] | None = None  # fetched after the first message
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="thread-panes"):
+        with Container(id="thread-panes"):
             yield ReplyTree(id="reply-tree")
             yield MessagePane(id="message-pane")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.title = "Thread"
         self.sub_title = f"thread {self.thread_id}"
+        self.query_one(MessagePane).show_notice(READING_HELP)
         self.fetch_tree()
 
     @work(exclusive=True, group="thread-tree", exit_on_error=False)
     async def fetch_tree(self) -> None:
-        """Load the whole tree in one query, off the event loop."""
+        """Load the whole tree in one query, off the event loop; then the replies' first lines
+        and the search's matches, which the index shows when they come."""
         rows = await asyncio.to_thread(self.store.thread_tree, self.thread_id)
         self.post_message(ThreadTreeFetched(self.thread_id, rows))
+        if self.query_text:
+            matches = await asyncio.to_thread(
+                self.store.thread_matches, self.query_text, self.thread_id
+            )
+            self.post_message(ThreadMatchesFetched(self.query_text, matches))
+        openings = await asyncio.to_thread(self.store.first_own_lines, self.thread_id)
+        self.post_message(FirstLinesFetched(self.thread_id, openings))
 
     def on_thread_tree_fetched(self, event: ThreadTreeFetched) -> None:
         tree = self.query_one(ReplyTree)
         tree.show_rows(event.rows)
         if event.rows:
             root = event.rows[0].message
-            self.sub_title = f"{inert_plain(root.subject)} ({len(event.rows)} messages)"
-        if self.start_message_id is not None:
-            tree.move_to(self.start_message_id)
+            count = sum(not row.placeholder for row in event.rows)
+            self.sub_title = f"{inert_plain(root.subject)} ({count} messages)"
+        else:
+            self.query_one(MessagePane).show_notice("This thread has no messages in the store.")
+        shown = self.shown_message_id or self.start_message_id  # again after a correction
+        if shown is not None:
+            tree.move_to(shown)
         tree.focus()
+
+    def on_first_lines_fetched(self, event: FirstLinesFetched) -> None:
+        self.query_one(ReplyTree).show_openings(event.lines)
+
+    def on_thread_matches_fetched(self, event: ThreadMatchesFetched) -> None:
+        self.matches = event.matches
+        self.query_one(ReplyTree).show_hits(set(event.matches))
+        hits = len(event.matches)
+        self.notify(
+            f"{hits} message{'' if hits == 1 else 's'} here match “{inert_plain(event.query)}”"
+            + (": n/N move between them." if hits else "."),
+            timeout=4,
+        )
+        shown = self.shown_message_id
+        if shown is not None and shown in self.matches and self.matches[shown].body:
+            self._show(shown)
 
     @on(OptionList.OptionHighlighted, "#reply-tree")
     def show_highlighted_message(self, event: OptionList.OptionHighlighted) -> None:
@@ -98,9 +152,24 @@ class ThreadScreen(StoreScreen):
         self.post_message(MessageHighlighted(message_id))
         self.fetch_message(message_id)
 
+    def action_read(self) -> None:
+        """`enter` in the index: read the message in the pager (its keys scroll it now)."""
+        if not isinstance(self.focused, ReplyTree):
+            raise SkipAction()
+        self.set_focus(self.query_one(MessagePane))
+
     @on(OptionList.OptionSelected, "#reply-tree")
-    def read_selected_message(self) -> None:
+    def read_clicked_message(self) -> None:
         self.query_one(MessagePane).focus()
+
+    @on(MessagePane.ReadToEnd)
+    def read_next_message(self) -> None:
+        """`space` at the end of a message goes on to the next one, as in mutt."""
+        tree = self.query_one(ReplyTree)
+        if tree.highlighted is not None and tree.highlighted + 1 < tree.option_count:
+            tree.action_cursor_down()
+        else:
+            self.notify("The last message of the thread.")
 
     @work(exclusive=True, group="thread-anchors", exit_on_error=False)
     async def fetch_anchors(self) -> None:
@@ -116,7 +185,12 @@ class ThreadScreen(StoreScreen):
     def _show_anchors(self, message_id: str) -> None:
         anchored = (self.anchors or {}).get(message_id)
         if anchored:
-            self.query_one(MessagePane).show_anchored(anchored_text(anchored))
+            kinds = Counter(discussion.kind_of(entry) for discussion, entry in anchored)
+            summary = ", ".join(
+                f"{count} {kind}{'' if count == 1 else 's'}"
+                for kind, count in sorted(kinds.items())
+            )
+            self.query_one(MessagePane).show_anchored(anchored_text(anchored), summary)
 
     @work(exclusive=True, group="thread-message", exit_on_error=False)
     async def fetch_message(self, message_id: str) -> None:
@@ -127,12 +201,20 @@ class ThreadScreen(StoreScreen):
     def on_message_fetched(self, event: MessageFetched) -> None:
         self.shown_message_id = event.message.summary.id
         self.shown_message = event.message
-        self.query_one(MessagePane).show_message(event.message)
+        self._show(self.shown_message_id)
         if self.anchors is None:
             self.anchors = {}
             self.fetch_anchors()
-        else:
-            self._show_anchors(self.shown_message_id)
+
+    def _show(self, message_id: str) -> None:
+        """Show the fetched message, its search matches marked, its anchors from the map."""
+        if self.shown_message is None:
+            return
+        pane = self.query_one(MessagePane)
+        pane.show_message(self.shown_message, self.matches.get(message_id))
+        self._show_anchors(message_id)
+        if message_id in self.matches:
+            pane.call_after_refresh(pane.scroll_to_first_match)
 
     def action_previous_message(self) -> None:
         self.query_one(ReplyTree).action_cursor_up()
@@ -144,12 +226,48 @@ class ThreadScreen(StoreScreen):
         if not self.query_one(ReplyTree).move_to_parent():
             self.notify("This message has no parent in the archive.", severity="warning")
 
+    def action_next_hit(self) -> None:
+        self._go_to_hit(1)
+
+    def action_previous_hit(self) -> None:
+        self._go_to_hit(-1)
+
+    def _go_to_hit(self, step: int) -> None:
+        """Move to the next (1) or previous (-1) message the search matched, in tree order."""
+        if not self.query_text:
+            self.notify("n/N move between search matches: open the thread from a search (/).")
+            return
+        moved = self.query_one(ReplyTree).move_to_hit(step)
+        if moved is None:
+            self.notify("No message of this thread matches the search.", severity="warning")
+        elif moved == "wrapped":
+            self.notify("Search wrapped around the thread.", timeout=2)
+
+    def action_page(self, delta: int) -> None:
+        """Page the message from the index, as mutt's `space` and `-` do."""
+        self.query_one(MessagePane).action_page(delta)
+
+    def action_toggle_evidence(self) -> None:
+        self.query_one(MessagePane).toggle_evidence()
+
+    def action_toggle_headers(self) -> None:
+        self.query_one(MessagePane).toggle_headers()
+
     def action_zoom(self) -> None:
         """Give the focused pane the whole screen, or give the other one back."""
         if self.maximized is not None:
             self.minimize()
         elif self.focused is not None:
             self.maximize(self.focused)
+
+    def action_leave(self) -> None:
+        """Back out one level: a zoomed pane, then the pager to the index, then the screen."""
+        if self.maximized is not None:
+            self.minimize()
+        elif isinstance(self.focused, MessagePane):
+            self.query_one(ReplyTree).focus()
+        else:
+            raise SkipAction()  # the app's `q`/`escape`: back to the previous screen
 
     def _recordable(self) -> tuple[DecisionSource, MessageView] | None:
         if self.decisions is None:

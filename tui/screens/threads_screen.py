@@ -6,6 +6,7 @@ import asyncio
 from typing import ClassVar
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Input, Static
@@ -20,7 +21,12 @@ PAGE_SIZE = 200
 PREFETCH_MARGIN = 50
 TYPING_PAUSE = 0.15  # seconds a filter must stay unchanged before it is run
 
-EMPTY_STORE = "The store has no threads yet. Quit (q) and run: threadlore import FILE…"
+EMPTY_STORE = (
+    "The store has no threads yet. Quit (q) and import some mail: threadlore import FILE…\n"
+    "(an mbox or t.mbox.gz, a Maildir, .eml files or a web archive's text; "
+    "threadlore import --help lists them)"
+)
+NO_MATCH = "No thread's subject or people match “{}”. escape clears the filter."
 
 
 class ThreadsScreen(StoreScreen):
@@ -82,8 +88,12 @@ class ThreadsScreen(StoreScreen):
         self._fetching = False
         matching = f" matching “{inert_plain(self.filter_text)}”" if self.filter_text else ""
         self.sub_title = f"{table.total} thread{'' if table.total == 1 else 's'}{matching}"
-        empty = table.total == 0 and not self.filter_text
-        self.query_one("#threads-empty").set_class(empty, "-shown")
+        empty = self.query_one("#threads-empty", Static)
+        if table.total == 0:
+            empty.update(
+                NO_MATCH.format(inert_plain(self.filter_text)) if self.filter_text else EMPTY_STORE
+            )
+        empty.set_class(table.total == 0, "-shown")
 
     @on(DataTable.RowHighlighted, "#thread-table")
     def fetch_more_when_near_the_end(self) -> None:
@@ -112,7 +122,10 @@ class ThreadsScreen(StoreScreen):
         self.query_one(ThreadTable).focus()
 
     def action_clear_filter(self) -> None:
+        """Clear and hide the filter; without one, `escape` goes back as everywhere."""
         filter_input = self.query_one("#thread-filter", Input)
+        if not filter_input.has_class("-shown"):
+            raise SkipAction()
         filter_input.value = ""
         filter_input.remove_class("-shown")
         self.query_one(ThreadTable).focus()

@@ -15,6 +15,10 @@ from threadlore.tui.text import inert_line
 BLOCKS = " ▁▂▃▄▅▆▇█"
 LABEL_WIDTH = 22
 EVERYONE = "everyone"
+NO_MESSAGES = (
+    "No dated messages, so no one to draw yet: quit (q) and import some mail "
+    "(threadlore import FILE…)."
+)
 
 
 def bucket_counts(
@@ -59,7 +63,7 @@ class Timeline(Widget):
 
     def render(self) -> Text:
         if not self.per_day:
-            return Text("No dated messages.", style="dim")
+            return Text(NO_MESSAGES, style="dim")
         first = min(day for day, _, _ in self.per_day)
         last = max(day for day, _, _ in self.per_day)
         span = (last - first).days + 1

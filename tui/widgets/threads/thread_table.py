@@ -1,19 +1,34 @@
-"""The thread list as a table that grows a page at a time as the cursor nears its end."""
+"""The thread list as a table that grows a page at a time and fits its columns to its width.
+
+Subject takes what the other columns leave; at 80 columns the first date goes (the last one
+stays: threads are listed by it) and the people column narrows to a name or two and `+N`.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
 
 from threadlore.db.views import ThreadSummary
+from threadlore.tui.dates import day
 from threadlore.tui.text import inert_line
 from threadlore.tui.widgets.common.vi_lists import ViDataTable
 
-SUBJECT_WIDTH = 50
 PEOPLE_WIDTH = 30
+DATE_WIDTH = 10
+COUNT_WIDTH = 5
+MIN_SUBJECT = 24
+SHOW_FIRST_FROM = 110  # table widths from which the first date has a column
 
 
-def _day(value: object) -> str:
-    return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else ""
+def column_widths(width: int) -> dict[str, int]:
+    """Each column's width (without cell padding) for a table `width` columns wide."""
+    padding = 2  # a cell's padding, one column either side
+    people = max(12, min(PEOPLE_WIDTH, width // 4))
+    widths = {"messages": COUNT_WIDTH, "people": people, "last": DATE_WIDTH}
+    widths["first"] = DATE_WIDTH if width >= SHOW_FIRST_FROM else 0
+    used = sum(w + padding for w in widths.values() if w) + padding + 2  # + the scrollbar
+    widths["subject"] = max(MIN_SUBJECT, width - used)
+    return widths
 
 
 def people_label(people: tuple[str, ...], width: int = PEOPLE_WIDTH) -> Text:
@@ -27,7 +42,8 @@ def people_label(people: tuple[str, ...], width: int = PEOPLE_WIDTH) -> Text:
         shown.append(name)
     label = ", ".join(shown)
     hidden = len(people) - len(shown)
-    return inert_line(label[:width] + (f" +{hidden}" if hidden else ""))
+    suffix = f" +{hidden}" if hidden else ""
+    return inert_line(label[: width - len(suffix)] + suffix)
 
 
 class ThreadTable(ViDataTable):
@@ -36,13 +52,32 @@ class ThreadTable(ViDataTable):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.total = 0
+        self.threads: list[ThreadSummary] = []
+        self._widths = column_widths(120)
 
     def on_mount(self) -> None:
-        self.add_column("Subject", width=SUBJECT_WIDTH, key="subject")
-        self.add_column("Msgs", width=5, key="messages")
-        self.add_column("People", width=PEOPLE_WIDTH + 2, key="people")
-        self.add_column("First", width=10, key="first")
-        self.add_column("Last", width=10, key="last")
+        self._widths = column_widths(self.size.width or 120)
+        self.add_column("Subject", width=self._widths["subject"], key="subject")
+        self.add_column("Msgs", width=COUNT_WIDTH, key="messages")
+        self.add_column("People", width=self._widths["people"], key="people")
+        self.add_column("First", width=self._widths["first"], key="first")
+        self.add_column("Last", width=DATE_WIDTH, key="last")
+
+    def on_resize(self) -> None:
+        widths = column_widths(self.size.width)
+        if widths == self._widths:
+            return
+        people_changed = widths["people"] != self._widths["people"]
+        self._widths = widths
+        for key, column in self.columns.items():
+            column.width = widths[str(key.value)]
+        if people_changed:
+            for thread in self.threads:
+                self.update_cell(
+                    str(thread.id), "people", people_label(thread.people, widths["people"])
+                )
+        self._require_update_dimensions = True  # DataTable has no public way to resize a column
+        self.refresh()
 
     @property
     def loaded(self) -> int:
@@ -55,17 +90,19 @@ class ThreadTable(ViDataTable):
 
     def add_threads(self, threads: list[ThreadSummary]) -> None:
         """Append a page of threads, each row keyed by its thread id."""
+        self.threads.extend(threads)
         for thread in threads:
             self.add_row(
-                inert_line(thread.subject or "(no subject)")[:SUBJECT_WIDTH],
+                inert_line(thread.subject or "(no subject)"),
                 Text(str(thread.messages), justify="right"),
-                people_label(thread.people),
-                _day(thread.first),
-                _day(thread.last),
+                people_label(thread.people, self._widths["people"]),
+                day(thread.first),
+                day(thread.last),
                 key=str(thread.id),
             )
 
     def reset(self, total: int) -> None:
         """Empty the table before the first page of a new listing of `total` threads."""
         self.clear()
+        self.threads = []
         self.total = total
