@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from threadlore.cli.options import Settings, UserError, print_json, store_options
 from threadlore.cli.store_commands import store_session
-from threadlore.cli.terminal import inert
+from threadlore.cli.terminal import inert, output_width, wrapped
 from threadlore.db import queries
 from threadlore.kb.decisions import DecisionService
 from threadlore.kb.discussion import (
@@ -101,7 +101,8 @@ def _question_json(stored: StoredMap, question: Question) -> dict[str, Any]:
 
 
 def _echo_markdown(discussion: DiscussionMap, questions: list[Question]) -> None:
-    click.echo(inert(to_markdown(list(report_blocks(discussion, questions))), multiline=True))
+    report = inert(to_markdown(list(report_blocks(discussion, questions))), multiline=True)
+    click.echo(wrapped(report, output_width()))
 
 
 @click.command("topics")

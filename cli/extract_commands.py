@@ -6,18 +6,19 @@ import click
 
 from threadlore.cli.map_commands import recording
 from threadlore.cli.options import Settings, UserError, print_json, recorder_option, store_options
-from threadlore.cli.terminal import inert
+from threadlore.cli.terminal import inert, output_width, squeeze
 from threadlore.db import queries
 from threadlore.kb.candidates import STATES, CandidateService, CandidateView
 
 
-def _candidate_line(view: CandidateView) -> str:
+def _candidate_line(view: CandidateView, width: int) -> str:
+    """One candidate: id, state, kind, score, when, who, then its words, cut to fit `width`."""
     date = view.date.strftime("%Y-%m-%d %H:%M") if view.date else "?"
     entry = f" → {view.entry}" if view.entry else ""
-    return (
-        f"{view.id:>5} {view.state:8} {view.kind:9} {view.score:4.2f}  {date} "
-        f"{inert(view.author or '?')}: “{inert(view.sentence)}” <{inert(view.message_id)}>{entry}"
-    )
+    head = f"{view.id:>5} {view.state:8} {view.kind:9} {view.score:4.2f}  {date} "
+    head += f"{inert(view.author or '?')}: "
+    tail = f" <{inert(view.message_id)}>{entry}"
+    return f"{head}“{squeeze(inert(view.sentence), width - len(head) - len(tail) - 2)}”{tail}"
 
 
 @click.command("extract")
@@ -82,8 +83,9 @@ def extract_command(
     if settings.json:
         print_json([v.as_json() for v in views])
         return
+    width = output_width()
     for view in views:
-        click.echo(_candidate_line(view))
+        click.echo(_candidate_line(view, width))
     if made:
         click.echo(f"recorded {', '.join(made)} on thread {thread_id}", err=True)
 

@@ -26,12 +26,13 @@ from threadlore.cli.store_render import (
     thread_line,
     tree_line,
 )
-from threadlore.cli.terminal import is_terminal
+from threadlore.cli.terminal import is_terminal, output_width
 from threadlore.db import queries
 from threadlore.db.engine import open_store
 from threadlore.db.search import QuerySyntaxError
 from threadlore.db.snippets import search_matches
 from threadlore.importers.charsets import decode_undeclared
+from threadlore.tui.tree_art import art_width
 
 if TYPE_CHECKING:  # the import command's modules load only when it runs
     from threadlore.db.ingest import ImportReport
@@ -221,8 +222,9 @@ def threads_command(settings: Settings, filter_text: str | None, limit: int | No
     if settings.json:
         print_json([t.as_json() for t in threads])
         return
+    width = output_width()
     for thread in threads:
-        click.echo(thread_line(thread))
+        click.echo(thread_line(thread, width))
 
 
 @click.command("tree")
@@ -255,8 +257,11 @@ def tree_command(settings: Settings, thread: str, order: str) -> None:
         print_json([row.as_json() for row in rows])
         return
     subject_of = {row.message.id: row.message.subject for row in rows}
+    width = output_width()
+    deepest = max((row.depth for row in rows), default=0)
+    narrow = art_width(deepest) > width // 3
     for row in rows:
-        click.echo(tree_line(row, subject_of.get(row.message.parent or "")))
+        click.echo(tree_line(row, subject_of.get(row.message.parent or ""), width, narrow=narrow))
 
 
 @click.command("show")
@@ -306,8 +311,11 @@ def search_command(settings: Settings, query: str, limit: int) -> None:
     if settings.json:
         print_json([m.as_json() for m in found])
     else:
+        width = output_width()
         for message in found:
-            click.echo(search_hit(message, matches.get(message.id), colour=on_terminal))
+            click.echo(
+                search_hit(message, matches.get(message.id), colour=on_terminal, width=width)
+            )
     if not found:  # as grep and notmuch count do: scripts can test for "no hits"
         if not settings.json:
             click.echo("threadlore: no messages match", err=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from threadlore.cli.terminal import highlighted, inert
+from threadlore.cli.terminal import highlighted, inert, squeeze
 from threadlore.db.views import (
     Matches,
     MessageSummary,
@@ -14,12 +14,8 @@ from threadlore.db.views import (
     bare_subject,
 )
 from threadlore.tui.dates import minute
+from threadlore.tui.text import plural
 from threadlore.tui.tree_art import tree_prefix
-
-
-def plural(count: int, one: str, many: str) -> str:
-    """`1 message`, `2 messages`."""
-    return f"{count} {one if count == 1 else many}"
 
 
 def author_text(message: MessageSummary) -> str:
@@ -30,45 +26,74 @@ def author_text(message: MessageSummary) -> str:
     return name
 
 
-def tree_line(row: TreeRow, parent_subject: str | None) -> str:
-    """One row of `threadlore tree`; a reply's subject is shown only when it changed."""
+def tree_line(row: TreeRow, parent_subject: str | None, width: int, *, narrow: bool = False) -> str:
+    """One row of `threadlore tree`, fitted to `width`: the date and id stay whole; the art (one
+    column a level when `narrow`, as the UI draws a deep thread) keeps the levels nearest the
+    message, and a reply's subject (shown only when it changed) and then its author give way."""
     message = row.message
+    when, tail = f"{minute(message.date):16}  ", f"  <{inert(message.id)}>"
     if row.placeholder:
-        return f"{'':16}  {tree_prefix(row)}[not seen: {inert(message.id)}]"
+        return f"{when}{tree_prefix(row, width - len(when) - len(tail), narrow=narrow)}" + (
+            f"[not seen: {inert(message.id)}]"
+        )
     marker = "P " if message.has_patch else "  "
+    author = author_text(message)
+    room = width - len(when) - len(marker) - len(tail)
+    art = tree_prefix(row, max(room - len(author), room // 3), narrow=narrow)
+    author = squeeze(author, room - len(art))
+    head = f"{when}{art}{marker}{author}"
     subject = bare_subject(message.subject)
-    changed = parent_subject is None or subject != bare_subject(parent_subject)
-    return (
-        f"{minute(message.date):16}  {tree_prefix(row)}{marker}{author_text(message)}"
-        + (f": {inert(subject)}" if changed else "")
-        + f"  <{inert(message.id)}>"
-    )
+    if parent_subject is not None and subject == bare_subject(parent_subject):
+        return head + tail
+    room_for_subject = width - len(head) - len(tail) - 2
+    if room_for_subject < 8:
+        return head + tail
+    return f"{head}: {squeeze(inert(subject), room_for_subject)}{tail}"
 
 
-def thread_line(thread: ThreadSummary) -> str:
-    """One row of `threadlore threads`."""
-    span = f"{minute(thread.first)} .. {minute(thread.last)} UTC"
-    people = len(thread.people)
-    return (
+def thread_line(thread: ThreadSummary, width: int) -> str:
+    """One row of `threadlore threads`: subject, counts and dates when they fit in `width`, else
+    the newest day, the counts and as much of the subject as fits after them."""
+    people = plural(len(thread.people), "person", "people")
+    counts = f"{plural(thread.messages, 'message')}, {people}"
+    whole = (
         f"{thread.id:>5}  {inert(thread.subject)}  "
-        f"({plural(thread.messages, 'message', 'messages')}, "
-        f"{plural(people, 'person', 'people')}, {span})"
+        f"({counts}, {minute(thread.first)} .. {minute(thread.last)} UTC)"
     )
+    if len(whole) <= width:
+        return whole
+    day = f"{thread.last:%Y-%m-%d}" if thread.last else "?"
+    head = f"{thread.id:>5}  {day}  {thread.messages:>4} msg {len(thread.people):>3} ppl  "
+    return head + squeeze(inert(thread.subject), width - len(head))
 
 
-def search_hit(message: MessageSummary, matches: Matches | None, *, colour: bool) -> str:
+def search_hit(
+    message: MessageSummary, matches: Matches | None, *, colour: bool, width: int
+) -> str:
     """A hit of `threadlore search`: its line and, when `matches` are known, a second line with
-    its snippet; with `colour` (a terminal), the words the query matched in reverse video."""
+    its snippet, each fitted to `width`; with `colour` (a terminal), the words the query matched
+    in reverse video."""
     marker = "P" if message.has_patch else " "
-    subject = highlighted(message.subject, matches.subject if matches else (), colour=colour)
-    line = (
-        f"{minute(message.date):16} {marker} {author_text(message)}: "
-        f"{subject}  <{inert(message.id)}>"
-    )
+    tail = f"  <{inert(message.id)}>"
+    author = squeeze(author_text(message), width - 20 - len(tail) - 12)
+    head = f"{minute(message.date):16} {marker} {author}: "
+    room = width - len(head) - len(tail)
+    subject = _fitted_highlight(message.subject, matches.subject if matches else (), room, colour)
+    line = head + subject + tail
     if matches is None or not matches.snippet.text:
         return line
     snippet = matches.snippet
-    return f"{line}\n{'':18}{highlighted(snippet.text, snippet.spans, colour=colour)}"
+    return f"{line}\n{'':18}{_fitted_highlight(snippet.text, snippet.spans, width - 18, colour)}"
+
+
+def _fitted_highlight(
+    text: str, spans: tuple[tuple[int, int], ...], room: int, colour: bool
+) -> str:
+    """`text` cut to `room` (spans past the cut dropped), then inert and highlighted."""
+    if len(text) > room:
+        text = squeeze(text, room)
+        spans = tuple((start, end) for start, end in spans if end < room)
+    return highlighted(text, spans, colour=colour)
 
 
 def person_line(person: PersonSummary) -> str:
@@ -80,7 +105,7 @@ def person_line(person: PersonSummary) -> str:
 
 def _patch_lines(patch: PatchView) -> list[str]:
     lines = [
-        f"Patch: {plural(len(patch.files), 'file', 'files')}, "
+        f"Patch: {plural(len(patch.files), 'file')}, "
         f"+{patch.added} -{patch.removed}"
         + (f", series {patch.series}" if patch.series else "")
         + (" (cut off by the archive)" if patch.truncated else "")

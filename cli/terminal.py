@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
+import textwrap
 from typing import TextIO
 
 from threadlore.tui.text import UNSAFE, spell_unsafe, visible_escape
@@ -63,3 +65,30 @@ def terminal_safe_json(document: str) -> str:
     occur inside strings, where the escape keeps the same value for any JSON reader.
     """
     return UNSAFE.sub(lambda found: json.dumps(found.group())[1:-1], document)
+
+
+def output_width() -> int:
+    """The terminal's width; `$COLUMNS` or 80 when stdout is piped, as `ls` and `git` do."""
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def squeeze(text: str, room: int) -> str:
+    """`text` cut to `room` characters, the cut shown by "…" (nothing left when no room)."""
+    if len(text) <= room:
+        return text
+    return text[: max(room - 1, 0)] + "…" if room > 0 else ""
+
+
+def wrapped(text: str, width: int) -> str:
+    """Prose wrapped to `width`, each line's indent and list marker kept for its continuation."""
+    lines = []
+    for line in text.splitlines():
+        indent = len(line) - len(line.lstrip(" "))
+        marker = re.match(r"[-+*↳•] |\d+\. ", line[indent:])
+        hang = indent + (len(marker.group()) if marker else 0)
+        lines.append(
+            textwrap.fill(line, width, subsequent_indent=" " * hang, break_on_hyphens=False)
+            if len(line) > width
+            else line
+        )
+    return "\n".join(lines)

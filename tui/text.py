@@ -71,3 +71,8 @@ def inert_plain(value: str) -> str:
 def inert_line(value: str, style: str = "") -> Text:
     """`inert_text` for a one-line field (subject, name): newlines become spaces."""
     return inert_text(value.replace("\r\n", " ").replace("\n", " "), style)
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """`1 message`, `2 messages` (`many` when the plural is not `one` + "s")."""
+    return f"{count} {one if count == 1 else many or one + 's'}"

@@ -54,3 +54,18 @@ def test_a_search_without_hits_exits_1_with_json_or_without(seeded: str) -> None
     assert data.exit_code == 1 and data.stdout.strip() == "[]"
     found = CliRunner().invoke(threadlore, ["search", "nonlinear", "--db", seeded])
     assert found.exit_code == 0 and found.output.strip()
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+@pytest.mark.parametrize(
+    "command", [["threads"], ["tree", "1"], ["search", "nonlinear"], ["decisions", "--topic", "x"]]
+)
+def test_piped_output_fits_the_width_columns_says(
+    seeded: str, command: list[str], columns: int
+) -> None:
+    result = CliRunner().invoke(
+        threadlore, [*command, "--db", seeded], env={"COLUMNS": str(columns)}
+    )
+    lines = result.stdout.splitlines()
+    assert lines or command[0] == "decisions"
+    assert all(len(line) <= columns for line in lines), max(lines, key=len)

@@ -24,7 +24,9 @@ def db(new_store_url: Callable[..., str]) -> str:
 
 
 def run(db: str, *args: str) -> Result:
-    return CliRunner().invoke(threadlore, [*args, "--db", db])
+    """A command as on a wide terminal, so what it says is not cut to fit (tests/cli/
+    test_cli_edges.py checks the fitting)."""
+    return CliRunner().invoke(threadlore, [*args, "--db", db], env={"COLUMNS": "250"})
 
 
 @pytest.fixture(scope="module")

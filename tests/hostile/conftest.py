@@ -42,9 +42,10 @@ def store(db_url: str) -> sessionmaker[Session]:
 
 @pytest.fixture
 def cli(db_url: str) -> RunCli:
-    """Run `threadlore ARGS --db <the test's store>` in the click runner."""
+    """Run `threadlore ARGS --db <the test's store>` in the click runner, as on a wide terminal
+    (so a hostile subject is shown whole, not cut to fit)."""
 
     def run(*args: str) -> Result:
-        return CliRunner().invoke(threadlore, [*args, "--db", db_url])
+        return CliRunner().invoke(threadlore, [*args, "--db", db_url], env={"COLUMNS": "250"})
 
     return run

@@ -34,7 +34,7 @@ from threadlore.tui.messages import (
 )
 from threadlore.tui.screens.candidates_screen import CandidatesScreen
 from threadlore.tui.screens.store_screen import StoreScreen
-from threadlore.tui.text import inert_plain
+from threadlore.tui.text import inert_plain, plural
 from threadlore.tui.widgets.decisions.decision_tree import DecisionTree
 from threadlore.tui.widgets.decisions.entry_detail import entry_text
 from threadlore.tui.widgets.decisions.map_entries import MapEntry
@@ -45,11 +45,6 @@ NO_MAPS = (
     "• Or, here, `x` on a thread extracts candidate proposals and objections to accept.\n"
     "• Or load a map file: threadlore map import FILE.yaml"
 )
-
-
-def plural(count: int, noun: str) -> str:
-    """ "1 map", "2 maps"."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def no_map_for(thread_id: int) -> str:
