@@ -18,6 +18,7 @@ from threadlore.kb.discussion import (
     Person,
     Proposal,
     Question,
+    Recorded,
     StoredMap,
 )
 from threadlore.kb.export import report_blocks, to_markdown
@@ -45,6 +46,10 @@ def decision_maps(session: Session, thread: str | None) -> list[StoredMap]:
     return found
 
 
+def _recorded_json(recorded: Recorded | None) -> dict[str, str] | None:
+    return None if recorded is None else {"by": recorded.by, "at": recorded.at.isoformat()}
+
+
 def _argument_json(discussion: DiscussionMap, argument: Argument) -> dict[str, Any]:
     return {
         "id": argument.id,
@@ -62,6 +67,7 @@ def _argument_json(discussion: DiscussionMap, argument: Argument) -> dict[str, A
             }
             for r in discussion.arguments_on(argument.id)
         ],
+        "recorded": _recorded_json(argument.recorded),
     }
 
 
@@ -86,6 +92,7 @@ def _proposal_json(discussion: DiscussionMap, proposal: Proposal) -> dict[str, A
         ],
         "for": [_argument_json(discussion, a) for a in on if proposal.id in a.supports],
         "against": [_argument_json(discussion, a) for a in on if proposal.id in a.attacks],
+        "recorded": _recorded_json(proposal.recorded),
     }
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from readme_json import documented_fields
 
 from threadlore.cli.main import threadlore
 from threadlore.cli.options import EXIT_FAILURE, EXIT_OK, EXIT_VIOLATION
@@ -123,18 +122,6 @@ def test_json_given_to_threadlore_itself_is_honoured() -> None:
     ]
 
 
-README = Path(__file__).resolve().parents[2] / "README.md"
-
-
-def _documented_fields(command: str) -> set[str]:
-    """The top-level field names the README's JSON section lists for `command`."""
-    text = README.read_text(encoding="utf-8")
-    entry = re.search(rf"^- `{re.escape(command)}`[^:]*:(.*?)(?=^- |^#|\Z)", text, re.M | re.S)
-    assert entry, f"README documents no JSON for {command}"
-    top_level = re.sub(r"\([^()]*\)", "", entry.group(1))  # nested fields are in parentheses
-    return set(re.findall(r"`([a-z_]+)`", top_level))
-
-
 @pytest.mark.parametrize(
     ("command", "args"),
     [
@@ -147,7 +134,7 @@ def test_the_json_is_what_the_readme_documents(command: str, args: tuple[str, ..
     _, out, _ = run(*args, "--json")
     data = json.loads(out)
     first = data[0] if isinstance(data, list) else data
-    assert set(first) == _documented_fields(command)
+    assert set(first) == documented_fields(command)
 
 
 def test_replay_all_is_the_replay_table(monkeypatch: pytest.MonkeyPatch) -> None:
