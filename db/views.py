@@ -7,18 +7,17 @@ README documents for `--json`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-_REPLY_PREFIX = re.compile(r"^\s*((re|aw|fwd?)\s*:\s*)+", re.IGNORECASE)
+from threadlore.importers.subjects import strip_reply_markers
 
 
 def bare_subject(subject: str) -> str:
     """A subject without its `Re:`/`Fwd:` prefixes: a tree shows a reply's subject only when
     this differs from its parent's, as mutt's index does."""
-    return _REPLY_PREFIX.sub("", subject).strip()
+    return strip_reply_markers(subject)
 
 
 def _jsonable(value: Any) -> Any:

@@ -13,7 +13,6 @@ decides which earlier messages the next ones can answer.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -43,8 +42,7 @@ from threadlore.importers.records import (
     InferredField,
     SeriesPosition,
 )
-
-_REPLY_PREFIX = re.compile(r"^(?:(?:re|aw|fwd?)\s*:\s*)+", re.IGNORECASE)
+from threadlore.importers.subjects import strip_reply_markers
 
 BlockPins = Mapping[InferredField, str]
 """One message's corrected values: an author as "Name <address>", a parent as the parent's id
@@ -74,7 +72,7 @@ class InferredMessage:
 
 def root_subject(page_subject: str) -> str:
     """The root's subject: the page's first line without the "Re:" the archive's title carries."""
-    return _REPLY_PREFIX.sub("", page_subject).strip()
+    return strip_reply_markers(page_subject)
 
 
 def _read_dates(

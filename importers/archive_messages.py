@@ -26,10 +26,10 @@ from threadlore.importers.archive_inference import (
 )
 from threadlore.importers.patches import extract_patches, extract_trailers, parse_series_marker
 from threadlore.importers.records import Inference, InferredField, ParsedMessage, ReadProblem
+from threadlore.importers.subjects import strip_reply_markers
 
 ID_LENGTH = 12
 _SUBJECT_SENTENCE = 72
-_REPLY_PREFIX = re.compile(r"^(?:re\s*:\s*)+", re.IGNORECASE)
 _MARKER_WORD = re.compile(r"^\[(?P<word>[A-Za-z]+)\b")
 
 
@@ -82,7 +82,7 @@ def _subjects(
                     note.field, note.value, note.confidence, (*note.evidence, how)
                 )
             else:
-                subjects[index] = "Re: " + _REPLY_PREFIX.sub("", subjects[message.parent])
+                subjects[index] = "Re: " + strip_reply_markers(subjects[message.parent])
     return [subjects[i] for i in range(len(inferred))], series
 
 

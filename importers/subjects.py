@@ -41,6 +41,15 @@ def split_prefixes(subject: str) -> tuple[list[str], str]:
         return groups, rest.strip()
 
 
+def strip_reply_markers(subject: str) -> str:
+    """The subject without the reply and forward markers it starts with (`Re: Aw: Fwd: `), the
+    one definition every part of threadlore strips them by; bracketed groups stay."""
+    rest = subject
+    while reply := _REPLY_PREFIX.match(rest):
+        rest = rest[reply.end() :]
+    return rest.strip()
+
+
 def is_reply_subject(subject: str) -> bool:
     """Whether the subject starts with a reply marker such as `Re:` (a comment, not a patch)."""
     return _REPLY_ONLY.match(subject) is not None
