@@ -6,60 +6,19 @@ when a message carrying an OSC title sequence is shown.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from tui_real_store import build_store
+from tui_tmux import Pane, start_pane, stop, wait_until_gone
 
 pytestmark = [
     pytest.mark.tmux,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
-
-THREADLORE = Path(sys.executable).with_name("threadlore")
-WAIT_SECONDS = 20.0
-
-
-class Pane:
-    """One tmux session on a private server socket, so no user's tmux is touched."""
-
-    def __init__(self, socket: str, session: str) -> None:
-        self.socket = socket
-        self.session = session
-
-    def tmux(self, *args: str, check: bool = True) -> str:
-        command = ["tmux", "-L", self.socket, *args]
-        return subprocess.run(command, capture_output=True, text=True, check=check).stdout
-
-    def send(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", self.session, *keys)
-
-    def text(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", self.session)
-
-    def wait_for(self, wanted: str | Callable[[str], bool]) -> str:
-        """The pane's text once it shows `wanted`; fails with the last screen otherwise."""
-        test = wanted if callable(wanted) else (lambda text: wanted in text)
-        deadline = time.monotonic() + WAIT_SECONDS
-        text = ""
-        while time.monotonic() < deadline:
-            text = self.text()
-            if test(text):
-                return text
-            time.sleep(0.1)
-        pytest.fail(f"the pane never showed {wanted!r}; it shows:\n{text}")
-
-    def alive(self) -> bool:
-        result = subprocess.run(
-            ["tmux", "-L", self.socket, "has-session", "-t", self.session], capture_output=True
-        )
-        return result.returncode == 0
 
 
 @pytest.fixture
@@ -68,38 +27,18 @@ def start(tmp_path: Path) -> Iterator[Callable[[int, int], Pane]]:
     url = build_store(tmp_path)
     panes: list[Pane] = []
 
-    def start_pane(width: int, height: int) -> Pane:
-        pane = Pane(f"threadlore-test-{os.getpid()}", f"tui{len(panes)}")
-        # The pane's size must come from tmux, not from COLUMNS/LINES that pytest or CI export.
-        inherited = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-        env = {**inherited, "THREADLORE_DB": url, "TERM": "xterm-256color"}
-        subprocess.run(
-            [
-                "tmux", "-L", pane.socket, "-f", "/dev/null", "new-session", "-d",
-                "-s", pane.session, "-x", str(width), "-y", str(height), f"{THREADLORE} tui",
-            ],
-            env=env,
-            check=True,
-        )  # fmt: skip
-        panes.append(pane)
-        return pane
+    def start_sized(width: int, height: int) -> Pane:
+        panes.append(start_pane(url, f"tui{len(panes)}", width, height))
+        return panes[-1]
 
-    yield start_pane
+    yield start_sized
     for pane in panes:
-        if pane.alive():
-            pane.tmux("kill-session", "-t", pane.session, check=False)
+        stop(pane)
 
 
 @pytest.fixture
 def pane(start: Callable[[int, int], Pane]) -> Pane:
     return start(120, 36)
-
-
-def wait_until_gone(pane: Pane) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while pane.alive() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not pane.alive()
 
 
 def test_browse_a_thread_then_quit_in_a_real_terminal(pane: Pane) -> None:
