@@ -44,13 +44,16 @@ def message_id_of(raw: bytes) -> str:
 
 
 class Epoch:
-    """One v2 epoch (`git/N.git`), written commit by commit."""
+    """One v2 epoch (`git/N.git`), written commit by commit; made if missing, else added to."""
 
     def __init__(self, git_dir: Path) -> None:
         self.git_dir = git_dir
+        self.tip: str | None = None
+        if git_dir.exists():
+            self.tip = git(git_dir, "rev-parse", "refs/heads/master")
+            return
         git_dir.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(["git", "init", "-q", "--bare", str(git_dir)], check=True)
-        self.tip: str | None = None
 
     def _commit(self, name: str, raw: bytes, when: int | None) -> str:
         blob = git(self.git_dir, "hash-object", "-w", "--stdin", stdin=raw)
@@ -109,13 +112,16 @@ class V1Inbox:
         return self._commit()
 
 
-def mail(message_id: str, subject: str, body: str, *, parent: str | None = None) -> bytes:
-    """A small message: From, Subject, Date, Message-ID, List-Id and the reply headers."""
+def mail(
+    message_id: str, subject: str, body: str, *, parent: str | None = None, hour: int = 10
+) -> bytes:
+    """A small message: From, Subject, Date (7 May 2024 at `hour`), Message-ID, List-Id and the
+    reply headers."""
     lines = [
         "From: Ann Writer <ann@example.org>",
         "To: linux-mm@kvack.org",
         f"Subject: {subject}",
-        "Date: Tue, 07 May 2024 10:00:00 +0000",
+        f"Date: Tue, 07 May 2024 {hour:02}:00:00 +0000",
         f"Message-ID: <{message_id}>",
         "List-Id: <linux-mm.kvack.org>",
     ]
