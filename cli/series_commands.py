@@ -37,11 +37,12 @@ def am_command(settings: Settings, ref: str, output: Path | None, this_revision:
     """Write a patch series as an mbox `git am` applies, with the trailers reviewers gave.
 
     THREAD|MSG is a thread number or any message of the series (a patch, the cover letter, a
-    reply). The newest revision the store has is taken, patches in series order. Reviewed-by,
-    Acked-by, Tested-by (any `…-by:`), Fixes, Link and Closes lines that replies carry are
-    added to the patch they answer; a reply to the cover letter gives them to every patch. A
-    `…-by:` naming someone else than the reply's sender is not taken (as b4 does). What was
-    collected, and from whom, is printed on stderr (`--json`: on stdout, with `-o` needed).
+    reply). The newest revision the store has is taken, patches in series order (a partial
+    re-roll completed from the revision before). Reviewed-by, Acked-by, Tested-by (any
+    `…-by:`) and Fixes lines that replies carry are added to the patch they answer; a reply to
+    the cover letter gives them to every patch. A `…-by:` naming someone else than the reply's
+    sender is not taken, as b4 does. What was collected, and from whom, is printed on stderr
+    (`--json`: on stdout, with `-o` needed). Exit 1 when there is no series.
 
     \b
     Example:

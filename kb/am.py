@@ -4,8 +4,10 @@ The rules follow b4's (`b4 am`, checked against its test samples): a reply's own
 quoted ones: `importers.trailers` reads only trailer paragraphs outside quotes) belong to the
 patch it answers, directly or through other replies; a reply to the cover letter gives them to
 every patch. Person trailers (`…-by:`) count only when they name the reply's sender, by address
-or by name; others are listed as ignored, as b4 lists "from/email mismatches". Besides `…-by:`,
-a reply's `Fixes:`, `Link:` and `Closes:` are taken; Cc/To and the like are not. A trailer a
+or by name; others are listed as ignored, as b4 lists "from/email mismatches". Besides
+`…-by:`, a reply's `Fixes:` is taken; Link/Closes URLs, Cc/To and the like are not. A reply to
+an earlier revision of a patch counts for the patch sent now when the diff is the same (b4
+compares patch-ids). A trailer a
 patch carries already is not added again. Collected trailers follow the patch's own, in the
 order of the replies' dates, the patch's own replies before the cover letter's.
 """
@@ -19,10 +21,13 @@ from email.utils import formataddr, parseaddr
 from typing import Any
 
 from threadlore.db.views import MessageView, TreeRow
+from threadlore.importers.subjects import parse_series_marker
+from threadlore.kb.interdiff import diff_lines
 from threadlore.kb.mail_writer import mail_date, mbox_entry, message_bytes
-from threadlore.kb.series import Series, ThreadViews, find_series
+from threadlore.kb.series import Series, ThreadViews, find_series, series_position
 
-_OTHER_KEYS = frozenset({"fixes", "link", "closes"})
+_PERSON_VALUE = re.compile(r"^(?:[^<>]*<[^<>\s]+@[^<>\s]+>|[^<>\s]+@[^<>\s]+)$")
+_URL = re.compile(r"https?://")
 _TRAILER_LINE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*:\s*\S")
 _DIFF_START = re.compile(r"^(diff --git |Index: |--- \S)")
 
@@ -85,14 +90,20 @@ class AmSeries:
         }
 
 
-def _key(key: str) -> str | None:
-    """The key as a follow-up trailer, or None for keys a reply does not give a patch."""
+def _key(key: str, value: str) -> str | None:
+    """The key as a follow-up trailer, or None for what a reply does not give a patch: keys
+    other than `…-by` and Fixes, and values that are links (b4 takes no Link: from replies)."""
     lowered = key.lower()
-    return key if lowered.endswith("-by") or lowered in _OTHER_KEYS else None
+    wanted = lowered.endswith("-by") or lowered == "fixes"
+    return key if wanted and not _URL.search(value) else None
 
 
 def _names_sender(value: str, reply: MessageView) -> bool:
-    """Whether a person trailer names the reply's sender: the same address, or the same name."""
+    """Whether a person trailer names the reply's sender: the same address, or the same name.
+    A value that is not plainly `Name <address>` (`<a@b<mailto:a@b>>`, `Last, First <a@b>`,
+    `Name [company] <a@b>`) names nobody for sure."""
+    if not _PERSON_VALUE.match(value.strip()):
+        return False
     name, address = parseaddr(value)
     sender = (reply.author_email or "").casefold()
     if address and address.casefold() == sender:
@@ -100,32 +111,75 @@ def _names_sender(value: str, reply: MessageView) -> bool:
     return bool(name) and name.casefold() == (reply.summary.author or "").casefold()
 
 
-def _targets(rows: Sequence[TreeRow], series: Series) -> dict[str, str | None]:
-    """For each reply under the series, the patch it answers (its id), or None for the cover."""
+def _answered(rows: Sequence[TreeRow], series: Series) -> dict[str, str]:
+    """For each reply in the thread, the message of the series' author it answers: the nearest
+    patch (of any revision) or cover letter above it."""
     by_id = {row.message.id: row for row in rows}
-    patches = {p.summary.id for p in series.patches}
-    cover = series.cover.summary.id if series.cover else None
-    targets: dict[str, str | None] = {}
+    posted = {
+        row.message.id
+        for row in rows
+        if (position := series_position(row)) is not None
+        and row.message.author == series.author
+        and (row.message.has_patch or position.index == 0)
+    }
+    answered: dict[str, str] = {}
     for row in rows:
         here = row.message.id
-        if row.placeholder or here in patches or here == cover:
+        if row.placeholder or here in posted:
             continue
-        parent = row.message.parent
-        seen = {here}
+        parent, seen = row.message.parent, {here}
         while parent is not None and parent not in seen:
-            if parent in patches or parent == cover:
-                targets[here] = parent if parent in patches else None
+            if parent in posted:
+                answered[here] = parent
                 break
             seen.add(parent)
             parent = by_id[parent].message.parent if parent in by_id else None
+    return answered
+
+
+def _same_place(one: MessageView, other: MessageView) -> bool:
+    """Whether two patches stand at the same place (i/k) of their revisions of a series."""
+    first = parse_series_marker(one.summary.subject)
+    second = parse_series_marker(other.summary.subject)
+    if first is None or second is None:
+        return False
+    return (first.index, first.total) == (second.index, second.total)
+
+
+def _targets(views: ThreadViews, series: Series) -> dict[str, str | None]:
+    """For each reply whose trailers the series takes, the patch they go to (its id), or None
+    for all of them (a reply to the cover letter). A reply to an earlier revision of a patch
+    counts when that revision's diff is the same as the one sent now (b4 compares patch-ids)."""
+    members = {p.summary.id: p for p in series.patches}
+    cover = series.cover.summary.id if series.cover else None
+    answered = _answered(views.thread_tree(series.thread), series)
+    same_change: dict[str, str | None] = {}
+    for earlier in set(answered.values()) - members.keys() - {cover}:
+        view = views.get_message(earlier)
+        twin = next(
+            (
+                p.summary.id
+                for p in series.patches
+                if view.patches and _same_place(view, p) and diff_lines(view) == diff_lines(p)
+            ),
+            None,
+        )
+        same_change[earlier] = twin
+    targets: dict[str, str | None] = {}
+    for reply, target in answered.items():
+        if target in members:
+            targets[reply] = target
+        elif target == cover:
+            targets[reply] = None
+        elif same_change.get(target) is not None:
+            targets[reply] = same_change[target]
     return targets
 
 
 def _collect(
     views: ThreadViews, series: Series
 ) -> tuple[list[FollowupTrailer], list[IgnoredTrailer]]:
-    rows = views.thread_tree(series.thread)
-    targets = _targets(rows, series)
+    targets = _targets(views, series)
     replies = [views.get_message(reply) for reply in targets]
     replies.sort(key=lambda r: (r.summary.date is None, r.summary.date, r.summary.id))
     collected: list[FollowupTrailer] = []
@@ -133,7 +187,7 @@ def _collect(
     for reply in replies:
         by = reply.summary.author or reply.author_email or "?"
         for raw_key, value in reply.trailers:
-            key = _key(raw_key)
+            key = _key(raw_key, value)
             if key is None:
                 continue
             if key.lower().endswith("-by") and not _names_sender(value, reply):

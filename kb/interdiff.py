@@ -106,6 +106,13 @@ def comparable_lines(view: MessageView) -> list[str]:
     return lines
 
 
+def diff_lines(view: MessageView) -> list[str]:
+    """The patch's diff as range-diff compares it (its changelog left out): two patches with the
+    same diff lines make the same change, wherever their hunks land."""
+    lines = comparable_lines(view)
+    return lines[_split(lines) :]
+
+
 @dataclass(frozen=True)
 class Interdiff:
     """What changed from revision `earlier` to `later`."""

@@ -92,9 +92,11 @@ def _when(row: TreeRow) -> datetime:
 
 
 def _series_rows(
-    rows: Sequence[TreeRow], start: TreeRow | None
-) -> tuple[list[TreeRow], SeriesPosition]:
-    """The rows of the series `start` belongs to (else the thread's newest), and its marker."""
+    rows: Sequence[TreeRow], start: TreeRow | None, newest: bool
+) -> tuple[dict[int, list[tuple[SeriesPosition, TreeRow]]], SeriesPosition]:
+    """The thread's revisions of the series `start` belongs to (else of the newest series), by
+    version: each one's messages by the same author with the same number of patches. The
+    marker says which revision is wanted: `start`'s, or with `newest` the thread's newest."""
     marked = [(row, pos) for row in rows if (pos := series_position(row)) is not None]
     patches = [(row, pos) for row, pos in marked if row.message.has_patch or pos.index == 0]
     if not patches:
@@ -107,12 +109,13 @@ def _series_rows(
         chosen = max(patches, key=lambda item: (item[1].version, _when(item[0])))
     row, marker = chosen
     author = row.message.author
-    same = [
-        r
-        for r, p in patches
-        if (p.version, p.total) == (marker.version, marker.total) and r.message.author == author
-    ]
-    return same, marker
+    versions: dict[int, list[tuple[SeriesPosition, TreeRow]]] = {}
+    for r, p in sorted(patches, key=lambda item: _when(item[0])):
+        if p.total == marker.total and r.message.author == author:
+            versions.setdefault(p.version, []).append((p, r))
+    if newest:
+        marker = max((p for found in versions.values() for p, _ in found), key=lambda p: p.version)
+    return versions, marker
 
 
 def _naked_cover(rows: Sequence[TreeRow], patches: Sequence[TreeRow]) -> TreeRow | None:
@@ -125,15 +128,16 @@ def _naked_cover(rows: Sequence[TreeRow], patches: Sequence[TreeRow]) -> TreeRow
     return parent if parent.message.author == first.author else None
 
 
-def _one_revision(views: ThreadViews, thread: int, start_id: str | None) -> Series:
+def _one_revision(views: ThreadViews, thread: int, start_id: str | None, newest: bool) -> Series:
+    """One revision of a series as the thread holds it; a partial re-roll (v3 re-sending only
+    some patches of v2) is completed with the earlier revision's other patches, as b4 does."""
     rows = views.thread_tree(thread)
     start = next((row for row in rows if row.message.id == start_id), None)
-    members, marker = _series_rows(rows, start)
+    versions, marker = _series_rows(rows, start, newest)
     by_index: dict[int, TreeRow] = {}
-    for row in sorted(members, key=_when):
-        position = series_position(row)
-        if position is not None:
-            by_index.setdefault(position.index, row)  # a resend later in the thread: the first
+    for version in sorted((v for v in versions if v <= marker.version), reverse=True):
+        for position, row in versions[version]:  # a resend later in the thread: the first
+            by_index.setdefault(position.index, row)
     cover_row = by_index.pop(0, None)
     ordered = [by_index[i] for i in sorted(by_index)]
     if not ordered:
@@ -148,7 +152,7 @@ def _one_revision(views: ThreadViews, thread: int, start_id: str | None) -> Seri
         cover=views.get_message(cover_row.message.id) if cover_row else None,
         patches=tuple(views.get_message(row.message.id) for row in ordered),
         missing=tuple(i for i in range(1, marker.total + 1) if i not in by_index),
-        revisions=(marker.version,),
+        revisions=tuple(sorted(v for v in versions if v <= marker.version)),
     )
 
 
@@ -178,13 +182,12 @@ def find_series(views: ThreadViews, ref: str, *, newest: bool = True) -> Series:
     """
     thread = views.resolve_thread(ref)
     start = None if ref.strip().isdigit() else views.get_message(ref).summary.id
-    series = _one_revision(views, thread, start)
-    seen = [series.version]
+    series = _one_revision(views, thread, start, newest)
+    seen = set(series.revisions)
     while newest and (later := _newer(views, series)) is not None and len(seen) < 50:
-        later_thread = views.resolve_thread(later)
-        newer = _one_revision(views, later_thread, later)
+        newer = _one_revision(views, views.resolve_thread(later), later, newest)
         if newer.patches[0].summary.id == series.patches[0].summary.id:
             break
         series = newer
-        seen.append(series.version)
-    return dataclasses.replace(series, revisions=tuple(sorted(set(seen))))
+        seen.update(series.revisions)
+    return dataclasses.replace(series, revisions=tuple(sorted(seen)))
