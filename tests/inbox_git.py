@@ -84,7 +84,7 @@ class V1Inbox:
 
     @staticmethod
     def path_of(raw: bytes) -> str:
-        digest = hashlib.sha1(message_id_of(raw).encode()).hexdigest()  # noqa: S324 - v1's names
+        digest = hashlib.sha1(message_id_of(raw).encode()).hexdigest()  # v1 names files so
         return f"{digest[:2]}/{digest[2:]}"
 
     def _commit(self) -> str:
@@ -92,10 +92,11 @@ class V1Inbox:
         for path, blob in sorted(self.files.items()):
             folder, name = path.split("/")
             folders.setdefault(folder, []).append(f"100644 blob {blob}\t{name}\n")
-        top = "".join(
-            f"040000 tree {git(self.git_dir, 'mktree', stdin=''.join(entries).encode())}\t{folder}\n"
+        subtrees = {
+            folder: git(self.git_dir, "mktree", stdin="".join(entries).encode())
             for folder, entries in folders.items()
-        )
+        }
+        top = "".join(f"040000 tree {tree}\t{folder}\n" for folder, tree in subtrees.items())
         tree = git(self.git_dir, "mktree", stdin=top.encode())
         parents = ["-p", self.tip] if self.tip else []
         commit = git(self.git_dir, "commit-tree", tree, *parents, "-m", "message")

@@ -97,11 +97,13 @@ def test_am_writes_the_newest_series_with_trailers_git_am_applies(
     v1 = series(repo, 1, "2024-05-01T10:00:00+00:00", out)
     v2 = series(repo, 2, "2024-05-02T10:00:00+00:00", out)
     cover2, first2, second2 = v2
+    reviewed = "Reviewed-by: Rita Reviewer <rita@example.org>"
+    quoted = "> Signed-off-by: Someone <s@x>\n\nLooks right.\n\n"
     replies = [
-        reply(v1[1], REVIEWER, "> quoted\n\nReviewed-by: Rita Reviewer <rita@example.org>", "r1@x", 1),
-        reply(first2, REVIEWER, "> Signed-off-by: Someone <s@x>\n\nLooks right.\n\nReviewed-by: Rita Reviewer <rita@example.org>", "r2@x", 11),
+        reply(v1[1], REVIEWER, f"> quoted\n\n{reviewed}", "r1@x", 1),  # v1: its diff differs
+        reply(first2, REVIEWER, quoted + reviewed, "r2@x", 11),
         reply("r2@x", TESTER, "Tested-by: Tom Tester <tom@example.org>", "r3@x", 12),
-        reply(cover2, MAINTAINER, "For the series:\n\nAcked-by: Max Maint <max@example.org>", "r4@x", 13),
+        reply(cover2, MAINTAINER, "For all:\n\nAcked-by: Max Maint <max@example.org>", "r4@x", 13),
         reply(second2, TESTER, "Reviewed-by: Somebody Else <else@example.org>", "r5@x", 14),
     ]
     mbox = tmp_path / "thread.mbox"
@@ -152,4 +154,5 @@ def test_am_of_a_thread_without_a_series_is_one_line(tmp_path: Path) -> None:
     CliRunner().invoke(threadlore, ["import", str(mbox), "--db", db])
     result = CliRunner().invoke(threadlore, ["am", "talk@x", "--db", db])
     assert result.exit_code == 1
-    assert result.stderr.strip() == "threadlore: no patch series here (no [PATCH i/k] message with a diff)"
+    expected = "threadlore: no patch series here (no [PATCH i/k] message with a diff)"
+    assert result.stderr.strip() == expected

@@ -26,7 +26,8 @@ class Inbox:
         self.path = home / "inbox"
         self.env = {**os.environ, "PI_CONFIG": str(home / "config"), "HOME": str(home)}
         self.env["ORIGINAL_RECIPIENT"] = "test@example.org"
-        self.run("public-inbox-init", "-V2", "test", str(self.path), "http://x/test", "test@example.org")
+        where = [str(self.path), "http://x/test", "test@example.org"]
+        self.run("public-inbox-init", "-V2", "test", *where)
         self.run("git", "config", "-f", str(home / "config"), "publicinboxmda.spamcheck", "none")
 
     def run(self, *command: str, stdin: bytes | None = None) -> None:
