@@ -12,7 +12,7 @@ from threadlore.cli.store_commands import store_session, typed_text
 from threadlore.cli.terminal import inert
 from threadlore.kb.am import am_mbox, cover_letter, prepare_am, summary_lines
 from threadlore.kb.interdiff import interdiff, revision_chain
-from threadlore.kb.series import SessionViews
+from threadlore.kb.thread_views import SessionViews
 
 
 def _cover_path(output: Path) -> Path:

@@ -24,7 +24,8 @@ from threadlore.db.views import MessageView, TreeRow
 from threadlore.importers.subjects import parse_series_marker
 from threadlore.kb.interdiff import diff_lines
 from threadlore.kb.mail_writer import mail_date, mbox_entry, message_bytes
-from threadlore.kb.series import Series, ThreadViews, find_series, series_position
+from threadlore.kb.series import Series, find_series, series_position
+from threadlore.kb.thread_views import ThreadViews
 
 _PERSON_VALUE = re.compile(r"^(?:[^<>]*<[^<>\s]+@[^<>\s]+>|[^<>\s]+@[^<>\s]+)$")
 _URL = re.compile(r"https?://")

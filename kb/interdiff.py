@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from threadlore.db.views import MessageView
-from threadlore.kb.series import ThreadViews
+from threadlore.kb.thread_views import ThreadViews
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@ ?")
 _DIFF_START = re.compile(r"^(diff --git |Index: |--- \S)")

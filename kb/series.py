@@ -6,8 +6,8 @@ a "naked" cover, the same author's message without a diff that the patches answe
 revision is found through the store's revision links (`db.revisions`: a later patch by the same
 author, with the same subject or the same files and changelog), in any thread.
 
-Everything is read through `ThreadViews`, three read calls the UI's store reader also answers,
-so the command line and the UI build the same series.
+Everything is read through `kb.thread_views.ThreadViews`, so the command line and the UI build
+the same series.
 """
 
 from __future__ import annotations
@@ -16,40 +16,11 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
 
-from sqlalchemy.orm import Session
-
-from threadlore.db import queries
 from threadlore.db.views import MessageView, TreeRow
 from threadlore.importers.records import SeriesPosition
 from threadlore.importers.subjects import is_reply_subject, parse_series_marker
-
-
-class ThreadViews(Protocol):
-    """The reads a series needs (`tui.data_source.StoreReader` has them too)."""
-
-    def resolve_thread(self, ref: str) -> int: ...
-
-    def thread_tree(self, thread_id: int) -> list[TreeRow]: ...
-
-    def get_message(self, message_id: str) -> MessageView: ...
-
-
-class SessionViews:
-    """`ThreadViews` over one session of the store."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def resolve_thread(self, ref: str) -> int:
-        return queries.resolve_thread(self.session, ref)
-
-    def thread_tree(self, thread_id: int) -> list[TreeRow]:
-        return queries.thread_tree(self.session, thread_id)
-
-    def get_message(self, message_id: str) -> MessageView:
-        return queries.get_message(self.session, message_id)
+from threadlore.kb.thread_views import ThreadViews
 
 
 class NoSeries(LookupError):

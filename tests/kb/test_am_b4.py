@@ -17,7 +17,7 @@ from threadlore.db.engine import open_store
 from threadlore.db.ingest import import_messages
 from threadlore.importers.detect import read_inputs
 from threadlore.kb.am import prepare_am
-from threadlore.kb.series import SessionViews
+from threadlore.kb.thread_views import SessionViews
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "corpora" / "b4" / "src" / "tests"
 SAMPLES = SAMPLES / "samples"
