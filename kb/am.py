@@ -18,10 +18,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
+from pathlib import Path
 from typing import Any
 
 from threadlore.db.views import MessageView, TreeRow
-from threadlore.importers.subjects import parse_series_marker
+from threadlore.importers.subjects import clean_subject, parse_series_marker
 from threadlore.kb.interdiff import diff_lines
 from threadlore.kb.mail_writer import mail_date, mbox_entry, message_bytes
 from threadlore.kb.series import Series, find_series, series_position
@@ -302,3 +303,25 @@ def summary_lines(am: AmSeries) -> list[str]:
         trailer = f"{ignored.key}: {ignored.value}"
         lines.append(f"  ! not taken: {trailer} ({ignored.message}): {ignored.reason}")
     return lines
+
+
+def series_file(am: AmSeries, folder: Path) -> Path:
+    """Where `save_series` writes, named as b4 names it: `v2_20240502_ann_mm_fix_the_path.mbx`."""
+    series = am.series
+    first = series.cover or series.patches[0]
+    date = first.summary.date.strftime("%Y%m%d") if first.summary.date else "undated"
+    who = (first.author_email or "unknown").split("@")[0]
+    subject = clean_subject(first.summary.subject).lower()
+    slug = "_".join(re.findall(r"[a-z0-9]+", subject))[:60] or "series"
+    version = f"v{series.version}_" if series.version > 1 else ""
+    return folder / f"{version}{date}_{who}_{slug}.mbx"
+
+
+def save_series(am: AmSeries, folder: Path) -> Path:
+    """Write the series for `git am` into `folder` (its cover letter beside it, `.cover`)."""
+    path = series_file(am, folder)
+    path.write_bytes(am_mbox(am))
+    cover = cover_letter(am)
+    if cover is not None:
+        path.with_suffix(".cover").write_bytes(cover)
+    return path
