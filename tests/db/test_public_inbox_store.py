@@ -46,6 +46,14 @@ def run(db: str, *args: str) -> Result:
     return result
 
 
+def found(db: str, words: str) -> list[dict[str, object]]:
+    """The search's hits (a search that finds nothing exits 1)."""
+    result = CliRunner().invoke(threadlore, ["search", words, "--db", db, "--json"])
+    assert result.exit_code in (0, 1), result.output
+    hits: list[dict[str, object]] = json.loads(result.stdout)
+    return hits
+
+
 def imported(db: str, inbox: Path) -> dict[str, object]:
     report: dict[str, object] = json.loads(run(db, "import", str(inbox)).stdout)
     return report
@@ -67,9 +75,9 @@ def test_an_inbox_is_imported_then_only_its_new_commits(db: str, tmp_path: Path)
     epoch.add(ANSWER)
     later = imported(db, tmp_path / "lm")
     assert (later["seen"], later["added"]) == (1, 1)
-    found = json.loads(run(db, "search", "fine").stdout)
-    assert [m["id"] for m in found] == ["answer@x"] and found[0]["parent"] == "review@x"
-    assert found[0]["position"] == 4  # the commit's number in its epoch, counted on
+    hits = found(db, "fine")
+    assert [m["id"] for m in hits] == ["answer@x"] and hits[0]["parent"] == "review@x"
+    assert hits[0]["position"] == 4  # the commit's number in its epoch, counted on
 
 
 @pytest.fixture
@@ -87,7 +95,7 @@ def test_a_deleted_leaf_leaves_the_store_and_its_search(stored: tuple[str, Epoch
     epoch.delete(ANSWER)
     report = imported(db, epoch.git_dir.parent.parent)
     assert report["deleted"] == 1
-    assert json.loads(run(db, "search", "fine").stdout) == []
+    assert found(db, "fine") == []
     with open_store(db)() as session:
         assert session.scalar(select(Message.id).where(Message.message_id == "answer@x")) is None
         tree = json.loads(run(db, "tree", "v2@x").stdout)
@@ -99,7 +107,7 @@ def test_a_deleted_message_with_replies_stays_as_a_placeholder(stored: tuple[str
     db, epoch = stored
     epoch.delete(REVIEW)
     imported(db, epoch.git_dir.parent.parent)
-    assert json.loads(run(db, "search", "zebra").stdout) == []
+    assert found(db, "zebra") == []
     tree = json.loads(run(db, "tree", "v2@x").stdout)
     assert [(r["message"]["id"], r["placeholder"]) for r in tree] == [
         ("v2@x", False),
