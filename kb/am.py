@@ -24,7 +24,7 @@ from typing import Any
 from threadlore.db.views import MessageView, TreeRow
 from threadlore.importers.subjects import clean_subject, parse_series_marker
 from threadlore.kb.interdiff import diff_lines
-from threadlore.kb.mail_writer import mail_date, mbox_entry, message_bytes
+from threadlore.kb.mail_writer import mail_address, mail_date, mbox_entry, message_bytes
 from threadlore.kb.series import Series, find_series, series_position
 from threadlore.kb.thread_views import ThreadViews
 
@@ -256,7 +256,8 @@ def with_trailers(body: str, lines: Sequence[str]) -> str:
 
 def _mail(message: MessageView, body: str) -> bytes:
     summary = message.summary
-    headers = [("From", formataddr((summary.author or "", message.author_email or "")))]
+    author = formataddr((summary.author or "", message.author_email or ""))
+    headers = [("From", mail_address(author))]
     date = mail_date(summary.date)
     if date is not None:
         headers.append(("Date", date))
@@ -298,7 +299,13 @@ def summary_lines(am: AmSeries) -> list[str]:
             via = "a reply to the cover letter" if source.patch is None else "a reply"
             lines.append(f"    + {added}  (from {source.by}, {via}: {source.message})")
     for number in series.missing:
-        lines.append(f"  missing: patch {number}/{series.total} is not in the store")
+        lines.append(
+            f"  missing: patch {number}/{series.total} (not in the store, or without a diff)"
+        )
+    for patch in series.patches:
+        if any(view.truncated for view in patch.patches):
+            subject = patch.summary.subject
+            lines.append(f"  ! the archive cut the diff of {subject!r}: git am cannot apply it")
     for ignored in am.ignored:
         trailer = f"{ignored.key}: {ignored.value}"
         lines.append(f"  ! not taken: {trailer} ({ignored.message}): {ignored.reason}")

@@ -16,31 +16,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from email.utils import formataddr, parseaddr
+from email.utils import formataddr
 
 from threadlore.db.views import MessageView, TreeRow
-from threadlore.kb.mail_writer import mail_date, mbox_entry, message_bytes
+from threadlore.kb.mail_writer import mail_address, mail_date, mbox_entry, message_bytes
 from threadlore.kb.thread_views import ThreadViews
 
 INFERRED_HEADER = "X-Threadlore-Inferred"
 SYNTHETIC_DOMAIN = "archive.invalid"
-CUT_DOMAIN = "cut.invalid"
 
 
 def mail_id(message_id: str) -> str:
     """A stored id as a Message-ID: archive-text content hashes get a domain."""
     return message_id if "@" in message_id else f"{message_id}@{SYNTHETIC_DOMAIN}"
-
-
-def mail_address(written: str) -> str:
-    """An address as mail may carry it: one the archive cut (`akpm@...`) at `cut.invalid`."""
-    name, address = parseaddr(written)
-    if not address and not name:
-        return written
-    local, at, domain = address.partition("@")
-    if at and (not domain.strip(".") or domain.endswith("...")):
-        address = f"{local}@{CUT_DOMAIN}"
-    return formataddr((name, address)) if address else name
 
 
 def inferred_notes(view: MessageView) -> list[str]:

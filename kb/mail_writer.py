@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, formataddr, parseaddr
 
 _POLICY = policy.default.clone(linesep="\n", max_line_length=78)
 _FROM_LINE = re.compile(rb"^(>*From )", re.MULTILINE)
 MBOX_SEPARATOR = b"From threadlore Thu Jan  1 00:00:00 1970\n"
+CUT_DOMAIN = "cut.invalid"
 
 
 def mail_date(when: datetime | None) -> str | None:
@@ -25,6 +26,17 @@ def mail_date(when: datetime | None) -> str | None:
     if when is None:
         return None
     return format_datetime(when if when.tzinfo else when.replace(tzinfo=UTC))
+
+
+def mail_address(written: str) -> str:
+    """An address as mail may carry it: one the archive cut (`akpm@...`) at `cut.invalid`."""
+    name, address = parseaddr(written)
+    if not address and not name:
+        return written
+    local, at, domain = address.partition("@")
+    if at and (not domain.strip(".") or domain.endswith("...")):
+        address = f"{local}@{CUT_DOMAIN}"
+    return formataddr((name, address)) if address else name
 
 
 def message_bytes(headers: Sequence[tuple[str, str]], body: str) -> bytes:
