@@ -151,3 +151,17 @@ def test_deleting_a_whole_thread_removes_it(stored: tuple[str, Epoch]) -> None:
     imported(db, epoch.git_dir.parent.parent)
     with open_store(db)() as session:
         assert session.scalar(select(func.count()).select_from(Thread)) == threads - 1
+
+
+def test_since_and_list_select_and_leave_the_position(db: str, tmp_path: Path) -> None:
+    epoch = Epoch(tmp_path / "lm" / "git" / "0.git")
+    epoch.add(V1)  # 10:00
+    epoch.add(V2)  # 11:00
+    bad = CliRunner().invoke(threadlore, ["import", str(tmp_path / "lm"), "--since", "May 7"])
+    assert bad.exit_code == 2 and "is not a date" in bad.output
+    since = run(db, "import", str(tmp_path / "lm"), "--since", "2024-05-07T10:30:00+00:00")
+    assert json.loads(since.stdout)["added"] == 1
+    other = run(db, "import", str(tmp_path / "lm"), "--list", "linux-fsdevel")
+    assert json.loads(other.stdout)["added"] == 0
+    everything = imported(db, tmp_path / "lm")  # no position was kept: all is read again
+    assert (everything["seen"], everything["added"]) == (2, 1)
