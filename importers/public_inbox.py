@@ -49,9 +49,18 @@ def is_git_dir(path: Path) -> bool:
 
 
 def _git(git_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", f"--git-dir={git_dir}", *args], capture_output=True, text=True, check=False
-    )
+    """Run git on a repository; its exit status and output are the caller's to read.
+
+    Raises:
+        InputError: when git is not installed.
+    """
+    try:
+        return subprocess.run(
+            ["git", f"--git-dir={git_dir}", *args], capture_output=True, text=True, check=False
+        )
+    except FileNotFoundError as exc:
+        problem = "git is not installed (a public-inbox is read with it)"
+        raise InputError(str(git_dir), None, "git", problem) from exc
 
 
 def _tip(git_dir: Path) -> str | None:

@@ -120,3 +120,11 @@ def test_a_folder_without_epochs_is_not_an_inbox(tmp_path: Path) -> None:
     (tmp_path / "git").mkdir()
     with pytest.raises(InputError, match="not a public-inbox"):
         list(read_public_inbox(tmp_path))
+
+
+def test_without_git_an_inbox_is_one_clear_error(
+    inbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(InputError, match="git is not installed"):
+        list(read_records([inbox]))
