@@ -16,13 +16,19 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Measure:
     """One process's wall time and peak resident memory (or several processes' summed time and
-    largest peak)."""
+    largest peak); `cpu_seconds` is the CPU time (user and system) of the process and of the
+    processes it waited for, which a busy machine inflates less than the wall time."""
 
     seconds: float
     peak_rss_mb: float
+    cpu_seconds: float = 0.0
 
     def __add__(self, other: Measure) -> Measure:
-        return Measure(self.seconds + other.seconds, max(self.peak_rss_mb, other.peak_rss_mb))
+        return Measure(
+            self.seconds + other.seconds,
+            max(self.peak_rss_mb, other.peak_rss_mb),
+            self.cpu_seconds + other.cpu_seconds,
+        )
 
 
 @dataclass(frozen=True)
@@ -58,4 +64,5 @@ def measure(
     seconds = time.perf_counter() - started
     if process.returncode not in succeeded:
         raise SystemExit(f"bench: {' '.join(command)} exited with {process.returncode}")
-    return Output(Measure(seconds, usage.ru_maxrss / 1024), stdout)  # ru_maxrss: KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return Output(Measure(seconds, usage.ru_maxrss / 1024, cpu), stdout)  # ru_maxrss: KiB

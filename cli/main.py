@@ -35,6 +35,9 @@ COMMAND_MODULES: dict[str, str] = {
     "model": "threadlore.cli.model_commands",
     "replay": "threadlore.cli.model_commands",
     "tui": "threadlore.cli.tui_commands",
+    "am": "threadlore.cli.series_commands",
+    "revisions": "threadlore.cli.series_commands",
+    "interdiff": "threadlore.cli.series_commands",
 }
 
 EPILOG = """\b

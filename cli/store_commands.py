@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import click
@@ -37,7 +38,8 @@ from threadlore.tui.tree_art import art_width
 if TYPE_CHECKING:  # the import command's modules load only when it runs
     from threadlore.db.ingest import ImportReport
     from threadlore.importers.archive_dates import ArchiveClock
-    from threadlore.importers.records import InputError, ParsedMessage
+    from threadlore.importers.records import ImportRecord, InputError
+    from threadlore.importers.selection import Selection
 
 
 def open_sessions(settings: Settings) -> sessionmaker[Session]:
@@ -81,6 +83,7 @@ def _first_line(exc: BaseException) -> str:
 def _summary(report: ImportReport) -> str:
     counts = [
         (report.redated, "re-dated on their source's clock", "re-dated on their source's clock"),
+        (report.deleted, "deleted by its archive", "deleted by their archive"),
         (len(report.warnings), "warning", "warnings"),
         (len(report.skipped), "message skipped", "messages skipped"),
         (len(report.errors), "input not read", "inputs not read"),
@@ -93,18 +96,31 @@ def _summary(report: ImportReport) -> str:
 
 
 def _import_with_progress(
-    settings: Settings, paths: tuple[str, ...], clock: ArchiveClock | None, strict: bool
+    settings: Settings,
+    paths: tuple[str, ...],
+    clock: ArchiveClock | None,
+    strict: bool,
+    selection: Selection,
 ) -> ImportReport:
+    from threadlore.db.read_positions import stored_positions
     from threadlore.importers.read_ahead import read_ahead
 
     sessions = open_sessions(settings)
+    with sessions() as session:
+        positions = stored_positions(session)
     skipped: list[str] = []  # a message that cannot be read is reported; the rest is read
     unreadable: list[str] = []  # so is an input that cannot be read at all
 
     def on_error(error: InputError) -> None:
         (skipped if error.position is not None else unreadable).append(str(error))
 
-    messages = read_ahead(paths, on_error=None if strict else on_error, clock=clock)
+    messages = read_ahead(
+        paths,
+        on_error=None if strict else on_error,
+        clock=clock,
+        positions=positions,
+        selection=selection,
+    )
     report = _store(sessions, messages, settings, clock, strict)
     report.skipped[:0] = skipped
     report.errors[:0] = unreadable
@@ -113,7 +129,7 @@ def _import_with_progress(
 
 def _store(
     sessions: sessionmaker[Session],
-    messages: Iterator[ParsedMessage],
+    messages: Iterator[ImportRecord],
     settings: Settings,
     clock: ArchiveClock | None,
     strict: bool,
@@ -149,6 +165,18 @@ def _archive_clock(
         raise click.BadParameter(str(exc)) from exc
 
 
+def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{value!r} is not a date (2024-05-01 or 2024-05-01T12:00)"
+        ) from exc
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, metavar="FILE|DIR...")
 @click.option(
@@ -166,25 +194,49 @@ def _archive_clock(
     help="Stop at the first message that cannot be read as written (exit 1), instead of "
     "storing it with a warning or skipping it (exit 4).",
 )
+@click.option(
+    "--since",
+    metavar="DATE",
+    callback=_since,
+    help="Only messages dated DATE or later (2024-05-01, or an ISO time; UTC unless it says).",
+)
+@click.option(
+    "--list",
+    "lists",
+    metavar="NAME",
+    multiple=True,
+    help="Only messages sent to this list (linux-mm, or linux-mm.kvack.org); repeatable.",
+)
 @store_options
 def import_command(
-    settings: Settings, paths: tuple[str, ...], clock: ArchiveClock | None, strict: bool
+    settings: Settings,
+    paths: tuple[str, ...],
+    clock: ArchiveClock | None,
+    strict: bool,
+    since: datetime | None,
+    lists: tuple[str, ...],
 ) -> None:
-    """Import messages from archive text, mbox, mbox.gz, Maildir or .eml inputs.
+    """Import messages from archive text, mbox, mbox.gz, Maildir, .eml or public-inbox inputs.
 
     Formats are detected; a folder is read whole. Importing is idempotent: messages already in
-    the store are left as they are, so an interrupted import can simply be run again. A message
-    with a header that cannot be read is stored with a warning, one that cannot be read at all
-    is skipped; both are listed on stderr (file, message, byte offset, reason) and the import
-    exits 4. An input that cannot be read at all exits 1.
+    the store are left as they are, so an interrupted import can simply be run again. A
+    public-inbox (a lore mirror: v2 `git/N.git` epochs, or v1) is read from where the last
+    import of it stopped, and the messages it deleted are removed. A message with a header that
+    cannot be read is stored with a warning, one that cannot be read at all is skipped; both
+    are listed on stderr (file, message, byte offset, reason) and the import exits 4. An input
+    that cannot be read at all exits 1.
 
     \b
     Example:
       threadlore import samples/lkml-2007-fault-vs-truncate.txt
       threadlore import ~/Mail/linux-mm/ lkml-2007-02.mbox.gz --db sqlite:///lkml.sqlite
+      threadlore import ~/lore/linux-mm --since 2024-01-01      # git/0.git, git/1.git, …
       threadlore import page.txt --archive-tz Europe/Berlin --strict
     """
-    report = _import_with_progress(settings, paths, clock, strict)
+    from threadlore.importers.selection import Selection
+
+    selection = Selection(since, lists)
+    report = _import_with_progress(settings, paths, clock, strict, selection)
     if settings.json:
         print_json(report.as_json())
     else:

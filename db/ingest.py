@@ -3,7 +3,8 @@
 Each batch is one transaction: a killed import keeps every committed batch, and running it again
 skips what is stored (a message already in the store, by id, is left exactly as it is) and adds the
 rest. A batch the store refuses is retried message by message, so one bad message is reported and
-skipped while the others are kept.
+skipped while the others are kept. A public-inbox's stream also carries deletions (the message is
+removed, see `db.deletion`) and how far each epoch was read (stored with the batch it ends).
 """
 
 from __future__ import annotations
@@ -14,18 +15,28 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+import threadlore.db.models  # noqa: F401 - the package registers every table
 from threadlore.db.base import Base
-from threadlore.db.models import Message, Thread  # the package registers every table
+from threadlore.db.deletion import delete_message
 from threadlore.db.people import PeopleIndex, list_local_parts
+from threadlore.db.read_positions import record_position
 from threadlore.db.revisions import files_key, link_revisions
 from threadlore.db.source_clocks import SourceClocks, redate_stored
-from threadlore.db.threading import Node, ThreadIndex, reference_chain
+from threadlore.db.threading import SET_LAST_DATE, Node, ThreadIndex, reference_chain
 from threadlore.importers.archive_dates import ArchiveClock
-from threadlore.importers.records import Address, InputError, ParsedMessage, ParsedPatch
+from threadlore.importers.records import (
+    Address,
+    ImportRecord,
+    InputError,
+    MessageDeleted,
+    ParsedMessage,
+    ParsedPatch,
+    ReadPosition,
+)
 from threadlore.importers.subjects import clean_subject
 
 # What a refused message can raise: database errors, and values the driver cannot bind.
@@ -44,27 +55,20 @@ _INSERT_RETURNING_ID = {
 }
 _INSERT = {name: insert(_TABLES[name]) for name in _TABLES}
 _FILL_PLACEHOLDER = update(_TABLES["messages"]).where(_TABLES["messages"].c.id == bindparam("pk"))
-_SET_LAST_DATE = (
-    update(Thread)
-    .where(Thread.id.in_(bindparam("threads", expanding=True)))
-    .values(
-        last_date_utc=select(func.max(Message.date_utc))
-        .where(Message.thread_id == Thread.id, Message.placeholder.is_(False))
-        .scalar_subquery()
-    )
-)
 
 
 @dataclass
 class ImportReport:
-    """What an import did: messages read, added, already stored, re-dated, threads touched;
-    the messages stored with warnings (one line per warning), the messages skipped (one line
-    each: file, message, byte offset, reason) and the inputs that could not be read at all."""
+    """What an import did: messages read, added, already stored, re-dated, deleted (by their
+    archive), threads touched; the messages stored with warnings (one line per warning), the
+    messages skipped (one line each: file, message, byte offset, reason) and the inputs that
+    could not be read at all."""
 
     seen: int = 0
     added: int = 0
     unchanged: int = 0
     redated: int = 0
+    deleted: int = 0
     threads_touched: int = 0
     warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -76,6 +80,7 @@ class ImportReport:
             "added": self.added,
             "unchanged": self.unchanged,
             "redated": self.redated,
+            "deleted": self.deleted,
             "threads_touched": self.threads_touched,
             "warnings": list(self.warnings),
             "skipped": list(self.skipped),
@@ -139,10 +144,11 @@ class _Writer:
         self.new_patches.clear()
         self.pending_rows.clear()
 
-    def prepare(self, batch: Sequence[ParsedMessage]) -> None:
-        """Load, in a few queries, the nodes of every id the batch names."""
-        keys = {m.message_id for m in batch}
-        for m in batch:
+    def prepare(self, batch: Sequence[ImportRecord]) -> None:
+        """Load, in a few queries, the nodes of every id the batch's messages name."""
+        messages = [m for m in batch if isinstance(m, ParsedMessage)]
+        keys = {m.message_id for m in messages}
+        for m in messages:
             keys.update(m.references)
             if m.in_reply_to:
                 keys.add(m.in_reply_to)
@@ -155,7 +161,7 @@ class _Writer:
         link_revisions(self.session, self.new_patches)
         self.new_patches.clear()
         if self.threads.touched:
-            self.connection.execute(_SET_LAST_DATE, {"threads": sorted(self.threads.touched)})
+            self.connection.execute(SET_LAST_DATE, {"threads": sorted(self.threads.touched)})
 
     def write_pending_rows(self) -> None:
         """Insert the rows held back so far: one executemany per table instead of one a message."""
@@ -171,6 +177,26 @@ class _Writer:
         placeholder = {"message_id": key, "placeholder": True, "subject": "", "body": ""}
         pk = self._insert_returning_id("messages", {**placeholder, "thread_id": thread})
         return self.threads.add(pk, key, None, thread, placeholder=True)
+
+    def apply(self, record: ImportRecord) -> str:
+        """Store one record: "added", "unchanged" (a message already stored), "deleted" (a
+        deletion that removed a message), or "" (nothing to count)."""
+        if isinstance(record, ParsedMessage):
+            return "added" if self.write(record) else "unchanged"
+        if isinstance(record, ReadPosition):
+            record_position(
+                self.connection, self.clocks.source_id(self.connection, record.source), record
+            )
+            return ""
+        return "deleted" if self.delete(record) else ""
+
+    def delete(self, record: MessageDeleted) -> bool:
+        """Remove a message its archive deleted; False when the store does not have it."""
+        self.write_pending_rows()  # the message may be in this batch, its rows still held back
+        removed = delete_message(self.session, record.message_id)
+        if removed:
+            self.threads.clear()  # rows went: cached nodes are read again when named
+        return removed
 
     def write(self, message: ParsedMessage) -> bool:
         """Store one message; False when it was already stored (re-dated, if its source's clock
@@ -341,11 +367,11 @@ class _Writer:
             )
 
 
-def _describe(message: ParsedMessage, exc: Exception) -> str:
+def _describe(record: ImportRecord, exc: Exception) -> str:
     problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return (
-        f"{message.source}: message {message.position}: {message.message_id}: not stored: {problem}"
-    )
+    if isinstance(record, ReadPosition):
+        return f"{record.source}: position {record.commits} not stored: {problem}"
+    return f"{record.source}: message {record.position}: {record.message_id}: not stored: {problem}"
 
 
 class _Importer:
@@ -359,11 +385,12 @@ class _Importer:
         self.report = report
         self.touched: set[int] = set()
 
-    def _commit(self, added: int, unchanged: int) -> None:
+    def _commit(self, outcomes: list[str]) -> None:
         self.writer.finish()
         self.session.commit()
-        self.report.added += added
-        self.report.unchanged += unchanged
+        self.report.added += outcomes.count("added")
+        self.report.unchanged += outcomes.count("unchanged")
+        self.report.deleted += outcomes.count("deleted")
         self.report.redated += self.writer.redated
         self.writer.redated = 0
         self.touched |= self.writer.threads.touched
@@ -374,24 +401,22 @@ class _Importer:
         self.session.rollback()
         self.writer.reset()
 
-    def run_batch(self, batch: Sequence[ParsedMessage]) -> None:
-        """Store a batch in one transaction; if refused, store its messages one by one."""
+    def run_batch(self, batch: Sequence[ImportRecord]) -> None:
+        """Store a batch in one transaction; if refused, store its records one by one."""
         if not batch:
             return
         try:
             self.writer.prepare(batch)
-            results = [self.writer.write(m) for m in batch]
-            self._commit(results.count(True), results.count(False))
+            self._commit([self.writer.apply(record) for record in batch])
         except _STORE_ERRORS:
             self._rollback()
-            for message in batch:
-                self._run_one(message)
+            for record in batch:
+                self._run_one(record)
 
-    def _run_one(self, message: ParsedMessage) -> None:
+    def _run_one(self, message: ImportRecord) -> None:
         for attempt in range(1, _ATTEMPTS + 1):
             try:
-                added = self.writer.write(message)
-                self._commit(int(added), int(not added))
+                self._commit([self.writer.apply(message)])
                 return
             except _RACE_ERRORS as exc:
                 self._rollback()
@@ -405,7 +430,7 @@ class _Importer:
 
 def import_messages(
     sessions: sessionmaker[Session],
-    messages: Iterable[ParsedMessage],
+    messages: Iterable[ImportRecord],
     *,
     batch_size: int = 500,
     progress: Callable[[int], None] | None = None,
@@ -416,7 +441,8 @@ def import_messages(
 
     Args:
         sessions: the store.
-        messages: what the importers read.
+        messages: what the importers read: messages, and a public-inbox's deletions and read
+            positions.
         batch_size: messages per transaction.
         progress: called after each batch with the number of messages read so far.
         clock: the clock archive-text sources are read on (`--archive-tz`); without it, each
@@ -431,14 +457,15 @@ def import_messages(
     report = ImportReport()
     with sessions() as session:
         importer = _Importer(session, report, clock)
-        batch: list[ParsedMessage] = []
+        batch: list[ImportRecord] = []
         try:
             for message in messages:
-                report.seen += 1
-                if message.warnings and strict:
-                    report.errors.append(f"{message.warnings[0]} (--strict)")
-                    break
-                report.warnings.extend(str(w) for w in message.warnings)
+                if isinstance(message, ParsedMessage):
+                    report.seen += 1
+                    if message.warnings and strict:
+                        report.errors.append(f"{message.warnings[0]} (--strict)")
+                        break
+                    report.warnings.extend(str(w) for w in message.warnings)
                 batch.append(message)
                 if len(batch) >= batch_size:
                     importer.run_batch(batch)

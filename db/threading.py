@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from threadlore.db.base import Base
@@ -46,6 +46,16 @@ _SET_PARENT = (
     .values(parent_id=bindparam("parent"))
 )
 _NEW_THREAD = insert(_THREADS_TABLE).returning(_THREADS_TABLE.c.id)
+# Keeps each thread's newest date (of its real messages) after messages came or went.
+SET_LAST_DATE = (
+    update(Thread)
+    .where(Thread.id.in_(bindparam("threads", expanding=True)))
+    .values(
+        last_date_utc=select(func.max(Message.date_utc))
+        .where(Message.thread_id == Thread.id, Message.placeholder.is_(False))
+        .scalar_subquery()
+    )
+)
 
 
 @dataclass

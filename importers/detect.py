@@ -1,26 +1,37 @@
 """Recognising an input's format and reading any mix of inputs as one stream of messages.
 
 Formats are told apart by content, not by name: gzip magic, an mbox `From ` line, the web
-archive's text layout, or RFC 822 headers; a folder is a Maildir when it has `cur/` or `new/`,
-otherwise it is walked for files of those formats.
+archive's text layout, or RFC 822 headers; a folder is a public-inbox when it holds git epochs of
+messages, a Maildir when it has `cur/` or `new/`, otherwise it is walked for files of those
+formats.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from threadlore.importers.archive_dates import ArchiveClock
 from threadlore.importers.eml import looks_like_message, read_eml
 from threadlore.importers.maildir import SkipHandler, is_maildir, log_skip, read_maildir
 from threadlore.importers.mbox import GZIP_MAGIC, read_mbox
-from threadlore.importers.records import ErrorHandler, InputError, ParsedMessage
+from threadlore.importers.public_inbox import looks_like_public_inbox, read_public_inbox
+from threadlore.importers.records import (
+    ErrorHandler,
+    ImportRecord,
+    InputError,
+    ParsedMessage,
+    ReadPosition,
+)
+from threadlore.importers.selection import EVERYTHING, Selection
 
 ARCHIVE_TEXT = "archive-text"
 MBOX = "mbox"
 MBOX_GZ = "mbox.gz"
 MAILDIR = "maildir"
 EML = "eml"
+PUBLIC_INBOX = "public-inbox"
 DIRECTORY = "directory"
 _HEAD_BYTES = 8192
 
@@ -39,14 +50,16 @@ def _first_line(head: bytes) -> bytes:
 
 
 def detect_format(path: str | Path) -> str:
-    """The format of one input: "archive-text", "mbox", "mbox.gz", "maildir", "eml" or
-    "directory".
+    """The format of one input: "archive-text", "mbox", "mbox.gz", "maildir", "eml",
+    "public-inbox" or "directory".
 
     Raises:
         InputError: when the path does not exist, cannot be read, or is in none of these formats.
     """
     path = Path(path)
     if path.is_dir():
+        if looks_like_public_inbox(path):
+            return PUBLIC_INBOX
         return MAILDIR if is_maildir(path) else DIRECTORY
     if not path.is_file():  # opening a pipe would wait for a writer forever
         raise InputError(str(path), None, "path", "not a regular file or folder")
@@ -79,58 +92,77 @@ def _read_archive_text(
     return read_archive_text(path, on_error, clock)
 
 
-def _walk_directory(
-    folder: Path, on_skip: SkipHandler, on_error: ErrorHandler | None, clock: ArchiveClock | None
-) -> Iterator[ParsedMessage]:
+@dataclass(frozen=True)
+class _Reading:
+    """What every input of one import is read with."""
+
+    on_skip: SkipHandler
+    on_error: ErrorHandler | None
+    clock: ArchiveClock | None
+    positions: Mapping[str, ReadPosition]
+    selection: Selection
+
+
+def _walk_directory(folder: Path, how: _Reading) -> Iterator[ImportRecord]:
     """Read every file of a known format under a folder that is not a Maildir, sorted."""
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith("."):
-            on_skip(entry, "hidden file or folder")
+            how.on_skip(entry, "hidden file or folder")
             continue
         if entry.is_symlink() and entry.is_dir():  # as os.walk: a link may lead back up
-            on_skip(entry, "symbolic link to a folder, not followed")
+            how.on_skip(entry, "symbolic link to a folder, not followed")
             continue
         try:
             kind = detect_format(entry)
         except InputError as exc:
-            on_skip(entry, exc.problem)
+            how.on_skip(entry, exc.problem)
             continue
-        yield from _read_one(entry, kind, on_skip, on_error, clock)
+        yield from _read_one(entry, kind, how)
 
 
-def _read_one(
-    path: Path,
-    kind: str,
-    on_skip: SkipHandler,
-    on_error: ErrorHandler | None,
-    clock: ArchiveClock | None,
-) -> Iterator[ParsedMessage]:
+def _messages_of(path: Path, kind: str, how: _Reading) -> Iterator[ParsedMessage]:
+    """The messages of one input of a format that holds nothing but messages."""
+    if kind in (MBOX, MBOX_GZ):
+        yield from read_mbox(path, how.on_error)
+    elif kind == MAILDIR:
+        yield from read_maildir(path, how.on_skip, how.on_error)
+    elif kind == EML:
+        yield read_eml(path)
+    else:
+        yield from _read_archive_text(path, how.on_error, how.clock)
+
+
+def _read_one(path: Path, kind: str, how: _Reading) -> Iterator[ImportRecord]:
     """Read one input of a known kind; with `on_error`, its error is reported, not raised."""
     try:
-        if kind in (MBOX, MBOX_GZ):
-            yield from read_mbox(path, on_error)
-        elif kind == MAILDIR:
-            yield from read_maildir(path, on_skip, on_error)
-        elif kind == DIRECTORY:
-            yield from _walk_directory(path, on_skip, on_error, clock)
-        elif kind == EML:
-            yield read_eml(path)
+        if kind == DIRECTORY:
+            yield from _walk_directory(path, how)
+        elif kind == PUBLIC_INBOX:
+            yield from read_public_inbox(
+                path, how.positions, on_error=how.on_error, selection=how.selection
+            )
         else:
-            yield from _read_archive_text(path, on_error, clock)
+            selection = how.selection
+            for message in _messages_of(path, kind, how):
+                if selection.keeps_everything or selection.keeps(message):
+                    yield message
     except InputError as exc:
-        if on_error is None:
+        if how.on_error is None:
             raise
-        on_error(exc)
+        how.on_error(exc)
 
 
-def read_inputs(
+def read_records(
     paths: Sequence[str | Path],
     *,
     on_skip: SkipHandler = log_skip,
     on_error: ErrorHandler | None = None,
     clock: ArchiveClock | None = None,
-) -> Iterator[ParsedMessage]:
-    """Stream the messages of every input in turn, whatever each one's format.
+    positions: Mapping[str, ReadPosition] | None = None,
+    selection: Selection = EVERYTHING,
+) -> Iterator[ImportRecord]:
+    """Stream the messages of every input in turn, whatever each one's format, with what a
+    public-inbox adds: the messages it deleted, and how far each of its epochs was read.
 
     Args:
         paths: files and folders, in the order to read them.
@@ -140,11 +172,15 @@ def read_inputs(
             stream (the messages read before it have been yielded).
         clock: the clock archive-text pages printed their times on (default: see
             `archive_dates`).
+        positions: how far each public-inbox epoch was read before (by its absolute path);
+            an epoch is read from there on.
+        selection: the messages to keep (`--since`, `--list`); the rest are left out.
 
     Raises:
         InputError: when a named input is missing or unreadable, or is in no known format,
             and `on_error` is not given.
     """
+    how = _Reading(on_skip, on_error, clock, positions or {}, selection)
     for raw_path in paths:
         path = Path(raw_path)
         try:
@@ -156,4 +192,18 @@ def read_inputs(
                 raise
             on_error(exc)
             continue
-        yield from _read_one(path, kind, on_skip, on_error, clock)
+        yield from _read_one(path, kind, how)
+
+
+def read_inputs(
+    paths: Sequence[str | Path],
+    *,
+    on_skip: SkipHandler = log_skip,
+    on_error: ErrorHandler | None = None,
+    clock: ArchiveClock | None = None,
+) -> Iterator[ParsedMessage]:
+    """The messages of `read_records`: every message each input holds (a public-inbox's from
+    its first commit, including those it later deleted)."""
+    for record in read_records(paths, on_skip=on_skip, on_error=on_error, clock=clock):
+        if isinstance(record, ParsedMessage):
+            yield record

@@ -1,7 +1,7 @@
 """Reading inputs in a child process, so that parsing runs beside whatever stores the messages.
 
 Parsing mail (the stdlib parser) and storing it take about as long as each other; in one process
-they take turns on one core. `read_ahead` runs `read_inputs` in a forked child that sends its
+they take turns on one core. `read_ahead` runs `read_records` in a forked child that sends its
 messages back in chunks through a pipe, and the consumer sees the same stream, in the same order,
 with the same error reports.
 
@@ -15,15 +15,23 @@ from __future__ import annotations
 
 import multiprocessing
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext
 from pathlib import Path
 from typing import Any
 
 from threadlore.importers.archive_dates import ArchiveClock
-from threadlore.importers.detect import read_inputs
-from threadlore.importers.records import ErrorHandler, InputError, ParsedMessage
+from threadlore.importers.detect import read_records
+from threadlore.importers.records import (
+    ErrorHandler,
+    ImportRecord,
+    InputError,
+    MessageDeleted,
+    ParsedMessage,
+    ReadPosition,
+)
+from threadlore.importers.selection import EVERYTHING, Selection
 
 CHUNK = 200  # messages per send: pickling one list beats pickling 200 items
 
@@ -44,10 +52,13 @@ def _fields(error: InputError) -> tuple[str, int | None, str, str, int | None]:
     return (error.source, error.position, error.where, error.problem, error.offset)
 
 
+_RECORDS = (ParsedMessage, MessageDeleted, ReadPosition)
+
+
 def _child(
     paths: Sequence[str | Path],
     report_errors: bool,
-    clock: ArchiveClock | None,
+    reading: tuple[ArchiveClock | None, Mapping[str, ReadPosition] | None, Selection],
     theirs: Connection,
     out: Connection,
 ) -> None:
@@ -66,7 +77,11 @@ def _child(
     try:
         try:
             handler = on_error if report_errors else None
-            for message in read_inputs(paths, on_error=handler, clock=clock):
+            clock, positions, selection = reading
+            records = read_records(
+                paths, on_error=handler, clock=clock, positions=positions, selection=selection
+            )
+            for message in records:
                 pending.append(message)
                 if len(pending) >= CHUNK:
                     flush()
@@ -87,19 +102,24 @@ def read_ahead(
     *,
     on_error: ErrorHandler | None = None,
     clock: ArchiveClock | None = None,
-) -> Iterator[ParsedMessage]:
-    """`read_inputs(paths, on_error=on_error, clock=clock)`, parsed in a child process while the
+    positions: Mapping[str, ReadPosition] | None = None,
+    selection: Selection = EVERYTHING,
+) -> Iterator[ImportRecord]:
+    """`read_records(paths, …)` with the same arguments, parsed in a child process while the
     caller works.
 
     Where processes cannot be forked, the inputs are read in this process instead.
     """
     context = _fork_context()
     if context is None:
-        yield from read_inputs(paths, on_error=on_error, clock=clock)
+        yield from read_records(
+            paths, on_error=on_error, clock=clock, positions=positions, selection=selection
+        )
         return
     ours, theirs = context.Pipe(duplex=False)
+    reading = (clock, positions, selection)
     child = context.Process(
-        target=_child, args=(paths, on_error is not None, clock, ours, theirs), daemon=True
+        target=_child, args=(paths, on_error is not None, reading, ours, theirs), daemon=True
     )
     child.start()
     theirs.close()  # the child's alone now: when it ends, `recv` reads EOF
@@ -113,7 +133,7 @@ def read_ahead(
                     f"the reader process ended with status {child.exitcode}"
                 ) from None
             for item in chunk:
-                if isinstance(item, ParsedMessage):
+                if isinstance(item, _RECORDS):
                     yield item
                     continue
                 kind, detail = item

@@ -150,6 +150,33 @@ class ParsedMessage:
 
 
 @dataclass(frozen=True)
+class MessageDeleted:
+    """A message its archive deleted (a public-inbox `d` commit): the store removes it.
+
+    `position` is where the deletion stands in `source` (the commit's number in its epoch).
+    """
+
+    source: str
+    position: int
+    message_id: str
+
+
+@dataclass(frozen=True)
+class ReadPosition:
+    """How far an incremental source has been read: the last commit of a public-inbox epoch
+    (`source`, its git folder) and how many commits that is. The store keeps it, so that the
+    next import reads only what came after."""
+
+    source: str
+    commit: str
+    commits: int
+
+
+ImportRecord = ParsedMessage | MessageDeleted | ReadPosition
+"""What an import stream carries: messages, deletions, and how far a git source was read."""
+
+
+@dataclass(frozen=True)
 class ReadProblem:
     """Something an importer could not read as written: the file, the message (1-based) and its
     byte offset in the file when known, where in the message, and what is wrong."""

@@ -12,7 +12,7 @@ from threadlore.db.models.inferences import Inference
 from threadlore.db.models.messages import Message, Recipient, Reference, Trailer
 from threadlore.db.models.patches import Hunk, Patch, PatchedFile, PatchRevision
 from threadlore.db.models.people import Alias, Person
-from threadlore.db.models.sources import Source
+from threadlore.db.models.sources import ReadPosition, Source
 from threadlore.db.models.threads import Thread
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "PatchRevision",
     "PatchedFile",
     "Person",
+    "ReadPosition",
     "Recipient",
     "Reference",
     "Source",

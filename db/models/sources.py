@@ -1,10 +1,10 @@
-"""Sources: the files and folders messages were imported from."""
+"""Sources: the files and folders messages were imported from, and how far each was read."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from threadlore.db.base import Base
@@ -32,3 +32,15 @@ class Source(Base):
 
     def __repr__(self) -> str:
         return f"Source({self.path!r})"
+
+
+class ReadPosition(Base):
+    """How far an incremental source (a public-inbox epoch) was imported: its last commit, and
+    how many commits that is (the position of the next message). One row per source."""
+
+    __tablename__ = "read_positions"
+
+    id: Mapped[intpk]
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), unique=True)
+    commit: Mapped[str] = mapped_column(String(64))
+    commits: Mapped[int] = mapped_column(Integer)

@@ -48,6 +48,7 @@ def test_import_prints_a_summary_and_is_idempotent(db: str) -> None:
         "added": 0,
         "unchanged": 99,
         "redated": 0,
+        "deleted": 0,
         "threads_touched": 0,
         "warnings": [],
         "skipped": [],

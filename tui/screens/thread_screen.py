@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
@@ -14,6 +15,8 @@ from textual.containers import Container
 from textual.widgets import Footer, Header, OptionList
 
 from threadlore.db.views import Matches, MessageView
+from threadlore.kb.am import prepare_am, save_series, summary_lines
+from threadlore.kb.interdiff import interdiff
 from threadlore.tui.data_source import StoreReader
 from threadlore.tui.decision_source import DecisionSource
 from threadlore.tui.dialogs.correct_dialog import CorrectDialog
@@ -28,6 +31,7 @@ from threadlore.tui.messages import (
     ThreadTreeFetched,
 )
 from threadlore.tui.screens.decisions_screen import DecisionsScreen
+from threadlore.tui.screens.interdiff_screen import InterdiffScreen
 from threadlore.tui.screens.store_screen import StoreScreen
 from threadlore.tui.text import inert_plain
 from threadlore.tui.widgets.decisions.anchors import Anchor, anchored_text, index_anchors
@@ -64,6 +68,8 @@ class ThreadScreen(StoreScreen):
         Binding("a", "record", "Add to map"),
         Binding("c", "correct", "Correct"),
         Binding("m", "thread_map", "Thread's map"),
+        Binding("A", "save_series", "Series for git am"),
+        Binding("D", "interdiff", "Interdiff"),
         Binding("q", "leave", "Back"),
         Binding("escape", "leave", "Back", show=False),
     ]
@@ -307,6 +313,25 @@ class ThreadScreen(StoreScreen):
     def action_thread_map(self) -> None:
         """This thread's decisions map (or how to start one)."""
         self.app.push_screen(DecisionsScreen(self.store, self.decisions, self.thread_id))
+
+    @work(exclusive=True, group="patch-tools", exit_on_error=False)
+    async def action_save_series(self) -> None:
+        """Write the shown patch's series (newest revision, reviewers' trailers added) for
+        `git am`, into the working folder, and say what was collected."""
+        if self.shown_message is None:
+            return
+        am = await asyncio.to_thread(prepare_am, self.store, self.shown_message.summary.id)
+        path = await asyncio.to_thread(save_series, am, Path.cwd())
+        said = "\n".join([*summary_lines(am), f"wrote {path.name}: git am {path}"])
+        self.notify(inert_plain(said), title="Series for git am", timeout=15)
+
+    @work(exclusive=True, group="patch-tools", exit_on_error=False)
+    async def action_interdiff(self) -> None:
+        """What the shown patch changed since its previous revision."""
+        if self.shown_message is None:
+            return
+        found = await asyncio.to_thread(interdiff, self.store, self.shown_message.summary.id)
+        self.app.push_screen(InterdiffScreen(found))
 
     def on_map_changed(self, _event: MapChanged) -> None:
         self.anchors = {}
