@@ -80,9 +80,12 @@ def export_command(
             raise click.UsageError("--topic applies to the decision map, not to --format mbox")
         _export_mail(settings, thread, output)
         return
+    if settings.json and output is None:
+        raise click.UsageError(f"--json prints a summary on stdout: give -o for the {fmt} file")
     with store_session(settings) as session:
         maps = decision_maps(session, thread)
     texts = []
+    exported_questions = 0
     for stored in maps:
         discussion = stored.discussion
         questions = list(discussion.questions)
@@ -92,6 +95,7 @@ def export_command(
                 raise UserError(f"no topic matches {topic!r}")
         try:
             texts.append(export(discussion, fmt, questions))
+            exported_questions += len(questions)
         except ExportError as exc:
             raise UserError(str(exc)) from exc
     text = "".join(texts)
@@ -99,7 +103,9 @@ def export_command(
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
-        if not settings.json:
+        if settings.json:
+            print_json({"output": str(output), "format": fmt, "questions": exported_questions})
+        else:
             click.echo(f"wrote {output}", err=True)
 
 

@@ -9,11 +9,12 @@ from threadlore.cli.options import Settings, UserError, print_json, recorder_opt
 from threadlore.cli.terminal import inert, output_width, squeeze
 from threadlore.db import queries
 from threadlore.kb.candidates import STATES, CandidateService, CandidateView
+from threadlore.tui.dates import minute
 
 
 def _candidate_line(view: CandidateView, width: int) -> str:
     """One candidate: id, state, kind, score, when, who, then its words, cut to fit `width`."""
-    date = view.date.strftime("%Y-%m-%d %H:%M") if view.date else "?"
+    date = minute(view.date)
     entry = f" → {view.entry}" if view.entry else ""
     head = f"{view.id:>5} {view.state:8} {view.kind:9} {view.score:4.2f}  {date} "
     head += f"{inert(view.author or '?')}: "

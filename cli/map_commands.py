@@ -16,6 +16,7 @@ import click
 from threadlore.cli.options import (
     Settings,
     UserError,
+    json_document,
     print_json,
     recorder_option,
     store_options,
@@ -123,24 +124,32 @@ def import_command(
 @store_options
 def export_command(settings: Settings, thread: str, output: Path | None) -> None:
     """Write a thread's map and its corrections as reviewable YAML, to load elsewhere with
-    `map import`.
+    `map import`. With --json, the same document as JSON (which `map import` reads too).
 
     \b
     Example:
       threadlore map export 1 -o thread-1.yaml
+      threadlore map export 1 --json | jq '.questions[].title'
     """
     with store_session(settings) as session:
         service = DecisionService(session)
+        thread_id = queries.resolve_thread(session, thread)
         try:
-            text = service.export_yaml(queries.resolve_thread(session, thread))
+            if settings.json:
+                document = service.export_document(thread_id)
+                text = json_document(document) + "\n"
+            else:
+                text = service.export_yaml(thread_id)
         except DecisionError as exc:
             raise UserError(str(exc)) from exc
     if output is None:
-        click.echo(text, nl=False)
+        if settings.json:
+            print_json(document)
+        else:
+            click.echo(text, nl=False)
         return
     output.write_text(text, encoding="utf-8")
-    if not settings.json:
-        click.echo(f"wrote {output}", err=True)
+    click.echo(f"wrote {output}", err=True)
 
 
 @map_group.group("add")

@@ -114,12 +114,17 @@ def store_options(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def json_document(data: Any) -> str:
+    """Every command's one JSON encoding: indented UTF-8 text; dates and paths as strings."""
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
+
+
 def print_json(data: Any) -> None:
     """Write JSON to stdout: UTF-8, indented, one document per command; on a terminal, C1 and
     bidi controls inside strings are written as `\\u` escapes (cli/terminal.py)."""
     from threadlore.cli.terminal import is_terminal, terminal_safe_json  # rich: only when used
 
-    document = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    document = json_document(data)
     sys.stdout.write((terminal_safe_json(document) if is_terminal() else document) + "\n")
 
 

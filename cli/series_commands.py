@@ -13,6 +13,7 @@ from threadlore.cli.terminal import inert
 from threadlore.kb.am import am_mbox, cover_letter, prepare_am, summary_lines
 from threadlore.kb.interdiff import interdiff, revision_chain
 from threadlore.kb.thread_views import SessionViews
+from threadlore.tui.dates import minute
 
 
 def _cover_path(output: Path) -> Path:
@@ -95,7 +96,7 @@ def revisions_command(settings: Settings, message: str) -> None:
         print_json([revision.as_json() for revision in chain])
         return
     for revision in chain:
-        when = revision.date.strftime("%Y-%m-%d %H:%M") if revision.date else "(no date)"
+        when = minute(revision.date)
         size = f"+{revision.added} -{revision.removed}{'…' if revision.truncated else ''}"
         place = revision.series or ""
         line = f"{when}  {revision.author or '?'}  {place}  {size}  {revision.subject}"

@@ -45,7 +45,7 @@ from threadlore.kb.map_loader import (
     message_date_text,
 )
 from threadlore.kb.map_rows import Snapshot, assemble, content, snapshot, snapshots
-from threadlore.kb.map_writer import write_map
+from threadlore.kb.map_writer import map_document, write_map
 from threadlore.kb.quoting import normalize_space, own_words, shorten, slugify
 
 
@@ -293,10 +293,17 @@ class DecisionService:
 
     def export_yaml(self, thread_id: int) -> str:
         """The thread's map (and corrections) as a reviewable YAML file's text."""
+        return write_map(self._exported(thread_id))
+
+    def export_document(self, thread_id: int) -> dict[str, Any]:
+        """The same map as plain data (what `map export --json` prints; `map import` reads it)."""
+        return map_document(self._exported(thread_id))
+
+    def _exported(self, thread_id: int) -> DiscussionMap:
         stored = self.thread_map(thread_id)
         if stored is None:
             raise DecisionError(f"thread {thread_id} has no decision map")
-        return write_map(stored.discussion)
+        return stored.discussion
 
     def import_file(
         self, path: Path, *, thread_id: int | None = None, replace: bool = False

@@ -69,3 +69,19 @@ def test_piped_output_fits_the_width_columns_says(
     lines = result.stdout.splitlines()
     assert lines or command[0] == "decisions"
     assert all(len(line) <= columns for line in lines), max(lines, key=len)
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (["export", "1"], "give -o for the md file"),
+        (["export", "1", "--format", "mbox"], "give -o for the mbox"),
+        (["tui"], "the UI has no JSON output"),
+    ],
+)
+def test_json_where_a_command_writes_no_json_on_stdout_is_refused(
+    seeded: str, args: list[str], problem: str
+) -> None:
+    result = CliRunner().invoke(threadlore, [*args, "--json", "--db", seeded])
+    assert result.exit_code in (1, 2) and problem in result.output
+    assert not result.stdout.strip().startswith(("#", "From "))

@@ -44,6 +44,7 @@ def _json(store: str, *args: str) -> Any:
         ("extract", ("extract", "1", "--limit", "1")),
         ("map import", ("map", "import", str(SEED_MAP))),
         ("map history", ("map", "history")),
+        ("export", ("export", "1", "-o", "/dev/null")),
     ],
 )
 def test_the_json_is_what_the_readme_documents(
@@ -62,3 +63,13 @@ def test_recording_commands_say_what_the_readme_documents(store: str) -> None:
     assert set(_json(store, "map", "undo")) == documented_fields("map history")
     corrected = _json(store, "correct", "402a071ac31e", "--date", "2007-03-07T07:01:00-04:00")
     assert set(corrected) == documented_fields("correct")
+
+
+def test_map_export_json_is_the_documented_document_and_imports_back(
+    store: str, tmp_path: Path
+) -> None:
+    document = _json(store, "map", "export", "1")
+    assert set(document) | {"corrections"} == documented_fields("map export")
+    saved = tmp_path / "map.json"
+    saved.write_text(json.dumps(document), encoding="utf-8")
+    assert _json(store, "map", "import", str(saved))["added"] == 0

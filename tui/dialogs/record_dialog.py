@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from threadlore.db.views import MessageView
 from threadlore.kb.discussion import DiscussionMap
 from threadlore.kb.extract.sentences import read_message
+from threadlore.tui.dates import minute
 from threadlore.tui.decision_source import ChangeRefused, DecisionSource
 from threadlore.tui.text import inert_line, inert_plain
 from threadlore.tui.widgets.decisions.entry_placement import KINDS, EntryPlacement, Placement
@@ -66,7 +67,7 @@ class RecordDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         summary = self.message.summary
-        when = summary.date.strftime("%Y-%m-%d %H:%M") if summary.date else "?"
+        when = minute(summary.date)
         with VerticalScroll(id="record-form"):
             yield Static(
                 inert_line(f"Add to the map: words of {summary.author or '?'}, {when}"),

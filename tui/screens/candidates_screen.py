@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from threadlore.kb.quoting import shorten
+from threadlore.tui.dates import minute
 from threadlore.tui.decision_source import ChangeRefused, DecisionSource
 from threadlore.tui.dialogs.accept_dialog import Acceptance, AcceptDialog
 from threadlore.tui.dialogs.pick_dialog import PickDialog
@@ -132,7 +133,7 @@ class CandidatesScreen(Screen[None]):
                 "message instead (Thread screen, `a`)."
             )
             return
-        when = current.date.strftime("%Y-%m-%d %H:%M") if current.date else "?"
+        when = minute(current.date)
         text = inert_line(f"{current.author or '?'}, {when}  ", style="bold")
         text.append(f"{current.kind} ({current.origin}, {current.score:.2f})", style="dim")
         text.append("\n")
