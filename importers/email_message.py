@@ -23,6 +23,7 @@ from threadlore.importers.mail_headers import (
     parse_addresses,
     parse_date,
     parse_message_id,
+    own_id,
     parse_message_ids,
     scope_bogus_ids,
     trim_references,
@@ -127,7 +128,7 @@ def _convert(message: Message, source: str, position: int) -> ParsedMessage:
     date, date_inference = parse_date(raw_date)
     body = _body(message)
     message_id = parse_message_id(_header(raw_headers, "Message-ID") or "")
-    synthetic = message_id is None
+    synthetic = message_id is None or own_id(message_id) != message_id
     if message_id is None:
         message_id = synthetic_message_id(
             _header(raw_headers, "From") or "", raw_date or "", subject, body
@@ -144,15 +145,15 @@ def _convert(message: Message, source: str, position: int) -> ParsedMessage:
     return ParsedMessage(
         source=source,
         position=position,
-        message_id=message_id,
+        message_id=own_id(message_id),
         synthetic_id=synthetic,
         subject=subject,
         author=author,
         to=parse_addresses(_header(raw_headers, "To") or ""),
         cc=parse_addresses(_header(raw_headers, "Cc") or ""),
         date=date,
-        in_reply_to=in_reply_to,
-        references=references,
+        in_reply_to=own_id(in_reply_to) if in_reply_to else None,
+        references=tuple(map(own_id, references)),
         body=body,
         headers=tuple((name, decode_words(value)) for name, value in raw_headers),
         list_ids=_list_ids(raw_headers),

@@ -136,6 +136,18 @@ def parse_message_ids(raw: str) -> tuple[str, ...]:
 _GMANE_ADDRESS = re.compile(r"^(?P<local>.+)-[A-Za-z0-9+/_=]{6,}@public\.gmane\.org$", re.I)
 
 
+# `export --format mbox` writes a stored id that has no domain (an archive-text message's content
+# hash) as `<id@archive.invalid>`: .invalid is reserved (RFC 2606), so no mailer makes such an id.
+OWN_ID_DOMAIN = "archive.invalid"
+
+
+def own_id(message_id: str) -> str:
+    """The stored id behind a Message-ID threadlore wrote out, so that importing its own export
+    finds the messages it came from instead of adding copies; any other id as it is."""
+    local, at, domain = message_id.rpartition("@")
+    return local if at and domain.lower() == OWN_ID_DOMAIN else message_id
+
+
 def is_bogus_id(message_id: str) -> bool:
     """An id no mailer makes: one without "@" (`git send-email --in-reply-to=yes` writes <yes>)."""
     return "@" not in message_id

@@ -19,16 +19,16 @@ from dataclasses import dataclass
 from email.utils import formataddr
 
 from threadlore.db.views import MessageView, TreeRow
+from threadlore.importers.mail_headers import OWN_ID_DOMAIN
 from threadlore.kb.mail_writer import mail_address, mail_date, mbox_entry, message_bytes
 from threadlore.kb.thread_views import ThreadViews
 
 INFERRED_HEADER = "X-Threadlore-Inferred"
-SYNTHETIC_DOMAIN = "archive.invalid"
 
 
 def mail_id(message_id: str) -> str:
     """A stored id as a Message-ID: archive-text content hashes get a domain."""
-    return message_id if "@" in message_id else f"{message_id}@{SYNTHETIC_DOMAIN}"
+    return message_id if "@" in message_id else f"{message_id}@{OWN_ID_DOMAIN}"
 
 
 def inferred_notes(view: MessageView) -> list[str]:

@@ -27,6 +27,18 @@ def test_missing_message_id_gets_a_stable_content_hash() -> None:
     assert other.message_id != first.message_id
 
 
+def test_ids_threadlore_wrote_for_archive_text_read_back_as_the_stored_ids() -> None:
+    raw = (
+        b"From: a@example.org\nMessage-ID: <594eb4b8982e@archive.invalid>\n"
+        b"In-Reply-To: <05e55bdc0e42@ARCHIVE.invalid>\n"
+        b"References: <root@example.org> <05e55bdc0e42@archive.invalid>\n\nbody\n"
+    )
+    message = parse_message_bytes(raw, source="x", position=1)
+    assert (message.message_id, message.synthetic_id) == ("594eb4b8982e", True)
+    assert message.in_reply_to == "05e55bdc0e42"
+    assert message.references == ("root@example.org", "05e55bdc0e42")
+
+
 def test_series_and_trailers_come_from_subject_and_body() -> None:
     message = read_eml(MAIL / "0001-no-message-id.eml")
     assert message.series == SeriesPosition(1, 2, 6)
