@@ -3,22 +3,19 @@ store holding the seed thread and its decision map."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_tmux import Pane
+from tui_tmux import THREADLORE, Pane, start_pane, stop
 
 pytestmark = [
     pytest.mark.tmux,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 
-THREADLORE = Path(sys.executable).with_name("threadlore")
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "samples" / "lkml-2007-fault-vs-truncate.txt"
 SEED_MAP = ROOT / "kb" / "maps" / "lkml-2007-fault-vs-truncate.yaml"
@@ -27,24 +24,11 @@ SEED_MAP = ROOT / "kb" / "maps" / "lkml-2007-fault-vs-truncate.yaml"
 @pytest.fixture
 def seed_pane(tmp_path: Path) -> Iterator[Pane]:
     url = f"sqlite:///{tmp_path / 'seed.sqlite'}"
-    inherited = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    env = {**inherited, "THREADLORE_DB": url, "TERM": "xterm-256color"}
     for command in (["import", str(SEED)], ["map", "import", str(SEED_MAP)]):
-        subprocess.run([THREADLORE, *command], env=env, check=True, capture_output=True)
-    pane = Pane(f"threadlore-replay-{os.getpid()}", "tui")
-    subprocess.run(
-        [
-            "tmux", "-L", pane.socket, "-f", "/dev/null", "new-session", "-d", "-s", pane.session,
-            "-x", "80", "-y", "24", f"{THREADLORE} tui",
-        ],
-        env=env,
-        check=True,
-    )  # fmt: skip
-    try:
-        yield pane
-    finally:
-        if pane.alive():
-            pane.tmux("kill-session", "-t", pane.session, check=False)
+        subprocess.run([THREADLORE, *command, "--db", url], check=True, capture_output=True)
+    pane = start_pane(url, "tui", 80, 24)
+    yield pane
+    stop(pane)
 
 
 def test_replay_a_proposal_then_step_its_trace_and_see_the_state(seed_pane: Pane) -> None:

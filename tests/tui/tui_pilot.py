@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, TypeVar
 
 from textual.message import Message
+from textual.worker import WorkerCancelled
 
 SIZE = (120, 36)
 M = TypeVar("M", bound=Message)
@@ -25,9 +27,20 @@ class PostedMessages:
 
 
 async def settle(pilot: Any) -> None:
-    """Wait until every worker the keys started has finished and its messages are handled."""
+    """Wait until every worker the keys started has finished and its messages are handled.
+
+    An exclusive worker that a newer one replaced ends cancelled; that is the app working as
+    meant (on a busy machine it happens often), so only a failure is raised. Workers started
+    while waiting are waited for too.
+    """
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    while any(not w.is_finished for w in pilot.app.workers):
+        running = [w for w in pilot.app.workers if w.is_running]  # pending ones start on a pause
+        outcomes = await asyncio.gather(*(w.wait() for w in running), return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException) and not isinstance(outcome, WorkerCancelled):
+                raise outcome
+        await pilot.pause()
     await pilot.pause()
 
 

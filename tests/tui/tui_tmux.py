@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 
 THREADLORE = Path(sys.executable).with_name("threadlore")
 WAIT_SECONDS = 20.0
+_SERVERS = itertools.count()
 
 
 class Pane:
@@ -52,8 +54,12 @@ class Pane:
 
 
 def start_pane(url: str, name: str, width: int, height: int) -> Pane:
-    """`threadlore tui` on the store at `url`, in a new detached pane of this size."""
-    pane = Pane(f"threadlore-test-{os.getpid()}", name)
+    """`threadlore tui` on the store at `url`, in a new detached pane of this size.
+
+    Each pane gets a server of its own: a server whose last session just ended is still exiting,
+    and a new session sent to it fails ("server exited unexpectedly").
+    """
+    pane = Pane(f"threadlore-test-{os.getpid()}-{next(_SERVERS)}", name)
     # The pane's size must come from tmux, not from COLUMNS/LINES that pytest or CI export.
     inherited = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
     env = {**inherited, "THREADLORE_DB": url, "TERM": "xterm-256color"}
@@ -69,8 +75,7 @@ def start_pane(url: str, name: str, width: int, height: int) -> Pane:
 
 
 def stop(pane: Pane) -> None:
-    if pane.alive():
-        pane.tmux("kill-session", "-t", pane.session, check=False)
+    pane.tmux("kill-server", check=False)
 
 
 def wait_until_gone(pane: Pane) -> None:
