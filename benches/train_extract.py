@@ -52,6 +52,19 @@ DEV_THREADS = (
 )
 """The threads read while writing the rules, cue features and sentence splitting, and the only
 ones the regularisation and threshold are chosen on. Figures outside this set are held out."""
+LISTS = (
+    "blinux",
+    "kernel-hardening",
+    "ksummit",
+    "lkml",
+    "nbd",
+    "notmuch-lkml",
+    "open-iscsi",
+    "r-devel",
+    "sparse",
+)
+"""The lists the annotated threads come from, as their names start (the seed is "lkml"; the notmuch
+test Maildir's LKML mail is one source of its own, annotated by one person)."""
 REGULARISATIONS = (0.1, 0.3, 1.0, 3.0)
 THRESHOLDS = tuple(round(0.2 + 0.05 * step, 2) for step in range(14))
 TARGET_PRECISION = 0.8
@@ -66,6 +79,14 @@ def all_threads() -> list[AnnotatedThread]:
     """The seed (not exhaustive) and every annotated thread."""
     seed = load_thread(SEED_MAP, SEED_THREAD, name=SEED, exhaustive=False)
     return [seed, *annotated_threads(ANNOTATIONS, CORPORA)]
+
+
+def list_of(name: str) -> str:
+    """The list a thread comes from, by the longest list name its name starts with."""
+    found = [prefix for prefix in LISTS if name.startswith(f"{prefix}-")]
+    if not found:
+        raise ValueError(f"{name}: no list in LISTS starts its name")
+    return max(found, key=len)
 
 
 def training_rows(threads: Iterable[AnnotatedThread]) -> tuple[list[dict[str, int]], list[str]]:
