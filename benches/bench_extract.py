@@ -117,6 +117,7 @@ def held_out_candidates(
             [t for t in threads if fold_of(t) != fold],
             regularisation=shipped.regularisation,
             threshold=shipped.threshold,
+            confident=shipped.confident,
         )
         for thread in scored:
             found[thread.name] = extract(thread.messages, model)
@@ -144,14 +145,17 @@ def table(
         print(_row(label, ours, theirs, recall_only=not thread.exhaustive))
         if thread.exhaustive:
             scored.setdefault(group, []).append((thread, candidates))
+            confident = score([c for c in candidates if c.confident], thread)
             for key in (group, "all"):
-                previous = sums.get(key, [Tally()] * (2 * len(KINDS)))
-                sums[key] = [a + b for a, b in zip(previous, [*ours, *theirs], strict=True)]
-    print("totals (micro, seed left out):")
+                for total, tallies in ((key, [*ours, *theirs]), (f"{key}, confident", confident)):
+                    previous = sums.get(total, [Tally()] * len(tallies))
+                    sums[total] = [a + b for a, b in zip(previous, tallies, strict=True)]
+    print("totals (micro, seed left out; confident: only the candidates offered first):")
     for key in ("dev", "held-out", "all"):
-        if key in sums:
-            tallies = sums[key]
-            print(_row(f"  {key}", tallies[: len(KINDS)], tallies[len(KINDS) :], False))
+        for total in (key, f"{key}, confident"):
+            if total in sums:
+                tallies = sums[total]
+                print(_row(f"  {total}", tallies[: len(KINDS)], tallies[len(KINDS) :], False))
     for key in ("dev", "held-out"):
         print(f"{key}:")
         _origins_and_kinds(scored.get(key, []))
@@ -190,7 +194,10 @@ def main() -> int:
         return 1
     threads = all_threads()
     shipped = shipped_model()
-    settings = f"C={shipped.regularisation}, threshold={shipped.threshold}"
+    settings = (
+        f"C={shipped.regularisation}, threshold={shipped.threshold}, "
+        f"confident={shipped.confident}"
+    )
     lists = {list_of(t.name) for t in threads}
     table(
         f"leave-one-list-out over {len(threads)} threads of {len(lists)} lists ({settings})",

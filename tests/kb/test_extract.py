@@ -3,6 +3,7 @@ curate, keeps the first cue extractor as a baseline, and turns accepted candidat
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from threadlore.importers.detect import read_inputs
 from threadlore.kb.extract import KINDS, OBJECTION, PROPOSAL, extract
 from threadlore.kb.extract.candidates import SourceMessage
+from threadlore.kb.extract.classifier import shipped_model
 from threadlore.kb.extract.cues import classify, cue_candidates, own_prose
 from threadlore.kb.extract.gold import source_message
 from threadlore.kb.extract.sentences import read_message, split_sentences
@@ -143,3 +145,14 @@ def test_the_cue_baseline_still_finds_what_it_found() -> None:
     body = normalize_space(BODY)
     for candidate in cue_candidates([message]):
         assert body[candidate.offset :].startswith(candidate.sentence)
+
+
+def test_candidates_at_or_above_the_models_confident_score_are_marked_confident() -> None:
+    messages = [source_message(m) for m in read_inputs([SEED])]
+    scores = sorted({c.score for c in extract(messages)})
+    level = scores[len(scores) // 2]
+    model = replace(shipped_model(), confident=level)
+    found = extract(messages, model)
+    assert all(c.confident == (c.score >= level) for c in found)
+    assert any(c.confident for c in found) and not all(c.confident for c in found)
+    assert found[0].as_json()["confident"] is True
