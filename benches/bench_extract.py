@@ -43,6 +43,7 @@ from threadlore.kb.extract.gold import (
 KINDS: tuple[str | None, ...] = (PROPOSAL, OBJECTION, SUPPORT, None)
 SPEED_THREAD = CORPORA / "lists" / "threads" / "ksummit-change-id-2019.mbox"
 RUNS = 5
+SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 Scored = list[tuple[AnnotatedThread, list[Candidate]]]
 
 
@@ -85,6 +86,18 @@ def _origins_and_kinds(scored: Scored) -> None:
         f"  target right for {right_target / max(linked, 1):.0%} of the {linked} objections and "
         "supports that hit a gold argument and name a target"
     )
+
+
+def _sweep(scored: Scored) -> None:
+    """Precision and recall (any kind) of the candidates scoring at least each level: what
+    another threshold would give (shown, never used to choose one)."""
+    cells = []
+    for level in SWEEP:
+        total = Tally()
+        for thread, candidates in scored:
+            total += tally([c for c in candidates if c.score >= level], thread.gold, None)
+        cells.append(f"≥{level:.1f} {total.precision:.2f}/{total.recall:.2f}")
+    print("  score sweep (P/R, any kind): " + ", ".join(cells))
 
 
 def _targets(scored: Scored) -> tuple[int, int]:
@@ -159,6 +172,7 @@ def table(
     for key in ("dev", "held-out"):
         print(f"{key}:")
         _origins_and_kinds(scored.get(key, []))
+        _sweep(scored.get(key, []))
 
 
 def _median_seconds(work: Callable[[], object]) -> float:
@@ -195,8 +209,7 @@ def main() -> int:
     threads = all_threads()
     shipped = shipped_model()
     settings = (
-        f"C={shipped.regularisation}, threshold={shipped.threshold}, "
-        f"confident={shipped.confident}"
+        f"C={shipped.regularisation}, threshold={shipped.threshold}, confident={shipped.confident}"
     )
     lists = {list_of(t.name) for t in threads}
     table(
