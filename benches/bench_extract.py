@@ -1,10 +1,12 @@
-"""Extraction measured as a stranger would: leave-one-thread-out precision and recall, and speed.
+"""Extraction measured as a stranger would: held-out precision and recall, and speed.
 
-Every annotated thread is scored by a model trained on all the other threads (never on itself),
-with the regularisation and threshold the shipped model chose on the development threads
-(`benches.train_extract.DEV_THREADS`). Rules and cue features were written while reading the
-development threads only, so the totals over the other threads are held-out figures; both are
-printed. The old cue extractor (`kb.extract.cues`) is the baseline column.
+Every annotated thread is scored twice by models that never saw it: leave-one-list-out (trained
+on the threads of the other lists only, the headline: a list's habits — its trailers, its
+greetings, its way of proposing — are not learned from itself) and leave-one-thread-out (trained
+on every other thread). Both use the regularisation and threshold the shipped model chose on the
+development threads (`benches.train_extract.DEV_THREADS`). Rules and cue features were written
+while reading the development threads only, so the totals over the other threads are held-out
+figures; both are printed. The old cue extractor (`kb.extract.cues`) is the baseline column.
 
 A candidate matches a gold item when both are in the same message and their spans overlap by at
 least half of the shorter (`kb.extract.gold`). Per kind, candidates and gold items of that kind
@@ -12,7 +14,7 @@ are compared (a decision counts as the argument it is: accepted → support, rej
 objection, superseded → proposal); "any" ignores kinds. The seed's map is not exhaustive, so
 only its recall is shown and it stays out of the totals.
 
-Run: `.venv/bin/python -m benches.bench_extract`.
+Run: `.venv/bin/python -m benches.bench_extract` (about ten minutes: 35 model fits).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 
-from benches.train_extract import CORPORA, DEV_THREADS, SEED_THREAD, all_threads, fit
+from benches.train_extract import CORPORA, DEV_THREADS, SEED_THREAD, all_threads, fit, list_of
 from threadlore.importers.detect import read_inputs
 from threadlore.kb.extract import OBJECTION, PROPOSAL, SUPPORT, Candidate, extract
 from threadlore.kb.extract.classifier import MODEL_PATH, model_from_json, shipped_model
@@ -41,6 +43,8 @@ from threadlore.kb.extract.gold import (
 KINDS: tuple[str | None, ...] = (PROPOSAL, OBJECTION, SUPPORT, None)
 SPEED_THREAD = CORPORA / "lists" / "threads" / "ksummit-change-id-2019.mbox"
 RUNS = 5
+SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+Scored = list[tuple[AnnotatedThread, list[Candidate]]]
 
 
 def _cell(t: Tally, *, recall_only: bool = False) -> str:
@@ -60,7 +64,7 @@ def score(candidates: Sequence[Candidate], thread: AnnotatedThread) -> list[Tall
     return [tally(candidates, thread.gold, kind) for kind in KINDS]
 
 
-def _origins_and_kinds(scored: Sequence[tuple[AnnotatedThread, list[Candidate]]]) -> None:
+def _origins_and_kinds(scored: Scored) -> None:
     """Each origin's precision (any kind), and how often a hit has the right kind."""
     origins: dict[str, Tally] = {}
     hits = right = 0
@@ -84,7 +88,19 @@ def _origins_and_kinds(scored: Sequence[tuple[AnnotatedThread, list[Candidate]]]
     )
 
 
-def _targets(scored: Sequence[tuple[AnnotatedThread, list[Candidate]]]) -> tuple[int, int]:
+def _sweep(scored: Scored) -> None:
+    """Precision and recall (any kind) of the candidates scoring at least each level: what
+    another threshold would give (shown, never used to choose one)."""
+    cells = []
+    for level in SWEEP:
+        total = Tally()
+        for thread, candidates in scored:
+            total += tally([c for c in candidates if c.score >= level], thread.gold, None)
+        cells.append(f"≥{level:.1f} {total.precision:.2f}/{total.recall:.2f}")
+    print("  score sweep (P/R, any kind): " + ", ".join(cells))
+
+
+def _targets(scored: Scored) -> tuple[int, int]:
     """(arguments with a target, those whose target is a sentence of an entry they argue about)."""
     linked = right = 0
     for thread, candidates in scored:
@@ -100,25 +116,38 @@ def _targets(scored: Sequence[tuple[AnnotatedThread, list[Candidate]]]) -> tuple
     return linked, right
 
 
-def loto_table() -> dict[str, list[Tally]]:
-    """Print one row per thread; return the summed tallies per set (dev, held-out, all)."""
+def held_out_candidates(
+    threads: Sequence[AnnotatedThread], fold_of: Callable[[AnnotatedThread], str]
+) -> dict[str, list[Candidate]]:
+    """Each thread's candidates by a model trained on the threads of the other folds only."""
     shipped = shipped_model()
-    threads = all_threads()
-    print(
-        f"leave-one-thread-out over {len(threads)} threads "
-        f"(C={shipped.regularisation}, threshold={shipped.threshold})"
-    )
+    folds: dict[str, list[AnnotatedThread]] = {}
+    for thread in threads:
+        folds.setdefault(fold_of(thread), []).append(thread)
+    found = {}
+    for fold, scored in folds.items():
+        model = fit(
+            [t for t in threads if fold_of(t) != fold],
+            regularisation=shipped.regularisation,
+            threshold=shipped.threshold,
+            confident=shipped.confident,
+        )
+        for thread in scored:
+            found[thread.name] = extract(thread.messages, model)
+    return found
+
+
+def table(
+    title: str, threads: Sequence[AnnotatedThread], found: dict[str, list[Candidate]]
+) -> None:
+    """One row per thread, the totals per set (dev, held-out, all), and each set's origins."""
+    print(title)
     heads = "".join(f"{k or 'any':>6} P   R " for k in ("prop", "obj", "supp", None))
     print(f"{'thread, d(ev)/h(eld out), messages, gold P/O/S':44} {heads}| baseline: {heads}")
     sums: dict[str, list[Tally]] = {}
-    scored: dict[str, list[tuple[AnnotatedThread, list[Candidate]]]] = {}
+    scored: dict[str, Scored] = {}
     for thread in threads:
-        model = fit(
-            [t for t in threads if t is not thread],
-            regularisation=shipped.regularisation,
-            threshold=shipped.threshold,
-        )
-        candidates = extract(thread.messages, model)
+        candidates = found[thread.name]
         ours = score(candidates, thread)
         theirs = score(cue_candidates(thread.messages), thread)
         counts = "/".join(
@@ -129,18 +158,21 @@ def loto_table() -> dict[str, list[Tally]]:
         print(_row(label, ours, theirs, recall_only=not thread.exhaustive))
         if thread.exhaustive:
             scored.setdefault(group, []).append((thread, candidates))
+            confident = score([c for c in candidates if c.confident], thread)
             for key in (group, "all"):
-                previous = sums.get(key, [Tally()] * (2 * len(KINDS)))
-                sums[key] = [a + b for a, b in zip(previous, [*ours, *theirs], strict=True)]
-    print("totals (micro, seed left out):")
+                for total, tallies in ((key, [*ours, *theirs]), (f"{key}, confident", confident)):
+                    previous = sums.get(total, [Tally()] * len(tallies))
+                    sums[total] = [a + b for a, b in zip(previous, tallies, strict=True)]
+    print("totals (micro, seed left out; confident: only the candidates offered first):")
     for key in ("dev", "held-out", "all"):
-        if key in sums:
-            tallies = sums[key]
-            print(_row(f"  {key}", tallies[: len(KINDS)], tallies[len(KINDS) :], False))
+        for total in (key, f"{key}, confident"):
+            if total in sums:
+                tallies = sums[total]
+                print(_row(f"  {total}", tallies[: len(KINDS)], tallies[len(KINDS) :], False))
     for key in ("dev", "held-out"):
         print(f"{key}:")
         _origins_and_kinds(scored.get(key, []))
-    return sums
+        _sweep(scored.get(key, []))
 
 
 def _median_seconds(work: Callable[[], object]) -> float:
@@ -174,7 +206,22 @@ def main() -> int:
     if not CORPORA.is_dir():
         print(f"bench_extract: no shared corpora at {CORPORA}", file=sys.stderr)
         return 1
-    loto_table()
+    threads = all_threads()
+    shipped = shipped_model()
+    settings = (
+        f"C={shipped.regularisation}, threshold={shipped.threshold}, confident={shipped.confident}"
+    )
+    lists = {list_of(t.name) for t in threads}
+    table(
+        f"leave-one-list-out over {len(threads)} threads of {len(lists)} lists ({settings})",
+        threads,
+        held_out_candidates(threads, lambda t: list_of(t.name)),
+    )
+    table(
+        f"leave-one-thread-out over {len(threads)} threads ({settings})",
+        threads,
+        held_out_candidates(threads, lambda t: t.name),
+    )
     speed()
     sys.stdout.flush()
     return 0

@@ -5,8 +5,10 @@ kb/extract/features.py, learned from every annotated thread (tests/data/annotati
 their threads from ../shared/corpora) and the positive sentences of the seed's curated map (the
 seed map is not exhaustive, so its other sentences are not taken as negatives). The regularisation
 and the candidate threshold are chosen by leave-one-thread-out on the development threads only
-(DEV_THREADS), so the threads outside that set never tune anything; each structural rule's score
-is its precision on the training threads. Only training needs scikit-learn: the shipped weights
+(DEV_THREADS), so the threads outside that set never tune anything, and so is the confident
+threshold: the least score at which those threads' candidates (rules' and classifier's) reach
+TARGET_PRECISION, the ones `extract` offers first. Each structural rule's score is its precision
+on the training threads. Only training needs scikit-learn: the shipped weights
 are JSON and extraction scores them in plain Python.
 """
 
@@ -52,8 +54,25 @@ DEV_THREADS = (
 )
 """The threads read while writing the rules, cue features and sentence splitting, and the only
 ones the regularisation and threshold are chosen on. Figures outside this set are held out."""
+LISTS = (
+    "blinux",
+    "kernel-hardening",
+    "ksummit",
+    "lkml",
+    "nbd",
+    "notmuch-lkml",
+    "open-iscsi",
+    "r-devel",
+    "sparse",
+)
+"""The lists the annotated threads come from, as their names start (the seed is "lkml"; the notmuch
+test Maildir's LKML mail is one source of its own, annotated by one person)."""
 REGULARISATIONS = (0.1, 0.3, 1.0, 3.0)
 THRESHOLDS = tuple(round(0.2 + 0.05 * step, 2) for step in range(14))
+CONFIDENCES = tuple(round(0.5 + 0.05 * step, 2) for step in range(10))
+FEWEST_CONFIDENT = 20
+"""The confident threshold is one the development threads give at least this many candidates at
+(a precision measured on fewer says little)."""
 TARGET_PRECISION = 0.8
 WEIGHT_DIGITS = 4
 SMALLEST_WEIGHT = 0.005
@@ -66,6 +85,14 @@ def all_threads() -> list[AnnotatedThread]:
     """The seed (not exhaustive) and every annotated thread."""
     seed = load_thread(SEED_MAP, SEED_THREAD, name=SEED, exhaustive=False)
     return [seed, *annotated_threads(ANNOTATIONS, CORPORA)]
+
+
+def list_of(name: str) -> str:
+    """The list a thread comes from, by the longest list name its name starts with."""
+    found = [prefix for prefix in LISTS if name.startswith(f"{prefix}-")]
+    if not found:
+        raise ValueError(f"{name}: no list in LISTS starts its name")
+    return max(found, key=len)
 
 
 def training_rows(threads: Iterable[AnnotatedThread]) -> tuple[list[dict[str, int]], list[str]]:
@@ -98,7 +125,11 @@ def rule_precision(threads: Iterable[AnnotatedThread]) -> dict[str, float]:
 
 
 def fit(
-    threads: Sequence[AnnotatedThread], *, regularisation: float, threshold: float
+    threads: Sequence[AnnotatedThread],
+    *,
+    regularisation: float,
+    threshold: float,
+    confident: float = 1.0,
 ) -> SentenceModel:
     """A model learned from these threads (deterministic: the same threads give the same JSON)."""
     from sklearn.feature_extraction import DictVectorizer
@@ -125,6 +156,7 @@ def fit(
         threshold=threshold,
         rule_precision=rule_precision(threads),
         regularisation=regularisation,
+        confident=confident,
         trained_on=tuple(sorted(t.name for t in threads)),
     )
 
@@ -148,17 +180,38 @@ def at_threshold(candidates: Sequence[Candidate], threshold: float) -> list[Cand
     return [c for c in candidates if c.origin != "classifier" or c.score >= threshold]
 
 
-def choose_settings(threads: Sequence[AnnotatedThread]) -> tuple[float, float, list[str]]:
-    """(regularisation, threshold) by leave-one-thread-out on the development threads.
+def confident_threshold(
+    scored: Sequence[tuple[AnnotatedThread, list[Candidate]]], log: list[str]
+) -> float:
+    """The least score at which candidates reach TARGET_PRECISION (any kind), given at least
+    FEWEST_CONFIDENT of them; failing that, the score at which they are the most precise."""
+    best: tuple[tuple[int, float], float] | None = None
+    for level in CONFIDENCES:
+        total = Tally()
+        for thread, candidates in scored:
+            total += tally([c for c in candidates if c.score >= level], thread.gold, None)
+        if total.candidates < FEWEST_CONFIDENT:
+            break
+        log.append(f"confident={level:.2f}  P {total.precision:.2f}  R {total.recall:.2f}")
+        reached = total.precision >= TARGET_PRECISION
+        key = (1, -level) if reached else (0, total.precision)
+        if best is None or key > best[0]:
+            best = (key, level)
+    return 1.0 if best is None else best[1]
+
+
+def choose_settings(threads: Sequence[AnnotatedThread]) -> tuple[float, float, float, list[str]]:
+    """(regularisation, threshold, confident) by leave-one-thread-out on the development threads.
 
     The highest recall (any kind) whose precision reaches TARGET_PRECISION, or failing that the
-    best F1; and a line per setting tried, for the log.
+    best F1; the confident threshold for that regularisation; and a line per setting tried.
     """
     dev = [t for t in threads if t.name in DEV_THREADS]
     best: tuple[tuple[int, float], float, float] | None = None
     log = []
+    scored_by: dict[float, list[tuple[AnnotatedThread, list[Candidate]]]] = {}
     for regularisation in REGULARISATIONS:
-        scored = loto_candidates(dev, regularisation=regularisation)
+        scored = scored_by[regularisation] = loto_candidates(dev, regularisation=regularisation)
         for threshold in THRESHOLDS:
             total = Tally()
             for thread, candidates in scored:
@@ -170,7 +223,8 @@ def choose_settings(threads: Sequence[AnnotatedThread]) -> tuple[float, float, l
             if best is None or key > best[0]:
                 best = (key, regularisation, threshold)
     assert best is not None
-    return best[1], best[2], log
+    confident = confident_threshold(scored_by[best[1]], log)
+    return best[1], best[2], confident, log
 
 
 def write_model(model: SentenceModel, path: Path = MODEL_PATH) -> None:
@@ -191,13 +245,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"train_extract: no shared corpora at {CORPORA}", file=sys.stderr)
         return 1
     threads = all_threads()
-    regularisation, threshold, log = choose_settings(threads)
+    regularisation, threshold, confident, log = choose_settings(threads)
     if args.verbose:
         print("\n".join(log))
-    model = fit(threads, regularisation=regularisation, threshold=threshold)
+    model = fit(threads, regularisation=regularisation, threshold=threshold, confident=confident)
     write_model(model, args.out)
     print(
         f"trained on {len(threads)} threads: C={regularisation}, threshold={threshold}, "
+        f"confident={confident}, "
         f"{len(model.weights)} features; wrote {args.out}"
     )
     return 0

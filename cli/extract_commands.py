@@ -34,6 +34,12 @@ def _candidate_line(view: CandidateView, width: int) -> str:
 @click.option("--words", help="Accept one candidate with these words instead (still verbatim).")
 @click.option("--state", type=click.Choice(STATES), default=None, help="Only this state.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many.")
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Also show the pending candidates below the confident score (hidden by default).",
+)
 @recorder_option
 @store_options
 def extract_command(
@@ -49,16 +55,20 @@ def extract_command(
     words: str | None,
     state: str | None,
     limit: int | None,
+    everything: bool,
     as_user: str | None,
 ) -> None:
     """Find candidate map entries in a thread, ranked, and curate them: accept (they become
     proposals, arguments or decisions on the thread's map), reject, or merge into a proposal.
 
     Candidates are kept, with what was decided about each; extracting again adds only new ones.
+    Pending candidates below the model's confident score are hidden unless --all is given (they
+    can be accepted, rejected or merged all the same, by id); stderr says how many.
 
     \b
     Example:
       threadlore extract 1 --limit 20
+      threadlore extract 1 --all --state pending
       threadlore extract 1 --accept 3 --accept 7 --question "How should the race be fixed?"
       threadlore extract 1 --accept 12 --target lock-page-in-fault --reject 5
       threadlore extract 1 --merge 9 --into emulate-via-mremap
@@ -80,7 +90,14 @@ def extract_command(
             candidates.reject(thread_id, reject)
         if merge and into is not None:
             candidates.merge(thread_id, merge, into)
-        views = candidates.of_thread(thread_id, state)[:limit]
+        every = candidates.of_thread(thread_id, state)
+    shown = every if everything else [v for v in every if v.offered_first]
+    views = shown[:limit]
+    if len(shown) < len(every):
+        click.echo(
+            f"{len(every) - len(shown)} less confident candidates hidden: --all shows them",
+            err=True,
+        )
     if settings.json:
         print_json([v.as_json() for v in views])
         return

@@ -47,6 +47,17 @@ class CandidateView:
     entry: str | None
 
     @property
+    def confident(self) -> bool:
+        """Whether extraction offers it first (its score reached the model's confident
+        threshold); a candidate stored before extraction said so counts as confident."""
+        return bool(self.details.get("confident", True))
+
+    @property
+    def offered_first(self) -> bool:
+        """Shown without asking for everything: confident, or already decided."""
+        return self.confident or self.state != "pending"
+
+    @property
     def evidence(self) -> tuple[str, ...]:
         """Why the extractor offers it, one short reason each."""
         found = self.details.get("evidence") or self.details.get("cues") or ()
@@ -62,6 +73,7 @@ class CandidateView:
             "kind": self.kind,
             "sentence": self.sentence,
             "score": round(self.score, 3),
+            "confident": self.confident,
             "origin": self.origin,
             "evidence": list(self.evidence),
             "details": self.details,

@@ -41,6 +41,8 @@ class Candidate:
     says so; near-duplicates share a `group`. A decision has a `status` (a kb.discussion.Status
     value); an option of a list has the `question` the list answers; a review comment a later
     revision answered has `addressed_in`, the sentence of that revision that says so.
+    `confident` says the score reaches the model's confident threshold: such candidates are
+    offered first, the others on request.
     """
 
     message_id: str
@@ -57,6 +59,7 @@ class Candidate:
     status: str | None = None
     question: str | None = None
     addressed_in: SentenceRef | None = None
+    confident: bool = False
 
     @property
     def ref(self) -> SentenceRef:
@@ -84,4 +87,5 @@ class Candidate:
             "status": self.status,
             "question": self.question,
             "addressed_in": ref(self.addressed_in),
+            "confident": self.confident,
         }

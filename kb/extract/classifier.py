@@ -25,8 +25,10 @@ class SentenceModel:
     """Weights per feature and label, the candidate threshold, and each rule's measured precision.
 
     `threshold` is the least probability of "not neither" that makes a sentence a candidate;
-    `rule_precision` is how often each structural rule's candidates were right on the training
-    threads, used as their score.
+    `confident` the least score of a candidate offered first (the development threads' candidates
+    that scored this much were right often enough; `benches.train_extract`); `rule_precision` is
+    how often each structural rule's candidates were right on the training threads, used as their
+    score.
     """
 
     labels: tuple[str, ...]
@@ -35,6 +37,7 @@ class SentenceModel:
     threshold: float
     rule_precision: Mapping[str, float] = field(default_factory=dict)
     regularisation: float = 1.0
+    confident: float = 1.0
     trained_on: tuple[str, ...] = ()
 
     def probabilities(self, features: Iterable[str]) -> dict[str, float]:
@@ -52,6 +55,7 @@ class SentenceModel:
             "labels": list(self.labels),
             "intercepts": list(self.intercepts),
             "threshold": self.threshold,
+            "confident": self.confident,
             "rule_precision": dict(sorted(self.rule_precision.items())),
             "regularisation": self.regularisation,
             "trained_on": list(self.trained_on),
@@ -68,6 +72,7 @@ def model_from_json(document: Mapping[str, Any]) -> SentenceModel:
         threshold=float(document["threshold"]),
         rule_precision={str(k): float(v) for k, v in document["rule_precision"].items()},
         regularisation=float(document["regularisation"]),
+        confident=float(document.get("confident", 1.0)),
         trained_on=tuple(str(name) for name in document.get("trained_on", ())),
     )
 

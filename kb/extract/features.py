@@ -2,9 +2,12 @@
 
 Each sentence becomes a set of named binary features: its word n-grams (with the sentence's
 start and end marked, so "^ no" and "? $" are cues of their own), negation, modal verbs, person,
-its place in the message, whether it answers a quoted question or follows quoted text at all,
-whether it is in a patch's changelog or below the `---`, and what the message is (a patch
-posting, a reply, the thread's first message, by the thread's starter).
+whether a question puts something forward ("How about …?", "Why not …?") or asks for
+information, whether a statement is plain (no modal, person or negation), whether it reads like
+a log or code line, its place in the message and how far below the quote it answers, whether it
+answers a quoted question or follows quoted text at all, whether it is in a patch's changelog
+(saying what the patch does, or stating the problem) or below the `---`, and what the message
+is (a patch posting, a reply, the thread's first message, by the thread's starter).
 """
 
 from __future__ import annotations
@@ -16,18 +19,31 @@ from itertools import pairwise
 from threadlore.importers.subjects import is_reply_subject, parse_series_marker
 from threadlore.kb.extract.candidates import SourceMessage
 from threadlore.kb.extract.sentences import MessageText, Sentence
+from threadlore.kb.extract.structure import SAYS_WHAT_IT_DOES
 
 _TOKEN = re.compile(r"[a-z][a-z0-9_'\-]*(?:\(\))?|\d+|[?!:;]|->|[+]1")
 _CODE = re.compile(r"[_(){}\[\];=<>/*|\\]")
 NEGATIONS = frozenset(
     {"not", "no", "never", "nothing", "nor", "cannot", "nak", "nack", "without", "neither"}
 )
+_PERSONAL = frozenset({"i", "i'd", "i'm", "i'll", "we", "we'd", "let's", "you", "you'd", "us"})
 MODALS = frozenset({"could", "should", "would", "might", "may", "must", "can", "shall", "ought"})
 _OPTION_WORDS = re.compile(
     r"\b(?:options?|alternatives?|approach(?:es)?|ways?|choices?|solutions?|either|possib\w+)\b",
     re.IGNORECASE,
 )
 _URL = re.compile(r"https?://|www\.")
+_SUGGESTING_QUESTION = re.compile(
+    r"^(?:\W*\w+,\s*)?(?:how about|what about|why not|why don't|why do(?:es)? \w+ need"
+    r"|(?:should|shouldn't|could|couldn't|can|can't|cannot|would|wouldn't|shall|must)"
+    r" (?:we|you|it|this|that|they)"
+    r"|is(?:n't)? (?:it|this|that) (?:better|worth|enough|possible)|do we (?:really )?(?:need|want)"
+    r"|wouldn't it|isn't it|would it)\b",
+    re.IGNORECASE,
+)
+"""How a question that puts something forward or pushes back starts ("How about …?", "Why not
+…?", "Should we …?"), unlike one that asks for information ("Which kernel …?")."""
+_NOT_PROSE = re.compile(r"^[\W_]*$|[\d%./:=_\\\[\]<>$#@]")
 _WORDS = re.compile(r"[a-z0-9_']+")
 
 
@@ -127,11 +143,20 @@ def sentence_features(sentence: Sentence, facts: MessageFacts, *, answered: bool
     text = sentence.text.rstrip()
     if text.endswith("?"):
         found.add("question")
+        kind = "suggests" if _SUGGESTING_QUESTION.search(text) else "asks"
+        found.add(f"question:{kind}")
+        if sentence.quoted_before:
+            found.add(f"question:{kind}+after-quote")
+    elif not (modals or "negation" in found or word_set & _PERSONAL):
+        found.add("plain-statement")
     if text.endswith(":"):
         found.add("ends-colon")
     symbols = len(_CODE.findall(text))
     if symbols * 12 > len(text):
         found.add("code-like")
+    pieces = text.split()
+    if len(pieces) >= 3 and 3 * sum(bool(_NOT_PROSE.search(p)) for p in pieces) > len(pieces):
+        found.add("log-like")
     if _URL.search(text):
         found.add("url")
     found.add(f"len:{_length_bucket(len(words))}")
@@ -145,6 +170,8 @@ def sentence_features(sentence: Sentence, facts: MessageFacts, *, answered: bool
         found.add("paragraph-start")
     if sentence.quoted_before:
         found.add("after-quote")
+    if sentence.since_quote is not None:
+        found.add(f"since-quote:{min(sentence.since_quote, 2)}")
     if sentence.answers_question:
         found.add("answers-question")
     if answered:
@@ -153,6 +180,8 @@ def sentence_features(sentence: Sentence, facts: MessageFacts, *, answered: bool
         found.add("changelog")
         if position == 0:
             found.add("changelog-first")
+        says = "does" if SAYS_WHAT_IT_DOES.match(text) else "states"
+        found.add(f"changelog:{says}")
     if sentence.after_separator:
         found.add("below-separator")
     if sentence.trailer_key:

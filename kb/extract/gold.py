@@ -103,12 +103,37 @@ def gold_items(located: DiscussionMap, messages: Sequence[SourceMessage]) -> lis
     return items
 
 
+def quoted_conversations(
+    parsed: Sequence[ParsedMessage], quoted: Iterable[str]
+) -> list[ParsedMessage]:
+    """The messages of the conversations (linked by In-Reply-To and References) that hold a
+    quoted message, each Message-ID once: a map of one thread in a folder of many (the notmuch
+    test Maildir of LKML mail, where some messages are stored twice) is scored on its thread."""
+    parents: dict[str, str] = {}
+
+    def root(message_id: str) -> str:
+        while (up := parents.setdefault(message_id, message_id)) != message_id:
+            parents[message_id] = parents.setdefault(up, up)
+            message_id = up
+        return message_id
+
+    for message in parsed:
+        for linked in (message.in_reply_to, *message.references):
+            if linked:
+                parents[root(linked)] = root(message.message_id)
+    wanted = {root(message_id) for message_id in quoted}
+    unique = {m.message_id: m for m in reversed(parsed)}
+    return [m for m in parsed if unique[m.message_id] is m and root(m.message_id) in wanted]
+
+
 def load_thread(
     map_path: Path, thread_path: Path, *, name: str | None = None, exhaustive: bool = True
 ) -> AnnotatedThread:
-    """An annotated thread from its map and its messages' file."""
-    parsed = list(read_inputs([thread_path]))
-    located = locate_quotes(load_map(map_path), [thread_message_of(m) for m in parsed])
+    """An annotated thread from its map and the file or folder that holds its messages."""
+    everything = list(read_inputs([thread_path]))
+    located = locate_quotes(load_map(map_path), [thread_message_of(m) for m in everything])
+    quoted = (quote.message_id for _entry, quote in located.quotes() if quote.message_id)
+    parsed = quoted_conversations(everything, quoted)
     messages = tuple(source_message(m) for m in parsed)
     return AnnotatedThread(
         name or map_path.stem, messages, tuple(gold_items(located, messages)), exhaustive

@@ -10,6 +10,7 @@ Candidates are then linked to what they argue about (`linking`) and ranked, stro
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from threadlore.kb.extract.candidates import Candidate, SourceMessage
 from threadlore.kb.extract.classifier import NEITHER, SentenceModel, shipped_model
@@ -77,7 +78,8 @@ def classifier_candidates(view: ThreadView, model: SentenceModel) -> list[Candid
 def extract(
     messages: Iterable[SourceMessage], model: SentenceModel | None = None
 ) -> list[Candidate]:
-    """Every candidate of one thread, strongest first (then in thread order).
+    """Every candidate of one thread, strongest first (then in thread order), each marked
+    `confident` when its score reaches the model's confident threshold.
 
     `model` defaults to the shipped one; the benchmark passes models that never saw the thread.
     """
@@ -89,4 +91,4 @@ def extract(
     linked = link_targets(view, [*structural, *prose])
     order = {m.message_id: i for i, m in enumerate(view.messages)}
     ranked = sorted(linked, key=lambda c: (-c.score, order[c.message_id], c.offset, c.kind))
-    return group_near_duplicates(ranked)
+    return [replace(c, confident=c.score >= model.confident) for c in group_near_duplicates(ranked)]

@@ -70,6 +70,9 @@ class Sentence:
     list_label: str | None
     intro: str
     """The sentence before the list this item belongs to (empty outside lists)."""
+    since_quote: int | None = None
+    """How many own sentences stand between it and the quoted passage it answers (0: the first
+    sentence under the quote); None above the message's first quote."""
 
     @property
     def answers_question(self) -> bool:
@@ -92,6 +95,8 @@ class _Block:
     lines: list[str]
     quoted_before: str
     after_separator: bool
+    under_quote: bool
+    """Whether a quoted passage is right above it (an inline reply's answer starts here)."""
 
 
 def _joined(lines: list[str]) -> str:
@@ -140,11 +145,13 @@ def _blocks(lines: list[str | None]) -> tuple[list[_Block], int]:
     last_quote = ""
     separator = False
     quoted_count = 0
+    under_quote = False
 
     def close() -> None:
-        nonlocal current
+        nonlocal current, under_quote
         if current:
-            blocks.append(_Block(current, last_quote, separator))
+            blocks.append(_Block(current, last_quote, separator, under_quote))
+            under_quote = False
         current = []
 
     for line in lines:
@@ -160,6 +167,7 @@ def _blocks(lines: list[str | None]) -> tuple[list[_Block], int]:
         if quoted:
             last_quote = _joined(quoted)
             quoted = []
+            under_quote = True
         if _SEPARATOR.match(line):
             close()
             separator = True
@@ -218,10 +226,13 @@ def read_message(body: str, author: str | None = None) -> MessageText:
     changelog = has_patch
     paragraph = 0
     intro = ""
+    since_quote: int | None = None
     for block in blocks:
         text = _joined(block.lines)
         if len(text) < 300 and _ATTRIBUTION.search(text):
             continue
+        if block.under_quote:
+            since_quote = 0
         for label, lines in _items(block):
             trailer = _TRAILER.match(lines[0])
             if trailer:
@@ -246,9 +257,11 @@ def read_message(body: str, author: str | None = None) -> MessageText:
                         trailer_key=trailer["key"].lower() if trailer else None,
                         list_label=label if first else None,
                         intro=intro if label is not None else "",
+                        since_quote=since_quote,
                     )
                 )
                 first = False
+                since_quote = None if since_quote is None else since_quote + 1
             if label is None and not trailer and sentences:
                 intro = sentences[-1].text
         paragraph += 1

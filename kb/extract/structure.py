@@ -51,7 +51,7 @@ UNMEASURED_PRECISION = 0.5
 _SUPPORT_TRAILERS = frozenset({"acked-by", "reviewed-by", "tested-by"})
 _OBJECTION_TRAILERS = frozenset({"nacked-by", "naked-by"})
 _NAK = re.compile(r"^(?:NAK|NACK)(?:ed)?\b", re.IGNORECASE)
-_SAYS_WHAT_IT_DOES = re.compile(
+SAYS_WHAT_IT_DOES = re.compile(
     r"^(?:this (?:patch|series|commit|change|set)\b|(?:so )?(?:fix|add|make|use|remove|introduce|"
     r"replace|convert|move|avoid|allow|teach|let|switch|rework|implement|extend|drop|split|"
     r"update|document|define|rename|change|provide|enable|disable|support|refactor|clean|"
@@ -164,7 +164,7 @@ def posting_sentence(text: MessageText) -> Sentence | None:
         for s in text.sentences
         if s.trailer_key is None and not s.after_separator and len(s.text.split()) >= 4
     ]
-    summary = next((s for s in prose if _SAYS_WHAT_IT_DOES.match(s.text)), None)
+    summary = next((s for s in prose if SAYS_WHAT_IT_DOES.match(s.text)), None)
     return summary or next((s for s in prose if not s.text.endswith(":")), None)
 
 

@@ -3,6 +3,7 @@ curate, keeps the first cue extractor as a baseline, and turns accepted candidat
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,9 @@ import pytest
 from threadlore.importers.detect import read_inputs
 from threadlore.kb.extract import KINDS, OBJECTION, PROPOSAL, extract
 from threadlore.kb.extract.candidates import SourceMessage
+from threadlore.kb.extract.classifier import shipped_model
 from threadlore.kb.extract.cues import classify, cue_candidates, own_prose
+from threadlore.kb.extract.features import message_facts, sentence_features
 from threadlore.kb.extract.gold import source_message
 from threadlore.kb.extract.sentences import read_message, split_sentences
 from threadlore.kb.quoting import normalize_space
@@ -77,6 +80,8 @@ def test_own_sentences_leave_out_quotes_attribution_greetings_signature_and_foot
         assert body[sentence.offset :].startswith(sentence.text)
     first = text.sentences[0]
     assert "supercite quotes too" in first.quoted_before
+    assert [s.since_quote for s in text.sentences] == [0, 1, 2, 3, 4, 5]
+    assert read_message("Above any quote.\n> quoted\nBelow.\n").sentences[0].since_quote is None
     items = [s for s in text.sentences if s.list_label]
     assert [(s.list_label, s.intro) for s in items] == [
         ("a", "That way they avoid the pathological nonlinear problems:"),
@@ -143,3 +148,26 @@ def test_the_cue_baseline_still_finds_what_it_found() -> None:
     body = normalize_space(BODY)
     for candidate in cue_candidates([message]):
         assert body[candidate.offset :].startswith(candidate.sentence)
+
+
+def test_candidates_at_or_above_the_models_confident_score_are_marked_confident() -> None:
+    messages = [source_message(m) for m in read_inputs([SEED])]
+    scores = sorted({c.score for c in extract(messages)})
+    level = scores[len(scores) // 2]
+    model = replace(shipped_model(), confident=level)
+    found = extract(messages, model)
+    assert all(c.confident == (c.score >= level) for c in found)
+    assert any(c.confident for c in found) and not all(c.confident for c in found)
+    assert found[0].as_json()["confident"] is True
+
+
+def test_features_tell_a_suggesting_question_from_one_that_asks_and_a_log_line() -> None:
+    body = (
+        "How about a flag?\n\nWhich kernel are you running?\n\n[ 12.3] sd 2:0:0:0: rejecting I/O\n"
+    )
+    message = SourceMessage("m@x", "Ann", None, body)
+    text = read_message(body)
+    facts = message_facts(message, text, is_first=True, starter="Ann")
+    suggest, ask, log = (sentence_features(s, facts, answered=False) for s in text.sentences)
+    assert "question:suggests" in suggest and "question:asks" not in suggest
+    assert "question:asks" in ask and "log-like" in log and "log-like" not in ask

@@ -182,3 +182,20 @@ async def test_candidates_are_accepted_rejected_and_undone_from_the_map(tmp_path
         await settle(pilot)
         assert decisions.maps(1)[0].discussion.questions == ()
         assert sum(c.state == "accepted" for c in decisions.candidates(1)) == 0
+
+
+async def test_the_candidates_screen_offers_the_confident_ones_first(tmp_path: Path) -> None:
+    app, _decisions = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m", "x")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CandidatesScreen)
+        confident = [c for c in screen.candidates if c.confident]
+        assert confident and len(confident) < len(screen.candidates)
+        assert screen._visible() == confident
+        assert "showing confident pending" in str(screen.sub_title)
+        await pilot.press("f")  # every pending one
+        assert screen._visible() == screen.candidates
+        assert "showing pending" in str(screen.sub_title)

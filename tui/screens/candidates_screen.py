@@ -1,7 +1,9 @@
 """Curate what `extract` found in a thread: accept candidates onto the map, reject, or merge.
 
 The list is strongest first; `space` marks candidates, and `a`, `x` and `m` act on the marked
-ones (or the one under the cursor). `f` cycles what is shown (pending, all, accepted, rejected);
+ones (or the one under the cursor). `f` cycles what is shown: first the confident pending ones
+(whose score reached the extraction model's confident threshold), then every pending one, all,
+accepted, rejected;
 `r` extracts again, keeping every decision already made. The pane below says why the extractor
 offers the candidate under the cursor.
 """
@@ -31,7 +33,8 @@ from threadlore.tui.text import inert_line, inert_plain
 if TYPE_CHECKING:
     from threadlore.kb.candidates import CandidateView
 
-SHOWN = ("pending", None, "accepted", "rejected")  # what `f` cycles through; None is all
+CONFIDENT = "confident"
+SHOWN = (CONFIDENT, "pending", None, "accepted", "rejected")  # what `f` cycles; None is all
 KIND_STYLES = {
     "proposal": "bold",
     "objection": "red",
@@ -60,7 +63,7 @@ class CandidatesScreen(Screen[None]):
         self.thread_id = thread_id
         self.candidates: list[CandidateView] = []
         self.marked: set[int] = set()
-        self.shown: str | None = "pending"
+        self.shown: str | None = CONFIDENT
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,6 +89,8 @@ class CandidatesScreen(Screen[None]):
         self.show_candidates()
 
     def _visible(self) -> list[CandidateView]:
+        if self.shown == CONFIDENT:
+            return [c for c in self.candidates if c.state == "pending" and c.confident]
         return [c for c in self.candidates if self.shown is None or c.state == self.shown]
 
     def show_candidates(self) -> None:
@@ -103,8 +108,9 @@ class CandidatesScreen(Screen[None]):
                 key=str(c.id),
             )
         pending = sum(c.state == "pending" for c in self.candidates)
+        shown = "confident pending" if self.shown == CONFIDENT else self.shown or "all"
         self.sub_title = (
-            f"{len(self.candidates)} candidates, {pending} pending — showing {self.shown or 'all'}"
+            f"{len(self.candidates)} candidates, {pending} pending — showing {shown} (f: more)"
         )
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
