@@ -173,6 +173,8 @@ class ThreadloreApp(App[None]):
         """
         super()._handle_exception(error)
         self._exit_renderables.clear()
+        if self.crash_message is not None:  # the first error stopped the UI; one log says it
+            return
         where = self._write_crash_log(error)
         summary = inert_plain(f"{type(error).__name__}: {error}".splitlines()[0])
         self.crash_message = f"the UI stopped on an unexpected error: {summary}{where}"
