@@ -17,7 +17,7 @@ ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 
 # The newest revision in db/migrations/versions (a test checks it is Alembic's head). Knowing it
 # lets an up-to-date store open without importing Alembic, which is most of a command's start-up.
-HEAD_REVISION = "0007_read_positions"
+HEAD_REVISION = "0008_search_by_date"
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
