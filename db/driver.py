@@ -3,7 +3,7 @@ use, opened from a URL without SQLAlchemy, or taken from a session.
 
 `threadlore search` spends most of its time importing SQLAlchemy unless it opens the store
 here: sqlite3 (stdlib) or psycopg directly, after checking that the schema is at Alembic's head
-(`db.engine.HEAD_REVISION`). A store that is missing, older, or named by a URL this module does
+(`db/schema_head.py`). A store that is missing, older, or named by a URL this module does
 not read (driver options in a query string) is opened by `db.engine.open_store`, which creates
 and migrates it, and then read here all the same.
 """
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from threadlore.db.hot_sql import EngineSql
+from threadlore.db.schema_head import HEAD_REVISION
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -68,15 +69,17 @@ class StoreReader:
         return list(self.raw.execute(statement, params).fetchall())
 
     def close(self) -> None:
-        self.raw.close()
+        """Close the connection (or hand it back to SQLAlchemy's pool, when it came from one)."""
+        (self.owner if self.owner is not None else self.raw).close()
 
 
-def _sqlite_path(url: str) -> Path | None:
-    """The file of a plain `sqlite:///FILE` URL (no driver options), else None."""
+def sqlite_file(url: str) -> Path | None:
+    """The file of a plain `sqlite:///FILE` URL (no driver options, nothing %-quoted), as
+    SQLAlchemy reads it, else None."""
     prefix = "sqlite:///"
-    if not url.startswith(prefix) or "?" in url or len(url) == len(prefix):
+    if not url.startswith(prefix) or "?" in url or "%" in url or len(url) == len(prefix):
         return None
-    return Path(url[len(prefix) :]).expanduser()
+    return Path(url[len(prefix) :])
 
 
 def _postgres_conninfo(url: str) -> str | None:
@@ -88,8 +91,6 @@ def _postgres_conninfo(url: str) -> str | None:
 
 
 def _at_head(raw: Any) -> bool:
-    from threadlore.db.engine import HEAD_REVISION
-
     try:
         versions = {row[0] for row in raw.execute(_HEAD).fetchall()}
     except driver_errors():
@@ -99,7 +100,7 @@ def _at_head(raw: Any) -> bool:
 
 def _connect_once(url: str) -> StoreReader | None:
     """The store at head, opened directly; None when it is not (or not here)."""
-    path = _sqlite_path(url)
+    path = sqlite_file(url)
     if path is not None:
         if not path.is_file():
             return None
