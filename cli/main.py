@@ -22,7 +22,7 @@ COMMAND_MODULES: dict[str, str] = {
     "threads": "threadlore.cli.store_commands",
     "tree": "threadlore.cli.store_commands",
     "show": "threadlore.cli.store_commands",
-    "search": "threadlore.cli.store_commands",
+    "search": "threadlore.cli.search_commands",
     "people": "threadlore.cli.store_commands",
     "topics": "threadlore.cli.decision_commands",
     "decisions": "threadlore.cli.decision_commands",
