@@ -68,13 +68,16 @@ def checked_store_url(url: str) -> str:
     """A store URL a user gave, refused in one line when no store could keep what is written:
     not a URL, a database threadlore does not speak, memory, or a file in a missing folder.
 
-    A plain `sqlite:///FILE` is read here, without SQLAlchemy's parser: `threadlore search`
-    imports no SQLAlchemy (see `db/driver.py`)."""
-    from threadlore.db.driver import sqlite_file
+    A plain `sqlite:///FILE` or a PostgreSQL URL is read here without SQLAlchemy's parser:
+    `threadlore search` imports no SQLAlchemy (see `db/driver.py`); a PostgreSQL URL that
+    names no server is refused when the store is opened."""
+    from threadlore.db.driver import postgres_conninfo, sqlite_file
 
     plain = sqlite_file(url)
     if plain is not None:
         return _checked_sqlite_file(url, str(plain))
+    if postgres_conninfo(url) is not None:
+        return url
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 

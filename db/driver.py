@@ -82,7 +82,7 @@ def sqlite_file(url: str) -> Path | None:
     return Path(url[len(prefix) :])
 
 
-def _postgres_conninfo(url: str) -> str | None:
+def postgres_conninfo(url: str) -> str | None:
     """The libpq URI of a PostgreSQL store URL (what psycopg connects with), else None."""
     for scheme in ("postgresql+psycopg://", "postgresql://", "postgres://"):
         if url.startswith(scheme):
@@ -108,7 +108,7 @@ def _connect_once(url: str) -> StoreReader | None:
         raw.execute("PRAGMA busy_timeout=10000")
         sql = engine_sql("sqlite")
     else:
-        conninfo = _postgres_conninfo(url)
+        conninfo = postgres_conninfo(url)
         if conninfo is None:
             return None
         import psycopg
