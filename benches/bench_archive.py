@@ -208,6 +208,13 @@ def growth_table(sizes: list[int], rss: dict[int, dict[str, float]]) -> Table:
     return table
 
 
+def load_line(when: str) -> str:
+    """The machine's load when the figures were taken: they mean little without it."""
+    one, five, fifteen = os.getloadavg()
+    cores = os.cpu_count() or 1
+    return f"load {when}: {one:.2f} {five:.2f} {fifteen:.2f} (1/5/15 min) on {cores} cores"
+
+
 def _sizes(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part.strip()]
 
@@ -239,6 +246,7 @@ def main() -> None:
         archive = ensure_archive(messages, work / f"archive-{messages}", args.seed)
         home = work / f"stores-{messages}"
         figures: dict[str, Figures] = {}
+        print(load_line(f"before {messages:,}"), flush=True)
         for tool in tools:
             print(f"{tool.name}: {args.runs} × index {messages:,} messages …", flush=True)
             figure = measure_tool(tool, archive, home, args.runs, args.search_runs)
@@ -252,6 +260,7 @@ def main() -> None:
             console.print(import_table(messages, figures))
             rss[messages] = {name: f.index.peak_rss_mb for name, f in figures.items() if f.index}
         console.print(search_table(messages, figures, in_process))
+        print(load_line(f"after {messages:,}"), flush=True)
     if len(rss) > 1:
         console.print(growth_table(sizes, rss))
     print(
