@@ -1,5 +1,5 @@
 """What a command imports when it starts (issue 15): `threadlore --version` nothing heavy, a
-search process no SQLAlchemy at all (the store read through `db/driver.py`). Modules are
+search process no SQLAlchemy at all (the store read through `db/driver.py`) and no rich. Modules are
 counted here; the time they cost is the benchmark's (benches/bench_archive.py).
 """
 
@@ -69,4 +69,4 @@ def test_a_search_process_imports_no_sqlalchemy(new_store_url: Callable[..., str
     printed, modules = _run("search", "f:miklos page_mkclean", "--db", url)
     assert printed.count("Miklos Szeredi") >= 2  # it searched the store, and found
     assert "threadlore.db.search_sql" in modules
-    assert _loaded(modules, "sqlalchemy", "alembic", "threadlore.db.models") == []
+    assert _loaded(modules, "sqlalchemy", "alembic", "threadlore.db.models", "rich") == []
