@@ -3,8 +3,8 @@ on the session's DB-API connection with its engine's SQL (`db/hot_sql.py`).
 
 Threading (`db/threading.py`), people (`db/people.py`) and the import's writer (`db/ingest.py`)
 decide what to write; this is the one place that says how. The same operations through
-SQLAlchemy Core (tests/db/core_writes.py) give identical stores, which the tests check on both
-engines.
+SQLAlchemy Core (`CoreWrites` in tests/db/orm_reference.py) give identical stores, which the
+tests check on both engines.
 """
 
 from __future__ import annotations
