@@ -73,11 +73,14 @@ class Figures:
     index: Measure | None  # None: not indexed in this run (--runs 0)
     searches: dict[str, float]
     found: dict[str, list[str]]
+    search_cpu: dict[str, float]  # CPU seconds of each search process: what load does not inflate
 
 
 def median_measure(runs: list[Measure]) -> Measure:
     return Measure(
-        statistics.median(r.seconds for r in runs), statistics.median(r.peak_rss_mb for r in runs)
+        statistics.median(r.seconds for r in runs),
+        statistics.median(r.peak_rss_mb for r in runs),
+        statistics.median(r.cpu_seconds for r in runs),
     )
 
 
@@ -106,14 +109,16 @@ def in_process_searches(home: Path, runs: int) -> dict[str, float]:
 
 def measure_tool(tool: Peer, archive: Path, home: Path, runs: int, search_runs: int) -> Figures:
     index = median_measure([tool.index(archive, home) for _ in range(runs)]) if runs else None
-    searches, found = {}, {}
+    searches, found, cpu = {}, {}, {}
     for query in QUERIES:
-        timings = []
+        runs_of_query = []
         for _ in range(search_runs):
             run, ids = tool.search(query, home)
-            timings.append(run.seconds)
-        searches[query.label], found[query.label] = statistics.median(timings), ids
-    return Figures(index, searches, found)
+            runs_of_query.append(run)
+        searches[query.label] = statistics.median(r.seconds for r in runs_of_query)
+        cpu[query.label] = statistics.median(r.cpu_seconds for r in runs_of_query)
+        found[query.label] = ids
+    return Figures(index, searches, found, cpu)
 
 
 def ensure_archive(messages: int, folder: Path, seed: int) -> Path:
@@ -144,7 +149,8 @@ def import_table(messages: int, figures: dict[str, Figures]) -> Table:
     ours = figures["threadlore"].index
     assert ours is not None
     table = Table(title=f"import / index, {messages:,} messages (medians)")
-    for column in ("tool", "seconds", "msg/s", "peak RSS MB", "threadlore speed ×", "RSS ÷"):
+    columns = ("tool", "seconds", "CPU s", "msg/s", "peak RSS MB", "threadlore speed ×", "RSS ÷")
+    for column in columns:
         table.add_column(column, justify="left" if column == "tool" else "right")
     for name, figure in figures.items():
         index = figure.index
@@ -152,6 +158,7 @@ def import_table(messages: int, figures: dict[str, Figures]) -> Table:
         table.add_row(
             name,
             f"{index.seconds:.1f}",
+            f"{index.cpu_seconds:.1f}",
             f"{messages / index.seconds:,.0f}",
             f"{index.peak_rss_mb:.0f}",
             "" if name == "threadlore" else _ratio(ours.seconds, index.seconds),
@@ -168,25 +175,33 @@ def search_table(messages: int, figures: dict[str, Figures], in_process: dict[st
     )
     table.add_column("query")
     table.add_column("threadlore", justify="right")
+    table.add_column("CPU", justify="right")
     table.add_column("in-process", justify="right")
     for name in peers:
         table.add_column(name, justify="right")
+        table.add_column("CPU", justify="right")
         table.add_column("×", justify="right")
+        table.add_column("CPU ×", justify="right")
     if "notmuch" in figures:
         table.add_column("same 50 as notmuch", justify="right")
     labels = [q.label for q in QUERIES]
     for label in [*labels, "median"]:
 
-        def pick(figure: Figures, label: str = label) -> float:
-            if label == "median":
-                return statistics.median(figure.searches.values())
-            return figure.searches[label]
+        def pick(figure: Figures, label: str = label, cpu: bool = False) -> float:
+            values = figure.search_cpu if cpu else figure.searches
+            return statistics.median(values.values()) if label == "median" else values[label]
 
-        row = [label, f"{pick(ours) * 1000:.0f}"]
+        row = [label, f"{pick(ours) * 1000:.0f}", f"{pick(ours, cpu=True) * 1000:.0f}"]
         process = in_process[label] if label != "median" else statistics.median(in_process.values())
         row.append(f"{process * 1000:.1f}")
         for name in peers:
-            row += [f"{pick(figures[name]) * 1000:.0f}", _ratio(pick(ours), pick(figures[name]))]
+            theirs = figures[name]
+            row += [
+                f"{pick(theirs) * 1000:.0f}",
+                f"{pick(theirs, cpu=True) * 1000:.0f}",
+                _ratio(pick(ours), pick(theirs)),
+                _ratio(pick(ours, cpu=True), pick(theirs, cpu=True)),
+            ]
         if "notmuch" in figures:
             if label == "median":
                 row.append("")
@@ -206,6 +221,13 @@ def growth_table(sizes: list[int], rss: dict[int, dict[str, float]]) -> Table:
     for size in sizes:
         table.add_row(f"{size:,}", *(f"{rss[size].get(tool, 0):.0f}" for tool in tools))
     return table
+
+
+def load_line(when: str) -> str:
+    """The machine's load when the figures were taken: they mean little without it."""
+    one, five, fifteen = os.getloadavg()
+    cores = os.cpu_count() or 1
+    return f"load {when}: {one:.2f} {five:.2f} {fifteen:.2f} (1/5/15 min) on {cores} cores"
 
 
 def _sizes(text: str) -> list[int]:
@@ -239,6 +261,7 @@ def main() -> None:
         archive = ensure_archive(messages, work / f"archive-{messages}", args.seed)
         home = work / f"stores-{messages}"
         figures: dict[str, Figures] = {}
+        print(load_line(f"before {messages:,}"), flush=True)
         for tool in tools:
             print(f"{tool.name}: {args.runs} × index {messages:,} messages …", flush=True)
             figure = measure_tool(tool, archive, home, args.runs, args.search_runs)
@@ -252,12 +275,14 @@ def main() -> None:
             console.print(import_table(messages, figures))
             rss[messages] = {name: f.index.peak_rss_mb for name, f in figures.items() if f.index}
         console.print(search_table(messages, figures, in_process))
+        print(load_line(f"after {messages:,}"), flush=True)
     if len(rss) > 1:
         console.print(growth_table(sizes, rss))
     print(
         "× = threadlore's speed over the peer's (above 1: threadlore faster); RSS ÷ = threadlore's "
-        "peak over the peer's; 'threadlore' search includes starting Python (≈0.3 s), "
-        "'in-process' is the bare query"
+        "peak over the peer's; CPU = user + system seconds of the process (what a busy machine "
+        "does not inflate); 'threadlore' search includes starting Python, 'in-process' is the "
+        "bare query"
     )
     if args.work is None:
         shutil.rmtree(work)

@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from threadlore.cli import VERSION
 from threadlore.cli.options import EXIT_FAILURE, Settings, UserError, store_options
 
 COMMAND_MODULES: dict[str, str] = {
@@ -22,7 +23,7 @@ COMMAND_MODULES: dict[str, str] = {
     "threads": "threadlore.cli.store_commands",
     "tree": "threadlore.cli.store_commands",
     "show": "threadlore.cli.store_commands",
-    "search": "threadlore.cli.store_commands",
+    "search": "threadlore.cli.search_commands",
     "people": "threadlore.cli.store_commands",
     "topics": "threadlore.cli.decision_commands",
     "decisions": "threadlore.cli.decision_commands",
@@ -80,7 +81,7 @@ class ThreadloreGroup(click.Group):
 
 
 @click.group(cls=ThreadloreGroup, invoke_without_command=True, epilog=EPILOG)
-@click.version_option(package_name="threadlore")
+@click.version_option(VERSION, prog_name="threadlore")
 @store_options
 @click.pass_context
 def threadlore(ctx: click.Context, settings: Settings) -> None:
@@ -94,7 +95,7 @@ def threadlore(ctx: click.Context, settings: Settings) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """The program, past `--version` (`threadlore.cli.main`, the console script)."""
     try:
         threadlore.main(prog_name="threadlore")
     except BrokenPipeError:  # `threadlore search x | head`: the reader left; say nothing more

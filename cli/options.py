@@ -15,6 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 import platformdirs
 
+from threadlore.importers.charsets import decode_undeclared
+
 EXIT_OK = 0
 EXIT_FAILURE = 1  # bad input, bad query, nothing found
 EXIT_USAGE = 2  # click's own exit code for a malformed command line
@@ -64,7 +66,18 @@ STORE_BACKENDS = ("sqlite", "postgresql")
 
 def checked_store_url(url: str) -> str:
     """A store URL a user gave, refused in one line when no store could keep what is written:
-    not a URL, a database threadlore does not speak, memory, or a file in a missing folder."""
+    not a URL, a database threadlore does not speak, memory, or a file in a missing folder.
+
+    A plain `sqlite:///FILE` or a PostgreSQL URL is read here without SQLAlchemy's parser:
+    `threadlore search` imports no SQLAlchemy (see `db/driver.py`); a PostgreSQL URL that
+    names no server is refused when the store is opened."""
+    from threadlore.db.driver import postgres_conninfo, sqlite_file
+
+    plain = sqlite_file(url)
+    if plain is not None:
+        return _checked_sqlite_file(url, str(plain))
+    if postgres_conninfo(url) is not None:
+        return url
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
@@ -77,11 +90,16 @@ def checked_store_url(url: str) -> str:
     if backend not in STORE_BACKENDS:
         raise UserError(f"threadlore keeps its store in SQLite or PostgreSQL, not {backend}")
     if backend == "sqlite":
-        if parsed.database in (None, "", ":memory:"):
-            raise UserError("an in-memory store is lost when the command ends: give a file")
-        folder = Path(parsed.database).expanduser().parent
-        if not folder.is_dir():
-            raise UserError(f"no folder {folder} for the store {parsed.database}")
+        return _checked_sqlite_file(url, parsed.database)
+    return url
+
+
+def _checked_sqlite_file(url: str, database: str | None) -> str:
+    if database in (None, "", ":memory:"):
+        raise UserError("an in-memory store is lost when the command ends: give a file")
+    folder = Path(database).expanduser().parent
+    if not folder.is_dir():
+        raise UserError(f"no folder {folder} for the store {database}")
     return url
 
 
@@ -147,3 +165,20 @@ def recorder_option(command: F) -> F:
         default=None,
         help="Record the change as NAME (default: your login name).",
     )(command)
+
+
+def typed_text(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """An argument as text, whatever the terminal's encoding.
+
+    Python hands bytes that are not UTF-8 (a Latin-1 terminal's "café") over as lone surrogates,
+    which no database can bind; they are read the way undeclared 8-bit mail is read.
+    """
+    if value is None or value.isascii():
+        return value
+    return decode_undeclared(value.encode("utf-8", "surrogateescape"))
+
+
+def first_line(exc: BaseException) -> str:
+    """An error's first line (its type's name when it has no text), for one-line messages."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

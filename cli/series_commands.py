@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from threadlore.cli.options import Settings, print_json, store_options
-from threadlore.cli.store_commands import store_session, typed_text
+from threadlore.cli.options import Settings, print_json, store_options, typed_text
+from threadlore.cli.store_commands import store_session
 from threadlore.cli.terminal import inert
 from threadlore.kb.am import am_mbox, cover_letter, prepare_am, summary_lines
 from threadlore.kb.interdiff import interdiff, revision_chain

@@ -1,4 +1,5 @@
-"""Commands on the store: `import`, `threads`, `tree`, `show`, `search`, `people`."""
+"""Commands on the store: `import`, `threads`, `tree`, `show`, `people` (`search` has its own
+module: it runs without SQLAlchemy)."""
 
 from __future__ import annotations
 
@@ -17,22 +18,21 @@ from threadlore.cli.options import (
     EXIT_PARTIAL,
     Settings,
     UserError,
+    first_line,
     print_json,
     store_options,
+    typed_text,
 )
 from threadlore.cli.store_render import (
     message_text,
     person_line,
-    search_hit,
     thread_line,
     tree_line,
 )
-from threadlore.cli.terminal import is_terminal, output_width
+from threadlore.cli.terminal import output_width
 from threadlore.db import queries
 from threadlore.db.engine import open_store
-from threadlore.db.search import QuerySyntaxError
-from threadlore.db.snippets import search_matches
-from threadlore.importers.charsets import decode_undeclared
+from threadlore.db.query_language import QuerySyntaxError
 from threadlore.tui.tree_art import art_width
 
 if TYPE_CHECKING:  # the import command's modules load only when it runs
@@ -47,7 +47,7 @@ def open_sessions(settings: Settings) -> sessionmaker[Session]:
     try:
         return open_store(settings.db_url)
     except (SQLAlchemyError, OSError) as exc:
-        raise UserError(f"cannot open the store {settings.shown_url}: {_first_line(exc)}") from exc
+        raise UserError(f"cannot open the store {settings.shown_url}: {first_line(exc)}") from exc
 
 
 @contextmanager
@@ -61,23 +61,7 @@ def store_session(settings: Settings) -> Iterator[Session]:
         except QuerySyntaxError as exc:
             raise UserError(f"bad query: {exc}") from exc
         except SQLAlchemyError as exc:  # a damaged store file, a lock held past the timeout
-            raise UserError(f"the store {settings.shown_url} failed: {_first_line(exc)}") from exc
-
-
-def typed_text(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    """An argument as text, whatever the terminal's encoding.
-
-    Python hands bytes that are not UTF-8 (a Latin-1 terminal's "café") over as lone surrogates,
-    which no database can bind; they are read the way undeclared 8-bit mail is read.
-    """
-    if value is None or value.isascii():
-        return value
-    return decode_undeclared(value.encode("utf-8", "surrogateescape"))
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+            raise UserError(f"the store {settings.shown_url} failed: {first_line(exc)}") from exc
 
 
 def _summary(report: ImportReport) -> str:
@@ -337,43 +321,6 @@ def show_command(settings: Settings, message: str) -> None:
     click.echo(message_text(view))
 
 
-@click.command("search")
-@click.argument("query", callback=typed_text)
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
-@store_options
-def search_command(settings: Settings, query: str, limit: int) -> None:
-    """Search messages, newest first.
-
-    Bare words and "quoted phrases" match subjects and bodies; terms are ANDed unless joined by
-    OR; NOT or - negates; parentheses group. Prefixes: f: from, t: to, c: cc, s: subject,
-    b: body, d: date or range (d:2007-03-07..2007-03-08, d:..2007-03-08, d:2007-02),
-    dfn: file a patch touches, dfhh: hunk function, has:patch. People match any of their names
-    and addresses, loosely (f:miklos).
-
-    \b
-    Example:
-      threadlore search 'f:miklos page_mkclean'
-      threadlore search 's:"fault vs truncate" d:2007-03-07..2007-03-08 -f:akpm'
-      threadlore search 'dfn:mm/filemap.c has:patch' --json
-    """
-    on_terminal = is_terminal() and not settings.json  # a snippet and marks only for a reader
-    with store_session(settings) as session:
-        found = queries.search_messages(session, query, limit=limit)
-        matches = search_matches(session, query, [m.id for m in found]) if on_terminal else {}
-    if settings.json:
-        print_json([m.as_json() for m in found])
-    else:
-        width = output_width()
-        for message in found:
-            click.echo(
-                search_hit(message, matches.get(message.id), colour=on_terminal, width=width)
-            )
-    if not found:  # as grep and notmuch count do: scripts can test for "no hits"
-        if not settings.json:
-            click.echo("threadlore: no messages match", err=True)
-        sys.exit(EXIT_FAILURE)
-
-
 @click.command("people")
 @store_options
 def people_command(settings: Settings) -> None:
@@ -407,6 +354,5 @@ COMMANDS = [
     threads_command,
     tree_command,
     show_command,
-    search_command,
     people_command,
 ]

@@ -15,9 +15,10 @@ empty branches, and a thread left with no rows goes with its last one.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, exists, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from threadlore.db.hot_sql import PLACEHOLDER
 from threadlore.db.models import (
     Correction,
     DecisionMap,
@@ -35,27 +36,17 @@ from threadlore.db.models import (
     Trailer,
 )
 from threadlore.db.revisions import link_revisions
-from threadlore.db.threading import SET_LAST_DATE
 
-_AS_PLACEHOLDER = {
-    "placeholder": True,
-    "synthetic": False,
-    "source_id": None,
-    "position": None,
-    "subject": "",
-    "author_id": None,
-    "author_name": None,
-    "author_email": None,
-    "date_utc": None,
-    "utc_offset_minutes": None,
-    "body": "",
-    "truncated": False,
-    "in_reply_to": None,
-    "series_version": None,
-    "series_index": None,
-    "series_total": None,
-    "series_inferred": False,
-}
+# A thread's newest date (of its real messages), read again after one of them went.
+_SET_LAST_DATE = (
+    update(Thread)
+    .where(Thread.id.in_(bindparam("threads", expanding=True)))
+    .values(
+        last_date_utc=select(func.max(Message.date_utc))
+        .where(Message.thread_id == Thread.id, Message.placeholder.is_(False))
+        .scalar_subquery()
+    )
+)
 
 
 def _delete_patches(connection: Connection, pk: int) -> list[int]:
@@ -124,14 +115,14 @@ def delete_message(session: Session, message_id: str) -> bool:
     for table in (Recipient, Reference, Trailer, Inference, Correction, ExtractCandidate):
         connection.execute(delete(table).where(table.message_id == pk))
     if _is_pointed_at(connection, pk):
-        connection.execute(update(Message).where(Message.id == pk).values(**_AS_PLACEHOLDER))
+        connection.execute(update(Message).where(Message.id == pk).values(**PLACEHOLDER))
     else:
         _remove_row(connection, pk)
     link_revisions(session, neighbours)
     if thread is not None:
         left = connection.execute(select(exists().where(Message.thread_id == thread))).scalar()
         if left:
-            connection.execute(SET_LAST_DATE, {"threads": [thread]})
+            connection.execute(_SET_LAST_DATE, {"threads": [thread]})
         else:
             connection.execute(delete(Thread).where(Thread.id == thread))
     return True

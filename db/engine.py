@@ -9,15 +9,14 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+# the newest revision: knowing it lets an up-to-date store open without importing Alembic
+from threadlore.db.schema_head import HEAD_REVISION as HEAD_REVISION
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
-
-# The newest revision in db/migrations/versions (a test checks it is Alembic's head). Knowing it
-# lets an up-to-date store open without importing Alembic, which is most of a command's start-up.
-HEAD_REVISION = "0007_read_positions"
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -15,18 +15,20 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, update
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 import threadlore.db.models  # noqa: F401 - the package registers every table
-from threadlore.db.base import Base
 from threadlore.db.deletion import delete_message
+from threadlore.db.driver import driver_errors
+from threadlore.db.hot_sql import PLACEHOLDER
 from threadlore.db.people import PeopleIndex, list_local_parts
 from threadlore.db.read_positions import record_position
 from threadlore.db.revisions import files_key, link_revisions
 from threadlore.db.source_clocks import SourceClocks, redate_stored
-from threadlore.db.threading import SET_LAST_DATE, Node, ThreadIndex, reference_chain
+from threadlore.db.store_writes import DriverWrites, StoreWrites
+from threadlore.db.threading import Node, ThreadIndex, reference_chain
 from threadlore.importers.archive_dates import ArchiveClock
 from threadlore.importers.records import (
     Address,
@@ -39,22 +41,20 @@ from threadlore.importers.records import (
 )
 from threadlore.importers.subjects import clean_subject
 
-# What a refused message can raise: database errors, and values the driver cannot bind.
-_STORE_ERRORS = (SQLAlchemyError, ValueError, OverflowError)
-# What another importer writing at the same time can cause (the same message or source stored
-# first, a deadlock, a busy store): the message is tried again, reading the store afresh.
-_RACE_ERRORS = (IntegrityError, OperationalError)
-_ATTEMPTS = 3
 
-# Statements built once and run with parameter dicts: building one per row costs more than
-# running it.
-_TABLES = Base.metadata.tables
-_INSERT_RETURNING_ID = {
-    name: insert(_TABLES[name]).returning(_TABLES[name].c.id)
-    for name in ("messages", "patches", "patched_files")
-}
-_INSERT = {name: insert(_TABLES[name]) for name in _TABLES}
-_FILL_PLACEHOLDER = update(_TABLES["messages"]).where(_TABLES["messages"].c.id == bindparam("pk"))
+def _store_errors() -> tuple[type[Exception], ...]:
+    """What a refused message can raise: database errors (through SQLAlchemy or straight from
+    the driver, `db/store_writes.py`), and values the driver cannot bind."""
+    return (SQLAlchemyError, ValueError, OverflowError, *driver_errors())
+
+
+def _race_errors() -> tuple[type[Exception], ...]:
+    """What another importer writing at the same time can cause (the same message or source
+    stored first, a deadlock, a busy store): the message is tried again, reading afresh."""
+    return (IntegrityError, OperationalError, *driver_errors(races_only=True))
+
+
+_ATTEMPTS = 3
 
 
 @dataclass
@@ -112,17 +112,29 @@ def list_address(list_id: str) -> Address:
 
 
 class _Writer:
-    """Writes one message at a time into the session's transaction, keeping indexes in step."""
+    """Writes one message at a time into the session's transaction, keeping indexes in step.
 
-    def __init__(self, session: Session, clock: ArchiveClock | None = None) -> None:
+    Each message row is inserted at once (threading needs its id); the rows that hang off it are
+    held back and written in one statement per table, and on SQLite the full-text indexes are
+    filled for the rows written since the last time (`write_pending_rows`), with their insert
+    triggers paused for the transaction. Pending rows are written before anything updates or
+    deletes stored rows, so the update and delete triggers always find what they expect.
+    """
+
+    def __init__(
+        self, session: Session, clock: ArchiveClock | None = None, store: StoreWrites | None = None
+    ) -> None:
         self.session = session
-        self.threads = ThreadIndex(session)
-        self.people = PeopleIndex(session)
+        self.store = store if store is not None else DriverWrites(session)
+        self.threads = ThreadIndex(self.store)
+        self.people = PeopleIndex(self.store)
         self.clocks = SourceClocks(clock)
         self.redated = 0
         self.new_patches: list[int] = []
         # rows that nothing reads before the batch ends, written in one statement per table
         self.pending_rows: dict[str, list[dict[str, Any]]] = {}
+        self.unindexed: int | None = None  # the first message id the full-text index lacks
+        self.began = False  # whether this transaction paused the index's insert triggers
         self.people.before_merge = self.write_pending_rows
 
     @property
@@ -130,19 +142,25 @@ class _Writer:
         """The connection of the session's current transaction."""
         return self.session.connection()
 
-    def _insert_returning_id(self, table: str, values: dict[str, Any]) -> int:
-        pk: int = self.connection.execute(_INSERT_RETURNING_ID[table], values).scalar_one()
-        return pk
+    def _begin(self) -> None:
+        if not self.began:
+            self.store.pause_indexing()
+            self.began = True
 
     def reset(self) -> None:
         """Forget cached state after a rollback; it is read again from the store."""
+        self.store.detach()
         self.threads.clear()
         self.threads.touched.clear()
+        self.threads.newest.clear()
+        self.threads.recount.clear()
         self.people.reload()
         self.clocks.clear()
         self.redated = 0
         self.new_patches.clear()
         self.pending_rows.clear()
+        self.unindexed = None
+        self.began = False
 
     def prepare(self, batch: Sequence[ImportRecord]) -> None:
         """Load, in a few queries, the nodes of every id the batch's messages name."""
@@ -155,27 +173,58 @@ class _Writer:
         self.threads.load(keys)
 
     def finish(self) -> None:
-        """Work that needs the whole batch: its pending rows, revision links between patches,
-        the newest date of each thread it touched."""
+        """Work that needs the whole batch, before its commit: its pending rows and index
+        entries, revision links between patches, the newest date of each thread it touched."""
         self.write_pending_rows()
         link_revisions(self.session, self.new_patches)
         self.new_patches.clear()
-        if self.threads.touched:
-            self.connection.execute(SET_LAST_DATE, {"threads": sorted(self.threads.touched)})
+        for thread in sorted(self.threads.touched | self.threads.recount):
+            if thread in self.threads.recount:
+                self.store.recount_last_date(thread)
+            elif thread in self.threads.newest:
+                self.store.raise_last_date(thread, self.threads.newest[thread])
+        self.threads.newest.clear()
+        self.threads.recount.clear()
+        if self.began:
+            self.store.resume_indexing()
+            self.began = False
+        self.store.detach()
 
     def write_pending_rows(self) -> None:
-        """Insert the rows held back so far: one executemany per table instead of one a message."""
+        """Insert the rows held back so far: one executemany per table instead of one a message,
+        and index the messages written since the last time."""
+        if self.unindexed is not None:
+            self.store.index_since(self.unindexed)
+            self.unindexed = None
         for table, rows in self.pending_rows.items():
             if rows:
-                self.connection.execute(_INSERT[table], rows)
+                self.store.insert_details(table, rows)
         self.pending_rows.clear()
+
+    def _index_before_update(self, node: Node) -> None:
+        """Index a row written in this transaction before it changes: the update trigger takes
+        out of the index what the row held, which must be there."""
+        if self.unindexed is not None and node.pk >= self.unindexed:
+            self.write_pending_rows()
+
+    def _source_id(self, path: str) -> int:
+        known = self.clocks.known.get(path)
+        return known[0] if known is not None else self.clocks.source_id(self.connection, path)
+
+    def _insert_message(self, values: dict[str, Any]) -> int:
+        self._begin()
+        pk = self.store.insert_message(values)
+        if self.unindexed is None:
+            self.unindexed = pk
+        return pk
 
     def _node_or_placeholder(self, key: str, thread: int) -> Node:
         found = self.threads.get(key)
         if found is not None:
             return found
-        placeholder = {"message_id": key, "placeholder": True, "subject": "", "body": ""}
-        pk = self._insert_returning_id("messages", {**placeholder, "thread_id": thread})
+        pk = self._insert_message(
+            {**PLACEHOLDER, "message_id": key, "parent_id": None, "thread_id": thread}
+        )
         return self.threads.add(pk, key, None, thread, placeholder=True)
 
     def apply(self, record: ImportRecord) -> str:
@@ -196,19 +245,27 @@ class _Writer:
         removed = delete_message(self.session, record.message_id)
         if removed:
             self.threads.clear()  # rows went: cached nodes are read again when named
+            # a thread's newest message may have gone: its date is read again, not raised
+            self.threads.recount.update(self.threads.newest)
+            self.threads.newest.clear()
         return removed
 
     def write(self, message: ParsedMessage) -> bool:
         """Store one message; False when it was already stored (re-dated, if its source's clock
         changed, but otherwise left as it is)."""
-        message = self.clocks.read(self.connection, message)
+        self._begin()
+        if message.clock is not None:
+            message = self.clocks.read(self.connection, message)
         node = self.threads.get(message.message_id) or self.threads.placeholder_mangled_as(
             message.message_id
         )
         if node is not None and not node.placeholder:
             if message.clock is not None:
                 wanted = utc_and_offset(message.date)
-                self.redated += redate_stored(self.connection, node.pk, message, wanted)
+                self._index_before_update(node)
+                if redate_stored(self.connection, node.pk, message, wanted):
+                    self.redated += 1
+                    self.threads.recount.add(node.thread)
             return False
         chain = reference_chain(message.message_id, message.in_reply_to, message.references)
         known = [n for n in (node, *(self.threads.get(r) for r in chain)) if n is not None]
@@ -220,19 +277,18 @@ class _Writer:
         parent = nodes[-1] if nodes else None
         values = self._message_values(message)
         if node is not None:
-            self.connection.execute(_FILL_PLACEHOLDER, {**values, "pk": node.pk})
+            self._index_before_update(node)
+            self.store.fill_placeholder(node.pk, values)
             self.threads.rename(node, message.message_id)
             node.placeholder = False
-            self.threads.touched.add(node.thread)
             if parent is not None:
                 self.threads.link(node, parent, override=True)
             pk = node.pk
         else:
             parent_pk = parent.pk if parent else None
-            pk = self._insert_returning_id(
-                "messages", {**values, "parent_id": parent_pk, "thread_id": thread}
-            )
-            self.threads.add(pk, message.message_id, parent.pk if parent else None, thread, False)
+            pk = self._insert_message({**values, "parent_id": parent_pk, "thread_id": thread})
+            self.threads.add(pk, message.message_id, parent_pk, thread, False)
+        self.threads.dated(thread, values["date_utc"])
         self._write_details(pk, message)
         return True
 
@@ -245,7 +301,7 @@ class _Writer:
             "message_id": message.message_id,
             "placeholder": False,
             "synthetic": message.synthetic_id,
-            "source_id": self.clocks.source_id(self.connection, message.source),
+            "source_id": self._source_id(message.source),
             "position": message.position,
             "subject": message.subject,
             "author_id": self.people.resolve(author, list_names) if author else None,
@@ -319,8 +375,7 @@ class _Writer:
     def _write_patch(
         self, pk: int, position: int, patch: ParsedPatch, message: ParsedMessage
     ) -> None:
-        patch_id = self._insert_returning_id(
-            "patches",
+        patch_id = self.store.insert_patch(
             {
                 "message_id": pk,
                 "position": position,
@@ -334,8 +389,7 @@ class _Writer:
         )
         self.new_patches.append(patch_id)
         for file_position, patched in enumerate(patch.files):
-            file_id = self._insert_returning_id(
-                "patched_files",
+            file_id = self.store.insert_patched_file(
                 {
                     "patch_id": patch_id,
                     "position": file_position,
@@ -408,7 +462,7 @@ class _Importer:
         try:
             self.writer.prepare(batch)
             self._commit([self.writer.apply(record) for record in batch])
-        except _STORE_ERRORS:
+        except _store_errors():
             self._rollback()
             for record in batch:
                 self._run_one(record)
@@ -418,11 +472,11 @@ class _Importer:
             try:
                 self._commit([self.writer.apply(message)])
                 return
-            except _RACE_ERRORS as exc:
+            except _race_errors() as exc:
                 self._rollback()
                 if attempt == _ATTEMPTS:
                     self.report.skipped.append(_describe(message, exc))
-            except _STORE_ERRORS as exc:
+            except _store_errors() as exc:
                 self._rollback()
                 self.report.skipped.append(_describe(message, exc))
                 return

@@ -17,22 +17,11 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, delete, insert, select, update
-from sqlalchemy.orm import Session
-
-from threadlore.db.base import Base
-from threadlore.db.models.messages import Message, Recipient
-from threadlore.db.models.people import Alias, Person
+from threadlore.db.store_writes import StoreWrites
 from threadlore.importers.records import Address
 
 CUT_DOMAIN = "@..."
 
-# Built once, run with parameters: people and aliases are written for nearly every new address.
-_PEOPLE = Base.metadata.tables[Person.__tablename__]
-_ALIASES = Base.metadata.tables[Alias.__tablename__]
-_INSERT_PERSON = insert(_PEOPLE).returning(_PEOPLE.c.id)
-_INSERT_ALIAS = insert(_ALIASES)
-_UPDATE_PERSON = update(_PEOPLE).where(_PEOPLE.c.id == bindparam("pk"))
 _LIST_LOCAL_PART = re.compile(r"^(linux-[a-z0-9-]+|lkml|.*-(devel|discuss|list|announce))$")
 _QUOTES = "\"'`"
 _GMANE = re.compile(r"^(?P<local>.+)-[a-z0-9+/_=]{6,}@public\.gmane\.org$")
@@ -96,11 +85,11 @@ class PeopleIndex:
     """Resolves addresses to person ids within one import, caching what the store already has.
 
     Holds only small state (aliases and names), loaded once; every change is written through the
-    session at once, so the cache and the store agree until the transaction ends. After a
+    store at once, so the cache and the store agree until the transaction ends. After a
     rollback, call `reload()`.
     """
 
-    session: Session
+    store: StoreWrites
     addresses: dict[str, int] = field(default_factory=dict)
     names: dict[str, int] = field(default_factory=dict)
     local_parts: dict[str, set[int]] = field(default_factory=dict)
@@ -124,14 +113,9 @@ class PeopleIndex:
         self.local_parts.clear()
         self.cut_local_parts.clear()
         self.people.clear()
-        rows = self.session.execute(
-            select(Person.id, Person.name, Person.is_list, Alias.kind, Alias.key).outerjoin(
-                Alias, Alias.person_id == Person.id
-            )
-        )
-        for person_id, name, is_list, kind, key in rows:
+        for person_id, name, is_list, kind, key in self.store.people_and_aliases():
             self.people.setdefault(person_id, _PersonState(name, is_list))
-            if kind is not None:
+            if kind is not None and key is not None:
                 self._remember(person_id, kind, key)
 
     def _remember(self, person_id: int, kind: str, key: str) -> None:
@@ -186,16 +170,12 @@ class PeopleIndex:
         return person_id
 
     def _create(self, name: str, is_list: bool) -> int:
-        person_id: int = (
-            self.session.connection()
-            .execute(_INSERT_PERSON, {"name": name, "is_list": is_list})
-            .scalar_one()
-        )
+        person_id = self.store.insert_person(name, is_list)
         self.people[person_id] = _PersonState(name, is_list)
         return person_id
 
     def _mark_list(self, person_id: int) -> None:
-        self.session.connection().execute(_UPDATE_PERSON, {"pk": person_id, "is_list": True})
+        self.store.mark_list(person_id)
         self.people[person_id].is_list = True
 
     def _add_aliases(self, person_id: int, name: str, email: str) -> None:
@@ -206,26 +186,17 @@ class PeopleIndex:
         state = self.people[person_id]
         if _better_name(state.name, name):
             state.name = name
-            self.session.connection().execute(_UPDATE_PERSON, {"pk": person_id, "name": name})
+            self.store.rename_person(person_id, name)
 
     def _insert_alias(self, person_id: int, kind: str, value: str, key: str) -> None:
-        self.session.connection().execute(
-            _INSERT_ALIAS, {"person_id": person_id, "kind": kind, "value": value, "key": key}
-        )
+        self.store.insert_alias(person_id, kind, value, key)
         self._remember(person_id, kind, key)
 
     def _merge(self, *, into: int, other: int) -> int:
         """Fold person `other` into `into`: aliases, authorship and recipients move over."""
         if self.before_merge is not None:
             self.before_merge()
-        self.session.flush()
-        for table, column in (
-            (Alias, Alias.person_id),
-            (Message, Message.author_id),
-            (Recipient, Recipient.person_id),
-        ):
-            self.session.execute(update(table).where(column == other).values({column: into}))
-        self.session.execute(delete(Person).where(Person.id == other))
+        self.store.merge_person(into, other)
         for mapping in (self.addresses, self.names):
             for key, owner in mapping.items():
                 if owner == other:
@@ -238,5 +209,5 @@ class PeopleIndex:
         merged = self.people.pop(other)
         if _better_name(self.people[into].name, merged.name):
             self.people[into].name = merged.name
-            self.session.execute(update(Person).where(Person.id == into).values(name=merged.name))
+            self.store.rename_person(into, merged.name)
         return into

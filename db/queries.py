@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, and_, func, or_, select, union
+from sqlalchemy import ColumnElement, and_, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql.util import ClauseAdapter
-from sqlalchemy.sql.visitors import iterate
 
+from threadlore.db import search_sql
+from threadlore.db.driver import StoreReader
 from threadlore.db.fts import subject_contains
 from threadlore.db.models.decision_map import Correction
 from threadlore.db.models.inferences import Inference
@@ -21,7 +21,6 @@ from threadlore.db.models.patches import Hunk, Patch, PatchedFile, PatchRevision
 from threadlore.db.models.people import Alias, Person
 from threadlore.db.models.sources import Source
 from threadlore.db.models.threads import Thread
-from threadlore.db.search import message_filter
 from threadlore.db.summaries import summary_select, to_summary
 from threadlore.db.views import (
     CorrectionNote,
@@ -448,64 +447,15 @@ def _patch_views(session: Session, message_pk: int) -> tuple[PatchView, ...]:
     return tuple(views)
 
 
-NEWEST_WINDOW = 20_000  # SQLite: the newest messages a search looks through before all of them
-
-
-def _newest_first(columns: Any) -> tuple[ColumnElement[Any], ...]:
-    return (columns.date_utc.desc().nulls_last(), columns.id.desc())
-
-
-def _page_ids(
-    session: Session, condition: ColumnElement[bool], limit: int, offset: int, within: int | None
-) -> list[int] | None:
-    """The ids of a page of matches, newest first.
-
-    With `within`, only the newest `within` messages are looked at, and None means they hold
-    less than the page: older ones may match. A full page found there is the right page, since
-    every message outside is older than every message inside.
-    """
-    real = Message.placeholder.is_(False)
-    if within is None:
-        page = select(Message.id).where(condition, real).order_by(*_newest_first(Message))
-    else:
-        table = Message.__table__
-        used = {c for c in iterate(condition) if isinstance(c, Column) and c.table is table}
-        columns = sorted(used | {table.c.id, table.c.date_utc}, key=lambda c: c.name)
-        newest = select(*columns).where(real).order_by(*_newest_first(Message)).limit(within)
-        window = newest.subquery("newest")  # only the columns the condition reads
-        page = (
-            select(window.c.id)
-            .where(ClauseAdapter(window).traverse(condition))
-            .order_by(*_newest_first(window.c))
-        )
-    ids = list(session.scalars(page.limit(limit).offset(offset)))
-    return None if within is not None and len(ids) < limit else ids
-
-
 def search_messages(
     session: Session, query: str, *, limit: int = 50, offset: int = 0
 ) -> list[MessageSummary]:
-    """Messages matching a search query, newest first (see db/search.py for the syntax).
+    """Messages matching a search query, newest first (see db/query_language.py for the syntax).
 
-    The page's ids are chosen first and only its rows are summarised (joins, subqueries). On
-    SQLite they are first looked for among the newest NEWEST_WINDOW messages: its planner
-    drives a search from the full list of matches, so a word in most of a million messages took
-    seconds, and a page of common words is found there at once. PostgreSQL's planner chooses
-    between its text and date indexes itself.
+    The SQL is `db/search_sql.py`'s, run on the session's connection: the same a `threadlore
+    search` process runs without SQLAlchemy.
     """
-    dialect = session.get_bind().dialect.name
-    condition = message_filter(query, dialect)
-    ids = None
-    if dialect == "sqlite" and offset + limit <= NEWEST_WINDOW:
-        ids = _page_ids(session, condition, limit, offset, within=NEWEST_WINDOW)
-    if ids is None:
-        ids = _page_ids(session, condition, limit, offset, within=None)
-    if not ids:
-        return []
-    rows = session.execute(
-        summary_select().where(Message.id.in_(ids)).order_by(*_newest_first(Message))
-    ).all()
-    return [to_summary(row) for row in rows]
+    return search_sql.search(StoreReader.of_session(session), query, limit=limit, offset=offset)
 
 
 def list_people(session: Session) -> list[PersonSummary]:

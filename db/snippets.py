@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, column, func, literal_column, select, table
-from sqlalchemy.orm import Session
-
-from threadlore.db import pg_fts
-from threadlore.db.fts import FTS_TABLE, fts_phrase
-from threadlore.db.models.messages import Message
-from threadlore.db.search import And, Node, Not, Or, message_filter, parse_query
+from threadlore.db import search_sql
+from threadlore.db.driver import StoreReader
+from threadlore.db.postgres_sql import INDEXED_CHARS
+from threadlore.db.query_language import And, Node, Not, Or, parse_query
 from threadlore.db.views import Matches, Snippet, Span
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    Store = Session | StoreReader
 
 OPENING_CHARS = 16_000  # how much of a body is read to find its first own line (after quotes)
 SNIPPET_CHARS = 200  # the most of a line a snippet keeps
@@ -69,13 +71,19 @@ def first_own_line(body: str) -> str:
     return ""
 
 
-def first_own_lines(session: Session, thread_id: int) -> dict[str, str]:
+def _reader(store: Store) -> StoreReader:
+    """The store's connection: given, or the one under a session (the UI's)."""
+    return store if isinstance(store, StoreReader) else StoreReader.of_session(store)
+
+
+def first_own_lines(store: Store, thread_id: int) -> dict[str, str]:
     """Each message of a thread (by Message-ID) and its first own line."""
-    rows = session.execute(
-        select(Message.message_id, func.substr(Message.body, 1, OPENING_CHARS)).where(
-            Message.thread_id == thread_id, Message.placeholder.is_(False)
-        )
+    reader = _reader(store)
+    statement = reader.sql.style(
+        "SELECT message_id, substr(body, 1, :chars) FROM messages "
+        "WHERE thread_id = :thread AND placeholder = false"
     )
+    rows = reader.rows(statement, {"chars": OPENING_CHARS, "thread": thread_id})
     return {message_id: first_own_line(body or "") for message_id, body in rows}
 
 
@@ -98,30 +106,28 @@ def text_terms(query: str) -> list[tuple[str, tuple[str, ...]]]:
     return found
 
 
-def search_matches(session: Session, query: str, message_ids: Sequence[str]) -> dict[str, Matches]:
+def search_matches(store: Store, query: str, message_ids: Sequence[str]) -> dict[str, Matches]:
     """Where the query's words are in each of `message_ids` (a page of its hits)."""
     if not message_ids:
         return {}
-    return _matches(session, query, Message.message_id.in_(list(message_ids)))
+    reader = _reader(store)
+    statement = "SELECT id, message_id, subject, body FROM messages WHERE placeholder = false AND "
+    statement += reader.sql.in_list("message_id", ":ids")
+    rows = reader.rows(reader.sql.style(statement), {"ids": reader.sql.list_value(message_ids)})
+    return _matches(reader, query, rows)
 
 
-def thread_matches(session: Session, query: str, thread_id: int) -> dict[str, Matches]:
+def thread_matches(store: Store, query: str, thread_id: int) -> dict[str, Matches]:
     """The messages of a thread that the query matches, each with where its words are."""
-    dialect = session.get_bind().dialect.name
-    condition = Message.thread_id == thread_id
-    return _matches(session, query, and_(condition, message_filter(query, dialect)))
+    reader = _reader(store)
+    return search_matches(reader, query, search_sql.matching_in_thread(reader, query, thread_id))
 
 
-def _matches(session: Session, query: str, condition: ColumnElement[bool]) -> dict[str, Matches]:
+def _matches(reader: StoreReader, query: str, rows: Iterable[Sequence[Any]]) -> dict[str, Matches]:
     terms = text_terms(query)
-    rows = session.execute(
-        select(Message.id, Message.message_id, Message.subject, Message.body).where(
-            condition, Message.placeholder.is_(False)
-        )
-    ).all()
     texts = {pk: (message_id, subject or "", body or "") for pk, message_id, subject, body in rows}
     words = list(dict.fromkeys(word.casefold() for _, ws in terms for word in ws))[:MAX_WORDS]
-    marks = _word_marks(session, words, list(texts)) if texts and words else {}
+    marks = _word_marks(reader, words, list(texts)) if texts and words else {}
     result: dict[str, Matches] = {}
     for pk, (message_id, subject, body) in texts.items():
         subject_spans = _phrases(terms, "subject", subject, marks.get((pk, "subject"), {}))
@@ -131,54 +137,25 @@ def _matches(session: Session, query: str, condition: ColumnElement[bool]) -> di
 
 
 def _word_marks(
-    session: Session, words: list[str], pks: list[int]
+    reader: StoreReader, words: list[str], pks: list[int]
 ) -> dict[tuple[int, str], dict[str, set[int]]]:
     """For each (message, column): each word and the start offsets of the tokens it matched."""
-    dialect = session.get_bind().dialect.name
+    sql = reader.sql
     marks: dict[tuple[int, str], dict[str, set[int]]] = {}
     for word in words:
-        if dialect == "sqlite":
-            statement = _sqlite_marked(word, pks)
-        elif dialect == "postgresql":
-            statement = _postgres_marked(word, pks)
-        else:
-            return {}
-        for pk, marked_subject, marked_body in session.execute(statement):
+        params = {
+            "word": sql.text_value(word, None),
+            "pks": sql.list_value(pks),
+            "start": START_MARK,
+            "end": END_MARK,
+            "options": f"HighlightAll=true, StartSel={START_MARK}, StopSel={END_MARK}",
+        }
+        for pk, marked_subject, marked_body in reader.rows(sql.marked_words, params):
             for name, marked in (("subject", marked_subject), ("body", marked_body)):
                 starts = _marked_starts(marked or "")
                 if starts:
                     marks.setdefault((pk, name), {})[word] = starts
     return marks
-
-
-def _sqlite_marked(word: str, pks: list[int]) -> Any:
-    fts = table(FTS_TABLE, column("rowid"))
-    index: ColumnElement[Any] = literal_column(FTS_TABLE)
-    return (
-        select(
-            fts.c.rowid,
-            func.highlight(index, 0, START_MARK, END_MARK),
-            func.highlight(index, 1, START_MARK, END_MARK),
-        )
-        .select_from(fts)
-        .where(index.op("MATCH")(fts_phrase(word)), fts.c.rowid.in_(pks))
-    )
-
-
-def _postgres_marked(word: str, pks: list[int]) -> Any:
-    options = f"HighlightAll=true, StartSel={START_MARK}, StopSel={END_MARK}"
-    config: ColumnElement[Any] = literal_column("'threadlore'::regconfig")
-    query = func.threadlore_phrase(word)
-
-    def marked(text: Any) -> Any:
-        words_only = func.regexp_replace(text, "[^[:alnum:]]", " ", "g")  # as pg_fts reads it
-        return func.ts_headline(config, words_only, query, options)
-
-    return select(
-        Message.id,
-        marked(Message.subject),
-        marked(func.left(Message.body, pg_fts.INDEXED_CHARS)),
-    ).where(Message.id.in_(pks), pg_fts.matching(word, None))
 
 
 def _marked_starts(marked: str) -> set[int]:
@@ -221,7 +198,7 @@ def _phrases(
             if last < len(tokens) and all(first + j in at[j] for j in range(1, len(words))):
                 spans.add((tokens[first][0], tokens[last][1]))
     if column_name == "body":
-        spans = {span for span in spans if span[0] < pg_fts.INDEXED_CHARS}  # what both engines read
+        spans = {span for span in spans if span[0] < INDEXED_CHARS}  # what both engines read
     return tuple(sorted(spans))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Row, Select, exists, func, select
@@ -13,17 +12,9 @@ from threadlore.db.models.inferences import Inference
 from threadlore.db.models.messages import Message
 from threadlore.db.models.patches import Patch
 from threadlore.db.models.people import Person
-from threadlore.db.views import MessageSummary
+from threadlore.db.views import MessageSummary, local_date
 
 Parent = aliased(Message, name="parent")
-
-
-def local_date(date_utc: datetime | None, offset_minutes: int | None) -> datetime | None:
-    """A stored UTC date given back in the sender's UTC offset."""
-    if date_utc is None:
-        return None
-    zone = timezone(timedelta(minutes=offset_minutes or 0))
-    return date_utc.replace(tzinfo=UTC).astimezone(zone)
 
 
 def summary_select() -> Select[Any]:

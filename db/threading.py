@@ -18,44 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
-from sqlalchemy.orm import Session
-
-from threadlore.db.base import Base
-from threadlore.db.models.messages import Message
-from threadlore.db.models.threads import Thread
+from threadlore.db.store_writes import NodeRow, StoreWrites
 
 # Bind-parameter budget per IN (...) query, well under SQLite's and PostgreSQL's limits.
 _CHUNK = 500
-
-_MESSAGES_TABLE = Base.metadata.tables[Message.__tablename__]
-_THREADS_TABLE = Base.metadata.tables[Thread.__tablename__]
-_MESSAGES = _MESSAGES_TABLE.c
-_NODE_COLUMNS = (
-    _MESSAGES.id,
-    _MESSAGES.message_id,
-    _MESSAGES.parent_id,
-    _MESSAGES.thread_id,
-    _MESSAGES.placeholder,
-)
-_NODE_AT = select(*_NODE_COLUMNS).where(_MESSAGES.id == bindparam("pk"))
-_SET_PARENT = (
-    update(_MESSAGES_TABLE)
-    .where(_MESSAGES.id == bindparam("pk"))
-    .values(parent_id=bindparam("parent"))
-)
-_NEW_THREAD = insert(_THREADS_TABLE).returning(_THREADS_TABLE.c.id)
-# Keeps each thread's newest date (of its real messages) after messages came or went.
-SET_LAST_DATE = (
-    update(Thread)
-    .where(Thread.id.in_(bindparam("threads", expanding=True)))
-    .values(
-        last_date_utc=select(func.max(Message.date_utc))
-        .where(Message.thread_id == Thread.id, Message.placeholder.is_(False))
-        .scalar_subquery()
-    )
-)
 
 
 @dataclass
@@ -100,23 +68,22 @@ def reference_chain(
 class ThreadIndex:
     """The nodes an import has touched, loaded from the store on demand and written through.
 
-    Every change (a new thread, a parent link, a merge) is executed at once in the session's
+    Every change (a new thread, a parent link, a merge) is executed at once in the store's
     transaction, so the index never holds anything the store does not. After a rollback, call
-    `clear()`: nodes are simply loaded again.
+    `clear()`: nodes are simply loaded again. `touched` keeps the threads an import changed, and
+    each one's newest date among the messages it stored (None: read them all again, after a
+    merge or a date that moved).
     """
 
-    session: Session
+    store: StoreWrites
     by_key: dict[str, Node] = field(default_factory=dict)
     by_pk: dict[int, Node] = field(default_factory=dict)
     members: dict[int, list[Node]] = field(default_factory=dict)
     touched: set[int] = field(default_factory=set)
+    newest: dict[int, datetime] = field(default_factory=dict)
+    recount: set[int] = field(default_factory=set)
     absent: set[str] = field(default_factory=set)
     gmane_placeholders: bool | None = None
-
-    @property
-    def connection(self) -> Connection:
-        """The connection of the session's current transaction."""
-        return self.session.connection()
 
     def clear(self) -> None:
         """Forget every cached node (after a rollback)."""
@@ -133,7 +100,7 @@ class ThreadIndex:
         self.members.setdefault(node.thread, []).append(node)
         return node
 
-    def _load(self, rows: Iterable[Row[int, str, int | None, int | None, bool]]) -> None:
+    def _load(self, rows: Iterable[NodeRow]) -> None:
         for pk, key, parent, thread, placeholder in rows:
             if pk not in self.by_pk and thread is not None:
                 self._remember(Node(pk, key, parent, thread, placeholder))
@@ -143,10 +110,7 @@ class ThreadIndex:
         missing = sorted({k for k in keys if k not in self.by_key and k not in self.absent})
         for start in range(0, len(missing), _CHUNK):
             chunk = missing[start : start + _CHUNK]
-            rows = self.connection.execute(
-                select(*_NODE_COLUMNS).where(_MESSAGES.message_id.in_(chunk))
-            )
-            self._load(rows)
+            self._load(self.store.nodes_with_keys(chunk))
             self.absent.update(key for key in chunk if key not in self.by_key)
 
     def get(self, key: str) -> Node | None:
@@ -171,19 +135,12 @@ class ThreadIndex:
 
     def _has_gmane_placeholders(self) -> bool:
         if self.gmane_placeholders is None:
-            query = select(_MESSAGES.id).where(
-                _MESSAGES.placeholder.is_(True), _MESSAGES.message_id.like("%@public.gmane.org")
-            )
-            self.gmane_placeholders = self.connection.execute(query.limit(1)).first() is not None
+            self.gmane_placeholders = self.store.has_placeholder_like("%@public.gmane.org")
         return self.gmane_placeholders
 
     def _one_between(self, low: str, high: str) -> Node | None:
         """The one node whose id sorts between `low` and `high` (an index range), if exactly one."""
-        rows = self.connection.execute(
-            select(*_NODE_COLUMNS)
-            .where(_MESSAGES.message_id >= low, _MESSAGES.message_id < high)
-            .limit(2)
-        ).all()
+        rows = self.store.nodes_between(low, high)
         if len(rows) != 1:
             return None
         self._load(rows)
@@ -197,7 +154,7 @@ class ThreadIndex:
 
     def _node_at(self, pk: int) -> Node:
         if pk not in self.by_pk:
-            self._load([self.connection.execute(_NODE_AT, {"pk": pk}).one()])
+            self._load([self.store.node_at(pk)])
         return self.by_pk[pk]
 
     def add(self, pk: int, key: str, parent: int | None, thread: int, placeholder: bool) -> Node:
@@ -205,9 +162,16 @@ class ThreadIndex:
         self.touched.add(thread)
         return self._remember(Node(pk, key, parent, thread, placeholder))
 
+    def dated(self, thread: int, when: datetime | None) -> None:
+        """A message of `thread` was stored with this date: the thread's newest date may rise."""
+        self.touched.add(thread)
+        newest = self.newest.get(thread)
+        if when is not None and (newest is None or when > newest):
+            self.newest[thread] = when
+
     def new_thread(self) -> int:
         """Insert an empty thread and return its id."""
-        thread: int = self.connection.execute(_NEW_THREAD).scalar_one()
+        thread = self.store.new_thread()
         self.touched.add(thread)
         return thread
 
@@ -215,15 +179,15 @@ class ThreadIndex:
         """Merge these threads into the oldest (smallest id) and return it."""
         keep = min(threads)
         for drop in sorted(threads - {keep}):
-            self.session.execute(
-                update(Message).where(Message.thread_id == drop).values(thread_id=keep)
-            )
-            self.session.execute(delete(Thread).where(Thread.id == drop))
+            self.store.merge_thread(keep, drop)
             for node in self.members.pop(drop, []):
                 node.thread = keep
                 self.members.setdefault(keep, []).append(node)
             self.touched.discard(drop)
+            self.newest.pop(drop, None)
+            self.recount.discard(drop)
         self.touched.add(keep)
+        self.recount.add(keep)
         return keep
 
     def is_ancestor(self, candidate: Node, of: Node) -> bool:
@@ -247,6 +211,6 @@ class ThreadIndex:
             return True
         if (child.parent is not None and not override) or self.is_ancestor(child, parent):
             return False
-        self.connection.execute(_SET_PARENT, {"pk": child.pk, "parent": parent.pk})
+        self.store.set_parent(child.pk, parent.pk)
         child.parent = parent.pk
         return True

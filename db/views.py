@@ -8,7 +8,7 @@ README documents for `--json`.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from threadlore.importers.subjects import strip_reply_markers
@@ -28,6 +28,14 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     return value
+
+
+def local_date(date_utc: datetime | None, offset_minutes: int | None) -> datetime | None:
+    """A stored UTC date given back in the sender's UTC offset."""
+    if date_utc is None:
+        return None
+    zone = timezone(timedelta(minutes=offset_minutes or 0))
+    return date_utc.replace(tzinfo=UTC).astimezone(zone)
 
 
 class JsonView:

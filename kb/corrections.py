@@ -25,6 +25,7 @@ from threadlore.db.models.inferences import Inference
 from threadlore.db.models.messages import Message
 from threadlore.db.models.threads import Thread
 from threadlore.db.people import PeopleIndex
+from threadlore.db.store_writes import DriverWrites
 from threadlore.importers.records import Address, InferredField, ParsedMessage
 from threadlore.importers.records import Inference as InferenceRecord
 from threadlore.kb.discussion import CorrectedField, Correction, Recorded
@@ -145,7 +146,7 @@ class CorrectionService:
             name, email = "", name
         message.author_name = name or None
         message.author_email = email or None
-        message.author_id = PeopleIndex(self.session).resolve(Address(name, email))
+        message.author_id = PeopleIndex(DriverWrites(self.session)).resolve(Address(name, email))
 
     def _set_date(self, message: Message, value: str) -> None:
         when = parse_date(value)

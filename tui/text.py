@@ -12,8 +12,10 @@ strings (never markup), with each escape dimmed so a reader tells it from the te
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from rich.text import Text
+if TYPE_CHECKING:  # rich loads with the UI, not with the command line's listings
+    from rich.text import Text
 
 TAB_WIDTH = 8
 ESCAPE_STYLE = "reverse dim"
@@ -52,6 +54,8 @@ def inert_text(value: str, style: str = "") -> Text:
         value: text from the archive (a body, a subject, a name).
         style: the base style of the result.
     """
+    from rich.text import Text
+
     value = value.replace("\r\n", "\n").expandtabs(TAB_WIDTH)
     text = Text(style=style, end="")
     position = 0

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from threadlore.db.base import Base
 from threadlore.db.engine import open_store
 from threadlore.importers.records import Address, ParsedMessage
+
+sys.path.insert(0, str(Path(__file__).parent))  # orm_reference, the hot SQL's reference
 
 MakeMessage = Callable[..., ParsedMessage]
 NewStoreUrl = Callable[..., str]  # the new_store_url fixture of tests/conftest.py

@@ -12,13 +12,70 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from threadlore.db import pg_fts
-from threadlore.db.fts import create_index, drop_index
-
 revision: str = "0001_messages"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+# The full-text indexes as this revision made them, frozen here: a migration must run the same SQL
+# whatever the application's code later becomes (0008 re-keys SQLite's index by date).
+_SQLITE_FTS = (
+    "CREATE VIRTUAL TABLE messages_fts USING fts5(subject, body, content='messages', "
+    "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN "
+    "INSERT INTO messages_fts(rowid, subject, body) VALUES (new.id, new.subject, new.body); END",
+    "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN "
+    "INSERT INTO messages_fts(messages_fts, rowid, subject, body) "
+    "VALUES ('delete', old.id, old.subject, old.body); END",
+    "CREATE TRIGGER messages_fts_update AFTER UPDATE OF subject, body ON messages BEGIN "
+    "INSERT INTO messages_fts(messages_fts, rowid, subject, body) "
+    "VALUES ('delete', old.id, old.subject, old.body); "
+    "INSERT INTO messages_fts(rowid, subject, body) VALUES (new.id, new.subject, new.body); END",
+    "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')",
+)
+_SQLITE_FTS_DROP = (
+    "DROP TRIGGER IF EXISTS messages_fts_update",
+    "DROP TRIGGER IF EXISTS messages_fts_delete",
+    "DROP TRIGGER IF EXISTS messages_fts_insert",
+    "DROP TABLE IF EXISTS messages_fts",
+)
+# PostgreSQL: words stored per message in generated tsvector columns with GIN indexes, read the
+# way FTS5's `porter unicode61` reads them (db/pg_fts.py documents the reading)
+_INDEXED_CHARS = 262_144
+_POSTGRES_FTS = (
+    "CREATE TEXT SEARCH DICTIONARY threadlore_stem (TEMPLATE = snowball, Language = english)",
+    "CREATE TEXT SEARCH CONFIGURATION threadlore (COPY = english)",
+    "ALTER TEXT SEARCH CONFIGURATION threadlore "
+    "ALTER MAPPING FOR asciiword, word WITH threadlore_stem",
+    "CREATE FUNCTION threadlore_words(text) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "AS $$ SELECT to_tsvector('threadlore'::regconfig, "
+    f"regexp_replace(left($1, {_INDEXED_CHARS}), '[^[:alnum:]]+', ' ', 'g')) $$",
+    "CREATE FUNCTION threadlore_phrase(text) RETURNS tsquery LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+    "AS $$ SELECT phraseto_tsquery('threadlore'::regconfig, "
+    "regexp_replace($1, '[^[:alnum:]]+', ' ', 'g')) $$",
+    "ALTER TABLE messages ADD COLUMN subject_words tsvector "
+    "GENERATED ALWAYS AS (threadlore_words(subject)) STORED",
+    "ALTER TABLE messages ADD COLUMN body_words tsvector "
+    "GENERATED ALWAYS AS (threadlore_words(body)) STORED",
+    "CREATE INDEX ix_messages_subject_words ON messages USING gin (subject_words)",
+    "CREATE INDEX ix_messages_body_words ON messages USING gin (body_words)",
+)
+_POSTGRES_FTS_DROP = (
+    "DROP INDEX IF EXISTS ix_messages_body_words",
+    "DROP INDEX IF EXISTS ix_messages_subject_words",
+    "ALTER TABLE messages DROP COLUMN IF EXISTS body_words",
+    "ALTER TABLE messages DROP COLUMN IF EXISTS subject_words",
+    "DROP FUNCTION IF EXISTS threadlore_phrase(text)",
+    "DROP FUNCTION IF EXISTS threadlore_words(text)",
+    "DROP TEXT SEARCH CONFIGURATION IF EXISTS threadlore",
+    "DROP TEXT SEARCH DICTIONARY IF EXISTS threadlore_stem",
+)
+
+
+def _run_for_dialect(sqlite: tuple[str, ...], postgresql: tuple[str, ...]) -> None:
+    name = op.get_bind().dialect.name
+    for statement in {"sqlite": sqlite, "postgresql": postgresql}.get(name, ()):
+        op.get_bind().exec_driver_sql(statement)
 
 
 def upgrade() -> None:
@@ -266,13 +323,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("hunks", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_hunks_file_id"), ["file_id"], unique=False)
-    create_index(op.get_bind())
-    pg_fts.create_index(op.get_bind())
+    _run_for_dialect(_SQLITE_FTS, _POSTGRES_FTS)
 
 
 def downgrade() -> None:
-    pg_fts.drop_index(op.get_bind())
-    drop_index(op.get_bind())
+    _run_for_dialect(_SQLITE_FTS_DROP, _POSTGRES_FTS_DROP)
     with op.batch_alter_table("hunks", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_hunks_file_id"))
 

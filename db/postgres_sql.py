@@ -1,0 +1,122 @@
+"""PostgreSQL's SQL for the hot paths: the statements of `db/hot_sql.py` with psycopg's
+`%(name)s` parameters, a list as an array (`= ANY(…)`), tsvector text search (`db/pg_fts.py`).
+
+Its words are indexed by stored generated columns, so an import has no indexing of its own to do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from threadlore.db import hot_sql
+from threadlore.db.hot_sql import EngineSql
+
+_NAMED = re.compile(r"(?<![:\w]):([a-z_][a-z_0-9]*)")
+
+
+def driver_style(statement: str) -> str:
+    """A `:name` statement with psycopg's `%(name)s` parameters (and `%` written `%%`)."""
+    return _NAMED.sub(r"%(\1)s", statement.replace("%", "%%"))
+
+
+# tsvector values are limited to 1 MB: `threadlore_words` (migration 0001) reads this much of a
+# text, and the stored words of each searchable column of `messages`
+INDEXED_CHARS = 262_144
+WORD_COLUMNS = {"subject": "subject_words", "body": "body_words"}
+
+
+def in_list(value: str, parameter: str) -> str:
+    return f"{value} = ANY({parameter})"
+
+
+def ilike(text: str, parameter: str) -> str:
+    return f"{text} ILIKE {parameter} ESCAPE '\\'"
+
+
+def text_value(words: str, column: str | None) -> str:
+    return words
+
+
+def text_condition(parameter: str, column: str | None) -> str:
+    """`m`'s stored words hold the phrase (`threadlore_phrase` reads it as the index does)."""
+    names = list(WORD_COLUMNS) if column is None else [column]
+    tests = [f"m.{WORD_COLUMNS[name]} @@ threadlore_phrase({parameter})" for name in names]
+    return f"({' OR '.join(tests)})"
+
+
+def _marked(text: str) -> str:
+    words_only = f"regexp_replace({text}, '[^[:alnum:]]', ' ', 'g')"  # as threadlore_words
+    phrase = "threadlore_phrase(%(word)s)"
+    return f"ts_headline('threadlore'::regconfig, {words_only}, {phrase}, %(options)s)"
+
+
+# written in psycopg's style at once: `[:alnum:]` is not a parameter
+MARKED_WORDS = (
+    f"SELECT m.id, {_marked('m.subject')}, {_marked(f'left(m.body, {INDEXED_CHARS})')} "
+    "FROM messages AS m WHERE m.id = ANY(%(pks)s) AND (m.subject_words @@ "
+    "threadlore_phrase(%(word)s) OR m.body_words @@ threadlore_phrase(%(word)s))"
+)
+
+
+def _json(value: Any) -> Any:
+    from psycopg.types.json import Json  # only a PostgreSQL store loads psycopg
+
+    return Json(value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _as_list(values: Sequence[Any]) -> list[Any]:
+    return list(values)
+
+
+def _read_datetime(value: Any) -> datetime | None:
+    return value if value is None or isinstance(value, datetime) else None
+
+
+POSTGRESQL = EngineSql(
+    name="postgresql",
+    insert_message=driver_style(hot_sql.INSERT_MESSAGE),
+    fill_placeholder=driver_style(hot_sql.FILL_PLACEHOLDER),
+    insert_details={t: driver_style(s) for t, s in hot_sql.INSERT_DETAILS.items()},
+    insert_patch=driver_style(hot_sql.INSERT_PATCH),
+    insert_patched_file=driver_style(hot_sql.INSERT_PATCHED_FILE),
+    nodes_with_keys=driver_style(
+        f"SELECT {hot_sql.NODE_COLUMNS} FROM messages WHERE message_id = ANY(:keys)"
+    ),
+    node_at=driver_style(hot_sql.NODE_AT),
+    nodes_between=driver_style(hot_sql.NODES_BETWEEN),
+    placeholder_like=driver_style(hot_sql.PLACEHOLDER_LIKE),
+    set_parent=driver_style(hot_sql.SET_PARENT),
+    new_thread=driver_style(hot_sql.NEW_THREAD),
+    move_thread=driver_style(hot_sql.MOVE_THREAD),
+    delete_thread=driver_style(hot_sql.DELETE_THREAD),
+    raise_last_date=driver_style(hot_sql.RAISE_LAST_DATE),
+    recount_last_date=driver_style(hot_sql.RECOUNT_LAST_DATE),
+    people_and_aliases=driver_style(hot_sql.PEOPLE_AND_ALIASES),
+    insert_person=driver_style(hot_sql.INSERT_PERSON),
+    insert_alias=driver_style(hot_sql.INSERT_ALIAS),
+    rename_person=driver_style(hot_sql.RENAME_PERSON),
+    mark_list=driver_style(hot_sql.MARK_LIST),
+    merge_person=tuple(driver_style(s) for s in hot_sql.MERGE_PERSON),
+    pause_indexing=(),
+    index_since=(),
+    resume_indexing=(),
+    list_value=_as_list,
+    datetime_value=_same,
+    json_value=_json,
+    read_datetime=_read_datetime,
+    style=driver_style,
+    in_list=in_list,
+    ilike=ilike,
+    text_value=text_value,
+    text_condition=text_condition,
+    newest_first="m.date_utc DESC NULLS LAST, m.id DESC",
+    ordered_index=None,
+    marked_words=MARKED_WORDS,
+)

@@ -1,0 +1,148 @@
+"""SQLite's SQL for the hot paths: the standard statements of `db/hot_sql.py` as written, FTS5.
+
+A list parameter is a JSON array read by `json_each`, so one statement serves any length; a
+datetime is written as SQLAlchemy's SQLite dialect writes it (`YYYY-MM-DD HH:MM:SS.ffffff`, which
+sorts as text), so rows written here and through the models compare and read alike.
+
+The FTS5 indexes (migration 0008) are filled by their triggers for any writer, but an import
+pauses the insert triggers for its transaction and indexes each batch in one INSERT … SELECT:
+`messages_fts` is keyed by `date_rank` (date order, see 0008), `messages_subject_trigram` by id.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from threadlore.db import hot_sql
+from threadlore.db.hot_sql import EngineSql, OrderedIndex
+
+FTS_TABLE = "messages_fts"
+SUBJECT_TRIGRAMS = "messages_subject_trigram"
+PAUSE_TABLE = "messages_fts_pause"
+
+
+def datetime_value(value: datetime | None) -> str | None:
+    """A naive UTC datetime as the models store it on SQLite."""
+    if value is None:
+        return None
+    return (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d} "
+        f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}.{value.microsecond:06d}"
+    )
+
+
+def read_datetime(value: Any) -> datetime | None:
+    """A stored datetime (text) read back."""
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def list_value(values: Sequence[Any]) -> str:
+    return json.dumps(list(values))
+
+
+def fts_phrase(words: str) -> str:
+    """A string FTS5 reads as one phrase, whatever quotes or operators `words` contains."""
+    return '"' + words.replace('"', '""') + '"'
+
+
+def _same(statement: str) -> str:
+    return statement
+
+
+def in_list(value: str, parameter: str) -> str:
+    return f"{value} IN (SELECT value FROM json_each({parameter}))"
+
+
+def ilike(text: str, parameter: str) -> str:
+    """As SQLAlchemy writes `ilike` for SQLite (whose lower() folds ASCII only)."""
+    return f"lower({text}) LIKE lower({parameter}) ESCAPE '\\'"
+
+
+def text_value(words: str, column: str | None) -> str:
+    """A term's words as an FTS5 query: a phrase, in one column if given."""
+    return f"{column} : {fts_phrase(words)}" if column else fts_phrase(words)
+
+
+def text_condition(parameter: str, column: str | None) -> str:
+    """`m` matches an FTS5 query: a look-up of its rowid in the match list, not the whole list."""
+    return (
+        f"EXISTS (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {parameter} "
+        f"AND {FTS_TABLE}.rowid = m.date_rank)"
+    )
+
+
+def _all_of(parts: Sequence[str]) -> str:
+    return " AND ".join(f"({part})" for part in parts)
+
+
+def _any_of(parts: Sequence[str]) -> str:
+    return " OR ".join(f"({part})" for part in parts)
+
+
+def _but_not(positive: str, negatives: Sequence[str]) -> str:
+    return f"({positive})" + "".join(f" NOT ({negative})" for negative in negatives)
+
+
+DATE_ORDERED = OrderedIndex(
+    table=FTS_TABLE,
+    join=f"{FTS_TABLE} JOIN messages AS m ON m.date_rank = {FTS_TABLE}.rowid",
+    newest_first=f"{FTS_TABLE}.rowid DESC",
+    all_of=_all_of,
+    any_of=_any_of,
+    but_not=_but_not,
+)
+MARKED_WORDS = (
+    f"SELECT m.id, highlight({FTS_TABLE}, 0, :start, :end), "
+    f"highlight({FTS_TABLE}, 1, :start, :end) "
+    f"FROM {FTS_TABLE} JOIN messages AS m ON m.date_rank = {FTS_TABLE}.rowid "
+    f"WHERE {FTS_TABLE} MATCH :word AND {in_list('m.id', ':pks')}"
+)
+
+SQLITE = EngineSql(
+    name="sqlite",
+    insert_message=hot_sql.INSERT_MESSAGE,
+    fill_placeholder=hot_sql.FILL_PLACEHOLDER,
+    insert_details=hot_sql.INSERT_DETAILS,
+    insert_patch=hot_sql.INSERT_PATCH,
+    insert_patched_file=hot_sql.INSERT_PATCHED_FILE,
+    nodes_with_keys=f"SELECT {hot_sql.NODE_COLUMNS} FROM messages "
+    "WHERE message_id IN (SELECT value FROM json_each(:keys))",
+    node_at=hot_sql.NODE_AT,
+    nodes_between=hot_sql.NODES_BETWEEN,
+    placeholder_like=hot_sql.PLACEHOLDER_LIKE,
+    set_parent=hot_sql.SET_PARENT,
+    new_thread=hot_sql.NEW_THREAD,
+    move_thread=hot_sql.MOVE_THREAD,
+    delete_thread=hot_sql.DELETE_THREAD,
+    raise_last_date=hot_sql.RAISE_LAST_DATE,
+    recount_last_date=hot_sql.RECOUNT_LAST_DATE,
+    people_and_aliases=hot_sql.PEOPLE_AND_ALIASES,
+    insert_person=hot_sql.INSERT_PERSON,
+    insert_alias=hot_sql.INSERT_ALIAS,
+    rename_person=hot_sql.RENAME_PERSON,
+    mark_list=hot_sql.MARK_LIST,
+    merge_person=hot_sql.MERGE_PERSON,
+    pause_indexing=(f"INSERT INTO {PAUSE_TABLE} (paused) VALUES (1)",),
+    index_since=(
+        f"INSERT INTO {FTS_TABLE} (rowid, subject, body) "
+        "SELECT date_rank, subject, body FROM messages WHERE id >= :first",
+        f"INSERT INTO {SUBJECT_TRIGRAMS} (rowid, subject) "
+        "SELECT id, subject FROM messages WHERE id >= :first",
+    ),
+    resume_indexing=(f"DELETE FROM {PAUSE_TABLE}",),
+    list_value=list_value,
+    datetime_value=datetime_value,
+    json_value=json.dumps,
+    read_datetime=read_datetime,
+    style=_same,
+    in_list=in_list,
+    ilike=ilike,
+    text_value=text_value,
+    text_condition=text_condition,
+    newest_first="m.date_rank DESC",
+    ordered_index=DATE_ORDERED,
+    marked_words=MARKED_WORDS,
+)

@@ -1,0 +1,179 @@
+"""The writes an import makes, as operations: `StoreWrites`, and `DriverWrites`, which runs them
+on the session's DB-API connection with its engine's SQL (`db/hot_sql.py`).
+
+Threading (`db/threading.py`), people (`db/people.py`) and the import's writer (`db/ingest.py`)
+decide what to write; this is the one place that says how. The same operations through
+SQLAlchemy Core (`CoreWrites` in tests/db/orm_reference.py) give identical stores, which the
+tests check on both engines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from threadlore.db.driver import engine_sql
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# a message row as threading sees it: id, Message-ID, parent id, thread id, placeholder
+NodeRow = tuple[int, str, int | None, int | None, bool]
+# a person and one of their aliases (kind and key), or None when they have none
+PersonRow = tuple[int, str, bool, str | None, str | None]
+
+
+class StoreWrites(Protocol):
+    """What an import reads and writes, in the transaction of the session it was made for."""
+
+    @property
+    def dialect(self) -> str: ...
+
+    def insert_message(self, values: dict[str, Any]) -> int: ...
+    def fill_placeholder(self, pk: int, values: dict[str, Any]) -> None: ...
+    def insert_details(self, table: str, rows: list[dict[str, Any]]) -> None: ...
+    def insert_patch(self, values: dict[str, Any]) -> int: ...
+    def insert_patched_file(self, values: dict[str, Any]) -> int: ...
+    def nodes_with_keys(self, keys: Sequence[str]) -> list[NodeRow]: ...
+    def node_at(self, pk: int) -> NodeRow: ...
+    def nodes_between(self, low: str, high: str) -> list[NodeRow]: ...
+    def has_placeholder_like(self, pattern: str) -> bool: ...
+    def set_parent(self, pk: int, parent: int) -> None: ...
+    def new_thread(self) -> int: ...
+    def merge_thread(self, keep: int, drop: int) -> None: ...
+    def raise_last_date(self, thread: int, date: datetime) -> None: ...
+    def recount_last_date(self, thread: int) -> None: ...
+    def people_and_aliases(self) -> list[PersonRow]: ...
+    def insert_person(self, name: str, is_list: bool) -> int: ...
+    def insert_alias(self, person_id: int, kind: str, value: str, key: str) -> None: ...
+    def rename_person(self, pk: int, name: str) -> None: ...
+    def mark_list(self, pk: int) -> None: ...
+    def merge_person(self, into: int, other: int) -> None: ...
+    def pause_indexing(self) -> None: ...
+    def index_since(self, first_id: int) -> None: ...
+    def resume_indexing(self) -> None: ...
+    def detach(self) -> None: ...
+
+
+def _node(row: Sequence[Any]) -> NodeRow:
+    return (row[0], row[1], row[2], row[3], bool(row[4]))
+
+
+class DriverWrites:
+    """StoreWrites on the DB-API connection under a session: one driver call per operation.
+
+    The connection is looked up when first needed and kept until `detach()`, which the writer
+    calls when its transaction ends (the session may hold another connection after a commit).
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.sql = engine_sql(session.get_bind().dialect.name)
+        self._raw: Any = None
+
+    @property
+    def dialect(self) -> str:
+        return self.sql.name
+
+    @property
+    def raw(self) -> Any:
+        if self._raw is None:
+            self.session.flush()  # what the session holds goes first, as it would through it
+            self._raw = self.session.connection().connection.driver_connection
+        return self._raw
+
+    def detach(self) -> None:
+        self._raw = None
+
+    def _execute(self, statement: str, params: dict[str, Any] | None = None) -> Any:
+        return self.raw.execute(statement, params or {})
+
+    def _id(self, statement: str, params: dict[str, Any]) -> int:
+        pk: int = self._execute(statement, params).fetchone()[0]
+        return pk
+
+    def _message(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {**values, "date_utc": self.sql.datetime_value(values["date_utc"])}
+
+    def insert_message(self, values: dict[str, Any]) -> int:
+        return self._id(self.sql.insert_message, self._message(values))
+
+    def fill_placeholder(self, pk: int, values: dict[str, Any]) -> None:
+        self._execute(self.sql.fill_placeholder, {**self._message(values), "pk": pk})
+
+    def insert_details(self, table: str, rows: list[dict[str, Any]]) -> None:
+        if table == "inferences":
+            rows = [{**row, "evidence": self.sql.json_value(row["evidence"])} for row in rows]
+        self.raw.cursor().executemany(self.sql.insert_details[table], rows)
+
+    def insert_patch(self, values: dict[str, Any]) -> int:
+        return self._id(self.sql.insert_patch, values)
+
+    def insert_patched_file(self, values: dict[str, Any]) -> int:
+        return self._id(self.sql.insert_patched_file, values)
+
+    def nodes_with_keys(self, keys: Sequence[str]) -> list[NodeRow]:
+        rows = self._execute(self.sql.nodes_with_keys, {"keys": self.sql.list_value(keys)})
+        return [_node(row) for row in rows]
+
+    def node_at(self, pk: int) -> NodeRow:
+        return _node(self._execute(self.sql.node_at, {"pk": pk}).fetchone())
+
+    def nodes_between(self, low: str, high: str) -> list[NodeRow]:
+        rows = self._execute(self.sql.nodes_between, {"low": low, "high": high})
+        return [_node(row) for row in rows]
+
+    def has_placeholder_like(self, pattern: str) -> bool:
+        return self._execute(self.sql.placeholder_like, {"pattern": pattern}).fetchone() is not None
+
+    def set_parent(self, pk: int, parent: int) -> None:
+        self._execute(self.sql.set_parent, {"pk": pk, "parent": parent})
+
+    def new_thread(self) -> int:
+        return self._id(self.sql.new_thread, {})
+
+    def merge_thread(self, keep: int, drop: int) -> None:
+        self._execute(self.sql.move_thread, {"keep": keep, "drop": drop})
+        self._execute(self.sql.delete_thread, {"drop": drop})
+
+    def raise_last_date(self, thread: int, date: datetime) -> None:
+        value = self.sql.datetime_value(date)
+        self._execute(self.sql.raise_last_date, {"thread": thread, "date": value})
+
+    def recount_last_date(self, thread: int) -> None:
+        self._execute(self.sql.recount_last_date, {"thread": thread})
+
+    def people_and_aliases(self) -> list[PersonRow]:
+        rows = self._execute(self.sql.people_and_aliases)
+        return [(pk, name, bool(is_list), kind, key) for pk, name, is_list, kind, key in rows]
+
+    def insert_person(self, name: str, is_list: bool) -> int:
+        return self._id(self.sql.insert_person, {"name": name, "is_list": is_list})
+
+    def insert_alias(self, person_id: int, kind: str, value: str, key: str) -> None:
+        params = {"person_id": person_id, "kind": kind, "value": value, "key": key}
+        self._execute(self.sql.insert_alias, params)
+
+    def rename_person(self, pk: int, name: str) -> None:
+        self._execute(self.sql.rename_person, {"pk": pk, "name": name})
+
+    def mark_list(self, pk: int) -> None:
+        self._execute(self.sql.mark_list, {"pk": pk})
+
+    def merge_person(self, into: int, other: int) -> None:
+        self.session.flush()
+        for statement in self.sql.merge_person:
+            self._execute(statement, {"into": into, "other": other})
+
+    def pause_indexing(self) -> None:
+        for statement in self.sql.pause_indexing:
+            self._execute(statement)
+
+    def index_since(self, first_id: int) -> None:
+        for statement in self.sql.index_since:
+            self._execute(statement, {"first": first_id})
+
+    def resume_indexing(self) -> None:
+        for statement in self.sql.resume_indexing:
+            self._execute(statement)
