@@ -30,7 +30,7 @@ from threadlore.cli.store_render import (
 from threadlore.cli.terminal import is_terminal, output_width
 from threadlore.db import queries
 from threadlore.db.engine import open_store
-from threadlore.db.search import QuerySyntaxError
+from threadlore.db.query_language import QuerySyntaxError
 from threadlore.db.snippets import search_matches
 from threadlore.importers.charsets import decode_undeclared
 from threadlore.tui.tree_art import art_width

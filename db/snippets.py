@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 from threadlore.db import pg_fts
 from threadlore.db.fts import FTS_TABLE, fts_phrase
 from threadlore.db.models.messages import Message
-from threadlore.db.search import And, Node, Not, Or, message_filter, parse_query
+from threadlore.db.query_language import And, Node, Not, Or, parse_query
+from threadlore.db.search import message_filter
 from threadlore.db.views import Matches, Snippet, Span
 
 OPENING_CHARS = 16_000  # how much of a body is read to find its first own line (after quotes)

@@ -30,7 +30,7 @@ from threadlore.db.engine import open_store
 from threadlore.db.ingest import import_messages
 from threadlore.db.models.messages import Message
 from threadlore.db.queries import search_messages
-from threadlore.db.search import QuerySyntaxError
+from threadlore.db.query_language import QuerySyntaxError
 from threadlore.importers.detect import read_inputs
 from threadlore.importers.records import InputError, ParsedMessage
 
