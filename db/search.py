@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, not_, or_, select, true
 
@@ -26,43 +25,26 @@ from threadlore.db.fts import fts_phrase, matching_rowids
 from threadlore.db.models.messages import Message, Recipient
 from threadlore.db.models.patches import Hunk, Patch, PatchedFile
 from threadlore.db.models.people import Alias
-from threadlore.db.query_language import And, Node, Not, QuerySyntaxError, Term, parse_query
+from threadlore.db.query_language import (
+    And,
+    Node,
+    Not,
+    QuerySyntaxError,
+    Term,
+    date_bounds,
+    parse_query,
+)
 
 _TOKENIZABLE = re.compile(r"\w")
 
 
-def _day(text: str, *, end: bool) -> datetime:
-    """The first instant of a YYYY, YYYY-MM or YYYY-MM-DD period, or the one after it."""
-    parts = text.split("-")
-    try:
-        numbers = [int(p) for p in parts]
-        if len(numbers) > 3 or len(parts[0]) != 4:
-            raise ValueError(text)
-        start = date(numbers[0], *(numbers[1:] or [1]), *([1] if len(numbers) < 3 else []))
-    except ValueError:
-        raise QuerySyntaxError(f"bad date {text!r}: use YYYY-MM-DD, YYYY-MM or YYYY") from None
-    if not end:
-        return datetime.combine(start, datetime.min.time())
-    if len(numbers) == 1:
-        following = date(start.year + 1, 1, 1)
-    elif len(numbers) == 2:
-        following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    else:
-        following = start + timedelta(days=1)
-    return datetime.combine(following, datetime.min.time())
-
-
 def _date_range(value: str) -> ColumnElement[bool]:
-    since, dots, until = value.partition("..")
-    if not dots:
-        since = until = value
-    if not since and not until:
-        raise QuerySyntaxError("d: needs a date or a range such as 2007-03-07..2007-03-08")
-    conditions = []
-    if since:
-        conditions.append(Message.date_utc >= _day(since, end=False))
-    if until:
-        conditions.append(Message.date_utc < _day(until, end=True))
+    since, until = date_bounds(value)
+    conditions: list[ColumnElement[bool]] = [Message.date_utc.is_not(None)]
+    if since is not None:
+        conditions.append(Message.date_utc >= since)
+    if until is not None:
+        conditions.append(Message.date_utc < until)
     return and_(*conditions)
 
 
