@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # the hostile_* helper modules
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # benches/, for its generator
 
 from hostile_support import NewStoreUrl, RunCli, cli_on
+from seed_store import import_seed
 
 
 @pytest.fixture(scope="session")
@@ -64,3 +65,11 @@ def engine_url(new_store_url: NewStoreUrl) -> str:
 @pytest.fixture
 def engine_cli(engine_url: str) -> RunCli:
     return cli_on(engine_url)
+
+
+@pytest.fixture(scope="session")
+def seeded_url(new_store_url: NewStoreUrl) -> str:
+    """The seed thread and its map on the session's engine, for tests that only read it."""
+    url = new_store_url(migrated=True)
+    import_seed(url)
+    return url

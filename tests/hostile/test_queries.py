@@ -4,8 +4,7 @@ every one is answered alike by both engines or refused in one line that blames t
 from __future__ import annotations
 
 import pytest
-from hostile_support import NewStoreUrl, RunCli, cli_on
-from seed_store import import_seed
+from hostile_support import RunCli, cli_on
 
 from threadlore.db.engine import open_store
 from threadlore.db.queries import search_messages
@@ -17,14 +16,6 @@ from threadlore.db.query_language import (
     parse_query,
 )
 from threadlore.db.snippets import search_matches
-
-
-@pytest.fixture(scope="module")
-def seeded_url(new_store_url: NewStoreUrl) -> str:
-    """The seed thread, on the module's engine."""
-    url = new_store_url(migrated=True)
-    import_seed(url, with_map=False)
-    return url
 
 
 @pytest.fixture(scope="module")
