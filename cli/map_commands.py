@@ -17,6 +17,7 @@ from threadlore.cli.options import (
     Settings,
     UserError,
     json_document,
+    limit_option,
     print_json,
     recorder_option,
     store_options,
@@ -406,7 +407,7 @@ def undo_command(settings: Settings, thread: str | None, as_user: str | None) ->
 
 @map_group.command("history")
 @click.option("--thread", metavar="THREAD", help="Only this thread's map.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@limit_option(default=20)
 @store_options
 def history_command(settings: Settings, thread: str | None, limit: int) -> None:
     """List the newest changes to the maps: what, which entries, who, when.

@@ -22,6 +22,7 @@ EXIT_VIOLATION = 3  # `model check` found an invariant broken
 EXIT_PARTIAL = 4  # `import` stored what it could: some messages have warnings or were skipped
 
 ENV_DB = "THREADLORE_DB"
+STORE_INT_MAX = 2**63 - 1  # the largest integer either store holds (SQLite INTEGER, PG BIGINT)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -147,3 +148,32 @@ def recorder_option(command: F) -> F:
         default=None,
         help="Record the change as NAME (default: your login name).",
     )(command)
+
+
+def limit_option(default: int | None, help: str = "Show at most this many.") -> Callable[[F], F]:
+    """`--limit N`: N at least 1; a limit past any store's size (2^63) shows them all."""
+
+    def clamp(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
+        return None if value is None else min(value, STORE_INT_MAX)
+
+    return click.option(
+        "--limit",
+        type=click.IntRange(min=1),
+        default=default,
+        show_default=default is not None,
+        callback=clamp,
+        help=help,
+    )
+
+
+def stored_ids(what: str) -> Callable[[click.Context, click.Parameter, tuple[int, ...]], Any]:
+    """A callback for options naming rows by number: one past any store's integers names no row,
+    which is said in one line (the store's driver would raise OverflowError binding it)."""
+
+    def check(_ctx: click.Context, _param: click.Parameter, ids: tuple[int, ...]) -> Any:
+        for number in ids:
+            if not -STORE_INT_MAX - 1 <= number <= STORE_INT_MAX:
+                raise UserError(f"no {what} {number}")
+        return ids
+
+    return check

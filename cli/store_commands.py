@@ -17,6 +17,7 @@ from threadlore.cli.options import (
     EXIT_PARTIAL,
     Settings,
     UserError,
+    limit_option,
     print_json,
     store_options,
 )
@@ -259,7 +260,7 @@ def import_command(
     metavar="TEXT",
     help="Only threads whose subject or author contains TEXT.",
 )
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many.")
+@limit_option(default=None)
 @store_options
 def threads_command(settings: Settings, filter_text: str | None, limit: int | None) -> None:
     """List threads, latest activity first: number, subject, messages, people, dates.
@@ -339,7 +340,7 @@ def show_command(settings: Settings, message: str) -> None:
 
 @click.command("search")
 @click.argument("query", callback=typed_text)
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@limit_option(default=50)
 @store_options
 def search_command(settings: Settings, query: str, limit: int) -> None:
     """Search messages, newest first.

@@ -122,3 +122,20 @@ def test_a_query_at_the_last_day_is_answered_by_the_cli(seeded: RunCli) -> None:
         "",
         "threadlore: no messages match\n",
     )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("threads",), ("search", "page"), ("map", "history"), ("extract", "1", "--state", "open")],
+)
+def test_a_limit_past_any_stores_integers_shows_them_all(
+    seeded: RunCli, command: tuple[str]
+) -> None:
+    everything = seeded(*command, "--limit", "1000")
+    result = seeded(*command, "--limit", str(2**64))
+    assert (result.exit_code, result.output) == (everything.exit_code, everything.output)
+
+
+def test_a_candidate_number_past_any_stores_integers_names_none(seeded: RunCli) -> None:
+    result = seeded("extract", "1", "--accept", str(2**63))
+    assert (result.exit_code, result.stderr) == (1, f"threadlore: no candidate {2**63}\n")
