@@ -20,6 +20,7 @@ EXIT_FAILURE = 1  # bad input, bad query, nothing found
 EXIT_USAGE = 2  # click's own exit code for a malformed command line
 EXIT_VIOLATION = 3  # `model check` found an invariant broken
 EXIT_PARTIAL = 4  # `import` stored what it could: some messages have warnings or were skipped
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 ENV_DB = "THREADLORE_DB"
 STORE_INT_MAX = 2**63 - 1  # the largest integer either store holds (SQLite INTEGER, PG BIGINT)

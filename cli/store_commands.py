@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from threadlore.cli.options import (
     EXIT_FAILURE,
+    EXIT_INTERRUPTED,
     EXIT_PARTIAL,
     Settings,
     UserError,
@@ -246,6 +247,10 @@ def import_command(
         click.echo(f"threadlore: {line}", err=True)
     for line in report.warnings:
         click.echo(f"threadlore: warning: {line}", err=True)
+    if report.interrupted:
+        click.echo("threadlore: interrupted: what was read so far is stored; import again to "
+                   "finish", err=True)  # fmt: skip
+        sys.exit(EXIT_INTERRUPTED)
     if report.errors:
         sys.exit(EXIT_FAILURE)
     if report.skipped or report.warnings:

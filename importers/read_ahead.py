@@ -14,6 +14,7 @@ instead of waiting forever.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from multiprocessing.connection import Connection
@@ -62,7 +63,12 @@ def _child(
     theirs: Connection,
     out: Connection,
 ) -> None:
-    """Read every input and send it on: chunks of messages, error reports, then the end."""
+    """Read every input and send it on: chunks of messages, error reports, then the end.
+
+    Ctrl-C reaches every process of the terminal's group; the consumer decides what it means
+    and ends this child by closing the pipe (or terminating it), so the child ignores it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     theirs.close()  # the consumer's end: once it closes its copy too, a send here fails
     pending: list[Any] = []
 
