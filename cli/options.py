@@ -15,6 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 import platformdirs
 
+from threadlore.cli.terminal import inert
+
 EXIT_OK = 0
 EXIT_FAILURE = 1  # bad input, bad query, nothing found
 EXIT_USAGE = 2  # click's own exit code for a malformed command line
@@ -58,7 +60,13 @@ class UserError(click.ClickException):
     exit_code = EXIT_FAILURE
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"threadlore: {self.format_message()}", err=True)
+        complain(self.format_message())
+
+
+def complain(line: str) -> None:
+    """One line on stderr, its control characters spelled out: a file name may hold a newline
+    (which would make the line two) or an escape sequence (which the terminal would obey)."""
+    click.echo(f"threadlore: {inert(line)}", err=True)
 
 
 STORE_BACKENDS = ("sqlite", "postgresql")

@@ -18,6 +18,7 @@ from threadlore.cli.options import (
     EXIT_PARTIAL,
     Settings,
     UserError,
+    complain,
     limit_option,
     print_json,
     store_options,
@@ -244,12 +245,11 @@ def import_command(
     else:
         click.echo(_summary(report))
     for line in (*report.errors, *report.skipped):
-        click.echo(f"threadlore: {line}", err=True)
+        complain(line)
     for line in report.warnings:
-        click.echo(f"threadlore: warning: {line}", err=True)
+        complain(f"warning: {line}")
     if report.interrupted:
-        click.echo("threadlore: interrupted: what was read so far is stored; import again to "
-                   "finish", err=True)  # fmt: skip
+        complain("interrupted: what was read so far is stored; import again to finish")
         sys.exit(EXIT_INTERRUPTED)
     if report.errors:
         sys.exit(EXIT_FAILURE)
