@@ -23,6 +23,7 @@ from threadlore.importers.records import (
     InputError,
     ParsedMessage,
     ReadPosition,
+    source_name,
 )
 from threadlore.importers.selection import EVERYTHING, Selection
 
@@ -62,16 +63,16 @@ def detect_format(path: str | Path) -> str:
             return PUBLIC_INBOX
         return MAILDIR if is_maildir(path) else DIRECTORY
     if not path.is_file():  # opening a pipe would wait for a writer forever
-        raise InputError(str(path), None, "path", "not a regular file or folder")
+        raise InputError(source_name(path), None, "path", "not a regular file or folder")
     try:
         with path.open("rb") as handle:
             head = handle.read(_HEAD_BYTES)
     except OSError as exc:
         raise InputError(
-            str(path), None, "path", f"cannot be read ({exc.strerror or exc})"
+            source_name(path), None, "path", f"cannot be read ({exc.strerror or exc})"
         ) from exc
     if not head.strip():
-        raise InputError(str(path), None, "whole file", "empty file")
+        raise InputError(source_name(path), None, "whole file", "empty file")
     if head.startswith(GZIP_MAGIC):
         return MBOX_GZ
     if _first_line(head).startswith(b"From "):
@@ -81,7 +82,7 @@ def detect_format(path: str | Path) -> str:
     if _looks_like_archive_text(head.decode("utf-8", "replace")):
         return ARCHIVE_TEXT
     problem = "not an mbox, Maildir, .eml or web-archive text file"
-    raise InputError(str(path), None, "start of file", problem)
+    raise InputError(source_name(path), None, "start of file", problem)
 
 
 def _read_archive_text(
@@ -185,7 +186,7 @@ def read_records(
         path = Path(raw_path)
         try:
             if not path.exists():
-                raise InputError(str(path), None, "path", "does not exist")
+                raise InputError(source_name(path), None, "path", "does not exist")
             kind = detect_format(path)
         except InputError as exc:
             if on_error is None:

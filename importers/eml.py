@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from threadlore.importers.email_message import parse_message_bytes
-from threadlore.importers.records import InputError, ParsedMessage
+from threadlore.importers.records import InputError, ParsedMessage, source_name
 
 _HEADER_LINE = re.compile(rb"^([!-9;-~]+):")
 # header names that open real messages; a first line such as "Re: [patch 0/6] …" (a web
@@ -46,8 +46,8 @@ def read_eml(path: str | Path) -> ParsedMessage:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(
-            str(path), None, "file", f"cannot be read ({exc.strerror or exc})"
+            source_name(path), None, "file", f"cannot be read ({exc.strerror or exc})"
         ) from exc
     if raw.startswith(b"From "):
         raw = raw.split(b"\n", 1)[1] if b"\n" in raw else b""
-    return parse_message_bytes(raw, source=str(path), position=1)
+    return parse_message_bytes(raw, source=source_name(path), position=1)

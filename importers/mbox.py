@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from threadlore.importers.email_message import parse_message_bytes
-from threadlore.importers.records import ErrorHandler, InputError, ParsedMessage
+from threadlore.importers.records import ErrorHandler, InputError, ParsedMessage, source_name
 
 GZIP_MAGIC = b"\x1f\x8b"
 _ESCAPED_FROM = re.compile(rb"^>(>*From )")
@@ -93,7 +93,7 @@ def read_mbox(path: str | Path, on_error: ErrorHandler | None = None) -> Iterato
             is damaged or cut short — after the messages that were whole have been yielded.
     """
     path = Path(path)
-    source = str(path)
+    source = source_name(path)
     position = 0
     try:
         with open_mail_file(path) as stream:

@@ -6,10 +6,12 @@ immutable dataclasses; persistence lives in db/, which is the only consumer that
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 
 
 class InferredField(StrEnum):
@@ -191,6 +193,13 @@ class ReadProblem:
         at = f"message {self.position}, " if self.position is not None else ""
         byte = f"byte {self.offset}, " if self.offset is not None else ""
         return f"{self.source}: {at}{byte}{self.where}: {self.problem}"
+
+
+def source_name(path: Path | str) -> str:
+    """A file's name as a source: text any store can hold. Bytes of the name that are not
+    UTF-8 (`caf\\xe9.eml` from a Latin-1 system) are spelled `\\xe9` rather than kept as the
+    lone surrogates Python reads them as, which no store can encode."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 class InputError(ValueError):
