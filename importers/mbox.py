@@ -25,6 +25,9 @@ _ESCAPED_FROM = re.compile(rb"^>(>*From )")
 _HEADER_START = re.compile(rb"^[!-9;-~]+:")
 
 
+_CHUNK = 1 << 16
+
+
 def open_mail_file(path: Path) -> io.BufferedIOBase:
     """Open a mail file for binary reading, decompressing it when it is gzip data."""
     with path.open("rb") as probe:
@@ -32,6 +35,27 @@ def open_mail_file(path: Path) -> io.BufferedIOBase:
     if compressed:
         return gzip.open(path, "rb")
     return path.open("rb")
+
+
+def _gzip_lines(stream: io.BufferedIOBase, junk: list[gzip.BadGzipFile]) -> Iterator[bytes]:
+    """The lines of a gzip stream, up to bytes after a complete member that are not another
+    member (junk a download or a copy left behind): those end the lines, their error is put in
+    `junk`, and the message they follow stays whole. Read a chunk at a time with `read1`, which
+    either returns data or raises, so no line read before the junk is lost with it."""
+    rest = b""
+    while True:
+        try:
+            chunk = stream.read1(_CHUNK)
+        except gzip.BadGzipFile as exc:
+            junk.append(exc)
+            break
+        if not chunk:
+            break
+        lines = (rest + chunk).split(b"\n")
+        rest = lines.pop()
+        yield from (line + b"\n" for line in lines)
+    if rest:
+        yield rest
 
 
 def split_mbox(lines: Iterable[bytes], source: str) -> Iterator[bytes]:
@@ -95,9 +119,11 @@ def read_mbox(path: str | Path, on_error: ErrorHandler | None = None) -> Iterato
     path = Path(path)
     source = source_name(path)
     position = 0
+    junk: list[gzip.BadGzipFile] = []
     try:
         with open_mail_file(path) as stream:
-            for offset, raw in split_mbox_at(stream, source):
+            lines = _gzip_lines(stream, junk) if isinstance(stream, gzip.GzipFile) else stream
+            for offset, raw in split_mbox_at(lines, source):
                 position += 1
                 try:
                     message = parse_message_bytes(raw, source=source, position=position)
@@ -108,6 +134,9 @@ def read_mbox(path: str | Path, on_error: ErrorHandler | None = None) -> Iterato
                     on_error(located)
                     continue
                 yield message
+            if junk:
+                problem = f"bytes after the last whole gzip member are not gzip data ({junk[0]})"
+                raise InputError(source, position + 1, "end of file", problem) from junk[0]
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         problem = f"compressed data is damaged or cut short ({exc})"
         raise InputError(source, position + 1, "gzip stream", problem) from exc

@@ -314,6 +314,32 @@ def test_a_cut_mbox_gz_keeps_the_whole_messages_and_says_where_it_stopped(
     )
 
 
+@pytest.mark.parametrize("ending", [b"\n", b""], ids=["last line whole", "no final newline"])
+def test_junk_after_whole_gzip_members_keeps_every_message(
+    tmp_path: Path, engine_cli: RunCli, ending: bytes
+) -> None:
+    """Two members (as `cat a.gz b.gz` makes), then bytes that are not gzip data; the last
+    message's last line may lack its newline."""
+    members = [
+        gzip.compress(
+            f"From a Mon Feb 26 10:00:00 2007\nFrom: a@example.org\nMessage-ID: <junk-{n}@x>\n\n"
+            f"body {n}".encode()
+            + (ending if n else b"\n\n")
+        )
+        for n in range(2)
+    ]
+    path = tmp_path / "junk.mbox.gz"
+    path.write_bytes(b"".join(members) + b"junk after the data")
+    result = engine_cli("import", str(path))
+    assert result.exit_code == 4, result.output
+    assert result.stdout.startswith("read 2 messages: 2 added")
+    assert result.stderr == (
+        f"threadlore: {path}: message 3, end of file: bytes after the last whole gzip member are "
+        "not gzip data (Not a gzipped file (b'ju'))\n"
+    )
+    assert "body 1" in engine_cli("show", "junk-1@x").stdout
+
+
 def test_an_import_goes_on_past_broken_inputs(cli: RunCli) -> None:
     names = ["19-empty.mbox", "21-archive-cut-in-half.txt", "01-8bit-mixed-headers.eml",
              "22-junk-dir", "missing.mbox", "26-repeated-headers.eml"]  # fmt: skip
