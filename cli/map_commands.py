@@ -22,6 +22,7 @@ from threadlore.cli.options import (
     recorder_option,
     store_options,
 )
+from threadlore.cli.output_files import write_whole
 from threadlore.cli.store_commands import store_session
 from threadlore.cli.terminal import inert
 from threadlore.db import queries
@@ -149,7 +150,7 @@ def export_command(settings: Settings, thread: str, output: Path | None) -> None
         else:
             click.echo(text, nl=False)
         return
-    output.write_text(text, encoding="utf-8")
+    write_whole(output, text)
     click.echo(f"wrote {output}", err=True)
 
 
