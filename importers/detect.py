@@ -23,6 +23,7 @@ from threadlore.importers.records import (
     InputError,
     ParsedMessage,
     ReadPosition,
+    UnreadableInput,
     source_name,
 )
 from threadlore.importers.selection import EVERYTHING, Selection
@@ -59,16 +60,20 @@ def detect_format(path: str | Path) -> str:
     """
     path = Path(path)
     if path.is_dir():
-        if looks_like_public_inbox(path):
-            return PUBLIC_INBOX
-        return MAILDIR if is_maildir(path) else DIRECTORY
+        try:
+            if looks_like_public_inbox(path):
+                return PUBLIC_INBOX
+            return MAILDIR if is_maildir(path) else DIRECTORY
+        except OSError as exc:  # a folder this user may not look into
+            problem = f"cannot be read ({exc.strerror or exc})"
+            raise UnreadableInput(source_name(path), None, "folder", problem) from exc
     if not path.is_file():  # opening a pipe would wait for a writer forever
         raise InputError(source_name(path), None, "path", "not a regular file or folder")
     try:
         with path.open("rb") as handle:
             head = handle.read(_HEAD_BYTES)
     except OSError as exc:
-        raise InputError(
+        raise UnreadableInput(
             source_name(path), None, "path", f"cannot be read ({exc.strerror or exc})"
         ) from exc
     if not head.strip():
@@ -105,8 +110,16 @@ class _Reading:
 
 
 def _walk_directory(folder: Path, how: _Reading) -> Iterator[ImportRecord]:
-    """Read every file of a known format under a folder that is not a Maildir, sorted."""
-    for entry in sorted(folder.iterdir()):
+    """Read every file of a known format under a folder that is not a Maildir, sorted (each
+    folder's entries in name order, a plain subfolder's contents in its place), without
+    recursion: a tree may be thousands of folders deep. A file or folder that cannot be read
+    is an error (reported, and the walk goes on); one that holds no mail is skipped."""
+    stack = [iter(_listing(folder))]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
         if entry.name.startswith("."):
             how.on_skip(entry, "hidden file or folder")
             continue
@@ -115,10 +128,26 @@ def _walk_directory(folder: Path, how: _Reading) -> Iterator[ImportRecord]:
             continue
         try:
             kind = detect_format(entry)
+            if kind == DIRECTORY:
+                stack.append(iter(_listing(entry)))
+                continue
+        except UnreadableInput as exc:
+            if how.on_error is None:
+                raise
+            how.on_error(exc)
+            continue
         except InputError as exc:
             how.on_skip(entry, exc.problem)
             continue
         yield from _read_one(entry, kind, how)
+
+
+def _listing(folder: Path) -> list[Path]:
+    try:
+        return sorted(folder.iterdir())
+    except OSError as exc:
+        problem = f"cannot be read ({exc.strerror or exc})"
+        raise UnreadableInput(source_name(folder), None, "folder", problem) from exc
 
 
 def _messages_of(path: Path, kind: str, how: _Reading) -> Iterator[ParsedMessage]:

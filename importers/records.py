@@ -226,5 +226,10 @@ class InputError(ValueError):
         return ReadProblem(self.source, self.position, self.where, self.problem, self.offset)
 
 
+class UnreadableInput(InputError):
+    """A file or folder the system would not let us read (permissions, an I/O error): unlike
+    a file that holds no mail, never passed over in silence inside a folder."""
+
+
 ErrorHandler = Callable[[InputError], None]
 """Told about each input, or message in one, that cannot be read, so that reading can go on."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from threadlore.cli.main import threadlore
@@ -23,3 +26,13 @@ def cli_on(db_url: str) -> RunCli:
         return CliRunner().invoke(threadlore, [*args, "--db", db_url])
 
     return run
+
+
+def without_privileges() -> list[str]:
+    """A command prefix that makes root obey file permissions (as any other user does)."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("root ignores file permissions and setpriv is missing to drop that")
+    dropped = "-dac_override,-dac_read_search"
+    return ["setpriv", f"--bounding-set={dropped}", f"--inh-caps={dropped}", "--"]

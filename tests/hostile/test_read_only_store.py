@@ -5,15 +5,13 @@ fails in one line."""
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from hostile_support import cli_on
+from hostile_support import cli_on, without_privileges
 from sqlalchemy.engine import make_url
 
 from threadlore.db import engine as store_engine
@@ -84,16 +82,6 @@ def test_the_ui_browses_a_read_only_store(read_only_url: str) -> None:
     asyncio.run(browse())
 
 
-def _without_privileges() -> list[str]:
-    """A command prefix that makes root obey file permissions (as any other user does)."""
-    if os.geteuid() != 0:
-        return []
-    if shutil.which("setpriv") is None:
-        pytest.skip("root ignores file permissions and setpriv is missing to drop that")
-    dropped = "-dac_override,-dac_read_search"
-    return ["setpriv", f"--bounding-set={dropped}", f"--inh-caps={dropped}", "--"]
-
-
 @pytest.mark.parametrize("journal", ["none", "wal files left"])
 def test_a_store_in_a_folder_nobody_may_write_is_read(
     seeded_url: str, tmp_path: Path, journal: str
@@ -114,7 +102,7 @@ def test_a_store_in_a_folder_nobody_may_write_is_read(
     folder.chmod(0o555)
     try:
         ran = subprocess.run(
-            [*_without_privileges(), str(THREADLORE), "threads", "--db", f"sqlite:///{store}"],
+            [*without_privileges(), str(THREADLORE), "threads", "--db", f"sqlite:///{store}"],
             capture_output=True,
             text=True,
             timeout=120,
