@@ -26,6 +26,7 @@ from threadlore.db.people import PeopleIndex, list_local_parts
 from threadlore.db.read_positions import record_position
 from threadlore.db.revisions import files_key, link_revisions
 from threadlore.db.source_clocks import SourceClocks, redate_stored
+from threadlore.db.store_limits import fitted_message
 from threadlore.db.threading import SET_LAST_DATE, Node, ThreadIndex, reference_chain
 from threadlore.importers.archive_dates import ArchiveClock
 from threadlore.importers.records import (
@@ -552,7 +553,8 @@ def _store_stream(
     """Read the stream into batches and store each; see `import_messages`."""
     batch: list[ImportRecord] = []
     try:
-        for message in stream:
+        for record in stream:
+            message = fitted_message(record) if isinstance(record, ParsedMessage) else record
             if isinstance(message, ParsedMessage):
                 report.seen += 1
                 if message.warnings and strict:
