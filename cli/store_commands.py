@@ -36,6 +36,7 @@ from threadlore.db.engine import open_store
 from threadlore.db.query_language import QuerySyntaxError
 from threadlore.db.snippets import search_matches
 from threadlore.importers.charsets import decode_undeclared
+from threadlore.importers.records import MAX_MESSAGE_BYTES
 from threadlore.tui.tree_art import art_width
 
 if TYPE_CHECKING:  # the import command's modules load only when it runs
@@ -104,6 +105,7 @@ def _import_with_progress(
     clock: ArchiveClock | None,
     strict: bool,
     selection: Selection,
+    cap: int,
 ) -> ImportReport:
     from threadlore.db.read_positions import stored_positions
     from threadlore.importers.read_ahead import read_ahead
@@ -123,6 +125,7 @@ def _import_with_progress(
         clock=clock,
         positions=positions,
         selection=selection,
+        cap=cap,
     )
     report = _store(sessions, messages, settings, clock, strict)
     report.skipped[:0] = skipped
@@ -198,6 +201,16 @@ def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
     "storing it with a warning or skipping it (exit 4).",
 )
 @click.option(
+    "--max-message-size",
+    "max_mb",
+    type=click.IntRange(min=1, max=2**40),
+    default=MAX_MESSAGE_BYTES // 2**20,
+    show_default=True,
+    metavar="MB",
+    help="Skip (and report) a message larger than this many megabytes, reading no more of it: "
+    "memory stays bounded whatever an mbox.gz inflates to.",
+)
+@click.option(
     "--since",
     metavar="DATE",
     callback=_since,
@@ -218,6 +231,7 @@ def import_command(
     strict: bool,
     since: datetime | None,
     lists: tuple[str, ...],
+    max_mb: int,
 ) -> None:
     """Import messages from archive text, mbox, mbox.gz, Maildir, .eml or public-inbox inputs.
 
@@ -239,7 +253,7 @@ def import_command(
     from threadlore.importers.selection import Selection
 
     selection = Selection(since, lists)
-    report = _import_with_progress(settings, paths, clock, strict, selection)
+    report = _import_with_progress(settings, paths, clock, strict, selection, max_mb * 2**20)
     if settings.json:
         print_json(report.as_json())
     else:

@@ -18,6 +18,7 @@ from threadlore.importers.maildir import SkipHandler, is_maildir, log_skip, read
 from threadlore.importers.mbox import GZIP_MAGIC, read_mbox
 from threadlore.importers.public_inbox import looks_like_public_inbox, read_public_inbox
 from threadlore.importers.records import (
+    MAX_MESSAGE_BYTES,
     ErrorHandler,
     ImportRecord,
     InputError,
@@ -107,6 +108,7 @@ class _Reading:
     clock: ArchiveClock | None
     positions: Mapping[str, ReadPosition]
     selection: Selection
+    cap: int  # the most bytes a message may have
 
 
 def _walk_directory(folder: Path, how: _Reading) -> Iterator[ImportRecord]:
@@ -153,11 +155,11 @@ def _listing(folder: Path) -> list[Path]:
 def _messages_of(path: Path, kind: str, how: _Reading) -> Iterator[ParsedMessage]:
     """The messages of one input of a format that holds nothing but messages."""
     if kind in (MBOX, MBOX_GZ):
-        yield from read_mbox(path, how.on_error)
+        yield from read_mbox(path, how.on_error, how.cap)
     elif kind == MAILDIR:
-        yield from read_maildir(path, how.on_skip, how.on_error)
+        yield from read_maildir(path, how.on_skip, how.on_error, how.cap)
     elif kind == EML:
-        yield read_eml(path)
+        yield read_eml(path, how.cap)
     else:
         yield from _read_archive_text(path, how.on_error, how.clock)
 
@@ -190,6 +192,7 @@ def read_records(
     clock: ArchiveClock | None = None,
     positions: Mapping[str, ReadPosition] | None = None,
     selection: Selection = EVERYTHING,
+    cap: int = MAX_MESSAGE_BYTES,
 ) -> Iterator[ImportRecord]:
     """Stream the messages of every input in turn, whatever each one's format, with what a
     public-inbox adds: the messages it deleted, and how far each of its epochs was read.
@@ -205,12 +208,14 @@ def read_records(
         positions: how far each public-inbox epoch was read before (by its absolute path);
             an epoch is read from there on.
         selection: the messages to keep (`--since`, `--list`); the rest are left out.
+        cap: the most bytes a message may have; a larger one is skipped, reported to
+            `on_error`, with no more than `cap` bytes of it read.
 
     Raises:
         InputError: when a named input is missing or unreadable, or is in no known format,
             and `on_error` is not given.
     """
-    how = _Reading(on_skip, on_error, clock, positions or {}, selection)
+    how = _Reading(on_skip, on_error, clock, positions or {}, selection, cap)
     for raw_path in paths:
         path = Path(raw_path)
         try:

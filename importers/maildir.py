@@ -21,7 +21,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from threadlore.importers.eml import looks_like_message, read_eml
-from threadlore.importers.records import ErrorHandler, InputError, ParsedMessage, source_name
+from threadlore.importers.records import (
+    MAX_MESSAGE_BYTES,
+    ErrorHandler,
+    InputError,
+    ParsedMessage,
+    source_name,
+)
 
 SkipHandler = Callable[[Path, str], None]
 _LOG = logging.getLogger(__name__)
@@ -111,7 +117,10 @@ _MAILDIR_PARTS = ("cur", "new")
 
 
 def read_maildir(
-    root: str | Path, on_skip: SkipHandler = log_skip, on_error: ErrorHandler | None = None
+    root: str | Path,
+    on_skip: SkipHandler = log_skip,
+    on_error: ErrorHandler | None = None,
+    cap: int = MAX_MESSAGE_BYTES,
 ) -> Iterator[ParsedMessage]:
     """Read every message under a Maildir or mail tree, one file at a time.
 
@@ -120,6 +129,7 @@ def read_maildir(
         on_skip: told about each file that is not a message, and why.
         on_error: told about each message file or folder that cannot be read, after which
             reading goes on; without it, such a file ends the reading with its error.
+        cap: the most bytes a message file may have; a larger one is such a file.
 
     Raises:
         InputError: when `root` is not a readable folder.
@@ -128,16 +138,16 @@ def read_maildir(
     if not root.is_dir():
         raise InputError(source_name(root), None, "path", "is not a folder")
     done: dict[Path, set[str]] = {}  # each Maildir's unique names read (or that failed)
-    yield from _read_files(message_files(root, on_skip, on_error), done, on_error)
+    yield from _read_files(message_files(root, on_skip, on_error), done, on_error, cap)
     while True:  # until a listing brings nothing new: see the module's docstring
         before = sum(map(len, done.values()))
-        yield from _read_files(_listed_again(done), done, on_error)
+        yield from _read_files(_listed_again(done), done, on_error, cap)
         if sum(map(len, done.values())) == before:
             return
 
 
 def _read_files(
-    paths: Iterator[Path], done: dict[Path, set[str]], on_error: ErrorHandler | None
+    paths: Iterator[Path], done: dict[Path, set[str]], on_error: ErrorHandler | None, cap: int
 ) -> Iterator[ParsedMessage]:
     """Read each message file, but none of a Maildir twice and none that moved away."""
     for path in paths:
@@ -146,7 +156,7 @@ def _read_files(
         if _unique_name(path) in names:
             continue
         try:
-            message = read_eml(path)
+            message = read_eml(path, cap)
         except InputError as exc:
             if _moved(path):
                 continue  # read under its new name when the Maildir is listed again

@@ -226,6 +226,20 @@ class InputError(ValueError):
         return ReadProblem(self.source, self.position, self.where, self.problem, self.offset)
 
 
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+"""The largest message read by default (`import --max-message-size`): a larger one is skipped
+while it is read, so a compressed bomb or a 200 MB one-line body costs no more memory than this."""
+
+
+def too_large(
+    source: str, position: int, size: int, cap: int, offset: int | None = None
+) -> InputError:
+    """The error of a message past the size cap, read no further than the cap."""
+    what = f"at least {size:,}" if size > cap else f"{size:,}"
+    problem = f"{what} bytes, past the {cap:,}-byte cap (import --max-message-size): skipped"
+    return InputError(source, position, "message", problem, offset)
+
+
 class UnreadableInput(InputError):
     """A file or folder the system would not let us read (permissions, an I/O error): unlike
     a file that holds no mail, never passed over in silence inside a folder."""
