@@ -21,10 +21,10 @@ from threadlore.importers.charsets import decode_text
 from threadlore.importers.list_senders import real_sender
 from threadlore.importers.mail_headers import (
     decode_words,
+    own_id,
     parse_addresses,
     parse_date,
     parse_message_id,
-    own_id,
     parse_message_ids,
     scope_bogus_ids,
     trim_references,
