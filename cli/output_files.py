@@ -9,13 +9,29 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 
 def write_whole(path: Path, data: bytes | str) -> None:
-    """Replace `path` with `data` (str is written as UTF-8), keeping the old file on failure."""
+    """Replace `path` with `data` (str is written as UTF-8), keeping the old file on failure.
+
+    Only a regular file (or a new one) is replaced: `-o /dev/null`, a pipe or a terminal is
+    written as it is, and a symbolic link's target is replaced, not the link.
+    """
     content = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        kind = os.stat(path).st_mode
+    except FileNotFoundError:
+        kind = stat.S_IFREG
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
+    if not stat.S_ISREG(kind):
+        with path.open("wb") as out:
+            out.write(content)
+        return
+    path = Path(os.path.realpath(path))
     try:
         handle, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     except OSError as exc:  # named as FILE, not as the draft beside it

@@ -3,6 +3,8 @@ limit, as a full disk or a quota would) leaves the FILE that was there and nothi
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -59,3 +61,22 @@ def test_a_write_replaces_the_file_and_keeps_its_permissions(
         and target.stat().st_mode & 0o777 == 0o640
     )
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_a_device_or_a_link_is_written_through_not_replaced(
+    seeded_url: str, tmp_path: Path
+) -> None:
+    """`-o /dev/null` stays the device (a rename would put a file in its place)."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    result = cli_on(seeded_url)("map", "export", "1", "-o", str(fifo))
+    assert result.exit_code == 0, result.output
+    assert reader.communicate(timeout=60)[0].startswith(b"# A threadlore decision map")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    target = tmp_path / "target"
+    target.write_text("old\n")
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    assert cli_on(seeded_url)("map", "export", "1", "-o", str(link)).exit_code == 0
+    assert link.is_symlink() and target.read_text().startswith("# A threadlore decision map")
