@@ -1,11 +1,14 @@
 """A long fuzz campaign over every importer, the store round trip and the search parser.
 
 Runs the properties of tests/hostile/hostile_fuzz.py (the ones the test suite runs briefly) for
-`--cases` generated cases per target, with hypothesis's example database off so each run draws
-new cases. Prints the cases tried, the crashes (an exception other than the property's own
-assertion) and every finding, shrunk to its smallest form. Exit status 1 when anything was found.
+`--cases` generated cases per target (files, Maildirs, the store round trip, queries, file
+names, sizes past a cap, and depths of MIME parts and folders, which run fewer), with
+hypothesis's example database off so each run draws new cases. Prints the cases tried, the
+crashes (an exception other than the property's own assertion) and every finding, shrunk to its
+smallest form. Exit status 1 when anything was found.
 
     .venv/bin/python -m benches.fuzz_campaign --cases 2000
+    .venv/bin/python -m benches.fuzz_campaign --cases 20000 --only names sizes
 """
 
 from __future__ import annotations
@@ -85,9 +88,15 @@ def run_target(
     return result
 
 
+DEPTH_SHARE = 20  # a depth case builds up to 1,200 folders: it runs this many times fewer
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=2000, help="Cases per target.")
+    parser.add_argument(
+        "--only", nargs="*", default=[], metavar="WORD", help="Only targets naming a WORD."
+    )
     args = parser.parse_args()
     campaign = Campaign()
     with tempfile.TemporaryDirectory(prefix="threadlore-fuzz-") as folder:
@@ -100,9 +109,15 @@ def main() -> None:
             ("round trip into the store", fuzz.written_messages,
              lambda case: fuzz.check_round_trip(case, store)),
             ("search queries", fuzz.queries, lambda query: fuzz.check_query(query, store)),
+            ("file names", fuzz.file_names, lambda name: fuzz.check_file_name(name, store)),
+            ("sizes past a cap", fuzz.size_cases, fuzz.check_size),
+            ("depths of parts and folders", fuzz.depth_cases, fuzz.check_depth),
         ]  # fmt: skip
         for name, strategy, check in targets:
-            result = run_target(name, strategy, check, args.cases)
+            if args.only and not any(word in name for word in args.only):
+                continue
+            cases = args.cases // DEPTH_SHARE if "depths" in name else args.cases
+            result = run_target(name, strategy, check, cases)
             campaign.results.append(result)
             outcome = "ok" if result.finding is None else ("CRASH" if result.crash else "FAILED")
             print(f"{name}: {result.cases} cases in {result.seconds:.0f} s: {outcome}", flush=True)

@@ -9,6 +9,7 @@ import click
 
 from threadlore.cli.decision_commands import decision_maps
 from threadlore.cli.options import Settings, UserError, print_json, store_options
+from threadlore.cli.output_files import write_whole
 from threadlore.cli.store_commands import store_session
 from threadlore.kb.export import FORMATS, ExportError, export
 from threadlore.kb.topics import match_topics
@@ -29,7 +30,7 @@ def _export_mail(settings: Settings, thread: str, output: Path | None) -> None:
         sys.stdout.buffer.write(exported.mbox)
         sys.stdout.flush()
         return
-    output.write_bytes(exported.mbox)
+    write_whole(output, exported.mbox)
     if settings.json:
         print_json(
             {"output": str(output), "messages": exported.messages, "inferred": exported.inferred}
@@ -102,7 +103,7 @@ def export_command(
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_whole(output, text)
         if settings.json:
             print_json({"output": str(output), "format": fmt, "questions": exported_questions})
         else:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import click
 
 from threadlore.cli.map_commands import recording
-from threadlore.cli.options import Settings, UserError, print_json, recorder_option, store_options
+from threadlore.cli.options import (
+    Settings,
+    UserError,
+    limit_option,
+    print_json,
+    recorder_option,
+    store_options,
+    stored_ids,
+)
 from threadlore.cli.terminal import inert, output_width, squeeze
 from threadlore.db import queries
 from threadlore.kb.candidates import STATES, CandidateService, CandidateView
@@ -24,16 +32,37 @@ def _candidate_line(view: CandidateView, width: int) -> str:
 
 @click.command("extract")
 @click.argument("thread")
-@click.option("--accept", multiple=True, type=int, metavar="ID", help="Make these map entries.")
-@click.option("--reject", multiple=True, type=int, metavar="ID", help="Reject these.")
-@click.option("--merge", multiple=True, type=int, metavar="ID", help="Add these to --into.")
+@click.option(
+    "--accept",
+    multiple=True,
+    type=int,
+    callback=stored_ids("candidate"),
+    metavar="ID",
+    help="Make these map entries.",
+)
+@click.option(
+    "--reject",
+    multiple=True,
+    type=int,
+    callback=stored_ids("candidate"),
+    metavar="ID",
+    help="Reject these.",
+)
+@click.option(
+    "--merge",
+    multiple=True,
+    type=int,
+    callback=stored_ids("candidate"),
+    metavar="ID",
+    help="Add these to --into.",
+)
 @click.option("--into", metavar="PROPOSAL", help="The proposal --merge adds sources to.")
 @click.option("--question", help="Accepted proposals go under this question (id or new title).")
 @click.option("--topic", help="A new question's topic (id or new title).")
 @click.option("--target", metavar="ID", help="What accepted arguments or decisions are about.")
 @click.option("--words", help="Accept one candidate with these words instead (still verbatim).")
 @click.option("--state", type=click.Choice(STATES), default=None, help="Only this state.")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many.")
+@limit_option(default=None)
 @click.option(
     "--all",
     "everything",

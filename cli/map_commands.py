@@ -17,10 +17,12 @@ from threadlore.cli.options import (
     Settings,
     UserError,
     json_document,
+    limit_option,
     print_json,
     recorder_option,
     store_options,
 )
+from threadlore.cli.output_files import write_whole
 from threadlore.cli.store_commands import store_session
 from threadlore.cli.terminal import inert
 from threadlore.db import queries
@@ -148,7 +150,7 @@ def export_command(settings: Settings, thread: str, output: Path | None) -> None
         else:
             click.echo(text, nl=False)
         return
-    output.write_text(text, encoding="utf-8")
+    write_whole(output, text)
     click.echo(f"wrote {output}", err=True)
 
 
@@ -406,7 +408,7 @@ def undo_command(settings: Settings, thread: str | None, as_user: str | None) ->
 
 @map_group.command("history")
 @click.option("--thread", metavar="THREAD", help="Only this thread's map.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@limit_option(default=20)
 @store_options
 def history_command(settings: Settings, thread: str | None, limit: int) -> None:
     """List the newest changes to the maps: what, which entries, who, when.

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 import platformdirs
 
+from threadlore.cli.terminal import inert
 from threadlore.importers.charsets import decode_undeclared
 
 EXIT_OK = 0
@@ -22,8 +23,10 @@ EXIT_FAILURE = 1  # bad input, bad query, nothing found
 EXIT_USAGE = 2  # click's own exit code for a malformed command line
 EXIT_VIOLATION = 3  # `model check` found an invariant broken
 EXIT_PARTIAL = 4  # `import` stored what it could: some messages have warnings or were skipped
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 ENV_DB = "THREADLORE_DB"
+STORE_INT_MAX = 2**63 - 1  # the largest integer either store holds (SQLite INTEGER, PG BIGINT)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,7 +61,13 @@ class UserError(click.ClickException):
     exit_code = EXIT_FAILURE
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"threadlore: {self.format_message()}", err=True)
+        complain(self.format_message())
+
+
+def complain(line: str) -> None:
+    """One line on stderr, its control characters spelled out: a file name may hold a newline
+    (which would make the line two) or an escape sequence (which the terminal would obey)."""
+    click.echo(f"threadlore: {inert(line)}", err=True)
 
 
 STORE_BACKENDS = ("sqlite", "postgresql")
@@ -182,3 +191,32 @@ def first_line(exc: BaseException) -> str:
     """An error's first line (its type's name when it has no text), for one-line messages."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def limit_option(default: int | None, help: str = "Show at most this many.") -> Callable[[F], F]:
+    """`--limit N`: N at least 1; a limit past any store's size (2^63) shows them all."""
+
+    def clamp(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
+        return None if value is None else min(value, STORE_INT_MAX)
+
+    return click.option(
+        "--limit",
+        type=click.IntRange(min=1),
+        default=default,
+        show_default=default is not None,
+        callback=clamp,
+        help=help,
+    )
+
+
+def stored_ids(what: str) -> Callable[[click.Context, click.Parameter, tuple[int, ...]], Any]:
+    """A callback for options naming rows by number: one past any store's integers names no row,
+    which is said in one line (the store's driver would raise OverflowError binding it)."""
+
+    def check(_ctx: click.Context, _param: click.Parameter, ids: tuple[int, ...]) -> Any:
+        for number in ids:
+            if not -STORE_INT_MAX - 1 <= number <= STORE_INT_MAX:
+                raise UserError(f"no {what} {number}")
+        return ids
+
+    return check

@@ -16,6 +16,7 @@ from threadlore.cli.options import (
     Settings,
     UserError,
     first_line,
+    limit_option,
     print_json,
     store_options,
     typed_text,
@@ -45,7 +46,7 @@ def _open(settings: Settings) -> StoreReader:
 
 @click.command("search")
 @click.argument("query", callback=typed_text)
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@limit_option(default=50)
 @store_options
 def search_command(settings: Settings, query: str, limit: int) -> None:
     """Search messages, newest first.

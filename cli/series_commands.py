@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from threadlore.cli.options import Settings, print_json, store_options, typed_text
+from threadlore.cli.output_files import write_whole
 from threadlore.cli.store_commands import store_session
 from threadlore.cli.terminal import inert
 from threadlore.kb.am import am_mbox, cover_letter, prepare_am, summary_lines
@@ -62,9 +63,9 @@ def am_command(settings: Settings, ref: str, output: Path | None, this_revision:
         sys.stdout.buffer.write(mbox)
         sys.stdout.flush()
     else:
-        output.write_bytes(mbox)
+        write_whole(output, mbox)
     if cover_path is not None and cover is not None:
-        cover_path.write_bytes(cover)
+        write_whole(cover_path, cover)
     if settings.json:
         print_json({**am.as_json(), "output": str(output), "cover_output": cover_path})
         return

@@ -15,10 +15,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from threadlore.cli.options import (
     EXIT_FAILURE,
+    EXIT_INTERRUPTED,
     EXIT_PARTIAL,
     Settings,
     UserError,
+    complain,
     first_line,
+    limit_option,
     print_json,
     store_options,
     typed_text,
@@ -33,6 +36,7 @@ from threadlore.cli.terminal import output_width
 from threadlore.db import queries
 from threadlore.db.engine import open_store
 from threadlore.db.query_language import QuerySyntaxError
+from threadlore.importers.records import MAX_MESSAGE_BYTES
 from threadlore.tui.tree_art import art_width
 
 if TYPE_CHECKING:  # the import command's modules load only when it runs
@@ -85,6 +89,7 @@ def _import_with_progress(
     clock: ArchiveClock | None,
     strict: bool,
     selection: Selection,
+    cap: int,
 ) -> ImportReport:
     from threadlore.db.read_positions import stored_positions
     from threadlore.importers.read_ahead import read_ahead
@@ -104,6 +109,7 @@ def _import_with_progress(
         clock=clock,
         positions=positions,
         selection=selection,
+        cap=cap,
     )
     report = _store(sessions, messages, settings, clock, strict)
     report.skipped[:0] = skipped
@@ -179,6 +185,16 @@ def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
     "storing it with a warning or skipping it (exit 4).",
 )
 @click.option(
+    "--max-message-size",
+    "max_mb",
+    type=click.IntRange(min=1, max=2**40),
+    default=MAX_MESSAGE_BYTES // 2**20,
+    show_default=True,
+    metavar="MB",
+    help="Skip (and report) a message larger than this many megabytes, reading no more of it: "
+    "memory stays bounded whatever an mbox.gz inflates to.",
+)
+@click.option(
     "--since",
     metavar="DATE",
     callback=_since,
@@ -199,6 +215,7 @@ def import_command(
     strict: bool,
     since: datetime | None,
     lists: tuple[str, ...],
+    max_mb: int,
 ) -> None:
     """Import messages from archive text, mbox, mbox.gz, Maildir, .eml or public-inbox inputs.
 
@@ -220,15 +237,18 @@ def import_command(
     from threadlore.importers.selection import Selection
 
     selection = Selection(since, lists)
-    report = _import_with_progress(settings, paths, clock, strict, selection)
+    report = _import_with_progress(settings, paths, clock, strict, selection, max_mb * 2**20)
     if settings.json:
         print_json(report.as_json())
     else:
         click.echo(_summary(report))
     for line in (*report.errors, *report.skipped):
-        click.echo(f"threadlore: {line}", err=True)
+        complain(line)
     for line in report.warnings:
-        click.echo(f"threadlore: warning: {line}", err=True)
+        complain(f"warning: {line}")
+    if report.interrupted:
+        complain("interrupted: what was read so far is stored; import again to finish")
+        sys.exit(EXIT_INTERRUPTED)
     if report.errors:
         sys.exit(EXIT_FAILURE)
     if report.skipped or report.warnings:
@@ -243,7 +263,7 @@ def import_command(
     metavar="TEXT",
     help="Only threads whose subject or author contains TEXT.",
 )
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many.")
+@limit_option(default=None)
 @store_options
 def threads_command(settings: Settings, filter_text: str | None, limit: int | None) -> None:
     """List threads, latest activity first: number, subject, messages, people, dates.

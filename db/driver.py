@@ -86,7 +86,10 @@ def postgres_conninfo(url: str) -> str | None:
     """The libpq URI of a PostgreSQL store URL (what psycopg connects with), else None."""
     for scheme in ("postgresql+psycopg://", "postgresql://", "postgres://"):
         if url.startswith(scheme):
-            return "postgresql://" + url[len(scheme) :]
+            place, mark, query = url[len(scheme) :].partition("?")
+            # SQLAlchemy writes a space in a query value as "+" (form encoding); libpq reads
+            # "+" as itself (`options=-c+x%3Don` must reach it as `-c x=on`)
+            return "postgresql://" + place + mark + query.replace("+", "%20")
     return None
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
@@ -22,10 +25,43 @@ ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    _set_connection_pragmas(cursor)
+
+
+def _set_read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """A read-only store keeps its journal mode: changing it would write."""
+    _set_connection_pragmas(dbapi_connection.cursor())
+
+
+def _set_connection_pragmas(cursor: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def may_write(path: Path) -> bool:
+    """Whether this process may write a file, or create files in a folder."""
+    return os.access(path, os.W_OK)
+
+
+def read_only_sqlite(path: Path) -> str | None:
+    """How to open a store file this process may not write, as SQLite URI parameters; None
+    when it may write it (and the folder its journal goes in).
+
+    A store in a WAL journal needs its `-shm` and `-wal` files to be read: `mode=ro` when they
+    exist or the folder lets SQLite create them, else `immutable=1` (no writer can be at work:
+    a writer would have made a `-wal` file beside the store).
+    """
+    if not path.is_file():
+        return None
+    folder_writable = may_write(path.parent)
+    if may_write(path) and folder_writable:
+        return None
+    journal = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    if folder_writable or all(p.is_file() for p in journal):
+        return "mode=ro"
+    return "immutable=1"
 
 
 # Any lock id will do, as long as every threadlore process takes the same one before migrating.
@@ -45,12 +81,26 @@ def store_url(url: str) -> URL:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout on connect."""
+    """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout on connect.
+
+    A SQLite store this process may not write is opened read-only (see `read_only_sqlite`), so
+    that it can be browsed: every read works, every write fails with "readonly database".
+    """
     parsed = store_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True)
-    engine = create_engine(parsed)
-    event.listen(engine, "connect", _set_sqlite_pragmas)
+    path = Path(parsed.database).expanduser() if parsed.database else None
+    how = read_only_sqlite(path) if path is not None and parsed.database != ":memory:" else None
+    if path is None or how is None:
+        engine = create_engine(parsed)
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+        return engine
+    uri = f"file:{quote(str(path.resolve()))}?{how}"
+    engine = create_engine(
+        "sqlite+pysqlite://",
+        creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+    )
+    event.listen(engine, "connect", _set_read_only_pragmas)
     return engine
 
 

@@ -9,14 +9,14 @@ removed, see `db.deletion`) and how far each epoch was read (stored with the bat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 import threadlore.db.models  # noqa: F401 - the package registers every table
@@ -27,6 +27,7 @@ from threadlore.db.people import PeopleIndex, list_local_parts
 from threadlore.db.read_positions import record_position
 from threadlore.db.revisions import files_key, link_revisions
 from threadlore.db.source_clocks import SourceClocks, redate_stored
+from threadlore.db.store_limits import fitted_message
 from threadlore.db.store_writes import DriverWrites, StoreWrites
 from threadlore.db.threading import Node, ThreadIndex, reference_chain
 from threadlore.importers.archive_dates import ArchiveClock
@@ -61,8 +62,8 @@ _ATTEMPTS = 3
 class ImportReport:
     """What an import did: messages read, added, already stored, re-dated, deleted (by their
     archive), threads touched; the messages stored with warnings (one line per warning), the
-    messages skipped (one line each: file, message, byte offset, reason) and the inputs that
-    could not be read at all."""
+    messages skipped (one line each: file, message, byte offset, reason), the inputs that could
+    not be read at all, and whether Ctrl-C stopped it."""
 
     seen: int = 0
     added: int = 0
@@ -73,6 +74,7 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    interrupted: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -85,6 +87,7 @@ class ImportReport:
             "warnings": list(self.warnings),
             "skipped": list(self.skipped),
             "errors": list(self.errors),
+            "interrupted": self.interrupted,
         }
 
 
@@ -421,15 +424,72 @@ class _Writer:
             )
 
 
+def _first_line(exc: BaseException) -> str:
+    """An error's message without SQLAlchemy's statement, parameters and background link."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _describe(record: ImportRecord, exc: Exception) -> str:
-    problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    problem = _first_line(exc)
     if isinstance(record, ReadPosition):
         return f"{record.source}: position {record.commits} not stored: {problem}"
     return f"{record.source}: message {record.position}: {record.message_id}: not stored: {problem}"
 
 
+# SQLite result codes (the low byte of an extended code) that no message can get past.
+_SQLITE_STORE_FAILURES = {
+    8: "read-only",  # SQLITE_READONLY
+    10: "I/O error",  # SQLITE_IOERR
+    11: "damaged",  # SQLITE_CORRUPT
+    13: "full",  # SQLITE_FULL
+    14: "cannot be opened",  # SQLITE_CANTOPEN
+    26: "not a database",  # SQLITE_NOTADB
+}
+# PostgreSQL SQLSTATE classes and codes that no message can get past: the connection (08),
+# resources such as disk space (53), the server shutting down (57), its system (58) or internals
+# (XX), a read-only transaction, a missing privilege.
+_PG_STORE_FAILURE_CLASSES = ("08", "53", "57", "58", "XX")
+_PG_STORE_FAILURE_CODES = ("25006", "42501")
+
+
+def store_failure(exc: BaseException) -> bool:
+    """Whether `exc` says the store takes no write at all (its disk is full, it is read-only,
+    its server is gone, its file is damaged) rather than refusing one message."""
+    orig: object = exc  # what the driver raised: straight from it on the hot path
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        orig = exc.orig
+    if not isinstance(orig, driver_errors()):
+        return False
+    if hasattr(orig, "sqlstate"):  # psycopg: None when the server never answered
+        state: str | None = getattr(orig, "sqlstate")  # noqa: B009 - not every driver's error has it
+        return (
+            state is None
+            or state.startswith(_PG_STORE_FAILURE_CLASSES)
+            or state in _PG_STORE_FAILURE_CODES
+        )
+    code = getattr(orig, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in _SQLITE_STORE_FAILURES
+
+
+class StoreFailed(Exception):
+    """The store took no more writes: the import stops with what was committed before."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(f"the store failed, import stopped: {_first_line(cause)}")
+
+
 class _Importer:
-    """Runs batches through a writer and keeps the report."""
+    """Runs batches through a writer and keeps the report.
+
+    A batch the store refuses is stored record by record, so that one bad message is skipped
+    and reported; a message refused because another importer wrote at the same moment is tried
+    again. An error that no message could get past (see `store_failure`) raises StoreFailed at
+    once instead of being met again by every message.
+    """
 
     def __init__(
         self, session: Session, report: ImportReport, clock: ArchiveClock | None = None
@@ -451,9 +511,15 @@ class _Importer:
         self.writer.threads.touched.clear()
         self.writer.threads.clear()  # what is committed is read again when named: memory stays flat
 
-    def _rollback(self) -> None:
-        self.session.rollback()
+    def _rollback(self, cause: Exception) -> None:
+        """Undo the open transaction; StoreFailed when `cause` leaves nothing to retry."""
+        try:
+            self.session.rollback()
+        except _store_errors() as exc:  # the connection is gone: there is no transaction left
+            raise StoreFailed(cause) from exc
         self.writer.reset()
+        if store_failure(cause):
+            raise StoreFailed(cause) from cause
 
     def run_batch(self, batch: Sequence[ImportRecord]) -> None:
         """Store a batch in one transaction; if refused, store its records one by one."""
@@ -462,8 +528,8 @@ class _Importer:
         try:
             self.writer.prepare(batch)
             self._commit([self.writer.apply(record) for record in batch])
-        except _store_errors():
-            self._rollback()
+        except _store_errors() as exc:
+            self._rollback(exc)
             for record in batch:
                 self._run_one(record)
 
@@ -473,11 +539,11 @@ class _Importer:
                 self._commit([self.writer.apply(message)])
                 return
             except _race_errors() as exc:
-                self._rollback()
+                self._rollback(exc)
                 if attempt == _ATTEMPTS:
                     self.report.skipped.append(_describe(message, exc))
             except _store_errors() as exc:
-                self._rollback()
+                self._rollback(exc)
                 self.report.skipped.append(_describe(message, exc))
                 return
 
@@ -506,35 +572,64 @@ def import_messages(
 
     A message read with warnings is stored and its warnings listed in the report. An input that
     cannot be read (an InputError ending the stream) or a reader that fails ends the import after
-    storing every message read before it; the error is listed in the report.
+    storing every message read before it; the error is listed in the report. A store that takes
+    no more writes (full, read-only, its server gone) ends it at once, with one error; Ctrl-C
+    ends it with `interrupted` set, the open batch rolled back. Either way every committed batch
+    is kept, and `messages` is closed (a reader process ends with it).
     """
     report = ImportReport()
-    with sessions() as session:
-        importer = _Importer(session, report, clock)
-        batch: list[ImportRecord] = []
-        try:
-            for message in messages:
-                if isinstance(message, ParsedMessage):
-                    report.seen += 1
-                    if message.warnings and strict:
-                        report.errors.append(f"{message.warnings[0]} (--strict)")
-                        break
-                    report.warnings.extend(str(w) for w in message.warnings)
-                batch.append(message)
-                if len(batch) >= batch_size:
-                    importer.run_batch(batch)
-                    batch = []
-                    if progress:
-                        progress(report.seen)
-                    if strict and report.skipped:
-                        break
-        except InputError as exc:
-            stopped = strict and exc.position is not None
-            report.errors.append(f"{exc} (--strict)" if stopped else str(exc))
-        except RuntimeError as exc:  # the reader process failed: keep what it had read
-            report.errors.append(str(exc).splitlines()[0])
-        importer.run_batch(batch)
-        if progress and batch:
-            progress(report.seen)
-        report.threads_touched = len(importer.touched)
+    stream = iter(messages)
+    importer: _Importer | None = None
+    try:
+        with sessions() as session:
+            importer = _Importer(session, report, clock)
+            _store_stream(importer, stream, report, batch_size, progress, strict)
+    except StoreFailed as exc:
+        report.errors.append(str(exc))
+    except SQLAlchemyError as exc:  # the session could not even be closed: its store is gone
+        report.errors.append(str(StoreFailed(exc)))
+    except KeyboardInterrupt:  # the open batch is rolled back; every committed one is kept
+        report.interrupted = True
+    finally:
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()  # a reader process (importers/read_ahead.py) ends with its stream
+    report.threads_touched = len(importer.touched) if importer is not None else 0
     return report
+
+
+def _store_stream(
+    importer: _Importer,
+    stream: Iterator[ImportRecord],
+    report: ImportReport,
+    batch_size: int,
+    progress: Callable[[int], None] | None,
+    strict: bool,
+) -> None:
+    """Read the stream into batches and store each; see `import_messages`."""
+    batch: list[ImportRecord] = []
+    try:
+        for record in stream:
+            message = fitted_message(record) if isinstance(record, ParsedMessage) else record
+            if isinstance(message, ParsedMessage):
+                report.seen += 1
+                if message.warnings and strict:
+                    report.errors.append(f"{message.warnings[0]} (--strict)")
+                    break
+                report.warnings.extend(str(w) for w in message.warnings)
+            batch.append(message)
+            if len(batch) >= batch_size:
+                importer.run_batch(batch)
+                batch = []
+                if progress:
+                    progress(report.seen)
+                if strict and report.skipped:
+                    break
+    except InputError as exc:
+        stopped = strict and exc.position is not None
+        report.errors.append(f"{exc} (--strict)" if stopped else str(exc))
+    except RuntimeError as exc:  # the reader process failed: keep what it had read
+        report.errors.append(str(exc).splitlines()[0])
+    importer.run_batch(batch)
+    if progress and batch:
+        progress(report.seen)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 PREFIXES = ("f", "t", "c", "s", "b", "d", "dfn", "dfhh", "has")
@@ -123,63 +123,135 @@ def _term(word: str, *, quoted: bool) -> Term:
     return Term(prefix, rest)
 
 
-class _Parser:
-    """Recursive descent over the tokens: OR binds loosest, then AND (implicit), then NOT."""
+MAX_TERMS = 256
+"""The most search terms a query may have: each is an index lookup (and a subquery), and past a
+few hundred SQLite refuses the expression while PostgreSQL grinds on; both refuse alike."""
+MAX_DEPTH = 24
+"""The most levels of AND, OR and NOT a query may nest once redundant parentheses are gone
+(SQLite's parser stops at about 20 levels of parentheses in the SQL, reached near 40)."""
+MAX_PHRASE_WORDS = 64
+"""The most words a phrase may have: PostgreSQL's phrase query nests one level a word (60,000
+exhaust its stack), and a long body is indexed in parts that overlap by more than this."""
+_WORD = re.compile(r"[^\W_]+")  # a word as both engines' indexes read it
 
-    def __init__(self, tokens: list[str | Term]) -> None:
-        self.tokens = tokens
-        self.at = 0
 
-    def peek(self) -> str | Term | None:
-        return self.tokens[self.at] if self.at < len(self.tokens) else None
+@dataclass
+class _Group:
+    """An open parenthesis (or the whole query) and what has been read inside it so far."""
 
-    def take(self) -> str | Term | None:
-        token = self.peek()
-        self.at += 1
-        return token
+    negated: bool  # the group stands under an odd number of NOTs
+    alternatives: list[Node] = field(default_factory=list)  # finished operands of OR
+    conjuncts: list[Node] = field(default_factory=list)  # operands of the AND being read
+    negations: int = 0  # NOTs read since the last operand, waiting for the next one
+    after_and: bool = False
 
-    def parse(self) -> Node:
-        if not self.tokens:
-            raise QuerySyntaxError("empty query")
-        node = self.parse_or()
-        if self.peek() is not None:
-            raise QuerySyntaxError(f"unexpected {self.peek()!r}: unbalanced parenthesis?")
-        return node
+    @property
+    def expects_term(self) -> bool:
+        return not self.conjuncts or self.negations > 0 or self.after_and
 
-    def parse_or(self) -> Node:
-        operands = [self.parse_and()]
-        while self.peek() == "OR":
-            self.take()
-            operands.append(self.parse_and())
-        return operands[0] if len(operands) == 1 else Or(tuple(operands))
+    def add(self, node: Node) -> None:
+        self.conjuncts.append(negated(node) if self.negations % 2 else node)
+        self.negations = 0
+        self.after_and = False
 
-    def parse_and(self) -> Node:
-        operands = [self.parse_unary()]
-        while self.peek() not in (None, ")", "OR"):
-            if self.peek() == "AND":
-                self.take()
-            operands.append(self.parse_unary())
-        return operands[0] if len(operands) == 1 else And(tuple(operands))
+    def close_alternative(self) -> None:
+        self.alternatives.append(_joined(And, self.conjuncts))
+        self.conjuncts = []
 
-    def parse_unary(self) -> Node:
-        token = self.take()
-        if token in ("NOT", "-"):
-            return Not(self.parse_unary())
-        if token == "(":
-            node = self.parse_or()
-            if self.take() != ")":
-                raise QuerySyntaxError("unbalanced parenthesis: missing ')'")
-            return node
+    def finish(self) -> Node:
+        self.close_alternative()
+        node = _joined(Or, self.alternatives)
+        return negated(node) if self.negated else node
+
+
+def negated(node: Node) -> Node:
+    """NOT `node`; NOT NOT x is x."""
+    return node.operand if isinstance(node, Not) else Not(node)
+
+
+def _joined(kind: type[And] | type[Or], nodes: list[Node]) -> Node:
+    """`nodes` under one AND (or OR), an operand of the same kind spliced in: (a b) c is a b c."""
+    flat: list[Node] = []
+    for node in nodes:
+        flat.extend(node.operands if isinstance(node, kind) else (node,))
+    return flat[0] if len(flat) == 1 else kind(tuple(flat))
+
+
+def _unexpected(token: str) -> QuerySyntaxError:
+    return QuerySyntaxError(f"unexpected {token!r} where a search term was expected")
+
+
+def _parse(tokens: list[str | Term]) -> Node:
+    """The tokens as a tree: OR binds loosest, then AND (implicit), then NOT.
+
+    Read in one pass with a stack of open parentheses instead of recursion, so that no nesting
+    a query can spell reaches Python's recursion limit.
+    """
+    if not tokens:
+        raise QuerySyntaxError("empty query")
+    groups = [_Group(negated=False)]
+    for token in tokens:
+        group = groups[-1]
         if isinstance(token, Term):
-            return token
-        if token is None:
-            raise QuerySyntaxError("query ends where a search term was expected")
-        raise QuerySyntaxError(f"unexpected {token!r} where a search term was expected")
+            group.add(token)
+        elif token in ("NOT", "-"):
+            group.negations += 1
+        elif token == "(":
+            groups.append(_Group(negated=group.negations % 2 == 1))
+            group.negations, group.after_and = 0, False  # the group is the operand they wait for
+        elif group.expects_term:
+            raise _unexpected(token)
+        elif token == "AND":
+            group.after_and = True
+        elif token == "OR":
+            group.close_alternative()
+        elif len(groups) == 1:
+            raise QuerySyntaxError(f"unexpected {token!r}: unbalanced parenthesis?")
+        else:
+            groups.pop()
+            groups[-1].conjuncts.append(group.finish())
+    if groups[-1].expects_term:
+        raise QuerySyntaxError("query ends where a search term was expected")
+    if len(groups) > 1:
+        raise QuerySyntaxError("unbalanced parenthesis: missing ')'")
+    return groups[0].finish()
+
+
+def _depth(root: Node) -> int:
+    """How many levels the tree has (a lone term: 1), counted without recursion."""
+    deepest = 0
+    pending: list[tuple[Node, int]] = [(root, 1)]
+    while pending:
+        node, level = pending.pop()
+        deepest = max(deepest, level)
+        if isinstance(node, Not):
+            pending.append((node.operand, level + 1))
+        elif isinstance(node, And | Or):
+            pending.extend((operand, level + 1) for operand in node.operands)
+    return deepest
 
 
 def parse_query(text: str) -> Node:
-    """The syntax tree of a query; QuerySyntaxError if it is malformed."""
-    return _Parser(tokenize(_readable(text))).parse()
+    """The syntax tree of a query; QuerySyntaxError if it is malformed or too large."""
+    tokens = tokenize(_readable(text))
+    terms = [token for token in tokens if isinstance(token, Term)]
+    if len(terms) > MAX_TERMS:
+        raise QuerySyntaxError(
+            f"the query has {len(terms)} search terms; at most {MAX_TERMS} are read"
+        )
+    for term in terms:
+        words = sum(1 for _ in _WORD.finditer(term.value))
+        if words > MAX_PHRASE_WORDS:
+            raise QuerySyntaxError(
+                f"a search term of {words} words; a phrase may have at most {MAX_PHRASE_WORDS}"
+            )
+    tree = _parse(tokens)
+    depth = _depth(tree)
+    if depth > MAX_DEPTH:
+        raise QuerySyntaxError(
+            f"the query nests AND, OR and NOT {depth} levels deep; at most {MAX_DEPTH} are read"
+        )
+    return tree
 
 
 def _readable(text: str) -> str:
@@ -197,8 +269,8 @@ def _readable(text: str) -> str:
     return "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
 
 
-def _day(text: str, *, end: bool) -> datetime:
-    """The first instant of a YYYY, YYYY-MM or YYYY-MM-DD period, or the one after it."""
+def _period(text: str) -> tuple[date, int]:
+    """The first day of a YYYY, YYYY-MM or YYYY-MM-DD period, and how many parts it was given in."""
     parts = text.split("-")
     try:
         numbers = [int(p) for p in parts]
@@ -207,23 +279,29 @@ def _day(text: str, *, end: bool) -> datetime:
         start = date(numbers[0], *(numbers[1:] or [1]), *([1] if len(numbers) < 3 else []))
     except ValueError:
         raise QuerySyntaxError(f"bad date {text!r}: use YYYY-MM-DD, YYYY-MM or YYYY") from None
-    if not end:
-        return datetime.combine(start, datetime.min.time())
-    if len(numbers) == 1:
-        following = date(start.year + 1, 1, 1)
-    elif len(numbers) == 2:
-        following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    else:
-        following = start + timedelta(days=1)
-    return datetime.combine(following, datetime.min.time())
+    return start, len(numbers)
+
+
+def _following(start: date, parts: int) -> date | None:
+    """The first day after the period; None after the last day a date can have (9999-12-31)."""
+    try:
+        if parts == 1:
+            return date(start.year + 1, 1, 1)
+        if parts == 2:
+            return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        return start + timedelta(days=1)
+    except (ValueError, OverflowError):
+        return None
 
 
 def date_bounds(value: str) -> tuple[datetime | None, datetime | None]:
     """The instants a `d:` value spans: from the start of its first period (None: open) to the
-    start of the period after its last (None: open)."""
+    start of the day after its last (None: open, or no day after it: 9999-12-31)."""
     since, dots, until = value.partition("..")
     if not dots:
         since = until = value
     if not since and not until:
         raise QuerySyntaxError("d: needs a date or a range such as 2007-03-07..2007-03-08")
-    return (_day(since, end=False) if since else None, _day(until, end=True) if until else None)
+    start = datetime.combine(_period(since)[0], datetime.min.time()) if since else None
+    end = _following(*_period(until)) if until else None
+    return start, None if end is None else datetime.combine(end, datetime.min.time())

@@ -43,7 +43,7 @@ _TOKENIZABLE = re.compile(r"\w")
 
 def _date_range(value: str) -> ColumnElement[bool]:
     since, until = date_bounds(value)
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if since is not None:
         conditions.append(Message.date_utc >= since)
     if until is not None:

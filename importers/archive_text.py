@@ -33,7 +33,13 @@ from pathlib import Path
 from threadlore.importers.archive_blocks import ArchiveBlock, ArchiveThread
 from threadlore.importers.archive_dates import ARCHIVE_DATE, ArchiveClock
 from threadlore.importers.archive_messages import build_messages
-from threadlore.importers.records import Address, ErrorHandler, InputError, ParsedMessage
+from threadlore.importers.records import (
+    Address,
+    ErrorHandler,
+    InputError,
+    ParsedMessage,
+    source_name,
+)
 
 _HEADER_LINE = re.compile(r"^(?P<name>To|Cc|Date):[ \t]*(?P<value>.*)$")
 _CHROME_LINE = re.compile(r"^(Previous|Next) thread: ")
@@ -298,7 +304,7 @@ def read_archive_text(
     Raises:
         InputError: the file cannot be read or has no messages (see `parse_archive_text`).
     """
-    source = str(path)
+    source = source_name(path)
     try:
         data = Path(path).read_bytes()
     except OSError as error:

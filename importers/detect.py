@@ -18,11 +18,14 @@ from threadlore.importers.maildir import SkipHandler, is_maildir, log_skip, read
 from threadlore.importers.mbox import GZIP_MAGIC, read_mbox
 from threadlore.importers.public_inbox import looks_like_public_inbox, read_public_inbox
 from threadlore.importers.records import (
+    MAX_MESSAGE_BYTES,
     ErrorHandler,
     ImportRecord,
     InputError,
     ParsedMessage,
     ReadPosition,
+    UnreadableInput,
+    source_name,
 )
 from threadlore.importers.selection import EVERYTHING, Selection
 
@@ -58,20 +61,24 @@ def detect_format(path: str | Path) -> str:
     """
     path = Path(path)
     if path.is_dir():
-        if looks_like_public_inbox(path):
-            return PUBLIC_INBOX
-        return MAILDIR if is_maildir(path) else DIRECTORY
+        try:
+            if looks_like_public_inbox(path):
+                return PUBLIC_INBOX
+            return MAILDIR if is_maildir(path) else DIRECTORY
+        except OSError as exc:  # a folder this user may not look into
+            problem = f"cannot be read ({exc.strerror or exc})"
+            raise UnreadableInput(source_name(path), None, "folder", problem) from exc
     if not path.is_file():  # opening a pipe would wait for a writer forever
-        raise InputError(str(path), None, "path", "not a regular file or folder")
+        raise InputError(source_name(path), None, "path", "not a regular file or folder")
     try:
         with path.open("rb") as handle:
             head = handle.read(_HEAD_BYTES)
     except OSError as exc:
-        raise InputError(
-            str(path), None, "path", f"cannot be read ({exc.strerror or exc})"
+        raise UnreadableInput(
+            source_name(path), None, "path", f"cannot be read ({exc.strerror or exc})"
         ) from exc
     if not head.strip():
-        raise InputError(str(path), None, "whole file", "empty file")
+        raise InputError(source_name(path), None, "whole file", "empty file")
     if head.startswith(GZIP_MAGIC):
         return MBOX_GZ
     if _first_line(head).startswith(b"From "):
@@ -81,7 +88,7 @@ def detect_format(path: str | Path) -> str:
     if _looks_like_archive_text(head.decode("utf-8", "replace")):
         return ARCHIVE_TEXT
     problem = "not an mbox, Maildir, .eml or web-archive text file"
-    raise InputError(str(path), None, "start of file", problem)
+    raise InputError(source_name(path), None, "start of file", problem)
 
 
 def _read_archive_text(
@@ -101,11 +108,20 @@ class _Reading:
     clock: ArchiveClock | None
     positions: Mapping[str, ReadPosition]
     selection: Selection
+    cap: int  # the most bytes a message may have
 
 
 def _walk_directory(folder: Path, how: _Reading) -> Iterator[ImportRecord]:
-    """Read every file of a known format under a folder that is not a Maildir, sorted."""
-    for entry in sorted(folder.iterdir()):
+    """Read every file of a known format under a folder that is not a Maildir, sorted (each
+    folder's entries in name order, a plain subfolder's contents in its place), without
+    recursion: a tree may be thousands of folders deep. A file or folder that cannot be read
+    is an error (reported, and the walk goes on); one that holds no mail is skipped."""
+    stack = [iter(_listing(folder))]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
         if entry.name.startswith("."):
             how.on_skip(entry, "hidden file or folder")
             continue
@@ -114,20 +130,36 @@ def _walk_directory(folder: Path, how: _Reading) -> Iterator[ImportRecord]:
             continue
         try:
             kind = detect_format(entry)
+            if kind == DIRECTORY:
+                stack.append(iter(_listing(entry)))
+                continue
+        except UnreadableInput as exc:
+            if how.on_error is None:
+                raise
+            how.on_error(exc)
+            continue
         except InputError as exc:
             how.on_skip(entry, exc.problem)
             continue
         yield from _read_one(entry, kind, how)
 
 
+def _listing(folder: Path) -> list[Path]:
+    try:
+        return sorted(folder.iterdir())
+    except OSError as exc:
+        problem = f"cannot be read ({exc.strerror or exc})"
+        raise UnreadableInput(source_name(folder), None, "folder", problem) from exc
+
+
 def _messages_of(path: Path, kind: str, how: _Reading) -> Iterator[ParsedMessage]:
     """The messages of one input of a format that holds nothing but messages."""
     if kind in (MBOX, MBOX_GZ):
-        yield from read_mbox(path, how.on_error)
+        yield from read_mbox(path, how.on_error, how.cap)
     elif kind == MAILDIR:
-        yield from read_maildir(path, how.on_skip, how.on_error)
+        yield from read_maildir(path, how.on_skip, how.on_error, how.cap)
     elif kind == EML:
-        yield read_eml(path)
+        yield read_eml(path, how.cap)
     else:
         yield from _read_archive_text(path, how.on_error, how.clock)
 
@@ -160,6 +192,7 @@ def read_records(
     clock: ArchiveClock | None = None,
     positions: Mapping[str, ReadPosition] | None = None,
     selection: Selection = EVERYTHING,
+    cap: int = MAX_MESSAGE_BYTES,
 ) -> Iterator[ImportRecord]:
     """Stream the messages of every input in turn, whatever each one's format, with what a
     public-inbox adds: the messages it deleted, and how far each of its epochs was read.
@@ -175,17 +208,19 @@ def read_records(
         positions: how far each public-inbox epoch was read before (by its absolute path);
             an epoch is read from there on.
         selection: the messages to keep (`--since`, `--list`); the rest are left out.
+        cap: the most bytes a message may have; a larger one is skipped, reported to
+            `on_error`, with no more than `cap` bytes of it read.
 
     Raises:
         InputError: when a named input is missing or unreadable, or is in no known format,
             and `on_error` is not given.
     """
-    how = _Reading(on_skip, on_error, clock, positions or {}, selection)
+    how = _Reading(on_skip, on_error, clock, positions or {}, selection, cap)
     for raw_path in paths:
         path = Path(raw_path)
         try:
             if not path.exists():
-                raise InputError(str(path), None, "path", "does not exist")
+                raise InputError(source_name(path), None, "path", "does not exist")
             kind = detect_format(path)
         except InputError as exc:
             if on_error is None:

@@ -11,6 +11,7 @@ import functools
 import hashlib
 import html
 import re
+from dataclasses import replace
 from email import policy
 from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage, Message
@@ -29,7 +30,7 @@ from threadlore.importers.mail_headers import (
     trim_references,
 )
 from threadlore.importers.patches import extract_patches, extract_trailers, parse_series_marker
-from threadlore.importers.records import InputError, ParsedMessage
+from threadlore.importers.records import InputError, ParsedMessage, ReadProblem
 from threadlore.importers.subjects import is_reply_subject
 
 _BODY_TYPES = frozenset({"text/plain", "text/x-patch", "text/x-diff", "text/x-csrc"})
@@ -201,10 +202,27 @@ MAIL_POLICY = policy.default.clone(header_factory=_MemoizedHeaderRegistry())
 
 def parse_message_bytes(raw: bytes, *, source: str, position: int) -> ParsedMessage:
     """Parse one message's bytes (headers and body, no mbox `From ` line) into a ParsedMessage."""
+    raw = without_bare_crs_in_headers(raw)
     try:
-        message = BytesParser(_class=EmailMessage, policy=MAIL_POLICY).parsebytes(
-            without_bare_crs_in_headers(raw)
-        )
+        message = BytesParser(_class=EmailMessage, policy=MAIL_POLICY).parsebytes(raw)
+        return convert_message(message, source=source, position=position)
+    except RecursionError:  # MIME parts nested past the stack (the parser and walk() recurse)
+        pass
+    except InputError as exc:
+        if not isinstance(exc.__cause__, RecursionError):
+            raise
     except Exception as exc:  # the parser collects defects; anything it raises is a bad message
         raise InputError(source, position, "message", f"cannot be parsed: {exc}") from exc
-    return convert_message(message, source=source, position=position)
+    return _headers_and_raw_body(raw, source, position)
+
+
+def _headers_and_raw_body(raw: bytes, source: str, position: int) -> ParsedMessage:
+    """A message whose MIME structure is too deep to take apart: its headers, and its body as
+    written (every part's text is in it), with a warning."""
+    headers_only = BytesParser(_class=EmailMessage, policy=MAIL_POLICY)
+    message = convert_message(
+        headers_only.parsebytes(raw, headersonly=True), source=source, position=position
+    )
+    problem = "MIME parts nested too deep to take apart: the body is kept as written"
+    warning = ReadProblem(source, position, "body", problem)
+    return replace(message, warnings=(*message.warnings, warning))

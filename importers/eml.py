@@ -6,7 +6,13 @@ import re
 from pathlib import Path
 
 from threadlore.importers.email_message import parse_message_bytes
-from threadlore.importers.records import InputError, ParsedMessage
+from threadlore.importers.records import (
+    MAX_MESSAGE_BYTES,
+    InputError,
+    ParsedMessage,
+    source_name,
+    too_large,
+)
 
 _HEADER_LINE = re.compile(rb"^([!-9;-~]+):")
 # header names that open real messages; a first line such as "Re: [patch 0/6] …" (a web
@@ -35,19 +41,23 @@ def looks_like_message(head: bytes) -> bool:
     return name in _COMMON_HEADERS or name.startswith((b"x-", b"list-", b"resent-"))
 
 
-def read_eml(path: str | Path) -> ParsedMessage:
+def read_eml(path: str | Path, cap: int = MAX_MESSAGE_BYTES) -> ParsedMessage:
     """Read one message file; a leading mbox `From ` line, if any, is not part of the message.
 
     Raises:
-        InputError: when the file cannot be read.
+        InputError: when the file cannot be read, or holds more than `cap` bytes (only that
+            much is read).
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(cap + 1)
     except OSError as exc:
         raise InputError(
-            str(path), None, "file", f"cannot be read ({exc.strerror or exc})"
+            source_name(path), None, "file", f"cannot be read ({exc.strerror or exc})"
         ) from exc
+    if len(raw) > cap:
+        raise too_large(source_name(path), 1, len(raw), cap)
     if raw.startswith(b"From "):
         raw = raw.split(b"\n", 1)[1] if b"\n" in raw else b""
-    return parse_message_bytes(raw, source=str(path), position=1)
+    return parse_message_bytes(raw, source=source_name(path), position=1)

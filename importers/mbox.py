@@ -15,14 +15,25 @@ import io
 import re
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from threadlore.importers.email_message import parse_message_bytes
-from threadlore.importers.records import ErrorHandler, InputError, ParsedMessage
+from threadlore.importers.records import (
+    MAX_MESSAGE_BYTES,
+    ErrorHandler,
+    InputError,
+    ParsedMessage,
+    source_name,
+    too_large,
+)
 
 GZIP_MAGIC = b"\x1f\x8b"
 _ESCAPED_FROM = re.compile(rb"^>(>*From )")
 _HEADER_START = re.compile(rb"^[!-9;-~]+:")
+
+
+_CHUNK = 1 << 16
 
 
 def open_mail_file(path: Path) -> io.BufferedIOBase:
@@ -34,6 +45,37 @@ def open_mail_file(path: Path) -> io.BufferedIOBase:
     return path.open("rb")
 
 
+def _gzip_lines(stream: io.BufferedIOBase, junk: list[gzip.BadGzipFile]) -> Iterator[bytes]:
+    """The lines of a gzip stream, up to bytes after a complete member that are not another
+    member (junk a download or a copy left behind): those end the lines, their error is put in
+    `junk`, and the message they follow stays whole. Read a chunk at a time with `read1`, which
+    either returns data or raises, so no line read before the junk is lost with it."""
+    rest = b""
+    while True:
+        try:
+            chunk = stream.read1(_CHUNK)
+        except gzip.BadGzipFile as exc:
+            junk.append(exc)
+            break
+        if not chunk:
+            break
+        lines = (rest + chunk).split(b"\n")
+        rest = lines.pop()
+        yield from (line + b"\n" for line in lines)
+        if len(rest) > _CHUNK:  # a long line goes on in pieces: memory holds one chunk of it
+            yield rest
+            rest = b""
+    if rest:
+        yield rest
+
+
+@dataclass(frozen=True)
+class Oversized:
+    """A message past the size cap: how many bytes it had (at least), in place of its bytes."""
+
+    size: int
+
+
 def split_mbox(lines: Iterable[bytes], source: str) -> Iterator[bytes]:
     """Yield each message's bytes: the lines between `From ` separators, unescaped.
 
@@ -42,64 +84,101 @@ def split_mbox(lines: Iterable[bytes], source: str) -> Iterator[bytes]:
     separator is dropped. Blank lines before the first separator are ignored; anything else
     there means this is not an mbox.
     """
-    return (data for _, data in split_mbox_at(lines, source))
+    for _, data in split_mbox_at(lines, source, cap=None):
+        assert isinstance(data, bytes)  # no cap: every message is whole
+        yield data
 
 
-def split_mbox_at(lines: Iterable[bytes], source: str) -> Iterator[tuple[int, bytes]]:
+def split_mbox_at(
+    lines: Iterable[bytes], source: str, cap: int | None = MAX_MESSAGE_BYTES
+) -> Iterator[tuple[int, bytes | Oversized]]:
     """`split_mbox`, each message with the byte offset of its `From ` line (in the file as
-    read: the decompressed data of an mbox.gz)."""
+    read: the decompressed data of an mbox.gz). `lines` may cut a long line into pieces (each
+    but the last without its newline); a message past `cap` bytes is not kept but counted, and
+    given as Oversized, so memory never holds more than `cap` bytes of it."""
     current: list[bytes] | None = None
     pending: bytes | None = None  # a `From ` line until the next line tells what it is
-    offset = pending_at = start = 0
+    offset = pending_at = start = size = 0
+    line_start = True  # whether this piece starts a line
     for line in lines:
+        if not line_start:  # the rest of a long line: never a separator or an escape
+            if pending is not None:
+                pending += line if cap is None or len(pending) <= cap else b""
+            elif current is not None:
+                size += len(line)
+                if cap is None or size <= cap:
+                    current.append(line)
+            offset += len(line)
+            line_start = line.endswith(b"\n")
+            continue
         if pending is not None:
             if current is None or _HEADER_START.match(line):
                 if current is not None:
-                    yield start, _finish(current)
-                current, start = [], pending_at
+                    yield start, _finish(current, size, cap)
+                current, start, size = [], pending_at, 0
             else:
+                size += len(pending)
                 current.append(pending)
             pending = None
         if line.startswith(b"From "):
             pending, pending_at = line, offset
         elif current is not None:
-            current.append(_ESCAPED_FROM.sub(rb"\1", line) if line.startswith(b">") else line)
+            size += len(line)
+            if cap is None or size <= cap:
+                current.append(_ESCAPED_FROM.sub(rb"\1", line) if line.startswith(b">") else line)
         elif line.strip():
             raise InputError(source, None, "first line", "text before the first 'From ' line")
         offset += len(line)
+        line_start = line.endswith(b"\n")
     if pending is not None and current is not None:
+        size += len(pending)
         current.append(pending)
     if current is not None:
-        yield start, _finish(current)
+        yield start, _finish(current, size, cap)
 
 
-def _finish(lines: list[bytes]) -> bytes:
+def _finish(lines: list[bytes], size: int, cap: int | None) -> bytes | Oversized:
     """Join a message's lines, without the empty line that separates it from the next one."""
+    if cap is not None and size > cap:
+        return Oversized(size)
     if lines and lines[-1] in (b"\n", b"\r\n"):
         lines.pop()
     return b"".join(lines)
 
 
-def read_mbox(path: str | Path, on_error: ErrorHandler | None = None) -> Iterator[ParsedMessage]:
+def _pieces(stream: io.BufferedIOBase) -> Iterator[bytes]:
+    """The lines of a file, a line longer than a chunk given in pieces of one chunk."""
+    return iter(lambda: stream.readline(_CHUNK), b"")
+
+
+def read_mbox(
+    path: str | Path, on_error: ErrorHandler | None = None, cap: int = MAX_MESSAGE_BYTES
+) -> Iterator[ParsedMessage]:
     """Read an mbox or mbox.gz file, yielding each message as soon as it is whole.
 
     Args:
         path: the mbox or mbox.gz file.
         on_error: told about each message that cannot be read, after which reading goes on
             with the next one; without it, such a message ends the reading with its error.
+        cap: the most bytes a message may have; a larger one is such a message.
 
     Raises:
         InputError: when the file cannot be opened or is not an mbox, or when compressed data
             is damaged or cut short — after the messages that were whole have been yielded.
     """
     path = Path(path)
-    source = str(path)
+    source = source_name(path)
     position = 0
+    junk: list[gzip.BadGzipFile] = []
     try:
         with open_mail_file(path) as stream:
-            for offset, raw in split_mbox_at(stream, source):
+            gzipped = isinstance(stream, gzip.GzipFile)
+            lines = _gzip_lines(stream, junk) if gzipped else _pieces(stream)
+            for offset, raw in split_mbox_at(lines, source, cap):
                 position += 1
                 try:
+                    if isinstance(raw, Oversized):
+                        raise too_large(source, position, raw.size, cap, offset)
                     message = parse_message_bytes(raw, source=source, position=position)
                 except InputError as exc:
                     located = InputError(source, position, exc.where, exc.problem, offset)
@@ -108,6 +187,9 @@ def read_mbox(path: str | Path, on_error: ErrorHandler | None = None) -> Iterato
                     on_error(located)
                     continue
                 yield message
+            if junk:
+                problem = f"bytes after the last whole gzip member are not gzip data ({junk[0]})"
+                raise InputError(source, position + 1, "end of file", problem) from junk[0]
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         problem = f"compressed data is damaged or cut short ({exc})"
         raise InputError(source, position + 1, "gzip stream", problem) from exc

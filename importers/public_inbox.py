@@ -32,6 +32,7 @@ from threadlore.importers.records import (
     MessageDeleted,
     ParsedMessage,
     ReadPosition,
+    source_name,
 )
 from threadlore.importers.selection import EVERYTHING, Selection
 
@@ -99,7 +100,7 @@ class Epoch:
     @property
     def source(self) -> str:
         """The epoch's name as a source: its absolute path, the same from any working folder."""
-        return str(self.git_dir)
+        return source_name(self.git_dir)
 
 
 def inbox_epochs(path: Path) -> list[Epoch]:
@@ -323,7 +324,9 @@ def read_public_inbox(
     path = Path(path)
     epochs = inbox_epochs(path)
     if not epochs:
-        raise InputError(str(path), None, "path", "not a public-inbox (no git/N.git epochs)")
+        raise InputError(
+            source_name(path), None, "path", "not a public-inbox (no git/N.git epochs)"
+        )
     for epoch in epochs:
         known = (positions or {}).get(epoch.source)
         yield from read_epoch(epoch, known, on_error=on_error, selection=selection)

@@ -14,6 +14,7 @@ instead of waiting forever.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from multiprocessing.connection import Connection
@@ -24,6 +25,7 @@ from typing import Any
 from threadlore.importers.archive_dates import ArchiveClock
 from threadlore.importers.detect import read_records
 from threadlore.importers.records import (
+    MAX_MESSAGE_BYTES,
     ErrorHandler,
     ImportRecord,
     InputError,
@@ -58,11 +60,16 @@ _RECORDS = (ParsedMessage, MessageDeleted, ReadPosition)
 def _child(
     paths: Sequence[str | Path],
     report_errors: bool,
-    reading: tuple[ArchiveClock | None, Mapping[str, ReadPosition] | None, Selection],
+    reading: tuple[ArchiveClock | None, Mapping[str, ReadPosition] | None, Selection, int],
     theirs: Connection,
     out: Connection,
 ) -> None:
-    """Read every input and send it on: chunks of messages, error reports, then the end."""
+    """Read every input and send it on: chunks of messages, error reports, then the end.
+
+    Ctrl-C reaches every process of the terminal's group; the consumer decides what it means
+    and ends this child by closing the pipe (or terminating it), so the child ignores it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     theirs.close()  # the consumer's end: once it closes its copy too, a send here fails
     pending: list[Any] = []
 
@@ -77,9 +84,14 @@ def _child(
     try:
         try:
             handler = on_error if report_errors else None
-            clock, positions, selection = reading
+            clock, positions, selection, cap = reading
             records = read_records(
-                paths, on_error=handler, clock=clock, positions=positions, selection=selection
+                paths,
+                on_error=handler,
+                clock=clock,
+                positions=positions,
+                selection=selection,
+                cap=cap,
             )
             for message in records:
                 pending.append(message)
@@ -104,6 +116,7 @@ def read_ahead(
     clock: ArchiveClock | None = None,
     positions: Mapping[str, ReadPosition] | None = None,
     selection: Selection = EVERYTHING,
+    cap: int = MAX_MESSAGE_BYTES,
 ) -> Iterator[ImportRecord]:
     """`read_records(paths, …)` with the same arguments, parsed in a child process while the
     caller works.
@@ -113,11 +126,16 @@ def read_ahead(
     context = _fork_context()
     if context is None:
         yield from read_records(
-            paths, on_error=on_error, clock=clock, positions=positions, selection=selection
+            paths,
+            on_error=on_error,
+            clock=clock,
+            positions=positions,
+            selection=selection,
+            cap=cap,
         )
         return
     ours, theirs = context.Pipe(duplex=False)
-    reading = (clock, positions, selection)
+    reading = (clock, positions, selection, cap)
     child = context.Process(
         target=_child, args=(paths, on_error is not None, reading, ours, theirs), daemon=True
     )

@@ -6,10 +6,12 @@ immutable dataclasses; persistence lives in db/, which is the only consumer that
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 
 
 class InferredField(StrEnum):
@@ -193,6 +195,13 @@ class ReadProblem:
         return f"{self.source}: {at}{byte}{self.where}: {self.problem}"
 
 
+def source_name(path: Path | str) -> str:
+    """A file's name as a source: text any store can hold. Bytes of the name that are not
+    UTF-8 (`caf\\xe9.eml` from a Latin-1 system) are spelled `\\xe9` rather than kept as the
+    lone surrogates Python reads them as, which no store can encode."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 class InputError(ValueError):
     """Bad input: names the file, the message position and where in it, for a one-line error."""
 
@@ -215,6 +224,25 @@ class InputError(ValueError):
     def report(self) -> ReadProblem:
         """The error as a plain record (an exception's own pickling loses these fields)."""
         return ReadProblem(self.source, self.position, self.where, self.problem, self.offset)
+
+
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+"""The largest message read by default (`import --max-message-size`): a larger one is skipped
+while it is read, so a compressed bomb or a 200 MB one-line body costs no more memory than this."""
+
+
+def too_large(
+    source: str, position: int, size: int, cap: int, offset: int | None = None
+) -> InputError:
+    """The error of a message past the size cap, read no further than the cap."""
+    what = f"at least {size:,}" if size > cap else f"{size:,}"
+    problem = f"{what} bytes, past the {cap:,}-byte cap (import --max-message-size): skipped"
+    return InputError(source, position, "message", problem, offset)
+
+
+class UnreadableInput(InputError):
+    """A file or folder the system would not let us read (permissions, an I/O error): unlike
+    a file that holds no mail, never passed over in silence inside a folder."""
 
 
 ErrorHandler = Callable[[InputError], None]

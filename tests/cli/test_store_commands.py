@@ -53,6 +53,7 @@ def test_import_prints_a_summary_and_is_idempotent(db: str) -> None:
         "warnings": [],
         "skipped": [],
         "errors": [],
+        "interrupted": False,
     }
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from threadlore.db.ingest import import_messages
 from threadlore.db.queries import search_messages
-from threadlore.db.search import And, Not, Or, QuerySyntaxError, Term, parse_query
+from threadlore.db.query_language import And, Not, Or, QuerySyntaxError, Term, parse_query
 from threadlore.importers.records import Hunk, ParsedMessage, ParsedPatch, PatchedFile
 
 Store = sessionmaker[Session]

@@ -1,4 +1,8 @@
-"""Fixtures for the hostile-input tests: the breakage corpus, a fresh store, the CLI runner."""
+"""Fixtures for the hostile-input tests: the breakage corpus, a fresh store, the CLI runner.
+
+`db_url`, `store` and `cli` are SQLite stores; `engine_url` and `engine_cli` run the test once per
+store engine (SQLite, and PostgreSQL when $THREADLORE_TEST_PG names a server; tests/conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,8 @@ from threadlore.db.engine import open_store
 sys.path.insert(0, str(Path(__file__).parent))  # the hostile_* helper modules
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # benches/, for its generator
 
-from hostile_support import RunCli
+from hostile_support import NewStoreUrl, RunCli, cli_on
+from seed_store import import_seed
 
 
 @pytest.fixture(scope="session")
@@ -49,3 +54,22 @@ def cli(db_url: str) -> RunCli:
         return CliRunner().invoke(threadlore, [*args, "--db", db_url], env={"COLUMNS": "250"})
 
     return run
+
+
+@pytest.fixture
+def engine_url(new_store_url: NewStoreUrl) -> str:
+    """A fresh store at head on the test's engine."""
+    return new_store_url(migrated=True)
+
+
+@pytest.fixture
+def engine_cli(engine_url: str) -> RunCli:
+    return cli_on(engine_url)
+
+
+@pytest.fixture(scope="session")
+def seeded_url(new_store_url: NewStoreUrl) -> str:
+    """The seed thread and its map on the session's engine, for tests that only read it."""
+    url = new_store_url(migrated=True)
+    import_seed(url)
+    return url

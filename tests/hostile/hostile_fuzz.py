@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import re
 import shutil
 import tempfile
@@ -30,8 +31,8 @@ from threadlore.db.engine import open_store
 from threadlore.db.ingest import import_messages
 from threadlore.db.models.messages import Message
 from threadlore.db.queries import search_messages
-from threadlore.db.search import QuerySyntaxError
-from threadlore.importers.detect import read_inputs
+from threadlore.db.query_language import QuerySyntaxError
+from threadlore.importers.detect import read_inputs, read_records
 from threadlore.importers.records import InputError, ParsedMessage
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -58,7 +59,8 @@ FROM_LINE = b"From fuzz@example.org Mon Feb 26 10:00:00 2007"
 # what an error's position may be, after "<file>: "
 _WHERE = re.compile(
     r"^(message \d+, )?(byte \d+, )?"
-    r"(line \d+|start of file|whole file|first line|path|file|gzip stream|message|To:|Cc:|Date:)"
+    r"(line \d+|start of file|whole file|first line|path|file|folder|gzip stream|end of file|"
+    r"message|To:|Cc:|Date:)"
 )
 
 header_values = st.one_of(
@@ -261,6 +263,113 @@ def check_round_trip(written: WrittenMessage, sessions: sessionmaker[Session]) -
             .where(Message.message_id == parsed.message_id)
         ).one()  # fmt: skip
     assert tuple(row) == (parsed.subject, written.name, written.email, parsed.body)
+
+
+# --- names, depths and sizes: any file name, any nesting, any size is read or named ----
+
+file_names = st.binary(min_size=1, max_size=40).filter(
+    lambda name: b"/" not in name and b"\x00" not in name and name not in (b".", b"..")
+)
+
+
+def check_file_name(name: bytes, sessions: sessionmaker[Session]) -> None:
+    """A message in a file of any name is read from its folder, named by text any store holds,
+    and stored; only a hidden file (a name starting with ".") is passed over."""
+    with scratch_folder() as folder:
+        path = Path(os.fsdecode(bytes(folder) + b"/" + name))
+        written = WrittenMessage("named", "N", "n@example.org", f"{name!r}\n")
+        path.write_bytes(written.to_bytes())
+        messages, errors = _read_all(folder)
+    assert errors == []
+    if name.startswith(b"."):
+        assert messages == []
+        return
+    (message,) = messages
+    message.source.encode("utf-8")  # no lone surrogate left
+    report = import_messages(sessions, messages)
+    assert report.errors == [] and report.skipped == []
+
+
+@dataclass(frozen=True)
+class DepthCase:
+    """A message `mime` multiparts deep, in a file `folders` folders deep (a Maildir or not)."""
+
+    mime: int
+    folders: int
+    maildir: bool
+
+
+depth_cases = st.builds(
+    DepthCase, mime=st.integers(0, 1_200), folders=st.integers(0, 1_200), maildir=st.booleans()
+)
+
+
+def check_depth(case: DepthCase) -> None:
+    """However deep the parts and folders, the message is read with its innermost text."""
+    opening = "".join(
+        f'Content-Type: multipart/mixed; boundary="b{n}"\n\n--b{n}\n' for n in range(case.mime)
+    )
+    closing = "".join(f"--b{n}--\n" for n in reversed(range(case.mime)))
+    raw = (
+        "From: a@example.org\nMessage-ID: <deep@x>\nSubject: deep\nMIME-Version: 1.0\n"
+        f"{opening}Content-Type: text/plain\n\nthe innermost text\n{closing}"
+    ).encode()
+    with scratch_folder() as folder:
+        here = os.getcwd()
+        os.chdir(folder)
+        try:
+            for _ in range(case.folders):
+                os.mkdir("d")
+                os.chdir("d")
+            if case.maildir:
+                os.mkdir("cur")
+            Path("cur/1:2,S" if case.maildir else "m.eml").write_bytes(raw)
+        finally:
+            os.chdir(here)
+        messages, errors = _read_all(folder)
+    assert errors == []
+    (message,) = messages
+    assert "the innermost text" in message.body
+
+
+@dataclass(frozen=True)
+class SizeCase:
+    """Messages of these body sizes in one mbox (gzipped or not), read with a small cap."""
+
+    sizes: tuple[int, ...]
+    one_line: bool
+    gzipped: bool
+
+
+SIZE_CAP = 4_096
+size_cases = st.builds(
+    SizeCase,
+    sizes=st.lists(st.integers(0, 3 * SIZE_CAP), min_size=1, max_size=5).map(tuple),
+    one_line=st.booleans(),
+    gzipped=st.booleans(),
+)
+
+
+def check_size(case: SizeCase) -> None:
+    """Each message within the cap is read whole; each past it is one error, the rest read."""
+    parts = []
+    for n, size in enumerate(case.sizes):
+        body = b"x" * size if case.one_line else (b"y" * 63 + b"\n") * (size // 64)
+        parts.append(FROM_LINE + f"\nFrom: a@x\nMessage-ID: <s{n}@x>\n\n".encode() + body + b"\n")
+    data = b"\n".join(parts)
+    with scratch_folder() as folder:
+        path = folder / ("sizes.mbox.gz" if case.gzipped else "sizes.mbox")
+        path.write_bytes(gzip.compress(data) if case.gzipped else data)
+        errors: list[InputError] = []
+        messages = list(read_records([path], on_error=errors.append, cap=SIZE_CAP))
+    for error in errors:
+        _check_error(error, folder)
+        assert "-byte cap" in str(error), str(error)
+    read = {m.message_id for m in messages if isinstance(m, ParsedMessage)}
+    assert len(read) + len(errors) == len(case.sizes)
+    for n, part in enumerate(parts):
+        if len(part) < SIZE_CAP - 200:
+            assert f"s{n}@x" in read
 
 
 # --- the search query parser: a result or a one-line QuerySyntaxError, never a SQL error ---

@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from click.testing import Result
+import pytest
+from click.testing import CliRunner, Result
+
+from threadlore.cli.main import threadlore
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 BROKEN = REPOSITORY / "tests" / "data" / "broken"
 
 RunCli = Callable[..., Result]
+NewStoreUrl = Callable[..., str]  # tests/conftest.py's new_store_url (migrated=True: at head)
+
+
+def cli_on(db_url: str) -> RunCli:
+    """Run `threadlore ARGS --db db_url` in the click runner (stderr kept apart from stdout)."""
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(threadlore, [*args, "--db", db_url])
+
+    return run
+
+
+def without_privileges() -> list[str]:
+    """A command prefix that makes root obey file permissions (as any other user does)."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("root ignores file permissions and setpriv is missing to drop that")
+    dropped = "-dac_override,-dac_read_search"
+    return ["setpriv", f"--bounding-set={dropped}", f"--inh-caps={dropped}", "--"]

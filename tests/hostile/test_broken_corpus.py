@@ -314,6 +314,32 @@ def test_a_cut_mbox_gz_keeps_the_whole_messages_and_says_where_it_stopped(
     )
 
 
+@pytest.mark.parametrize("ending", [b"\n", b""], ids=["last line whole", "no final newline"])
+def test_junk_after_whole_gzip_members_keeps_every_message(
+    tmp_path: Path, engine_cli: RunCli, ending: bytes
+) -> None:
+    """Two members (as `cat a.gz b.gz` makes), then bytes that are not gzip data; the last
+    message's last line may lack its newline."""
+    members = [
+        gzip.compress(
+            f"From a Mon Feb 26 10:00:00 2007\nFrom: a@example.org\nMessage-ID: <junk-{n}@x>\n\n"
+            f"body {n}".encode()
+            + (ending if n else b"\n\n")
+        )
+        for n in range(2)
+    ]
+    path = tmp_path / "junk.mbox.gz"
+    path.write_bytes(b"".join(members) + b"junk after the data")
+    result = engine_cli("import", str(path))
+    assert result.exit_code == 4, result.output
+    assert result.stdout.startswith("read 2 messages: 2 added")
+    assert result.stderr == (
+        f"threadlore: {path}: message 3, end of file: bytes after the last whole gzip member are "
+        "not gzip data (Not a gzipped file (b'ju'))\n"
+    )
+    assert "body 1" in engine_cli("show", "junk-1@x").stdout
+
+
 def test_an_import_goes_on_past_broken_inputs(cli: RunCli) -> None:
     names = ["19-empty.mbox", "21-archive-cut-in-half.txt", "01-8bit-mixed-headers.eml",
              "22-junk-dir", "missing.mbox", "26-repeated-headers.eml"]  # fmt: skip
@@ -366,3 +392,44 @@ def test_pipes_and_links_back_up_are_skipped_not_waited_on_or_followed(tmp_path:
     }
     refused = read(folder / "pipe")
     assert refused.errors == [f"{folder / 'pipe'}: path: not a regular file or folder"]
+
+
+def test_mime_nested_a_thousand_deep_keeps_its_headers_and_text(
+    tmp_path: Path, engine_cli: RunCli
+) -> None:
+    opening = "".join(
+        f'Content-Type: multipart/mixed; boundary="b{n}"\n\n--b{n}\n' for n in range(1_000)
+    )
+    closing = "".join(f"--b{n}--\n" for n in reversed(range(1_000)))
+    path = tmp_path / "deep.eml"
+    path.write_text(
+        "From: a@example.org\nMessage-ID: <deep@x>\nSubject: deep\nMIME-Version: 1.0\n"
+        f"{opening}Content-Type: text/plain\n\nthe innermost text\n{closing}"
+    )
+    result = engine_cli("import", str(path))
+    assert result.exit_code == 4, result.output
+    assert result.stderr == (
+        f"threadlore: warning: {path}: message 1, body: MIME parts nested too deep to take "
+        "apart: the body is kept as written\n"
+    )
+    shown = engine_cli("show", "deep@x")
+    assert "Subject: deep" in shown.stdout and "the innermost text" in shown.stdout
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain; charset=idna", "text/plain; charset=punycode",
+     "text/plain; charset*=bogus''x", "text/plain; charset*=utf-8'en'%FF%FE"],
+)  # fmt: skip
+def test_a_charset_whose_codec_raises_keeps_the_message(
+    tmp_path: Path, engine_cli: RunCli, content_type: str
+) -> None:
+    path = tmp_path / "codec.eml"
+    path.write_bytes(
+        b"From: a@example.org\nMessage-ID: <codec@x>\nSubject: codec\n"
+        + f"Content-Type: {content_type}\n\n".encode()
+        + b"caf\xc3\xa9 \xff\xfe text\n"
+    )
+    result = engine_cli("import", str(path))
+    assert result.exit_code in (0, 4) and "added" in result.stdout, result.output
+    assert "text" in engine_cli("show", "codec@x").stdout

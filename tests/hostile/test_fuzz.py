@@ -8,16 +8,24 @@ from pathlib import Path
 
 import pytest
 from hostile_fuzz import (
+    DepthCase,
     FileCase,
+    SizeCase,
     WrittenMessage,
+    check_depth,
     check_file,
+    check_file_name,
     check_maildir,
     check_query,
     check_round_trip,
+    check_size,
+    depth_cases,
     file_cases,
+    file_names,
     fresh_store,
     maildir_cases,
     queries,
+    size_cases,
     written_messages,
 )
 from hypothesis import HealthCheck, given, settings
@@ -58,6 +66,26 @@ def test_a_valid_message_round_trips_through_import_and_store(
     shared_store: sessionmaker[Session], written: WrittenMessage
 ) -> None:
     check_round_trip(written, shared_store)
+
+
+@FAST
+@given(file_names)
+def test_a_message_in_a_file_of_any_name_is_read_and_stored(
+    shared_store: sessionmaker[Session], name: bytes
+) -> None:
+    check_file_name(name, shared_store)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@given(depth_cases)
+def test_any_depth_of_parts_or_folders_is_read(case: DepthCase) -> None:
+    check_depth(case)
+
+
+@FAST
+@given(size_cases)
+def test_any_size_is_read_whole_or_named_past_the_cap(case: SizeCase) -> None:
+    check_size(case)
 
 
 @pytest.fixture(scope="module")

@@ -138,3 +138,19 @@ def test_the_ui_shows_a_hostile_message_inert(hostile_store: RunCli, db_url: str
     assert any("\\u202e" in screen for screen in screens)
     for screen in screens:
         assert UNSAFE.search(screen) is None, repr(UNSAFE.search(screen))
+
+
+@pytest.mark.parametrize("kind", ["osc title", "csi", "c1 csi", "bidi override", "line feed"])
+def test_a_hostile_file_name_is_one_inert_line_on_stderr(
+    cli: RunCli, tmp_path: Path, kind: str
+) -> None:
+    """An input that is missing, and one whose message is skipped, named with hostile text."""
+    name = HOSTILE.get(kind, "new\nline")
+    missing = tmp_path / f"missing {name}.mbox"
+    cut = tmp_path / f"cut {name}.mbox.gz"
+    cut.write_bytes(b"\x1f\x8b\x08\x00junk")  # a gzip stream cut short
+    result = cli("import", str(missing), str(cut))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith("threadlore: ") for line in lines), lines
+    assert not UNSAFE.search(result.stderr.replace("\n", "")), result.stderr

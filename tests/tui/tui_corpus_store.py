@@ -34,7 +34,7 @@ def session_folder(factory: pytest.TempPathFactory) -> Path:
 def _import(url: str, *paths: Path) -> None:
     """`threadlore import` the mail, then `threadlore map import` the seed's map if it is there."""
     result = CliRunner().invoke(threadlore, ["import", *map(str, paths), "--db", url])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code in (0, 4), result.output  # 4: the corpora's fuzz mail has warnings
     if SEED in paths:
         result = CliRunner().invoke(threadlore, ["map", "import", str(SEED_MAP), "--db", url])
         assert result.exit_code == 0, result.output
