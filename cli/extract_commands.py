@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import click
 
 from threadlore.cli.map_commands import recording
@@ -30,32 +33,17 @@ def _candidate_line(view: CandidateView, width: int) -> str:
     return f"{head}“{squeeze(inert(view.sentence), width - len(head) - len(tail) - 2)}”{tail}"
 
 
+def _candidate_ids(flag: str, help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """An option naming candidates by number, given as often as wanted."""
+    callback = stored_ids("candidate")
+    return click.option(flag, multiple=True, type=int, callback=callback, metavar="ID", help=help)
+
+
 @click.command("extract")
 @click.argument("thread")
-@click.option(
-    "--accept",
-    multiple=True,
-    type=int,
-    callback=stored_ids("candidate"),
-    metavar="ID",
-    help="Make these map entries.",
-)
-@click.option(
-    "--reject",
-    multiple=True,
-    type=int,
-    callback=stored_ids("candidate"),
-    metavar="ID",
-    help="Reject these.",
-)
-@click.option(
-    "--merge",
-    multiple=True,
-    type=int,
-    callback=stored_ids("candidate"),
-    metavar="ID",
-    help="Add these to --into.",
-)
+@_candidate_ids("--accept", "Make these map entries.")
+@_candidate_ids("--reject", "Reject these.")
+@_candidate_ids("--merge", "Add these to --into.")
 @click.option("--into", metavar="PROPOSAL", help="The proposal --merge adds sources to.")
 @click.option("--question", help="Accepted proposals go under this question (id or new title).")
 @click.option("--topic", help="A new question's topic (id or new title).")
