@@ -15,6 +15,9 @@ case "$action" in
 start)
     mkdir -p "$dir/socket"
     if [ ${#as_owner[@]} -gt 0 ]; then chown -R nobody: "$dir"; fi
+    # The socket must be reachable by a client without root's override of file modes (tests
+    # drop it to make files unreadable); mktemp -d made the folder 0700. The data stays 0700.
+    chmod 0755 "$dir" "$dir/socket"
     "${as_owner[@]}" initdb --pgdata="$dir/data" --username=threadlore --auth=trust \
         --encoding=UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }

@@ -23,6 +23,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
 
+from hostile_support import remove_tree
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -143,7 +144,7 @@ def scratch_folder() -> Iterator[Path]:
     try:
         yield folder
     finally:
-        shutil.rmtree(folder)
+        remove_tree(folder)
 
 
 def _read_all(path: Path) -> tuple[list[ParsedMessage], list[InputError]]:

@@ -36,3 +36,18 @@ def without_privileges() -> list[str]:
         pytest.skip("root ignores file permissions and setpriv is missing to drop that")
     dropped = "-dac_override,-dac_read_search"
     return ["setpriv", f"--bounding-set={dropped}", f"--inh-caps={dropped}", "--"]
+
+
+def remove_tree(top: Path) -> None:
+    """Remove a folder and everything in it, however deep: shutil.rmtree recurses once a level
+    (until Python 3.12), and pytest's clean-up of old temporary folders uses it too."""
+    folders = [top]
+    for folder in folders:  # grows while it is read: every folder under `top`, parents first
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(Path(entry.path))
+                else:
+                    os.unlink(entry.path)
+    for folder in reversed(folders):
+        os.rmdir(folder)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hostile_support import RunCli, without_privileges
+from hostile_support import RunCli, remove_tree, without_privileges
 
 from threadlore.importers.maildir import read_maildir
 
@@ -91,7 +91,10 @@ def test_a_tree_thousands_of_folders_deep_is_read(
         os.chdir(tmp_path)
     if kind == "maildir":
         (deep / "cur").mkdir()
-    result = engine_cli("import", str(deep))
+    try:
+        result = engine_cli("import", str(deep))
+    finally:
+        remove_tree(deep)  # pytest's own clean-up of old runs would recurse past its limit
     assert (result.exit_code, result.stderr) == (0, ""), result.output
     assert result.stdout.startswith("read 1 messages: 1 added")
 
