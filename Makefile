@@ -28,7 +28,7 @@ run: $(STAMP)
 test: $(STAMP) lint typecheck
 	rm -f $(VENV)/check.sqlite && $(BIN)/alembic -c db/alembic.ini -x db=sqlite:///$(VENV)/check.sqlite upgrade head && $(BIN)/alembic -c db/alembic.ini -x db=sqlite:///$(VENV)/check.sqlite check
 	if [ -n "$$THREADLORE_TEST_PG" ]; then $(BIN)/alembic -c db/alembic.ini -x db="$$THREADLORE_TEST_PG" upgrade head && $(BIN)/alembic -c db/alembic.ini -x db="$$THREADLORE_TEST_PG" check; fi
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 -q --durations=30
 
 ## pg-test: `make test` against a throwaway PostgreSQL cluster too (initdb and pg_ctl on PATH)
 pg-test:

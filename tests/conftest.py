@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # seed_store, the helpers every 
 sys.path.insert(0, str(Path(__file__).parents[1]))  # the repository, for benches/
 
 PG_ENV = "THREADLORE_TEST_PG"
+THROWAWAY_ENV = "THREADLORE_TEST_PG_THROWAWAY"  # "1": the server is deleted after the run
 ENGINES = ("sqlite", "postgresql")
 
 NewStoreUrl = Callable[..., str]
@@ -89,7 +90,10 @@ def postgres_databases() -> Iterator[PostgresDatabases]:
         _missing_postgres()
     databases = PostgresDatabases(server)
     yield databases
-    databases.drop_all()
+    if os.environ.get(THROWAWAY_ENV) == "1":
+        databases.admin.dispose()  # the whole cluster is removed after the run: dropping is waste
+    else:
+        databases.drop_all()
 
 
 @pytest.fixture(scope="session")

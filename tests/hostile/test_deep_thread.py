@@ -37,8 +37,10 @@ def test_tree_shows_every_link_of_a_deep_chain(chain: RunCli) -> None:
     shown = chain("tree", "1")
     assert shown.exit_code == 0, shown.stderr
     assert shown.stdout.count("\n") == DEPTH and "<c2999@x>" in shown.stdout
-    rows = json.loads(chain("tree", "1", "--json").stdout)
+    printed = chain("tree", "1", "--json").stdout
+    rows = json.loads(printed)
     assert [row["depth"] for row in rows] == list(range(DEPTH))
+    assert len(printed) < DEPTH * 1_000  # a row's size does not grow with its depth
 
 
 def test_the_ui_shows_a_deep_chain(chain: RunCli, engine_url: str) -> None:
