@@ -24,6 +24,7 @@ from threadlore.importers.archive_inference import (
     infer_thread,
     root_subject,
 )
+from threadlore.importers.mail_headers import trim_references
 from threadlore.importers.patches import extract_patches, extract_trailers, parse_series_marker
 from threadlore.importers.records import Inference, InferredField, ParsedMessage, ReadProblem
 from threadlore.importers.subjects import strip_reply_markers
@@ -87,16 +88,28 @@ def _subjects(
 
 
 def _references(parents: Sequence[int | None], ids: Sequence[str]) -> list[tuple[str, ...]]:
-    """Each message's ancestors' ids, root first (a loop of corrected parents is cut)."""
-    chains = []
+    """Each message's ancestors' ids, root first (a loop of corrected parents is cut), trimmed
+    as mail's References are (`trim_references`: the root and the nearest ancestors).
+
+    When every parent is listed before its reply, a message's references are its parent's and
+    the parent: constant work per message however deep the page runs. A corrected parent may
+    point down the page, and then each message's ancestors are walked.
+    """
+    if all(parent is None or parent < index for index, parent in enumerate(parents)):
+        chains: list[tuple[str, ...]] = []
+        for parent in parents:
+            above = (*chains[parent], ids[parent]) if parent is not None else ()
+            chains.append(trim_references(above))
+        return chains
+    walked = []
     for index in range(len(parents)):
         chain: list[int] = []
         up = parents[index]
         while up is not None and up != index and up not in chain:
             chain.append(up)
             up = parents[up]
-        chains.append(tuple(ids[i] for i in reversed(chain)))
-    return chains
+        walked.append(trim_references(tuple(ids[i] for i in reversed(chain))))
+    return walked
 
 
 def pins_by_index(

@@ -20,10 +20,12 @@ none of them).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Concatenate, ParamSpec, TypeVar
 
 from threadlore.importers.archive_blocks import ArchiveBlock
 from threadlore.importers.records import Address
@@ -69,6 +71,7 @@ def is_mailing_list(address: Address) -> bool:
     return _LIST_LOCAL_PART.match(local_part(address.email)) is not None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_words(name: str) -> tuple[str, ...]:
     """The lower-case words of a name, nicknames included: "Paolo 'Blaisorblade' Giarrusso"."""
     return tuple(word.strip("'").lower() for word in _NAME_WORD.findall(name) if word.strip("'"))
@@ -112,6 +115,25 @@ def _fuller(current: str, candidate: str) -> bool:
     return (len(candidate.split()), len(candidate)) > (len(current.split()), len(current))
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _changes_people(
+    method: Callable[Concatenate[Directory, _P], _R],
+) -> Callable[Concatenate[Directory, _P], _R]:
+    """A method that may add, merge or rename people: the answers `named` remembered may no
+    longer hold once it has run."""
+
+    def changing(self: Directory, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self._named.clear()
+
+    return changing
+
+
 class Directory:
     """Everyone the page names, and each block's recipients as person keys.
 
@@ -126,6 +148,7 @@ class Directory:
         self.people: dict[str, Person] = {}
         self._by_email: dict[str, str] = {}
         self._by_name: dict[str, str] = {}
+        self._named: dict[tuple[str, bool], tuple[Person, ...]] = {}  # remembered answers
         lists = _list_keys(blocks)
         for block in blocks:
             for address in block.recipients:
@@ -143,7 +166,9 @@ class Directory:
                 self.add_name(signer.name)
         self.to_keys = [self._keys(block.to) for block in blocks]
         self.recipients = [frozenset(self._keys(block.recipients)) for block in blocks]
+        self._addressed = frozenset[str]().union(*self.recipients)
 
+    @_changes_people
     def _merge(self, keep: str, other: str) -> None:
         if keep == other:
             return
@@ -157,6 +182,7 @@ class Directory:
                 if key == other:
                     index[spelled] = keep
 
+    @_changes_people
     def _add(self, address: Address, lists: set[str]) -> None:
         via = _VIA.match(address.name.strip().strip("\"'"))
         name = person_name(address.name)
@@ -193,6 +219,7 @@ class Directory:
             self._merge(keep, gone)
             self._by_name[spelled] = keep
 
+    @_changes_people
     def add_name(self, name: str) -> str | None:
         """The key of the person a name means, adding a person known by name only if none.
 
@@ -228,6 +255,7 @@ class Directory:
             bool(self.named(signer.name, addressed=True)) or self.by_local_part(local) is not None
         )
 
+    @_changes_people
     def add_person(self, address: Address) -> str:
         """The key of the person an address means, adding them if the page never names them."""
         if "@" not in address.email:
@@ -271,7 +299,7 @@ class Directory:
     def addressable(self, key: str) -> bool:
         """Whether anyone on the page addresses this person (people known only by a signed name
         never appear in a header, so no reply can drop them)."""
-        return any(key in recipients for recipients in self.recipients)
+        return key in self._addressed
 
     def via_named(self, index: int, key: str) -> bool:
         """Whether block `index`'s first To: names `key` through a list's "X via List" rewrite."""
@@ -307,6 +335,11 @@ class Directory:
         Theodore). Initials are left out, and a long signature line is tried by its first
         words ("Martin K. Petersen Oracle Linux Engineering").
         """
+        if (name, addressed) not in self._named:
+            self._named[name, addressed] = self._find_named(name, addressed)
+        return self._named[name, addressed]
+
+    def _find_named(self, name: str, addressed: bool) -> tuple[Person, ...]:
         wanted = [word for word in name_words(name) if len(word) > 1]
         people = [p for p in self.humans if p.name and (p.emails or not addressed)]
         for size in (len(wanted), 3, 2):

@@ -126,19 +126,20 @@ def find_patch_units(
     blocks: Sequence[ArchiveBlock], parents: Sequence[int | None], authors: Sequence[str | None]
 ) -> list[PatchUnit]:
     """The root's replies by its author, each with the resends that answer it."""
-    units = []
+    replies: dict[int, list[int]] = {}
     for index, parent in enumerate(parents):
-        if parent != 0 or authors[index] is None or authors[index] != authors[0]:
+        if parent is not None:
+            replies.setdefault(parent, []).append(index)
+    units = []
+    for index in replies.get(0, []):
+        if authors[index] is None or authors[index] != authors[0]:
             continue
         changelog = _changelog(blocks[index].body)
         first_line = next((line for line in changelog.splitlines() if line.strip()), "")
         resends = [
             i
-            for i, p in enumerate(parents)
-            if p == index
-            and authors[i] == authors[index]
-            and first_line
-            and first_line in blocks[i].body
+            for i in replies.get(index, [])
+            if authors[i] == authors[index] and first_line and first_line in blocks[i].body
         ]
         units.append(PatchUnit((index, *resends), _stems(changelog)))
     return units
@@ -188,10 +189,12 @@ def _reference_clues(
     """Clues from "patch K/N" and "K,L,M is the …" in the thread's messages."""
     clues = []
     for index, block in enumerate(blocks):
-        inside = _subtree_root(parents, index, units)
         for match in _REFERENCE.finditer(block.body):
             if int(match["total"]) != total or not 1 <= int(match["index"]) <= total:
                 continue
+            inside = _subtree_root(
+                parents, index, units
+            )  # walked only for a message that names a patch
             paragraph = _paragraph_at(block.body, match.start())
             support = _support(_stems(paragraph), units, REFERENCE_WEIGHT, skip=inside)
             reason = f'#{index + 1} says "{_quote(paragraph, " ".join(match[0].split()))}"'

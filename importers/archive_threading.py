@@ -2,7 +2,9 @@
 
 The archive lists a thread depth-first: every message answers the message before it or one of
 that message's ancestors. So the candidates for a message's parent are the previous message and
-its ancestors, and each is scored:
+its ancestors — the nearest `ANCESTOR_WINDOW` of them and the top one, so that a page of many
+threads run together, whose reply chain grows with the page, costs the same per message (no
+thread of the corpora is half that deep) — and each is scored:
 
 - a reply is addressed To: the author of the message it answers (+3, +2 if not first in To:);
 - or it is a follow-up to its author's own message, to the same people (+2.5);
@@ -23,9 +25,10 @@ without learned signatures or sibling order, then passes that use what the previ
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -65,6 +68,7 @@ _UNADDRESSED_CAP = 0.6
 _SIGNED = 0.5
 _SURE_FOR_ORDER = 0.7  # sibling order is learned from the parents read this surely, if it can
 _BEFORE_PARENT_CAP = 0.3
+ANCESTOR_WINDOW = 80  # the nearest ancestors scored; the deepest corpus thread's path is 39
 
 
 class SiblingOrder(StrEnum):
@@ -99,15 +103,35 @@ class ThreadReading:
     order_evidence: str
     learned: dict[str, LearnedSignature] = field(default_factory=dict)
     drop_trust: DropTrust = field(default_factory=DropTrust)
+    candidates_scored: int = 0  # over this pass and the ones before: the work grows with it
 
 
 @dataclass
 class _Candidate:
+    """A scored parent candidate; `parent_author` is its author's key, from which the reply's
+    own author is read once the candidate is chosen. `reasons` are written out only for the
+    chosen candidate and its runner-up (`explain`): the others are only compared."""
+
     index: int
+    listed_after: int | None
     score: float
     reasons: list[str]
-    author: AuthorDecision | None
+    parent_author: str | None
     addressed: bool
+
+
+@dataclass(frozen=True)
+class _Reply:
+    """The block whose parent is sought, and what every candidate is compared with: the author
+    its own evidence names (`mine`), the people it involves (`ours`: its recipients and that
+    author), the authors decided so far and the archive's order of replies."""
+
+    index: int
+    mine: str | None
+    ours: frozenset[str]
+    authors: Sequence[AuthorDecision | None]
+    order: SiblingOrder
+    order_note: str
 
 
 @dataclass(frozen=True)
@@ -123,12 +147,51 @@ CORRECTED = "corrected by the user"
 
 
 def _ancestors_or_self(parents: Sequence[int | None], index: int) -> list[int]:
-    """`index` and its ancestors among the decided blocks (a corrected parent may point down
-    the page or round in a loop: the walk stops there)."""
+    """`index` and its ancestors among the decided blocks, root last (a corrected parent may
+    point down the page or round in a loop: the walk stops there)."""
     path = [index]
-    while (up := parents[path[-1]]) is not None and up < len(parents) and up not in path:
+    seen = {index}
+    while (up := parents[path[-1]]) is not None and up < len(parents) and up not in seen:
         path.append(up)
+        seen.add(up)
     return path
+
+
+class _Ancestry:
+    """The path from the root to the last decided block, kept from one block to the next.
+
+    Without corrected parents every parent is one of the previous block's ancestors, so the
+    next path is the path cut after the parent, plus the block: amortised constant work per
+    block. A corrected parent may point anywhere, so a page with one is walked afresh each time.
+    """
+
+    def __init__(self, walk: bool) -> None:
+        self.walk = walk
+        self.parents: list[int | None] = []
+        self.stack: list[int] = []  # root first
+        self.depth: dict[int, int] = {}  # block → its place in `stack`
+
+    def add(self, parent: int | None) -> None:
+        """Record the parent of the next block."""
+        index = len(self.parents)
+        self.parents.append(parent)
+        if self.walk:
+            self.stack = _ancestors_or_self(self.parents, index)[::-1]
+            return
+        keep = self.depth[parent] + 1 if parent is not None else 0
+        for gone in self.stack[keep:]:
+            del self.depth[gone]
+        del self.stack[keep:]
+        self.depth[index] = len(self.stack)
+        self.stack.append(index)
+
+    def candidates(self) -> list[tuple[int, int | None]]:
+        """The next block's parent candidates, nearest first, each with the candidate's child on
+        the path (None for the previous block itself): the nearest `ANCESTOR_WINDOW` and the top."""
+        stack = self.stack
+        near = range(len(stack) - 1, max(len(stack) - 1 - ANCESTOR_WINDOW, -1), -1)
+        places = [*near, *([0] if len(stack) > ANCESTOR_WINDOW else [])]
+        return [(stack[at], stack[at + 1] if at + 1 < len(stack) else None) for at in places]
 
 
 def learn_sibling_order(
@@ -173,6 +236,7 @@ class _Reader:
         self.trust = DropTrust()
         self.learned: dict[str, LearnedSignature] = {}
         self.signed: dict[int, str | None] = {}
+        self.scored = 0  # parent candidates scored over all passes: the work grows with this
         self.greeted = [greeted_people(directory, find_greeting(b.body)) for b in blocks]
 
     def sent_with_cover_letter(self, index: int, root_author: str | None) -> str | None:
@@ -267,7 +331,10 @@ class _Reader:
         replies = self.replies_to(previous.parents, voting=True) if previous else None
         parents: list[ParentDecision] = []
         authors: list[AuthorDecision | None] = []
+        ancestry = _Ancestry(walk=bool(self.pinned.parents))
         for index in range(len(self.blocks)):
+            if parents:
+                ancestry.add(parents[-1].parent)
             root_author = authors[0] if authors else None
             votes = self.own_votes(index, replies[index] if replies else [], learned, root_author)
             if index in self.pinned.parents:
@@ -279,20 +346,20 @@ class _Reader:
                 parents.append(ParentDecision(None, 1.0, ("first message on the page: the root",)))
                 authors.append(self.decide(index, votes))
                 continue
-            path = _ancestors_or_self([p.parent for p in parents], index - 1)
-            candidates = [
-                self._score(
-                    index,
-                    candidate,
-                    path[depth - 1] if depth else None,
-                    authors,
-                    votes,
-                    order,
-                    order_note,
-                )
-                for depth, candidate in enumerate(path)
-            ]
-            decision, author = self._choose(index, candidates, authors)
+            own = self.decide(index, votes)
+            mine = own.key if own else None
+            reply = _Reply(
+                index,
+                mine,
+                self.directory.recipients[index] | {mine or ""},
+                authors,
+                order,
+                order_note,
+            )
+            score = functools.partial(self._score, reply)
+            candidates = [score(*candidate) for candidate in ancestry.candidates()]
+            self.scored += len(candidates)
+            decision, author = self._choose(index, candidates, votes, score)
             parents.append(decision)
             authors.append(author)
         sure = [p.parent if p.confidence >= _SURE_FOR_ORDER else None for p in parents]
@@ -311,6 +378,7 @@ class _Reader:
             sibling_note,
             learned_now,
             self._drop_trust(parents, authors),
+            self.scored,
         )
 
     def _signed_author(self, index: int) -> str | None:
@@ -345,48 +413,36 @@ class _Reader:
         return DropTrust(agreed, checked)
 
     def _score(
-        self,
-        index: int,
-        candidate: int,
-        listed_after: int | None,
-        authors: Sequence[AuthorDecision | None],
-        own_votes: list[AuthorVote],
-        order: SiblingOrder,
-        order_note: str,
+        self, reply: _Reply, candidate: int, listed_after: int | None, explain: bool = False
     ) -> _Candidate:
-        """How well `candidate` explains block `index` as its parent, and who wrote it then.
+        """How well `candidate` explains `reply` as its parent (and why, if `explain`).
 
         Whether the reply is its parent's author's own follow-up, or drops its author's address,
-        is judged on the author its own evidence names (signatures, replies), not the one the
-        candidate's addressing suggests: that would make every candidate fit itself.
+        is judged on the author its own evidence names (`mine`: signatures, replies), not the one
+        the candidate's addressing suggests: that would make every candidate fit itself.
         """
-        known = authors[candidate] if candidate < len(authors) else None
+        index, mine = reply.index, reply.mine
+        known = reply.authors[candidate] if candidate < len(reply.authors) else None
         parent_author = known.key if known else None
-        author = self.decide(
-            index,
-            own_votes
-            + recipient_votes(self.directory, index, candidate, parent_author, self.trust),
-        )
-        own = self.decide(index, own_votes)
-        mine = own.key if own else None
-        addressing = self._addressing(index, candidate, parent_author, mine)
-        parts = [addressing, self._listing(index, candidate, listed_after, order, order_note)]
+        addressing = self._addressing(reply, candidate, parent_author, explain)
+        parts = [addressing, self._listing(reply, candidate, listed_after, explain)]
         if self.dates[index] < self.dates[candidate]:
             early = self.dates[candidate] - self.dates[index]
-            parts.append((EARLIER_THAN_PARENT, [f"dated {early} before #{candidate + 1}"]))
+            reasons = [f"dated {early} before #{candidate + 1}"] if explain else []
+            parts.append((EARLIER_THAN_PARENT, reasons))
         if mine and dropped_people(self.directory, index, candidate, parent_author) == {mine}:
             reason = f"drops exactly its author's address from #{candidate + 1}'s"
-            parts.append((DROPS_AUTHOR, [reason]))
-        score = sum(part[0] for part in parts) + self._overlap(
-            index, candidate, parent_author, mine
-        )
+            parts.append((DROPS_AUTHOR, [reason] if explain else []))
+        score = sum(part[0] for part in parts) + self._overlap(reply, candidate, parent_author)
         reasons = [reason for part in parts for reason in part[1]]
-        return _Candidate(candidate, score, reasons, author, addressed=addressing[0] > 0)
+        addressed = addressing[0] > 0
+        return _Candidate(candidate, listed_after, score, reasons, parent_author, addressed)
 
     def _addressing(
-        self, index: int, candidate: int, parent_author: str | None, mine: str | None
+        self, reply: _Reply, candidate: int, parent_author: str | None, explain: bool
     ) -> tuple[float, list[str]]:
         """Whom the reply is addressed to: the candidate's author, itself, or the series."""
+        index, mine = reply.index, reply.mine
         to = self.directory.to_keys[index]
         recipients = self.directory.recipients
         score, reasons = 0.0, []
@@ -398,8 +454,12 @@ class _Reader:
         elif parent_author is not None and parent_author in self.greeted[index]:
             score += TO_FIRST
             reasons.append(f"greets {self.name(parent_author)}, who wrote #{candidate + 1}")
-        same_people = recipients[index] - {mine} == recipients[candidate] - {mine}
-        if mine and mine == parent_author and same_people and mine not in recipients[index]:
+        if (
+            mine
+            and mine == parent_author
+            and mine not in recipients[index]
+            and recipients[index] - {mine} == recipients[candidate] - {mine}
+        ):
             score += SELF_FOLLOW_UP
             reasons.append(
                 f"a follow-up by the author of #{candidate + 1} to the same recipients "
@@ -408,39 +468,34 @@ class _Reader:
         if candidate == 0 and (how := self.sent_with_cover_letter(index, parent_author)):
             score += SERIES_MEMBER
             reasons.append(f"{how}: one of the series' patches, which answer the cover letter")
-        return score, reasons
+        return score, reasons if explain else []
 
     def _listing(
-        self,
-        index: int,
-        candidate: int,
-        listed_after: int | None,
-        order: SiblingOrder,
-        order_note: str,
+        self, reply: _Reply, candidate: int, listed_after: int | None, explain: bool
     ) -> tuple[float, list[str]]:
         """What the archive's listing says: first reply, or a later one in the learned order."""
         if listed_after is None:
-            return LISTED_NEXT, [f"listed right after #{candidate + 1}"]
-        if order is SiblingOrder.UNKNOWN:
+            return LISTED_NEXT, [f"listed right after #{candidate + 1}"] if explain else []
+        if reply.order is SiblingOrder.UNKNOWN:
             return 0.0, []
         sibling_date = self.dates[listed_after]
         kept = (
-            self.dates[index] <= sibling_date
-            if order is SiblingOrder.NEWEST_FIRST
-            else self.dates[index] >= sibling_date
+            self.dates[reply.index] <= sibling_date
+            if reply.order is SiblingOrder.NEWEST_FIRST
+            else self.dates[reply.index] >= sibling_date
         )
+        if not explain:
+            return (ORDER_KEPT if kept else ORDER_BROKEN), []
         verb = "fits" if kept else "breaks"
         reason = (
             f"as a later reply to #{candidate + 1}, listed after #{listed_after + 1}, it "
-            f"{verb} the archive's order ({order_note})"
+            f"{verb} the archive's order ({reply.order_note})"
         )
         return (ORDER_KEPT if kept else ORDER_BROKEN), [reason]
 
-    def _overlap(
-        self, index: int, candidate: int, parent_author: str | None, mine: str | None
-    ) -> float:
+    def _overlap(self, reply: _Reply, candidate: int, parent_author: str | None) -> float:
         """The share of people (recipients and author) the two messages have in common."""
-        ours = self.directory.recipients[index] | {mine or ""}
+        ours = reply.ours
         theirs = self.directory.recipients[candidate] | {parent_author or ""}
         people = (ours | theirs) - {""}
         return len(ours & theirs & people) / len(people) if people else 0.0
@@ -449,16 +504,21 @@ class _Reader:
         self,
         index: int,
         candidates: list[_Candidate],
-        authors: Sequence[AuthorDecision | None],
+        own_votes: list[AuthorVote],
+        score: Callable[..., _Candidate],
     ) -> tuple[ParentDecision, AuthorDecision | None]:
+        """The best candidate as the parent, and the author read against it; `score` scores a
+        candidate again, with its reasons, for the best and the runner-up."""
         best = candidates[0]
         for candidate in candidates[1:]:
             if candidate.score > best.score:
                 best = candidate
         rivals = [c for c in candidates if c is not best]
+        best = score(best.index, best.listed_after, explain=True)
         evidence = list(best.reasons)
         if rivals:
             runner_up = max(rivals, key=lambda c: c.score)
+            runner_up = score(runner_up.index, runner_up.listed_after, explain=True)
             margin = best.score - runner_up.score
             confidence = 0.5 + 0.45 * (1 - math.exp(-margin / 2))
             evidence.append(
@@ -481,7 +541,8 @@ class _Reader:
             )
         readdressed = not best.addressed and self._signed_author(best.index) is not None
         decision = ParentDecision(best.index, round(confidence, 2), tuple(evidence), readdressed)
-        return decision, best.author
+        dropped = recipient_votes(self.directory, index, best.index, best.parent_author, self.trust)
+        return decision, self.decide(index, own_votes + dropped)
 
 
 def read_thread(
