@@ -68,7 +68,7 @@ _UNADDRESSED_CAP = 0.6
 _SIGNED = 0.5
 _SURE_FOR_ORDER = 0.7  # sibling order is learned from the parents read this surely, if it can
 _BEFORE_PARENT_CAP = 0.3
-ANCESTOR_WINDOW = 80  # the nearest ancestors scored; the deepest corpus thread's path is 39
+ANCESTOR_WINDOW = 40  # the nearest ancestors scored; the deepest corpus thread's path is 39
 
 
 class SiblingOrder(StrEnum):
@@ -424,19 +424,21 @@ class _Reader:
         index, mine = reply.index, reply.mine
         known = reply.authors[candidate] if candidate < len(reply.authors) else None
         parent_author = known.key if known else None
-        addressing = self._addressing(reply, candidate, parent_author, explain)
-        parts = [addressing, self._listing(reply, candidate, listed_after, explain)]
+        addressing, reasons = self._addressing(reply, candidate, parent_author, explain)
+        listing, listed = self._listing(reply, candidate, listed_after, explain)
+        parts = [addressing, listing]
+        reasons += listed
         if self.dates[index] < self.dates[candidate]:
-            early = self.dates[candidate] - self.dates[index]
-            reasons = [f"dated {early} before #{candidate + 1}"] if explain else []
-            parts.append((EARLIER_THAN_PARENT, reasons))
+            parts.append(EARLIER_THAN_PARENT)
+            if explain:
+                early = self.dates[candidate] - self.dates[index]
+                reasons.append(f"dated {early} before #{candidate + 1}")
         if mine and dropped_people(self.directory, index, candidate, parent_author) == {mine}:
-            reason = f"drops exactly its author's address from #{candidate + 1}'s"
-            parts.append((DROPS_AUTHOR, [reason] if explain else []))
-        score = sum(part[0] for part in parts) + self._overlap(reply, candidate, parent_author)
-        reasons = [reason for part in parts for reason in part[1]]
-        addressed = addressing[0] > 0
-        return _Candidate(candidate, listed_after, score, reasons, parent_author, addressed)
+            parts.append(DROPS_AUTHOR)
+            if explain:
+                reasons.append(f"drops exactly its author's address from #{candidate + 1}'s")
+        score = sum(parts) + self._overlap(reply, candidate, parent_author)
+        return _Candidate(candidate, listed_after, score, reasons, parent_author, addressing > 0)
 
     def _addressing(
         self, reply: _Reply, candidate: int, parent_author: str | None, explain: bool
