@@ -75,9 +75,12 @@ def threads_run_together() -> str:
     return "\n".join(pages)
 
 
-def test_scoring_the_nearest_ancestors_reads_what_scoring_them_all_reads(
+def test_scoring_the_nearest_ancestors_reads_these_threads_as_scoring_them_all_does(
     threads_run_together: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Not so on every page: an ancestor past the window can be the runner-up a parent's
+    evidence cites (4 of 718 messages of the corpora's pages run together; same parents)."""
+
     def read() -> list[object]:
         return list(build_messages(parse_archive_text(threads_run_together, "page.txt")))
 
