@@ -20,11 +20,11 @@ from threadlore.cli.options import EXIT_FAILURE, Settings, UserError, store_opti
 
 COMMAND_MODULES: dict[str, str] = {
     "import": "threadlore.cli.store_commands",
-    "threads": "threadlore.cli.store_commands",
-    "tree": "threadlore.cli.store_commands",
-    "show": "threadlore.cli.store_commands",
+    "threads": "threadlore.cli.read_commands",
+    "tree": "threadlore.cli.read_commands",
+    "show": "threadlore.cli.read_commands",
     "search": "threadlore.cli.search_commands",
-    "people": "threadlore.cli.store_commands",
+    "people": "threadlore.cli.read_commands",
     "topics": "threadlore.cli.decision_commands",
     "decisions": "threadlore.cli.decision_commands",
     "proposal": "threadlore.cli.decision_commands",

@@ -1,8 +1,5 @@
-"""`threadlore search`, on the store's DB-API connection (`db/driver.py`): a search process
+"""`threadlore search`, on the store's DB-API connection (`cli/reading.py`): a search process
 imports neither SQLAlchemy nor the models, which cost more than the query itself (issue 15).
-
-A store that is missing or not at the newest revision is created or migrated through
-`db.engine.open_store` first, as every other command does, and then read the same way.
 """
 
 from __future__ import annotations
@@ -14,34 +11,16 @@ import click
 from threadlore.cli.options import (
     EXIT_FAILURE,
     Settings,
-    UserError,
-    first_line,
     limit_option,
     print_json,
     store_options,
     typed_text,
 )
+from threadlore.cli.reading import store_reader
 from threadlore.cli.store_render import search_hit
 from threadlore.cli.terminal import is_terminal, output_width
 from threadlore.db import search_sql
-from threadlore.db.driver import StoreReader, connect, driver_errors
-from threadlore.db.query_language import QuerySyntaxError
 from threadlore.db.snippets import search_matches
-
-
-def _store_errors() -> tuple[type[Exception], ...]:
-    """What opening or reading the store can raise: the driver's errors, a file's, and
-    SQLAlchemy's when the store had to be created or migrated first."""
-    errors: tuple[type[Exception], ...] = (*driver_errors(), OSError)
-    sqlalchemy_errors = sys.modules.get("sqlalchemy.exc")
-    return (*errors, sqlalchemy_errors.SQLAlchemyError) if sqlalchemy_errors else errors
-
-
-def _open(settings: Settings) -> StoreReader:
-    try:
-        return connect(settings.db_url)
-    except _store_errors() as exc:
-        raise UserError(f"cannot open the store {settings.shown_url}: {first_line(exc)}") from exc
 
 
 @click.command("search")
@@ -64,16 +43,9 @@ def search_command(settings: Settings, query: str, limit: int) -> None:
       threadlore search 'dfn:mm/filemap.c has:patch' --json
     """
     on_terminal = is_terminal() and not settings.json  # a snippet and marks only for a reader
-    reader = _open(settings)
-    try:
+    with store_reader(settings) as reader:
         found = search_sql.search(reader, query, limit=limit)
         matches = search_matches(reader, query, [m.id for m in found]) if on_terminal else {}
-    except QuerySyntaxError as exc:
-        raise UserError(f"bad query: {exc}") from exc
-    except _store_errors() as exc:  # a damaged store file, a lock held past the timeout
-        raise UserError(f"the store {settings.shown_url} failed: {first_line(exc)}") from exc
-    finally:
-        reader.close()
     if settings.json:
         print_json([m.as_json() for m in found])
     else:

@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, literal_column, select, text
 
-from threadlore.db.models.messages import Message
 from threadlore.db.sqlite_sql import FTS_TABLE, PAUSE_TABLE, SUBJECT_TRIGRAMS, fts_phrase
 
 __all__ = ["FTS_TABLE", "SUBJECT_TRIGRAMS", "fts_phrase"]
@@ -36,20 +35,6 @@ def is_fts_table(name: str) -> bool:
 def is_sqlite_only(name: str, kind: str) -> bool:
     """True for the date order's column and index, which the models do not describe."""
     return (kind == "column" and name == DATE_RANK) or (kind == "index" and name == DATE_RANK_INDEX)
-
-
-def subject_contains(fragment: str) -> ColumnElement[bool]:
-    """`messages.id IN (rows whose subject contains fragment)`, case-insensitively (ASCII), as
-    LIKE reads it, through the trigram index. LIKE has no escape here (an ESCAPE clause turns the
-    index off), so a fragment with `%` or `_` must not come this way."""
-    if "%" in fragment or "_" in fragment:
-        raise ValueError(f"LIKE wildcards in a subject fragment: {fragment!r}")
-    rowids: Select[tuple[Any]] = (
-        select(literal_column("rowid"))
-        .select_from(text(SUBJECT_TRIGRAMS))
-        .where(literal_column("subject").like(f"%{fragment}%"))
-    )
-    return Message.id.in_(rowids)
 
 
 def matching_rowids(match: str) -> ColumnElement[bool]:

@@ -1,5 +1,6 @@
 """What a command imports when it starts (issue 15): `threadlore --version` nothing heavy, a
-search process no SQLAlchemy at all (the store read through `db/driver.py`) and no rich. Modules are
+command that reads the store (search, threads, tree, show, people) no SQLAlchemy at all (the store
+read through `db/driver.py`) and no rich. Modules are
 counted here; the time they cost is the benchmark's (benches/bench_archive.py).
 """
 
@@ -11,6 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from threadlore.db.engine import open_store
 from threadlore.db.ingest import import_messages
 from threadlore.importers.detect import read_inputs
@@ -63,10 +65,22 @@ def test_version_imports_nothing_heavy() -> None:
     assert _loaded(modules, *HEAVY) == []
 
 
-def test_a_search_process_imports_no_sqlalchemy(new_store_url: Callable[..., str]) -> None:
+READS = [  # a command that reads the store, what it must print, and the module that read it
+    (("search", "f:miklos page_mkclean"), "Miklos Szeredi", "threadlore.db.search_sql"),
+    (("threads",), "fault vs truncate", "threadlore.db.store_reads"),
+    (("tree", "1"), "Nick Piggin", "threadlore.db.store_reads"),
+    (("show", "594eb4b8982e"), "Subject:", "threadlore.db.store_reads"),
+    (("people",), "Miklos Szeredi", "threadlore.db.store_reads"),
+]
+
+
+@pytest.mark.parametrize(("command", "printed", "reader"), READS, ids=[r[0][0] for r in READS])
+def test_a_command_that_reads_the_store_imports_no_sqlalchemy(
+    new_store_url: Callable[..., str], command: tuple[str, ...], printed: str, reader: str
+) -> None:
     url = new_store_url(migrated=True)
     import_messages(open_store(url), read_inputs([SEED]))
-    printed, modules = _run("search", "f:miklos page_mkclean", "--db", url)
-    assert printed.count("Miklos Szeredi") >= 2  # it searched the store, and found
-    assert "threadlore.db.search_sql" in modules
+    output, modules = _run(*command, "--db", url)
+    assert printed in output  # it read the store, and found
+    assert reader in modules
     assert _loaded(modules, "sqlalchemy", "alembic", "threadlore.db.models", "rich") == []

@@ -8,9 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from threadlore.db import queries
 from threadlore.db.ingest import import_messages
-from threadlore.db.models import Message
 from threadlore.db.queries import (
     count_threads,
     get_message,
@@ -155,22 +153,3 @@ def test_message_json_has_the_promised_fields(two_threads: Store) -> None:
     )
     assert shown["summary"]["parent"] == "abc123@suse.de"
     assert shown["summary"]["date"] == "2007-02-22T09:00:00+00:00"
-
-
-@pytest.mark.parametrize(
-    "filter_text",
-    ["lock the", "LOCK THE PAGE", "[patch", "V2 1/2", "fa", "morton", "nothing like it", "a_b%"],
-)
-def test_the_subject_index_filters_as_a_scan_of_every_subject_does(
-    two_threads: Store, monkeypatch: pytest.MonkeyPatch, filter_text: str
-) -> None:
-    def threads() -> tuple[int, list[int]]:
-        with two_threads() as session:
-            listed = list_threads(session, filter_text=filter_text)
-            return count_threads(session, filter_text=filter_text), [t.id for t in listed]
-
-    indexed = threads()
-    monkeypatch.setattr(
-        queries, "subject_contains", lambda text: queries._contains(Message.subject, text)
-    )
-    assert indexed == threads()
