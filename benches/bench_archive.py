@@ -7,7 +7,13 @@ process: wall time, messages per second and peak RSS, medians. Then every query 
 benches/queries.py, `--search-runs` times, each a new process of each tool asking for the newest
 50 results; for threadlore also the bare query inside one process (what the UI waits for). The
 ratios are threadlore's speed over the peer's: above 1, threadlore is faster. Each threadlore
-answer is compared with notmuch's (the same newest 50 Message-IDs).
+answer is compared with notmuch's (the same newest 50 Message-IDs). Last, each command that reads
+the store (`search`, `threads`, `tree`, `show`, `people`, and `--version`) started `--search-runs`
+times: how long a process takes from start to exit, wall and CPU (what load does not inflate).
+
+threadlore runs as `pip install` gives it, a wheel installed in a throw-away venv
+(benches/installed.py); `--editable` runs this venv's editable install instead, whose import
+finder costs every process ~28 ms more here.
 
     .venv/bin/python -m benches.bench_archive --messages 10000 --runs 3
     .venv/bin/python -m benches.bench_archive --messages 10000,100000,1000000 --work /srv/bench
@@ -30,6 +36,7 @@ from rich.console import Console
 from rich.table import Table
 
 from benches.generate_archive import archive_paths
+from benches.installed import installed_program
 from benches.measure import Measure, measure
 from benches.peers import PEERS, Peer, Syntax
 from benches.queries import PAGE, QUERIES, Query
@@ -44,8 +51,12 @@ class Threadlore(Peer):
     programs = (str(THREADLORE),)
     syntax = Syntax("{}", "f:{}", "s:{}", " ")
 
-    def __init__(self, source: str = "mbox") -> None:
+    def __init__(self, source: str = "mbox", program: Path = THREADLORE) -> None:
         self.source = source  # what it imports: the mbox or the Maildir
+        self.program = (
+            program  # the console script: installed (benches/installed.py) or this venv's
+        )
+        self.programs = (str(program),)
 
     @staticmethod
     def url(home: Path) -> str:
@@ -56,10 +67,10 @@ class Threadlore(Peer):
         (home / "threadlore.sqlite").unlink(missing_ok=True)
         mbox, maildir = archive_paths(archive)
         source = mbox if self.source == "mbox" else maildir
-        return measure([str(THREADLORE), "import", str(source), "--db", self.url(home)]).measure
+        return measure([str(self.program), "import", str(source), "--db", self.url(home)]).measure
 
     def search_command(self, query: Query, home: Path) -> tuple[list[str], dict[str, str]]:
-        command = [str(THREADLORE), "search", self.query_text(query), f"--limit={PAGE}"]
+        command = [str(self.program), "search", self.query_text(query), f"--limit={PAGE}"]
         return [*command, "--db", self.url(home), "--json"], dict(os.environ)
 
     def message_ids(self, printed: str) -> list[str]:
@@ -223,6 +234,46 @@ def growth_table(sizes: list[int], rss: dict[int, dict[str, float]]) -> Table:
     return table
 
 
+def start_commands(program: Path, home: Path) -> dict[str, list[str]]:
+    """Each command that reads the store, as a user starts it: the newest thread's tree, its
+    newest message, a page of threads, every person, the first benchmark query."""
+    import sqlite3
+
+    with sqlite3.connect(home / "threadlore.sqlite") as store:
+        thread, message = store.execute(
+            "SELECT thread_id, message_id FROM messages WHERE placeholder = 0 "
+            "ORDER BY date_rank DESC LIMIT 1"
+        ).fetchone()
+    store.close()
+    db = ["--db", Threadlore.url(home)]
+    query = Threadlore().query_text(QUERIES[0])
+    return {
+        "--version": [str(program), "--version"],
+        f"search {query!r}": [str(program), "search", query, f"--limit={PAGE}", *db],
+        "threads --limit 50": [str(program), "threads", "--limit", "50", *db],
+        "tree (newest thread)": [str(program), "tree", str(thread), *db],
+        "show (newest message)": [str(program), "show", message, *db],
+        "people": [str(program), "people", *db],
+    }
+
+
+def start_table(messages: int, commands: dict[str, list[str]], runs: int) -> Table:
+    """Median wall and CPU time of each command, a new process each run (round robin)."""
+    runs_of: dict[str, list[Measure]] = {label: [] for label in commands}
+    for _ in range(runs):
+        for label, command in commands.items():
+            runs_of[label].append(measure(command).measure)
+    table = Table(title=f"a process that reads the store, {messages:,} messages (median of {runs})")
+    table.add_column("command")
+    table.add_column("wall ms", justify="right")
+    table.add_column("CPU ms", justify="right")
+    for label, measured in runs_of.items():
+        wall = statistics.median(m.seconds for m in measured)
+        cpu = statistics.median(m.cpu_seconds for m in measured)
+        table.add_row(label, f"{wall * 1000:.0f}", f"{cpu * 1000:.0f}")
+    return table
+
+
 def load_line(when: str) -> str:
     """The machine's load when the figures were taken: they mean little without it."""
     one, five, fifteen = os.getloadavg()
@@ -246,14 +297,19 @@ def main() -> None:
     parser.add_argument("--peers", default=",".join(p.name for p in PEERS),
                         help="comma-separated peers to run")  # fmt: skip
     parser.add_argument("--work", type=Path, help="keep archives and stores here (reused)")
+    parser.add_argument("--editable", action="store_true",
+                        help="run this venv's threadlore (an editable install) instead of a "
+                        "wheel installed in a throw-away venv, as pip installs it")  # fmt: skip
     args = parser.parse_args()
     wanted = set(args.peers.split(",")) - {""}
     peers = [peer for peer in PEERS if peer.name in wanted]
     for peer in peers:
         if not peer.available():
             print(f"{peer.name}: not installed (Debian: {peer.name}), left out")
-    tools: list[Peer] = [Threadlore(args.input), *(p for p in peers if p.available())]
     work = args.work or Path(tempfile.mkdtemp(prefix="threadlore-bench-"))
+    program = THREADLORE if args.editable else installed_program(work / "installed")
+    print(f"threadlore: {program}", "(editable)" if args.editable else "(installed wheel)")
+    tools: list[Peer] = [Threadlore(args.input, program), *(p for p in peers if p.available())]
     console = Console(width=160)
     rss: dict[int, dict[str, float]] = {}
     sizes = _sizes(args.messages)
@@ -275,7 +331,9 @@ def main() -> None:
             console.print(import_table(messages, figures))
             rss[messages] = {name: f.index.peak_rss_mb for name, f in figures.items() if f.index}
         console.print(search_table(messages, figures, in_process))
-        print(load_line(f"after {messages:,}"), flush=True)
+        print(load_line(f"after searches, {messages:,}"), flush=True)
+        console.print(start_table(messages, start_commands(program, home), args.search_runs))
+        print(load_line(f"after starts, {messages:,}"), flush=True)
     if len(rss) > 1:
         console.print(growth_table(sizes, rss))
     print(

@@ -1,7 +1,8 @@
 """The `threadlore` command line: one module per command group, each named `*_commands.py`.
 
 `main` is the program: it answers `--version` before importing anything (click included, which
-is most of that answer's time otherwise), and hands everything else to `cli/main.py`.
+is most of that answer's time otherwise), runs a plain command line of a command that reads the
+store without click (`cli/fast_path.py`), and hands everything else to `cli/main.py`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ def main() -> None:
     """Console-script entry point."""
     if sys.argv[1:] == ["--version"]:
         print(f"threadlore, version {VERSION}")  # as click's version option says it
+        return
+    from threadlore.cli.fast_path import run_fast
+
+    if run_fast(sys.argv[1:]):
         return
     from threadlore.cli.main import main as run
 

@@ -9,21 +9,20 @@ With no sub-command, the UI opens.
 from __future__ import annotations
 
 import importlib
-import os
-import sys
 from typing import Any
 
 import click
 
 from threadlore.cli import VERSION
-from threadlore.cli.options import EXIT_FAILURE, Settings, UserError, store_options
+from threadlore.cli.options import Settings, store_options
+from threadlore.cli.settings import UserError, failure_of, reader_left
 
 COMMAND_MODULES: dict[str, str] = {
     "import": "threadlore.cli.store_commands",
     "threads": "threadlore.cli.read_commands",
     "tree": "threadlore.cli.read_commands",
     "show": "threadlore.cli.read_commands",
-    "search": "threadlore.cli.search_commands",
+    "search": "threadlore.cli.read_commands",
     "people": "threadlore.cli.read_commands",
     "topics": "threadlore.cli.decision_commands",
     "decisions": "threadlore.cli.decision_commands",
@@ -76,8 +75,22 @@ class ThreadloreGroup(click.Group):
             raise
         except BrokenPipeError:
             raise
+        except UserError as exc:
+            raise ShownError(exc) from exc
         except (OSError, ValueError) as exc:  # bad input files, malformed values
-            raise UserError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+            raise ShownError(failure_of(exc)) from exc
+
+
+class ShownError(click.ClickException):
+    """A `UserError` as click shows its own errors: one line, its exit code."""
+
+    def __init__(self, error: UserError) -> None:
+        super().__init__(error.format_message())
+        self.error = error
+        self.exit_code = error.exit_code  # type: ignore[misc]  # click reads it per instance
+
+    def show(self, file: Any = None) -> None:
+        self.error.show()
 
 
 @click.group(cls=ThreadloreGroup, invoke_without_command=True, epilog=EPILOG)
@@ -99,6 +112,4 @@ def main() -> None:
     try:
         threadlore.main(prog_name="threadlore")
     except BrokenPipeError:  # `threadlore search x | head`: the reader left; say nothing more
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_FAILURE)
+        reader_left()

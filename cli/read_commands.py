@@ -1,28 +1,40 @@
-"""Commands that read the store: `threads`, `tree`, `show`, `people`, on its DB-API connection
-(`cli/reading.py`, `db/store_reads.py`): each starts without importing SQLAlchemy (issue 15)."""
+"""click's commands that read the store: `search`, `threads`, `tree`, `show`, `people`. Their
+parameters are declared in `cli/parameters.py` and what they do is `cli/reads.py`, which the
+fast path (`cli/fast_path.py`) runs without click when a command line is plain enough; click's
+help, usage errors and every other command line are these.
+"""
 
 from __future__ import annotations
 
 import click
 
-from threadlore.cli.options import Settings, limit_option, print_json, store_options, typed_text
-from threadlore.cli.reading import store_reader
-from threadlore.cli.store_render import message_text, person_line, thread_line, tree_line
-from threadlore.cli.terminal import output_width
-from threadlore.db import store_reads
-from threadlore.db.store_reads import TreeOrder
-from threadlore.tui.tree_art import art_width
+from threadlore.cli import reads
+from threadlore.cli.options import Settings, declared, store_options
+
+
+@click.command("search")
+@declared("search")
+@store_options
+def search_command(settings: Settings, query: str, limit: int) -> None:
+    """Search messages, newest first.
+
+    Bare words and "quoted phrases" match subjects and bodies; terms are ANDed unless joined by
+    OR; NOT or - negates; parentheses group. Prefixes: f: from, t: to, c: cc, s: subject,
+    b: body, d: date or range (d:2007-03-07..2007-03-08, d:..2007-03-08, d:2007-02),
+    dfn: file a patch touches, dfhh: hunk function, has:patch. People match any of their names
+    and addresses, loosely (f:miklos).
+
+    \b
+    Example:
+      threadlore search 'f:miklos page_mkclean'
+      threadlore search 's:"fault vs truncate" d:2007-03-07..2007-03-08 -f:akpm'
+      threadlore search 'dfn:mm/filemap.c has:patch' --json
+    """
+    reads.search(settings, query, limit)
 
 
 @click.command("threads")
-@click.option(
-    "--filter",
-    "filter_text",
-    callback=typed_text,
-    metavar="TEXT",
-    help="Only threads whose subject or author contains TEXT.",
-)
-@limit_option(default=None)
+@declared("threads")
 @store_options
 def threads_command(settings: Settings, filter_text: str | None, limit: int | None) -> None:
     """List threads, latest activity first: number, subject, messages, people, dates.
@@ -32,26 +44,11 @@ def threads_command(settings: Settings, filter_text: str | None, limit: int | No
       threadlore threads
       threadlore threads --filter truncate --json
     """
-    with store_reader(settings) as reader:
-        threads = store_reads.list_threads(reader, filter_text=filter_text, limit=limit)
-    if settings.json:
-        print_json([t.as_json() for t in threads])
-        return
-    width = output_width()
-    for thread in threads:
-        click.echo(thread_line(thread, width))
+    reads.threads(settings, filter_text, limit)
 
 
 @click.command("tree")
-@click.argument("thread", callback=typed_text)
-@click.option(
-    "--order",
-    type=click.Choice([o.value for o in TreeOrder]),
-    default=TreeOrder.SERIES.value,
-    show_default=True,
-    help="Replies by series position then date (a series 1/N … N/N under its cover letter), "
-    "by date, or as the source lists them (an archive page's own order).",
-)
+@declared("tree")
 @store_options
 def tree_command(settings: Settings, thread: str, order: str) -> None:
     """Show a thread's reply tree: dates, authors (inferred ones with confidence), patches (P).
@@ -65,22 +62,11 @@ def tree_command(settings: Settings, thread: str, order: str) -> None:
       threadlore tree 1
       threadlore tree 20070221004920.262345000@suse.de --order archive
     """
-    with store_reader(settings) as reader:
-        thread_id = store_reads.resolve_thread(reader, thread)
-        rows = store_reads.thread_tree(reader, thread_id, TreeOrder(order))
-    if settings.json:
-        print_json([row.as_json() for row in rows])
-        return
-    subject_of = {row.message.id: row.message.subject for row in rows}
-    width = output_width()
-    deepest = max((row.depth for row in rows), default=0)
-    narrow = art_width(deepest) > width // 3
-    for row in rows:
-        click.echo(tree_line(row, subject_of.get(row.message.parent or ""), width, narrow=narrow))
+    reads.tree(settings, thread, order)
 
 
 @click.command("show")
-@click.argument("message", callback=typed_text)
+@declared("show")
 @store_options
 def show_command(settings: Settings, message: str) -> None:
     """Show one message: headers, place in its thread, why we believe its author, patch, body.
@@ -92,15 +78,11 @@ def show_command(settings: Settings, message: str) -> None:
     Example:
       threadlore show 20070221004920
     """
-    with store_reader(settings) as reader:
-        view = store_reads.get_message(reader, message)
-    if settings.json:
-        print_json(view.as_json())
-        return
-    click.echo(message_text(view))
+    reads.show(settings, message)
 
 
 @click.command("people")
+@declared("people")
 @store_options
 def people_command(settings: Settings) -> None:
     """List the people who took part (names and addresses merged), then the mailing lists.
@@ -112,20 +94,7 @@ def people_command(settings: Settings) -> None:
       threadlore people
       threadlore people --json
     """
-    with store_reader(settings) as reader:
-        people = store_reads.list_people(reader)
-    if settings.json:
-        print_json([p.as_json() for p in people])
-        return
-    humans = [p for p in people if not p.is_list]
-    lists = [p for p in people if p.is_list]
-    click.echo("People (messages written):")
-    for person in humans:
-        click.echo(person_line(person))
-    if lists:
-        click.echo("Mailing lists (messages received):")
-        for mailing_list in lists:
-            click.echo(person_line(mailing_list))
+    reads.people(settings)
 
 
-COMMANDS = [threads_command, tree_command, show_command, people_command]
+COMMANDS = [search_command, threads_command, tree_command, show_command, people_command]

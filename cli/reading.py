@@ -9,9 +9,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from threadlore.cli.options import Settings, UserError, first_line
+from threadlore.cli.settings import Settings, UserError, first_line
 from threadlore.db.driver import StoreReader, connect, driver_errors
-from threadlore.db.query_language import QuerySyntaxError
 
 
 def store_errors() -> tuple[type[Exception], ...]:
@@ -24,7 +23,7 @@ def store_errors() -> tuple[type[Exception], ...]:
 
 @contextmanager
 def store_reader(settings: Settings) -> Iterator[StoreReader]:
-    """A reader on the store; lookups that find nothing, bad queries and a store that fails
+    """A reader on the store; lookups that find nothing and a store that fails
     (a damaged file, a lock held past the timeout) become one-line errors."""
     try:
         reader = connect(settings.db_url)
@@ -34,8 +33,6 @@ def store_reader(settings: Settings) -> Iterator[StoreReader]:
         yield reader
     except LookupError as exc:
         raise UserError(str(exc.args[0]) if exc.args else "not found") from exc
-    except QuerySyntaxError as exc:
-        raise UserError(f"bad query: {exc}") from exc
     except store_errors() as exc:
         raise UserError(f"the store {settings.shown_url} failed: {first_line(exc)}") from exc
     finally:

@@ -1,5 +1,5 @@
 """`threadlore import`: the command that writes the store (the commands that only read it are
-`cli/read_commands.py` and `cli/search_commands.py`: they run without SQLAlchemy)."""
+`cli/read_commands.py`: they run without SQLAlchemy)."""
 
 from __future__ import annotations
 

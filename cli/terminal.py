@@ -12,7 +12,6 @@ import json
 import re
 import shutil
 import sys
-import textwrap
 from typing import TextIO
 
 from threadlore.tui.text import UNSAFE, spell_unsafe, visible_escape
@@ -81,6 +80,8 @@ def squeeze(text: str, room: int) -> str:
 
 def wrapped(text: str, width: int) -> str:
     """Prose wrapped to `width`, each line's indent and list marker kept for its continuation."""
+    import textwrap  # only a message's text is wrapped: a list's start does not pay (issue 15)
+
     lines = []
     for line in text.splitlines():
         indent = len(line) - len(line.lstrip(" "))

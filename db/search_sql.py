@@ -14,7 +14,6 @@ conditions filter what it yields; a query without such terms walks the messages 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,26 +29,12 @@ from threadlore.db.query_language import (
     date_bounds,
     parse_query,
 )
-from threadlore.db.views import MessageSummary, local_date
+from threadlore.db.store_reads import SUMMARY_COLUMNS, SUMMARY_FROM, summary_of
+from threadlore.db.views import MessageSummary
 
 _TOKENIZABLE = re.compile(r"\w")
 _INDEXED_WORD = re.compile(r"[^\W_]")  # a character both engines index (a letter or a digit)
 _TEXT_COLUMNS = {"": None, "s": "subject", "b": "body"}
-
-SUMMARY_COLUMNS = (  # a MessageSummary's columns, in the order `summary_of` reads them
-    "m.id, m.message_id, m.position, "
-    "coalesce(people.name, m.author_name, m.author_email), parent.message_id, m.date_utc, "
-    "m.utc_offset_minutes, m.subject, "
-    "EXISTS (SELECT 1 FROM patches WHERE patches.message_id = m.id), m.thread_id, "
-    "(SELECT max(inferences.confidence) FROM inferences WHERE inferences.message_id = m.id "
-    "AND inferences.field = 'author' AND NOT EXISTS (SELECT 1 FROM corrections "
-    "WHERE corrections.message_id = m.id AND corrections.field = 'author' "
-    "AND corrections.undone = false))"
-)
-SUMMARY_FROM = (
-    "FROM messages AS m LEFT OUTER JOIN people ON people.id = m.author_id "
-    "LEFT OUTER JOIN messages AS parent ON parent.id = m.parent_id "
-)
 
 
 def _like(value: str) -> str:
@@ -207,21 +192,6 @@ def summaries(reader: StoreReader, pks: list[int]) -> list[MessageSummary]:
     rows = reader.rows(sql.style(statement), {"pks": sql.list_value(pks)})
     by_pk = {row[0]: row for row in rows}
     return [summary_of(by_pk[pk], sql) for pk in pks]
-
-
-def summary_of(row: Sequence[Any], sql: EngineSql) -> MessageSummary:
-    """The summary of a row that starts with `SUMMARY_COLUMNS`."""
-    return MessageSummary(
-        id=row[1],
-        position=row[2] or 0,
-        author=row[3],
-        parent=row[4],
-        date=local_date(sql.read_datetime(row[5]), row[6]),
-        subject=row[7],
-        has_patch=bool(row[8]),
-        thread=row[9],
-        author_confidence=row[10],
-    )
 
 
 def search(

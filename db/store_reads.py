@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from threadlore.db.driver import StoreReader
-from threadlore.db.search_sql import SUMMARY_COLUMNS, SUMMARY_FROM, summary_of
+from threadlore.db.hot_sql import EngineSql
 from threadlore.db.views import (
     CorrectionNote,
     HunkView,
@@ -29,9 +29,41 @@ from threadlore.db.views import (
     PersonSummary,
     ThreadSummary,
     TreeRow,
+    local_date,
 )
 
 Row = Sequence[Any]
+
+
+SUMMARY_COLUMNS = (  # a MessageSummary's columns, in the order `summary_of` reads them
+    "m.id, m.message_id, m.position, "
+    "coalesce(people.name, m.author_name, m.author_email), parent.message_id, m.date_utc, "
+    "m.utc_offset_minutes, m.subject, "
+    "EXISTS (SELECT 1 FROM patches WHERE patches.message_id = m.id), m.thread_id, "
+    "(SELECT max(inferences.confidence) FROM inferences WHERE inferences.message_id = m.id "
+    "AND inferences.field = 'author' AND NOT EXISTS (SELECT 1 FROM corrections "
+    "WHERE corrections.message_id = m.id AND corrections.field = 'author' "
+    "AND corrections.undone = false))"
+)
+SUMMARY_FROM = (
+    "FROM messages AS m LEFT OUTER JOIN people ON people.id = m.author_id "
+    "LEFT OUTER JOIN messages AS parent ON parent.id = m.parent_id "
+)
+
+
+def summary_of(row: Sequence[Any], sql: EngineSql) -> MessageSummary:
+    """The summary of a row that starts with `SUMMARY_COLUMNS`."""
+    return MessageSummary(
+        id=row[1],
+        position=row[2] or 0,
+        author=row[3],
+        parent=row[4],
+        date=local_date(sql.read_datetime(row[5]), row[6]),
+        subject=row[7],
+        has_patch=bool(row[8]),
+        thread=row[9],
+        author_confidence=row[10],
+    )
 
 
 class AmbiguousMessageId(LookupError):

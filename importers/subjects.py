@@ -7,8 +7,10 @@ prefix is: reply/forward markers (`Re:`, `Fwd:`, `Aw:` …) and bracketed groups
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from threadlore.importers.records import SeriesPosition
+if TYPE_CHECKING:  # records' dataclasses load only when a series marker is read (issue 15)
+    from threadlore.importers.records import SeriesPosition
 
 _REPLY_MARKER = r"(?:re|aw|sv|antw|vs)"
 _REPLY_PREFIX = re.compile(rf"^\s*(?:{_REPLY_MARKER}|fwd?)\s*(?:\[\d+\])?\s*:\s*", re.IGNORECASE)
@@ -88,11 +90,13 @@ def parse_series_marker(subject: str) -> SeriesPosition | None:
                 version = int(match["version"])
             elif match := _COUNTER.match(token):
                 counter = (int(match["index"]), int(match["total"]))
+    if counter is None and not names_a_patch:
+        return None
+    from threadlore.importers.records import SeriesPosition
+
     if counter is not None:
         index, total = counter
         if total == 0 or index > total:
             return None
         return SeriesPosition(version=version or 1, index=index, total=total)
-    if names_a_patch:
-        return SeriesPosition(version=version or 1, index=1, total=1, inferred=True)
-    return None
+    return SeriesPosition(version=version or 1, index=1, total=1, inferred=True)

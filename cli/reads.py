@@ -1,0 +1,107 @@
+"""What the commands that read the store do (`search`, `threads`, `tree`, `show`, `people`),
+without click: click's commands (`cli/read_commands.py`) and the fast path (`cli/fast_path.py`)
+both run these, on the store's DB-API connection (`cli/reading.py`), without SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from threadlore.cli.reading import store_reader
+from threadlore.cli.settings import EXIT_FAILURE, Settings, UserError, complain, echo, print_json
+from threadlore.cli.store_render import (
+    message_text,
+    person_line,
+    search_hit,
+    thread_line,
+    tree_line,
+)
+from threadlore.cli.terminal import is_terminal, output_width
+from threadlore.db import store_reads
+from threadlore.db.store_reads import TreeOrder
+from threadlore.db.views import Matches
+from threadlore.tui.tree_art import art_width
+
+
+def search(settings: Settings, query: str, limit: int) -> None:
+    """Messages matching a query, newest first; exit 1 when none do (as grep does)."""
+    from threadlore.db import search_sql  # the query language loads for a search alone
+    from threadlore.db.query_language import QuerySyntaxError
+
+    on_terminal = is_terminal() and not settings.json  # a snippet and marks only for a reader
+    with store_reader(settings) as reader:
+        try:
+            found = search_sql.search(reader, query, limit=limit)
+        except QuerySyntaxError as exc:
+            raise UserError(f"bad query: {exc}") from exc
+        matches: dict[str, Matches] = {}
+        if on_terminal:  # what marks the words loads only for a reader (issue 15)
+            from threadlore.db.snippets import search_matches
+
+            matches = search_matches(reader, query, [m.id for m in found])
+    if settings.json:
+        print_json([m.as_json() for m in found])
+    else:
+        width = output_width()
+        for message in found:
+            echo(search_hit(message, matches.get(message.id), colour=on_terminal, width=width))
+    if not found:  # as grep and notmuch count do: scripts can test for "no hits"
+        if not settings.json:
+            complain("no messages match")
+        sys.exit(EXIT_FAILURE)
+
+
+def threads(settings: Settings, filter_text: str | None, limit: int | None) -> None:
+    """Threads, latest activity first."""
+    with store_reader(settings) as reader:
+        listed = store_reads.list_threads(reader, filter_text=filter_text, limit=limit)
+    if settings.json:
+        print_json([t.as_json() for t in listed])
+        return
+    width = output_width()
+    for thread in listed:
+        echo(thread_line(thread, width))
+
+
+def tree(settings: Settings, thread: str, order: str) -> None:
+    """A thread's reply tree."""
+    with store_reader(settings) as reader:
+        thread_id = store_reads.resolve_thread(reader, thread)
+        rows = store_reads.thread_tree(reader, thread_id, TreeOrder(order))
+    if settings.json:
+        print_json([row.as_json() for row in rows])
+        return
+    subject_of = {row.message.id: row.message.subject for row in rows}
+    width = output_width()
+    deepest = max((row.depth for row in rows), default=0)
+    narrow = art_width(deepest) > width // 3
+    for row in rows:
+        echo(tree_line(row, subject_of.get(row.message.parent or ""), width, narrow=narrow))
+
+
+def show(settings: Settings, message: str) -> None:
+    """One message in full."""
+    with store_reader(settings) as reader:
+        view = store_reads.get_message(reader, message)
+    if settings.json:
+        print_json(view.as_json())
+        return
+    echo(message_text(view))
+
+
+def people(settings: Settings) -> None:
+    """The people who took part, then the mailing lists."""
+    with store_reader(settings) as reader:
+        listed = store_reads.list_people(reader)
+    if settings.json:
+        print_json([p.as_json() for p in listed])
+        return
+    echo("People (messages written):")
+    for person in listed:
+        if not person.is_list:
+            echo(person_line(person))
+    lists = [p for p in listed if p.is_list]
+    if lists:
+        echo("Mailing lists (messages received):")
+        for mailing_list in lists:
+            echo(person_line(mailing_list))
