@@ -13,9 +13,8 @@ SQLAlchemy Core give identical stores, and that searches give identical results.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 MESSAGE_COLUMNS = (
     "message_id",
@@ -153,8 +152,7 @@ MERGE_PERSON = (
 )
 
 
-@dataclass(frozen=True)
-class EngineSql:
+class EngineSql(NamedTuple):
     """Every statement of the hot paths for one engine, and how its driver takes values.
 
     Statements take named parameters in the engine's style; `in_list(name)` is the SQL that
@@ -206,8 +204,7 @@ class EngineSql:
     marked_words: str  # :word, :pks (a list), :start, :end → (pk, subject, body) words marked
 
 
-@dataclass(frozen=True)
-class OrderedIndex:
+class OrderedIndex(NamedTuple):
     """A full-text index whose matches come in date order (SQLite's FTS5 keyed by date_rank)."""
 
     table: str

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 PREFIXES = ("f", "t", "c", "s", "b", "d", "dfn", "dfhh", "has")
 _PREFIXED = re.compile(r"^(?P<prefix>[a-z]+):(?P<rest>.*)$", re.DOTALL)
@@ -27,27 +27,59 @@ class QuerySyntaxError(ValueError):
     """A search query that cannot be read; the message says what is wrong, in one line."""
 
 
-@dataclass(frozen=True)
-class Term:
+class _Node:
+    """A node of a parsed query, equal to a node of the same kind with the same fields. Plain
+    classes, not dataclasses: a search process starts without importing `dataclasses` and
+    `inspect` under it (issue 15)."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def _fields(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, _Node)
+            and type(self) is type(other)
+            and self._fields() == other._fields()
+        )
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._fields()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}{self._fields()!r}"
+
+
+class Term(_Node):
     """One search term: a prefix ("" for plain text) and the value it looks for."""
 
-    prefix: str
-    value: str
+    __slots__ = ("prefix", "value")
+
+    def __init__(self, prefix: str, value: str) -> None:
+        self.prefix = prefix
+        self.value = value
 
 
-@dataclass(frozen=True)
-class Not:
-    operand: Node
+class Not(_Node):
+    __slots__ = ("operand",)
+
+    def __init__(self, operand: Node) -> None:
+        self.operand = operand
 
 
-@dataclass(frozen=True)
-class And:
-    operands: tuple[Node, ...]
+class And(_Node):
+    __slots__ = ("operands",)
+
+    def __init__(self, operands: tuple[Node, ...]) -> None:
+        self.operands = operands
 
 
-@dataclass(frozen=True)
-class Or:
-    operands: tuple[Node, ...]
+class Or(_Node):
+    __slots__ = ("operands",)
+
+    def __init__(self, operands: tuple[Node, ...]) -> None:
+        self.operands = operands
 
 
 Node = Term | Not | And | Or
@@ -135,15 +167,15 @@ exhaust its stack), and a long body is indexed in parts that overlap by more tha
 _WORD = re.compile(r"[^\W_]+")  # a word as both engines' indexes read it
 
 
-@dataclass
 class _Group:
     """An open parenthesis (or the whole query) and what has been read inside it so far."""
 
-    negated: bool  # the group stands under an odd number of NOTs
-    alternatives: list[Node] = field(default_factory=list)  # finished operands of OR
-    conjuncts: list[Node] = field(default_factory=list)  # operands of the AND being read
-    negations: int = 0  # NOTs read since the last operand, waiting for the next one
-    after_and: bool = False
+    def __init__(self, negated: bool) -> None:
+        self.negated = negated  # the group stands under an odd number of NOTs
+        self.alternatives: list[Node] = []  # finished operands of OR
+        self.conjuncts: list[Node] = []  # operands of the AND being read
+        self.negations = 0  # NOTs read since the last operand, waiting for the next one
+        self.after_and = False
 
     @property
     def expects_term(self) -> bool:

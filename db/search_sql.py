@@ -14,7 +14,6 @@ conditions filter what it yields; a query without such terms walks the messages 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from threadlore.db.driver import StoreReader
@@ -42,12 +41,12 @@ def _like(value: str) -> str:
     return f"%{escaped}%"
 
 
-@dataclass
 class Compiled:
     """SQL with `:name` parameters, and their values."""
 
-    sql: EngineSql
-    params: dict[str, Any] = field(default_factory=dict)
+    def __init__(self, sql: EngineSql) -> None:
+        self.sql = sql
+        self.params: dict[str, Any] = {}
 
     def param(self, value: Any) -> str:
         name = f"p{len(self.params)}"

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from threadlore.db.engine import open_store
 from threadlore.db.ingest import import_messages
 from threadlore.importers.detect import read_inputs

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from threadlore.cli.main import threadlore
+from threadlore.cli.read_commands import COMMANDS as READ_COMMANDS
 from threadlore.cli.store_commands import COMMANDS
 from threadlore.cli.terminal import inert
 
@@ -152,7 +153,7 @@ def test_a_hostile_subject_is_escaped_in_every_listing(db: str, tmp_path: Path) 
     assert "body \\x1b[2J cleared" in run(db, "show", "evil").stdout
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.name)
+@pytest.mark.parametrize("command", [*COMMANDS, *READ_COMMANDS], ids=lambda c: c.name)
 def test_every_command_has_help_ending_in_an_example(command: click.Command) -> None:
     result = CliRunner().invoke(threadlore, [command.name or "", "--help"])
     assert result.exit_code == 0
