@@ -6,7 +6,9 @@ the store round trip, queries, file names, sizes past a cap; depths of MIME part
 and the UI driven by random keys on a hostile store, which are slow, run fewer), with
 hypothesis's example database off so each run draws new cases. Prints the cases tried and the
 rate per target, the crashes (an exception other than the property's own assertion) and every
-finding, shrunk to its smallest form. Exit status 1 when anything was found.
+finding, shrunk to its smallest form. Exit status 1 when anything was found. SIGTERM or Ctrl-C
+stops the campaign with the totals so far (the running target's cases counted), except inside
+the round-trip and UI targets, whose code takes Ctrl-C as its own (an import, the app).
 
     .venv/bin/python -m benches.fuzz_campaign --cases 2000
     .venv/bin/python -m benches.fuzz_campaign --cases 20000 --only names sizes
@@ -16,6 +18,7 @@ finding, shrunk to its smallest form. Exit status 1 when anything was found.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import tempfile
 import time
@@ -46,6 +49,7 @@ class TargetResult:
     seconds: float = 0.0
     crash: bool = False
     finding: str | None = None
+    stopped: bool = False
 
 
 @dataclass
@@ -87,6 +91,8 @@ def run_target(
     except Exception as exc:  # a finding: keep its shrunk form and go on with the next target
         result.crash = not isinstance(exc, AssertionError)
         result.finding = "".join(traceback.format_exception_only(exc)).strip()
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the cases so far count
+        result.stopped = True
     result.seconds = time.perf_counter() - started
     return result
 
@@ -96,7 +102,12 @@ def run_target(
 SHARES = {"depths": 20, "Pilot": 100}
 
 
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _interrupt)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=2000, help="Cases per target.")
     parser.add_argument(
@@ -137,11 +148,14 @@ def main() -> None:
             result = run_target(name, strategy, check, max(1, args.cases // share))
             campaign.results.append(result)
             outcome = "ok" if result.finding is None else ("CRASH" if result.crash else "FAILED")
+            outcome += " (stopped)" if result.stopped else ""
             rate = result.cases / result.seconds if result.seconds else 0.0
             print(
                 f"{name}: {result.cases} cases in {result.seconds:.0f} s ({rate:.1f}/s): {outcome}",
                 flush=True,
             )
+            if result.stopped:
+                break
     crashes = sum(1 for r in campaign.results if r.crash)
     print(f"cases tried: {campaign.cases}; crashes: {crashes}; findings: {len(campaign.findings)}")
     for result in campaign.findings:
