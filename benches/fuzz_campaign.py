@@ -1,19 +1,24 @@
 """A long fuzz campaign over every importer, the store round trip and the search parser.
 
-Runs the properties of tests/hostile/hostile_fuzz.py (the ones the test suite runs briefly) for
-`--cases` generated cases per target (files, Maildirs, the store round trip, queries, file
-names, sizes past a cap, and depths of MIME parts and folders, which run fewer), with
-hypothesis's example database off so each run draws new cases. Prints the cases tried, the
-crashes (an exception other than the property's own assertion) and every finding, shrunk to its
-smallest form. Exit status 1 when anything was found.
+Runs the properties of tests/hostile/hostile_fuzz.py and hostile_pilot.py (the ones the test
+suite runs briefly) for `--cases` generated cases per target (files, archive text, Maildirs,
+the store round trip, queries, file names, sizes past a cap; depths of MIME parts and folders,
+and the UI driven by random keys on a hostile store, which are slow, run fewer), with
+hypothesis's example database off so each run draws new cases. Prints the cases tried and the
+rate per target, the crashes (an exception other than the property's own assertion) and every
+finding, shrunk to its smallest form. Exit status 1 when anything was found. SIGTERM or Ctrl-C
+stops the campaign with the totals so far (the running target's cases counted), except inside
+the round-trip and UI targets, whose code takes Ctrl-C as its own (an import, the app).
 
     .venv/bin/python -m benches.fuzz_campaign --cases 2000
     .venv/bin/python -m benches.fuzz_campaign --cases 20000 --only names sizes
+    .venv/bin/python -m benches.fuzz_campaign --cases 30000 --only Pilot   # 300 UI cases
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import tempfile
 import time
@@ -29,6 +34,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "hostile"))
 
 import hostile_fuzz as fuzz
+import hostile_pilot as pilot
 
 from threadlore.db.ingest import import_messages
 from threadlore.importers.detect import read_inputs
@@ -43,6 +49,7 @@ class TargetResult:
     seconds: float = 0.0
     crash: bool = False
     finding: str | None = None
+    stopped: bool = False
 
 
 @dataclass
@@ -84,14 +91,23 @@ def run_target(
     except Exception as exc:  # a finding: keep its shrunk form and go on with the next target
         result.crash = not isinstance(exc, AssertionError)
         result.finding = "".join(traceback.format_exception_only(exc)).strip()
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the cases so far count
+        result.stopped = True
     result.seconds = time.perf_counter() - started
     return result
 
 
-DEPTH_SHARE = 20  # a depth case builds up to 1,200 folders: it runs this many times fewer
+# slow targets run this many times fewer cases: a depth case builds up to 1,200 folders, a UI
+# case starts the app on a copy of a 3,000-message store
+SHARES = {"depths": 20, "Pilot": 100}
+
+
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, _interrupt)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=2000, help="Cases per target.")
     parser.add_argument(
@@ -105,6 +121,8 @@ def main() -> None:
         import_messages(store, read_inputs([fuzz.SEED]))
         targets: list[tuple[str, st.SearchStrategy[Any], Callable[[Any], None]]] = [
             ("files (eml, mbox, mbox.gz, archive text, junk)", fuzz.file_cases, fuzz.check_file),
+            ("archive text (cut pages, odd headers, dates, huge blocks)", fuzz.archive_text_cases,
+             fuzz.check_file),
             ("maildirs", fuzz.maildir_cases, fuzz.check_maildir),
             ("round trip into the store", fuzz.written_messages,
              lambda case: fuzz.check_round_trip(case, store)),
@@ -112,15 +130,32 @@ def main() -> None:
             ("file names", fuzz.file_names, lambda name: fuzz.check_file_name(name, store)),
             ("sizes past a cap", fuzz.size_cases, fuzz.check_size),
             ("depths of parts and folders", fuzz.depth_cases, fuzz.check_depth),
+            ("Pilot: random keys on a hostile store", pilot.key_sequences,
+             lambda keys: pilot.check_keys(keys, hostile_store())),
         ]  # fmt: skip
+        built: list[Path] = []
+
+        def hostile_store() -> Path:
+            if not built:
+                (work / "hostile").mkdir()
+                built.append(pilot.hostile_store(work / "hostile"))
+            return built[0]
+
         for name, strategy, check in targets:
             if args.only and not any(word in name for word in args.only):
                 continue
-            cases = args.cases // DEPTH_SHARE if "depths" in name else args.cases
-            result = run_target(name, strategy, check, cases)
+            share = next((n for word, n in SHARES.items() if word in name), 1)
+            result = run_target(name, strategy, check, max(1, args.cases // share))
             campaign.results.append(result)
             outcome = "ok" if result.finding is None else ("CRASH" if result.crash else "FAILED")
-            print(f"{name}: {result.cases} cases in {result.seconds:.0f} s: {outcome}", flush=True)
+            outcome += " (stopped)" if result.stopped else ""
+            rate = result.cases / result.seconds if result.seconds else 0.0
+            print(
+                f"{name}: {result.cases} cases in {result.seconds:.0f} s ({rate:.1f}/s): {outcome}",
+                flush=True,
+            )
+            if result.stopped:
+                break
     crashes = sum(1 for r in campaign.results if r.crash)
     print(f"cases tried: {campaign.cases}; crashes: {crashes}; findings: {len(campaign.findings)}")
     for result in campaign.findings:

@@ -22,10 +22,10 @@ def driver_style(statement: str) -> str:
     return _NAMED.sub(r"%(\1)s", statement.replace("%", "%%"))
 
 
-# tsvector values are limited to 1 MB: `threadlore_words` (migration 0001) reads this much of a
-# text, and the stored words of each searchable column of `messages`
-INDEXED_CHARS = 262_144
+# the stored words of each searchable column of `messages`; a body's words past its first
+# window are in `BODY_PARTS`, a window a row (migration 0009, db/pg_fts.py)
 WORD_COLUMNS = {"subject": "subject_words", "body": "body_words"}
+BODY_PARTS = "message_body_parts"
 
 
 def in_list(value: str, parameter: str) -> str:
@@ -40,11 +40,23 @@ def text_value(words: str, column: str | None) -> str:
     return words
 
 
+def words_condition(table: str, query: str, column: str | None) -> str:
+    """`table`'s stored words (the subject's, the body's or either) match the tsquery `query`,
+    a body's further windows included: as the ids of the messages whose windows match (an
+    array computed once), so that PostgreSQL can OR the three indexes' bitmaps together."""
+    names = list(WORD_COLUMNS) if column is None else [column]
+    tests = [f"{table}.{WORD_COLUMNS[name]} @@ {query}" for name in names]
+    if "body" in names:
+        tests.append(
+            f"{table}.id = ANY(coalesce((SELECT array_agg(DISTINCT {BODY_PARTS}.message_id) "
+            f"FROM {BODY_PARTS} WHERE {BODY_PARTS}.words @@ {query}), '{{}}'))"
+        )
+    return f"({' OR '.join(tests)})"
+
+
 def text_condition(parameter: str, column: str | None) -> str:
     """`m`'s stored words hold the phrase (`threadlore_phrase` reads it as the index does)."""
-    names = list(WORD_COLUMNS) if column is None else [column]
-    tests = [f"m.{WORD_COLUMNS[name]} @@ threadlore_phrase({parameter})" for name in names]
-    return f"({' OR '.join(tests)})"
+    return words_condition("m", f"threadlore_phrase({parameter})", column)
 
 
 def _marked(text: str) -> str:
@@ -55,9 +67,9 @@ def _marked(text: str) -> str:
 
 # written in psycopg's style at once: `[:alnum:]` is not a parameter
 MARKED_WORDS = (
-    f"SELECT m.id, {_marked('m.subject')}, {_marked(f'left(m.body, {INDEXED_CHARS})')} "
-    "FROM messages AS m WHERE m.id = ANY(%(pks)s) AND (m.subject_words @@ "
-    "threadlore_phrase(%(word)s) OR m.body_words @@ threadlore_phrase(%(word)s))"
+    f"SELECT m.id, {_marked('m.subject')}, {_marked('m.body')} "
+    "FROM messages AS m WHERE m.id = ANY(%(pks)s) AND "
+    f"{words_condition('m', 'threadlore_phrase(%(word)s)', None)}"
 )
 
 

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from threadlore.db import search_sql
 from threadlore.db.driver import StoreReader
-from threadlore.db.postgres_sql import INDEXED_CHARS
 from threadlore.db.query_language import And, Node, Not, Or, parse_query
 from threadlore.db.views import Matches, Snippet, Span
 
@@ -197,8 +196,6 @@ def _phrases(
             last = first + len(words) - 1
             if last < len(tokens) and all(first + j in at[j] for j in range(1, len(words))):
                 spans.add((tokens[first][0], tokens[last][1]))
-    if column_name == "body":
-        spans = {span for span in spans if span[0] < INDEXED_CHARS}  # what both engines read
     return tuple(sorted(spans))
 
 

@@ -8,6 +8,8 @@ stop an import, so every path ends in a decoding that cannot fail.
 from __future__ import annotations
 
 import codecs
+from dataclasses import fields, is_dataclass, replace
+from typing import Any
 
 # charsets that are often declared over text that is really UTF-8
 _OFTEN_MISDECLARED = frozenset(
@@ -66,3 +68,22 @@ def from_surrogates(text: str) -> str:
     if text.isascii() or not any("\udc80" <= char <= "\udcff" for char in text):
         return text.replace("\x00", "")
     return decode_text(text.encode("utf-8", "surrogateescape"))
+
+
+def without_nul(value: Any) -> Any:
+    """`value` (text, a tuple, a record of them) with NUL characters dropped from every text
+    in it, as the decodings above drop them: no store keeps them alike (PostgreSQL's text holds
+    none). `value` itself when it holds none."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, tuple):
+        items = tuple(without_nul(item) for item in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if is_dataclass(value) and not isinstance(value, type):
+        changed = {}
+        for name in (f.name for f in fields(value) if f.init):
+            old = getattr(value, name)
+            if (new := without_nul(old)) is not old:
+                changed[name] = new
+        return replace(value, **changed) if changed else value
+    return value

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from threadlore.importers.archive_dates import ArchiveClock
+from threadlore.importers.charsets import without_nul
 from threadlore.importers.eml import looks_like_message, read_eml
 from threadlore.importers.maildir import SkipHandler, is_maildir, log_skip, read_maildir
 from threadlore.importers.mbox import GZIP_MAGIC, read_mbox
@@ -94,9 +95,14 @@ def detect_format(path: str | Path) -> str:
 def _read_archive_text(
     path: Path, on_error: ErrorHandler | None, clock: ArchiveClock | None
 ) -> Iterator[ParsedMessage]:
+    """The archive-text importer's messages; a file holding NUL bytes has them dropped here (it
+    decodes its lines itself, keeping them)."""
     from threadlore.importers.archive_text import read_archive_text
 
-    return read_archive_text(path, on_error, clock)
+    messages = read_archive_text(path, on_error, clock)
+    with Path(path).open("rb") as file:
+        holds_nul = any(b"\x00" in block for block in iter(lambda: file.read(1 << 20), b""))
+    return (without_nul(m) for m in messages) if holds_nul else messages
 
 
 @dataclass(frozen=True)

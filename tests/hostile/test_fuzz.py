@@ -12,6 +12,7 @@ from hostile_fuzz import (
     FileCase,
     SizeCase,
     WrittenMessage,
+    archive_text_cases,
     check_depth,
     check_file,
     check_file_name,
@@ -28,6 +29,7 @@ from hostile_fuzz import (
     size_cases,
     written_messages,
 )
+from hostile_pilot import check_keys, hostile_store, key_sequences
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -51,6 +53,12 @@ def shared_store(
 @FAST
 @given(file_cases)
 def test_any_file_is_read_or_refused_in_one_line(case: FileCase) -> None:
+    check_file(case)
+
+
+@FAST
+@given(archive_text_cases)
+def test_any_archive_text_page_is_read_or_refused_in_one_line(case: FileCase) -> None:
     check_file(case)
 
 
@@ -108,3 +116,16 @@ def test_a_query_with_nul_or_a_lone_surrogate_is_answered_or_refused_in_one_line
     searchable_store: sessionmaker[Session], query: str
 ) -> None:
     check_query(query, searchable_store)
+
+
+@pytest.fixture(scope="module")
+def hostile_ui_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return hostile_store(tmp_path_factory.mktemp("hostile-ui"))
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
+@given(key_sequences)
+def test_random_keys_on_a_hostile_store_never_stop_the_ui(
+    hostile_ui_store: Path, keys: list[str]
+) -> None:
+    check_keys(keys, hostile_ui_store)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hostile_support import RunCli
+from hostile_support import RunCli, cli_on
+from sqlalchemy import text
 
+from threadlore.db.engine import make_engine
 from threadlore.db.store_limits import MAX_ID_BYTES, MAX_SHORT_CHARS, fitted_id, fitted_text
 
 LONG_ID = "x" * 5_000 + "@example.org"
@@ -39,6 +41,40 @@ def test_long_ids_names_and_headings_are_stored_fitted_on_both_engines(
     assert shown.exit_code == 0, shown.output
     again = engine_cli("import", str(root), str(reply))
     assert again.stdout.startswith("read 2 messages: 0 added, 2 already stored")
+
+
+def test_ids_stored_whole_before_fitting_are_fitted_so_reimporting_adds_nothing(
+    engine_url: str, tmp_path: Path
+) -> None:
+    """A store written before ids were fitted kept them whole (SQLite any length, PostgreSQL's
+    varchar(998) up to 998 characters): migration 0010 fits them."""
+    whole = "é" * 900 + "@example.org"  # 912 characters, 1,812 bytes: both engines kept it
+    root = tmp_path / "root.eml"
+    root.write_text(f"From: a@example.org\nMessage-ID: <{whole}>\nSubject: s\n\nbody\n")
+    reply = tmp_path / "reply.eml"
+    reply.write_text(
+        f"From: b@example.org\nMessage-ID: <r@example.org>\nIn-Reply-To: <{whole}>\n"
+        f"References: <{whole}>\nSubject: Re: s\n\nreply\n"
+    )
+    cli = cli_on(engine_url)
+    assert cli("import", str(root), str(reply)).stdout.startswith("read 2 messages: 2 added")
+    engine = make_engine(engine_url)
+    with engine.begin() as connection:  # as the store looked before fitting, at 0009
+        for table, column in (
+            ("messages", "message_id"),
+            ("messages", "in_reply_to"),
+            ("message_references", "referenced_id"),
+        ):
+            connection.execute(
+                text(f"UPDATE {table} SET {column} = :whole WHERE {column} = :fitted"),
+                {"whole": whole, "fitted": fitted_id(whole)},
+            )
+        connection.execute(text("UPDATE alembic_version SET version_num = '0009_long_bodies'"))
+    engine.dispose()
+    again = cli("import", str(root), str(reply))
+    assert again.stdout.startswith("read 2 messages: 0 added, 2 already stored"), again.output
+    shown = cli("show", "r@example.org")
+    assert shown.exit_code == 0 and fitted_id(whole) in shown.stdout
 
 
 def test_fitting_keeps_what_fits_and_shortens_the_rest_the_same_way() -> None:
