@@ -32,7 +32,8 @@ _AKA = re.compile(r"\baka (?P<name>[A-Za-z][\w-]+)")
 _SPELLED_EMAIL = re.compile(r"\b(?P<local>[a-z][\w.+-]*) (?:at|AT) [\w-]+ (?:dot|DOT) ")
 _SIGN_OFF = re.compile(r"^(?P<name>[^<]*?)\s*<(?P<email>[^>]+)>")
 _DIFF_LINE = re.compile(r"^(\+\+\+ |--- |@@ |Index: |diff --git )")
-_URL = re.compile(r"\S+://\S+|\S+@\S+|[0-9a-f-]{16,}", re.IGNORECASE)
+_WORD = re.compile(r"\S+")
+_HEX_ID = re.compile(r"[0-9a-f-]{16,}", re.IGNORECASE)
 _LIST_FOOTER = re.compile(r"^(_{20,}|You received this message because you are subscribed to)")
 _SIGNATURE_WINDOW = 10
 _CLOSING_WINDOW = 3
@@ -82,9 +83,27 @@ class SignatureClue:
     email: str = ""
 
 
+def _is_link(word: str) -> bool:
+    """A URL or an address: `://` or `@` with something on both sides.
+
+    Looked for word by word: a pattern such as `\\S+://\\S+` over a whole line is tried at
+    every position of a long word, which made a 20,000-character word take a minute."""
+    scheme = word.find("://", 1)
+    at = word.find("@", 1)
+    return (scheme != -1 and scheme + 3 < len(word)) or (at != -1 and at + 1 < len(word))
+
+
+def _blank_word(word: str) -> str:
+    return "…" if _is_link(word) else _HEX_ID.sub("…", word)
+
+
 def _shape(line: str) -> str:
     """A footer line with what changes from message to message (ids, links) blanked."""
-    return _URL.sub("…", line.strip())
+    return _WORD.sub(lambda word: _blank_word(word.group()), line.strip())
+
+
+def _has_link_or_id(line: str) -> bool:
+    return any(_is_link(word) or _HEX_ID.search(word) for word in line.split())
 
 
 def find_footers(bodies: Sequence[str]) -> frozenset[tuple[str, ...]]:
@@ -206,7 +225,7 @@ def _closing_clues(lines: list[str]) -> list[SignatureClue]:
             if name[:1].islower() and not formal and back > 1:
                 return []
             return [SignatureClue(ClueKind.CLOSING_NAME, line, name=name, formal=formal)]
-        if len(line.split()) > 6 and not _URL.search(line):
+        if len(line.split()) > 6 and not _has_link_or_id(line):
             return []  # a sentence: whatever is above it is not a closing
     return []
 

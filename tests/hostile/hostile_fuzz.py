@@ -134,11 +134,8 @@ def archive_texts(draw: st.DrawFn) -> bytes:
     if draw(st.booleans()):
         at = draw(st.integers(0, len(lines)))
         size = draw(st.integers(1, 400_000))
-        # one word of at most 4,000 characters: archive_signatures' _URL pattern reads a word in
-        # time growing with its length squared (10,000 characters: 11 s; 20,000: 60 s), a
-        # finding of this target left to the archive-text work
         block = (
-            ["x" * min(size, 4_000)]
+            ["x" * size]
             if draw(st.booleans())
             else [f"line {n} of a huge message" for n in range(size // 20)]
         )
