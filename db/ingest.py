@@ -9,6 +9,7 @@ removed, see `db.deletion`) and how far each epoch was read (stored with the bat
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -101,6 +102,7 @@ def utc_and_offset(when: datetime | None) -> tuple[datetime | None, int | None]:
     return when.astimezone(UTC).replace(tzinfo=None), int(offset.total_seconds() // 60)
 
 
+@functools.lru_cache(maxsize=256)  # an archive's messages name the same few lists
 def list_address(list_id: str) -> Address:
     """The posting address a list id names: `linux-mm.kvack.org` gives linux-mm@kvack.org.
 
