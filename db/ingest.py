@@ -511,7 +511,7 @@ class _Importer:
         self.writer.redated = 0
         self.touched |= self.writer.threads.touched
         self.writer.threads.touched.clear()
-        self.writer.threads.clear()  # what is committed is read again when named: memory stays flat
+        self.writer.threads.forget_nodes()  # what is committed is read again when named
 
     def _rollback(self, cause: Exception) -> None:
         """Undo the open transaction; StoreFailed when `cause` leaves nothing to retry."""
