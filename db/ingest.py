@@ -9,6 +9,7 @@ removed, see `db.deletion`) and how far each epoch was read (stored with the bat
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -101,6 +102,7 @@ def utc_and_offset(when: datetime | None) -> tuple[datetime | None, int | None]:
     return when.astimezone(UTC).replace(tzinfo=None), int(offset.total_seconds() // 60)
 
 
+@functools.lru_cache(maxsize=256)  # an archive's messages name the same few lists
 def list_address(list_id: str) -> Address:
     """The posting address a list id names: `linux-mm.kvack.org` gives linux-mm@kvack.org.
 
@@ -509,7 +511,7 @@ class _Importer:
         self.writer.redated = 0
         self.touched |= self.writer.threads.touched
         self.writer.threads.touched.clear()
-        self.writer.threads.clear()  # what is committed is read again when named: memory stays flat
+        self.writer.threads.forget_nodes()  # what is committed is read again when named
 
     def _rollback(self, cause: Exception) -> None:
         """Undo the open transaction; StoreFailed when `cause` leaves nothing to retry."""

@@ -12,6 +12,7 @@ person Joel Fernandes, not the list.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
@@ -49,14 +50,15 @@ def is_cut(key: str) -> bool:
     return key.endswith(CUT_DOMAIN) or _GMANE.match(key) is not None
 
 
-def list_local_parts(list_ids: tuple[str, ...]) -> set[str]:
+@functools.lru_cache(maxsize=256)  # an archive's messages name the same few lists
+def list_local_parts(list_ids: tuple[str, ...]) -> frozenset[str]:
     """The list names in a message's list ids: `linux-mm.kvack.org` or `linux-mm@...` → linux-mm."""
     names = set()
     for list_id in list_ids:
         inside = list_id.rsplit("<", 1)[-1].strip().strip("<>").lower()
         if inside:
             names.add(re.split(r"[@.]", inside, maxsplit=1)[0])
-    return names
+    return frozenset(names)
 
 
 def looks_like_list(key: str, list_names: AbstractSet[str]) -> bool:
@@ -98,6 +100,10 @@ class PeopleIndex:
     # called before a merge rewrites recipients, so that rows held back by a writer are in the
     # store to be rewritten
     before_merge: Callable[[], None] | None = None
+    # what `resolve` gave for an address while nothing changed: most senders recur, and an
+    # address resolved again without a change in between resolves alike and changes nothing
+    resolved: dict[tuple[str, str, frozenset[str]], int | None] = field(default_factory=dict)
+    changes: int = 0  # people and aliases created, renamed, merged or marked as lists
 
     def __post_init__(self) -> None:
         self.reload()
@@ -108,6 +114,7 @@ class PeopleIndex:
         One statement, so one snapshot: read apart, another importer's commit could land between
         the two reads and leave an alias whose person was not read.
         """
+        self.resolved.clear()
         self.addresses.clear()
         self.names.clear()
         self.local_parts.clear()
@@ -145,6 +152,18 @@ class PeopleIndex:
 
     def resolve(self, address: Address, list_names: AbstractSet[str] = frozenset()) -> int | None:
         """The person (or list) id for a header address, creating or merging people as needed."""
+        key = (address.name, address.email, frozenset(list_names))
+        if key in self.resolved:
+            return self.resolved[key]
+        changes = self.changes
+        person_id = self._resolve(address, list_names)
+        if self.changes == changes:
+            self.resolved[key] = person_id
+        else:  # what was resolved before this change may resolve otherwise now
+            self.resolved.clear()
+        return person_id
+
+    def _resolve(self, address: Address, list_names: AbstractSet[str]) -> int | None:
         email = address_key(address.email) if address.email else ""
         name = " ".join(address.name.strip().strip(_QUOTES).split())
         via = _VIA.match(name)
@@ -171,11 +190,13 @@ class PeopleIndex:
 
     def _create(self, name: str, is_list: bool) -> int:
         person_id = self.store.insert_person(name, is_list)
+        self.changes += 1
         self.people[person_id] = _PersonState(name, is_list)
         return person_id
 
     def _mark_list(self, person_id: int) -> None:
         self.store.mark_list(person_id)
+        self.changes += 1
         self.people[person_id].is_list = True
 
     def _add_aliases(self, person_id: int, name: str, email: str) -> None:
@@ -187,9 +208,11 @@ class PeopleIndex:
         if _better_name(state.name, name):
             state.name = name
             self.store.rename_person(person_id, name)
+            self.changes += 1
 
     def _insert_alias(self, person_id: int, kind: str, value: str, key: str) -> None:
         self.store.insert_alias(person_id, kind, value, key)
+        self.changes += 1
         self._remember(person_id, kind, key)
 
     def _merge(self, *, into: int, other: int) -> int:
@@ -197,6 +220,7 @@ class PeopleIndex:
         if self.before_merge is not None:
             self.before_merge()
         self.store.merge_person(into, other)
+        self.changes += 1
         for mapping in (self.addresses, self.names):
             for key, owner in mapping.items():
                 if owner == other:

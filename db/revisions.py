@@ -9,6 +9,7 @@ which messages arrive does not matter.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Sequence
@@ -49,20 +50,32 @@ class _PatchFacts:
     files_key: str
 
 
-def _nearest_earlier(patch: _PatchFacts, group: Sequence[_PatchFacts]) -> tuple[int, str] | None:
-    best: tuple[datetime, int, str] | None = None
-    for other in group:
-        if other.author != patch.author or other.date >= patch.date:
-            continue
-        if patch.subject_key and other.subject_key == patch.subject_key:
-            reason = "subject"
-        elif patch.files_key and other.files_key == patch.files_key:
-            reason = "files"
-        else:
-            continue
-        if best is None or (other.date, other.id) > best[:2]:
-            best = (other.date, other.id, reason)
-    return (best[1], best[2]) if best else None
+class _Earlier:
+    """Each author's patches by subject and by files, in (date, id) order, so that the nearest
+    earlier patch of one is a bisection away instead of a pass over the whole group."""
+
+    def __init__(self, group: Sequence[_PatchFacts]) -> None:
+        self.by_key: dict[tuple[str, int, str], list[_PatchFacts]] = {}
+        for patch in sorted(group, key=lambda p: (p.date, p.id)):
+            for kind, key in (("subject", patch.subject_key), ("files", patch.files_key)):
+                if key:
+                    self.by_key.setdefault((kind, patch.author, key), []).append(patch)
+
+    def _latest_before(self, kind: str, key: str, patch: _PatchFacts) -> _PatchFacts | None:
+        same = self.by_key.get((kind, patch.author, key), []) if key else []
+        before = bisect.bisect_left(same, patch.date, key=lambda p: p.date)
+        return same[before - 1] if before else None
+
+    def nearest(self, patch: _PatchFacts) -> tuple[int, str] | None:
+        """The latest (by date, then id) of the author's patches dated before this one with its
+        subject or its files, and which of the two it shares (the subject, when both)."""
+        by_subject = self._latest_before("subject", patch.subject_key, patch)
+        by_files = self._latest_before("files", patch.files_key, patch)
+        if by_files is not None and (
+            by_subject is None or (by_files.date, by_files.id) > (by_subject.date, by_subject.id)
+        ):
+            return by_files.id, "files"
+        return (by_subject.id, "subject") if by_subject is not None else None
 
 
 def link_revisions(session: Session, patch_ids: Sequence[int]) -> None:
@@ -94,8 +107,9 @@ def link_revisions(session: Session, patch_ids: Sequence[int]) -> None:
         if r[1] is not None and r[2] is not None
     ]
     wanted: dict[tuple[int, int], str] = {}
+    earlier_of = _Earlier(group)
     for patch in group:
-        earlier = _nearest_earlier(patch, group)
+        earlier = earlier_of.nearest(patch)
         if earlier:
             wanted[(earlier[0], patch.id)] = earlier[1]
     later_ids = [p.id for p in group]

@@ -28,10 +28,7 @@ def datetime_value(value: datetime | None) -> str | None:
     """A naive UTC datetime as the models store it on SQLite."""
     if value is None:
         return None
-    return (
-        f"{value.year:04d}-{value.month:02d}-{value.day:02d} "
-        f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}.{value.microsecond:06d}"
-    )
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def read_datetime(value: Any) -> datetime | None:

@@ -21,17 +21,37 @@ _HASH_CHARS = 40
 
 def fitted_id(message_id: str) -> str:
     """`message_id`, or its start and the SHA-1 of the whole when it is too long to store."""
-    raw = message_id.encode("utf-8")
-    if len(raw) <= MAX_ID_BYTES:
+    if _id_fits(message_id):
         return message_id
+    raw = message_id.encode("utf-8")
     digest = hashlib.sha1(raw).hexdigest()
     start = raw[: MAX_ID_BYTES - _HASH_CHARS - 1].decode("utf-8", "ignore")
     return f"{start}~{digest}"
 
 
+def _id_fits(message_id: str) -> bool:
+    return len(message_id) <= MAX_ID_BYTES // 4 or len(message_id.encode("utf-8")) <= MAX_ID_BYTES
+
+
+def _text_fits(text: str) -> bool:
+    return len(text) <= MAX_SHORT_CHARS and len(text.casefold()) <= MAX_SHORT_CHARS
+
+
+def _fits(message: ParsedMessage) -> bool:
+    """Whether every value of the message fits the store as it is (most messages)."""
+    ids = (message.message_id, message.in_reply_to or "", *message.references)
+    addresses = (*message.to, *message.cc, *((message.author,) if message.author else ()))
+    texts = (
+        *(part for address in addresses for part in (address.name, address.email)),
+        *(trailer.key for trailer in message.trailers),
+        *(h.function for p in message.patches for f in p.files for h in f.hunks),
+    )
+    return all(map(_id_fits, ids)) and all(map(_text_fits, texts))
+
+
 def fitted_text(text: str) -> str:
     """`text` cut so that it, and its case-folded key (which may be longer), fit the store."""
-    if len(text) <= MAX_SHORT_CHARS and len(text.casefold()) <= MAX_SHORT_CHARS:
+    if _text_fits(text):
         return text
     cut = text[:MAX_SHORT_CHARS]
     while len(cut.casefold()) > MAX_SHORT_CHARS:
@@ -54,6 +74,8 @@ def _fitted_patch(patch: ParsedPatch) -> ParsedPatch:
 def fitted_message(message: ParsedMessage) -> ParsedMessage:
     """`message` with every value the store limits fitted to it, and a warning per kind of
     value changed; the message itself when everything fits."""
+    if _fits(message):
+        return message
     fitted = replace(
         message,
         message_id=fitted_id(message.message_id),

@@ -24,6 +24,7 @@ from threadlore.db.store_writes import NodeRow, StoreWrites
 
 # Bind-parameter budget per IN (...) query, well under SQLite's and PostgreSQL's limits.
 _CHUNK = 500
+GMANE_DOMAIN = "@public.gmane.org"  # where gmane's archive put the ids it mangled
 
 
 @dataclass
@@ -86,8 +87,14 @@ class ThreadIndex:
     gmane_placeholders: bool | None = None
 
     def clear(self) -> None:
-        """Forget every cached node (after a rollback)."""
+        """Forget every cached node, and whether gmane placeholders exist (after a rollback)."""
         self.gmane_placeholders = None
+        self.forget_nodes()
+
+    def forget_nodes(self) -> None:
+        """Forget every cached node (after a commit: memory stays flat). Whether the store holds
+        gmane placeholders is kept: this import tells when it adds one, and asking the store
+        again would scan every message once a batch."""
         self.absent.clear()
         self.by_key.clear()
         self.by_pk.clear()
@@ -135,7 +142,7 @@ class ThreadIndex:
 
     def _has_gmane_placeholders(self) -> bool:
         if self.gmane_placeholders is None:
-            self.gmane_placeholders = self.store.has_placeholder_like("%@public.gmane.org")
+            self.gmane_placeholders = self.store.has_placeholder_like("%" + GMANE_DOMAIN)
         return self.gmane_placeholders
 
     def _one_between(self, low: str, high: str) -> Node | None:
@@ -160,6 +167,8 @@ class ThreadIndex:
     def add(self, pk: int, key: str, parent: int | None, thread: int, placeholder: bool) -> Node:
         """Record a row just inserted."""
         self.touched.add(thread)
+        if placeholder and key.lower().endswith(GMANE_DOMAIN):
+            self.gmane_placeholders = True
         return self._remember(Node(pk, key, parent, thread, placeholder))
 
     def dated(self, thread: int, when: datetime | None) -> None:

@@ -24,7 +24,7 @@ _OTHER_EXTENDED = re.compile(r"^(?:={20,}|RCS file: |retrieving revision |diff )
 _BINARY_BLOCK = re.compile(r"^(?:literal|delta) \d+$")
 _TIMESTAMP = re.compile(r"(?:\t.*|\s+\d{4}-\d\d-\d\d [\d:.]+(?: [+-]\d{4})?)$")
 _CUT_MARKER = "..."
-_OPENERS = ("diff ", "Index: ", "--- ")
+DIFF_OPENERS = ("diff ", "Index: ", "--- ")  # how every line a diff starts at begins
 
 
 @dataclass
@@ -180,7 +180,7 @@ def _note_extended_header(line: str, section: FileText) -> None:
 
 def _open_section(line: str) -> tuple[FileText, bool] | None:
     """Start a file section from its first line; the bool says whether it was a strong marker."""
-    if not line.startswith(_OPENERS):
+    if not line.startswith(DIFF_OPENERS):
         return None
     git = _GIT_HEADER.match(line)
     if git:

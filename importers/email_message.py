@@ -43,10 +43,12 @@ _MEMOIZED_HEADERS = frozenset({"content-type", "content-transfer-encoding", "con
 _BARE_CR = re.compile(rb"\r(?!\n)")
 
 
-def _header(headers: list[tuple[str, str]], name: str) -> str | None:
-    """The first raw value of a header, by case-insensitive name."""
-    wanted = name.lower()
-    return next((value for key, value in headers if key.lower() == wanted), None)
+def _first_values(headers: list[tuple[str, str]]) -> dict[str, str]:
+    """The first raw value of each header, by lower-case name."""
+    first: dict[str, str] = {}
+    for key, value in headers:
+        first.setdefault(key.lower(), value)
+    return first
 
 
 def _part_text(part: Message) -> str:
@@ -123,22 +125,21 @@ def convert_message(message: Message, *, source: str, position: int) -> ParsedMe
 def _convert(message: Message, source: str, position: int) -> ParsedMessage:
     """The conversion itself; each field reader copes with its own kind of damage."""
     raw_headers = [(str(name), str(value)) for name, value in message.raw_items()]
-    subject = " ".join(decode_words(_header(raw_headers, "Subject") or "").split())
-    authors = parse_addresses(_header(raw_headers, "From") or "")
-    raw_date = _header(raw_headers, "Date")
+    first = _first_values(raw_headers)
+    subject = " ".join(decode_words(first.get("subject", "")).split())
+    authors = parse_addresses(first.get("from", ""))
+    raw_date = first.get("date")
     date, date_inference = parse_date(raw_date)
     body = _body(message)
-    message_id = parse_message_id(_header(raw_headers, "Message-ID") or "")
+    message_id = parse_message_id(first.get("message-id", ""))
     synthetic = message_id is None or own_id(message_id) != message_id
     if message_id is None:
-        message_id = synthetic_message_id(
-            _header(raw_headers, "From") or "", raw_date or "", subject, body
-        )
-    parents = parse_message_ids(_header(raw_headers, "In-Reply-To") or "")
+        message_id = synthetic_message_id(first.get("from", ""), raw_date or "", subject, body)
+    parents = parse_message_ids(first.get("in-reply-to", ""))
     author, author_inference = real_sender(raw_headers, authors[0] if authors else None, body)
     in_reply_to, references = scope_bogus_ids(
         parents[0] if parents else None,
-        trim_references(parse_message_ids(_header(raw_headers, "References") or "")),
+        trim_references(parse_message_ids(first.get("references", ""))),
         author.email if author else "",
         date,
     )
@@ -150,8 +151,8 @@ def _convert(message: Message, source: str, position: int) -> ParsedMessage:
         synthetic_id=synthetic,
         subject=subject,
         author=author,
-        to=parse_addresses(_header(raw_headers, "To") or ""),
-        cc=parse_addresses(_header(raw_headers, "Cc") or ""),
+        to=parse_addresses(first.get("to", "")),
+        cc=parse_addresses(first.get("cc", "")),
         date=date,
         in_reply_to=own_id(in_reply_to) if in_reply_to else None,
         references=tuple(map(own_id, references)),

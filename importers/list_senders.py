@@ -28,11 +28,16 @@ HEADER_CONFIDENCE = 0.95
 SIGNED_CONFIDENCE = 0.5
 
 
+_LIST_HEADERS = frozenset({"list-post", "list-id", "x-mailing-list", "mailing-list"})
+
+
 def list_addresses(headers: Sequence[tuple[str, str]]) -> set[str]:
     """The list's own addresses, lower-case, from the headers lists add."""
     found: set[str] = set()
     for name, value in headers:
         key = name.lower()
+        if key not in _LIST_HEADERS:
+            continue
         text = decode_words(value)
         if key == "list-post":
             found.update(_MAILTO.findall(text))

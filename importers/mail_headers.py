@@ -26,11 +26,23 @@ _ENCODED_WORD = re.compile(r"=\?(?P<charset>[^?\s]+)\?(?P<encoding>[bBqQ])\?(?P<
 # an RFC 2047 encoded word not already inside a quoted string
 _BARE_ENCODED_WORD = re.compile(r'(?<!")=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=')
 _ADDRESS_SPECIALS = frozenset('()<>@,;:\\".[]')
+# One address of the plain kinds most headers hold, `local@domain` or `Some Name <local@domain>`,
+# with no comment, quote, group, encoded word or unusual white space: what getaddresses reads as
+# the name's words joined by one space and the address as written. Anything else goes to it.
+_ATOM = r'[^\s()<>@,;:\\".\[\]]+'
+_ADDR_SPEC = rf"{_ATOM}(?:\.{_ATOM})*@{_ATOM}(?:\.{_ATOM})*"
+_NAME_WORD = r'[^\s()<>@,;:\\"\[\]]+'
+_PLAIN_ADDRESS = re.compile(
+    rf" *(?:(?:(?P<name>{_NAME_WORD}(?: +{_NAME_WORD})*) *)?<(?P<angled>{_ADDR_SPEC})>"
+    rf"|(?P<bare>{_ADDR_SPEC})) *"
+)
 
 
 def unfold(raw: str) -> str:
     """Undo header folding (a line break before whitespace is not part of the value) and drop
     control characters, which only broken mailers put in headers."""
+    if raw.isprintable():  # no line break and no control character: most values, as they are
+        return raw
     return _CONTROL.sub("", _FOLD.sub("", raw).replace("\n", " "))
 
 
@@ -53,6 +65,8 @@ def decode_words(raw: str) -> str:
     are decoded together, so a character split across them is whole. Unknown or lying charsets
     fall back like body text does; a word that cannot be decoded is kept as written.
     """
+    if "=?" not in raw and raw.isascii() and raw.isprintable():  # most values: nothing to do
+        return raw.strip()
     text = from_surrogates(unfold(raw))
     if "=?" not in text:
         return text.strip()
@@ -105,7 +119,14 @@ def parse_addresses(raw: str) -> tuple[Address, ...]:
     addresses. Encoded names are decoded after splitting, so that a comma inside an encoded
     name does not split the address.
     """
-    text = _quote_encoded_words(from_surrogates(unfold(raw)))
+    text = from_surrogates(unfold(raw))
+    plain = _plain_addresses(text)
+    return plain if plain is not None else _read_addresses(text)
+
+
+def _read_addresses(text: str) -> tuple[Address, ...]:
+    """`parse_addresses` of an unfolded value, by getaddresses: any value at all."""
+    text = _quote_encoded_words(text)
     if "@" not in text:
         text = _OBFUSCATED.sub(r"\1@\2", text)
     try:
@@ -120,6 +141,24 @@ def parse_addresses(raw: str) -> tuple[Address, ...]:
     if found or not text.strip():
         return found
     return (Address(name=decode_words(text), email=""),)
+
+
+def _plain_addresses(text: str) -> tuple[Address, ...] | None:
+    """`parse_addresses` of a value made only of plain addresses (see _PLAIN_ADDRESS), read
+    without getaddresses' character-by-character parser; None for any other value."""
+    if "=?" in text:
+        return None
+    found: list[Address] = []
+    for piece in text.split(","):
+        plain = _PLAIN_ADDRESS.fullmatch(piece)
+        if plain is None:
+            return None
+        if plain["bare"] is not None:
+            found.append(Address(name="", email=plain["bare"]))
+        else:  # the name's words, one space apart, as getaddresses joins them
+            name = " ".join((plain["name"] or "").split())
+            found.append(Address(name=decode_words(name), email=plain["angled"]))
+    return tuple(found)
 
 
 def parse_message_ids(raw: str) -> tuple[str, ...]:

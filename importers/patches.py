@@ -11,7 +11,7 @@ from __future__ import annotations
 from unidiff.errors import UnidiffParseError
 from unidiff.patch import PatchSet
 
-from threadlore.importers.diff_scan import DiffText, FileText, scan_diffs
+from threadlore.importers.diff_scan import DIFF_OPENERS, DiffText, FileText, scan_diffs
 from threadlore.importers.diffstat import Diffstat, DiffstatFile, find_diffstats
 from threadlore.importers.records import Hunk, ParsedPatch, PatchedFile
 from threadlore.importers.subjects import clean_subject, parse_series_marker
@@ -149,6 +149,8 @@ def extract_patches(body: str) -> tuple[ParsedPatch, ...]:
     patch's totals from the diffstat when there is one. A body cut off inside a diffstat,
     before any diff, yields a truncated patch made from the diffstat alone.
     """
+    if "|" not in body and not any(opener in body for opener in DIFF_OPENERS):
+        return ()  # no diffstat line (they hold a `|`) and no line a diff can start at
     lines = body.splitlines()
     patches: list[ParsedPatch] = []
     previous_end = 0

@@ -14,6 +14,7 @@ instead of waiting forever.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
@@ -42,9 +43,20 @@ _FAILED = "failed"  # the reader stopped on an exception: the InputError's field
 _DONE = "done"
 
 
+def _usable_cores() -> int:
+    """The cores this process may run on (its affinity, where the system tells it)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
+
+
 def _fork_context() -> ForkContext | None:
-    """Forking starts the child at once, with the parent's modules already imported."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    """Forking starts the child at once, with the parent's modules already imported.
+
+    On one core the child could only take turns with the caller, and the pipe and pickling
+    would be pure cost: there, None (read in this process). On two or more cores, even busy
+    ones, a second process also gets a second share of the machine.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods() or _usable_cores() < 2:
         return None
     return multiprocessing.get_context("fork")
 
@@ -121,7 +133,7 @@ def read_ahead(
     """`read_records(paths, …)` with the same arguments, parsed in a child process while the
     caller works.
 
-    Where processes cannot be forked, the inputs are read in this process instead.
+    Where processes cannot be forked, or on one core, the inputs are read in this process.
     """
     context = _fork_context()
     if context is None:

@@ -17,6 +17,8 @@ _TRAILER = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*):[ \t]*(
 _KNOWN_KEYS = frozenset(
     {"cc", "fixes", "link", "closes", "bug", "message-id", "change-id", "base-commit"}
 )
+# what every trailer line holds, lower-case (see _trailer_key): most bodies hold none of them
+_TRAILER_MARKS = ("-by:", *(f"{key}:" for key in sorted(_KNOWN_KEYS)))
 _CUSTODY_NOTE = re.compile(r"^\[.*\]$")
 _CONTINUATION = re.compile(r"^[ \t]+\S")
 
@@ -91,6 +93,9 @@ def _commit_message_end(lines: list[str]) -> int:
 
 def extract_trailers(body: str) -> tuple[Trailer, ...]:
     """The trailers in a message body, in order of appearance, up to the diffstat or diff."""
+    lowered = body.lower()
+    if not any(mark in lowered for mark in _TRAILER_MARKS):
+        return ()
     lines = body.splitlines()
     lines = lines[: _commit_message_end(lines)]
     found: list[Trailer] = []

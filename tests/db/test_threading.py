@@ -153,6 +153,17 @@ def test_a_gmane_mangled_id_is_the_message_with_the_plain_id(
     assert thread_count(store) == 1
 
 
+def test_a_gmane_placeholder_from_an_earlier_batch_of_the_same_import_is_filled(
+    store: Store, make_message: MakeMessage
+) -> None:
+    mangled = "1277220170-3442-1-git-send-email-sjayaraman-l3A5Bk7waGM@public.gmane.org"
+    plain = "1277220170-3442-1-git-send-email-sjayaraman@suse.de"
+    messages = [make_message("early@x", in_reply_to=mangled), make_message(plain)]
+    import_messages(store, messages, batch_size=1)  # the store is asked once, before either
+    assert links(store) == {"early@x": (plain, False), plain: (None, False)}
+    assert thread_count(store) == 1
+
+
 def _series(make_message: MakeMessage, total: int, order: list[int]) -> list[ParsedMessage]:
     cover = make_message(
         "cover@x", subject=f"[PATCH 0/{total}] s", series=SeriesPosition(1, 0, total)

@@ -107,3 +107,15 @@ def test_the_reader_ends_when_its_consumer_dies(archive: Path) -> None:
     while not _ended(reader) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _ended(reader)
+
+
+def test_one_core_reads_in_this_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    mbox = tmp_path / "one.mbox"
+    mbox.write_bytes(
+        b"From a@b Mon Jan  1 00:00:00 2024\nFrom: A <a@b.c>\nMessage-ID: <1@b.c>\n\nhi\n"
+    )
+    monkeypatch.setattr(read_ahead_module, "_usable_cores", lambda: 1)
+    stream = read_ahead([mbox])
+    first = next(stream)
+    assert multiprocessing.active_children() == []  # no reader process on one core
+    assert [first, *stream] == list(read_inputs([mbox]))
