@@ -5,7 +5,7 @@ A command line is taken here only when it is plain: group options `--db`/`--json
 command, its declared parameters (`cli/parameters.py`) each given once with a valid value, and
 its arguments. Anything else — `--help`, an unknown or repeated option, a missing argument, a
 value click would refuse — returns None, and click reads the command line, so help, usage
-errors and their exit codes stay click's. What runs is `cli/reads.py`, as click runs it.
+errors and their exit codes stay click's. What runs is `cli/read_actions.py`, as click runs it.
 """
 
 from __future__ import annotations
@@ -123,10 +123,10 @@ def run_fast(argv: list[str]) -> bool:
     if parsed is None:
         return False
     name, values, group = parsed
-    from threadlore.cli import reads
+    from threadlore.cli import read_actions
 
     try:
-        getattr(reads, name)(_settings(values, group), **values)
+        getattr(read_actions, name)(_settings(values, group), **values)
     except UserError as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -1,5 +1,5 @@
 """click's commands that read the store: `search`, `threads`, `tree`, `show`, `people`. Their
-parameters are declared in `cli/parameters.py` and what they do is `cli/reads.py`, which the
+parameters are declared in `cli/parameters.py` and what they do is `cli/read_actions.py`, which the
 fast path (`cli/fast_path.py`) runs without click when a command line is plain enough; click's
 help, usage errors and every other command line are these.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from threadlore.cli import reads
+from threadlore.cli import read_actions
 from threadlore.cli.options import Settings, declared, store_options
 
 
@@ -30,7 +30,7 @@ def search_command(settings: Settings, query: str, limit: int) -> None:
       threadlore search 's:"fault vs truncate" d:2007-03-07..2007-03-08 -f:akpm'
       threadlore search 'dfn:mm/filemap.c has:patch' --json
     """
-    reads.search(settings, query, limit)
+    read_actions.search(settings, query, limit)
 
 
 @click.command("threads")
@@ -44,7 +44,7 @@ def threads_command(settings: Settings, filter_text: str | None, limit: int | No
       threadlore threads
       threadlore threads --filter truncate --json
     """
-    reads.threads(settings, filter_text, limit)
+    read_actions.threads(settings, filter_text, limit)
 
 
 @click.command("tree")
@@ -62,7 +62,7 @@ def tree_command(settings: Settings, thread: str, order: str) -> None:
       threadlore tree 1
       threadlore tree 20070221004920.262345000@suse.de --order archive
     """
-    reads.tree(settings, thread, order)
+    read_actions.tree(settings, thread, order)
 
 
 @click.command("show")
@@ -78,7 +78,7 @@ def show_command(settings: Settings, message: str) -> None:
     Example:
       threadlore show 20070221004920
     """
-    reads.show(settings, message)
+    read_actions.show(settings, message)
 
 
 @click.command("people")
@@ -94,7 +94,7 @@ def people_command(settings: Settings) -> None:
       threadlore people
       threadlore people --json
     """
-    reads.people(settings)
+    read_actions.people(settings)
 
 
 COMMANDS = [search_command, threads_command, tree_command, show_command, people_command]

@@ -1,13 +1,13 @@
 """What the commands that read the store do (`search`, `threads`, `tree`, `show`, `people`),
 without click: click's commands (`cli/read_commands.py`) and the fast path (`cli/fast_path.py`)
-both run these, on the store's DB-API connection (`cli/reading.py`), without SQLAlchemy.
+both run these, on the store's DB-API connection (`cli/read_store.py`), without SQLAlchemy.
 """
 
 from __future__ import annotations
 
 import sys
 
-from threadlore.cli.reading import store_reader
+from threadlore.cli.read_store import store_reader
 from threadlore.cli.settings import EXIT_FAILURE, Settings, UserError, complain, echo, print_json
 from threadlore.cli.store_render import (
     message_text,
