@@ -19,7 +19,7 @@ from threadlore.cli.store_render import (
 from threadlore.cli.terminal import is_terminal, output_width
 from threadlore.db import store_reads
 from threadlore.db.store_reads import TreeOrder
-from threadlore.db.views import Matches
+from threadlore.db.views import Matches, view_json
 from threadlore.tui.tree_art import art_width
 
 
@@ -40,7 +40,7 @@ def search(settings: Settings, query: str, limit: int) -> None:
 
             matches = search_matches(reader, query, [m.id for m in found])
     if settings.json:
-        print_json([m.as_json() for m in found])
+        print_json(view_json(found))
     else:
         width = output_width()
         for message in found:
@@ -56,7 +56,7 @@ def threads(settings: Settings, filter_text: str | None, limit: int | None) -> N
     with store_reader(settings) as reader:
         listed = store_reads.list_threads(reader, filter_text=filter_text, limit=limit)
     if settings.json:
-        print_json([t.as_json() for t in listed])
+        print_json(view_json(listed))
         return
     width = output_width()
     for thread in listed:
@@ -69,7 +69,7 @@ def tree(settings: Settings, thread: str, order: str) -> None:
         thread_id = store_reads.resolve_thread(reader, thread)
         rows = store_reads.thread_tree(reader, thread_id, TreeOrder(order))
     if settings.json:
-        print_json([row.as_json() for row in rows])
+        print_json(view_json(rows))
         return
     subject_of = {row.message.id: row.message.subject for row in rows}
     width = output_width()
@@ -84,7 +84,7 @@ def show(settings: Settings, message: str) -> None:
     with store_reader(settings) as reader:
         view = store_reads.get_message(reader, message)
     if settings.json:
-        print_json(view.as_json())
+        print_json(view_json(view))
         return
     echo(message_text(view))
 
@@ -94,7 +94,7 @@ def people(settings: Settings) -> None:
     with store_reader(settings) as reader:
         listed = store_reads.list_people(reader)
     if settings.json:
-        print_json([p.as_json() for p in listed])
+        print_json(view_json(listed))
         return
     echo("People (messages written):")
     for person in listed:

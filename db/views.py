@@ -1,15 +1,16 @@
-"""Read-only views of the store that the CLI and the UI show: plain dataclasses, no ORM objects.
+"""Read-only views of the store that the CLI and the UI show: named tuples, no ORM objects.
 
 `db/queries.py` builds these in a fixed number of queries per call (never one query per row), so a
-screen or a command can page through large stores; `as_json()` gives the stable field names the
-README documents for `--json`.
+screen or a command can page through large stores; `view_json()` gives the stable field names the
+README documents for `--json`. Named tuples, not dataclasses: every read command imports this
+module, and a dozen frozen dataclasses (with the `inspect` module they load) cost a search process
+~20 ms of its ~100 (issue 15).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from threadlore.importers.subjects import strip_reply_markers
 
@@ -20,13 +21,19 @@ def bare_subject(subject: str) -> str:
     return strip_reply_markers(subject)
 
 
-def _jsonable(value: Any) -> Any:
+# drawing state a script rebuilds from `depth` and `is_last_child`, which grows with the square of
+# a chain's depth (a 3,000-deep chain: 55 MB of JSON, and minutes to copy)
+_NOT_IN_JSON = frozenset({"ancestors_last"})
+
+
+def view_json(value: Any) -> Any:
+    """A view (or a list or tuple of them) as JSON: ISO 8601 dates, lists for tuples."""
     if isinstance(value, datetime):
         return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+    if hasattr(value, "_asdict"):
+        return {k: view_json(v) for k, v in value._asdict().items() if k not in _NOT_IN_JSON}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [view_json(v) for v in value]
     return value
 
 
@@ -38,16 +45,7 @@ def local_date(date_utc: datetime | None, offset_minutes: int | None) -> datetim
     return date_utc.replace(tzinfo=UTC).astimezone(zone)
 
 
-class JsonView:
-    """Mixin: a dataclass view rendered with ISO 8601 dates and lists for tuples."""
-
-    def as_json(self) -> dict[str, Any]:
-        result: dict[str, Any] = _jsonable(asdict(self))  # type: ignore[call-overload]
-        return result
-
-
-@dataclass(frozen=True)
-class InferenceView(JsonView):
+class InferenceView(NamedTuple):
     """Why threadlore believes an inferred value (author, parent, date, series)."""
 
     field: str
@@ -56,8 +54,7 @@ class InferenceView(JsonView):
     evidence: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class CorrectionNote(JsonView):
+class CorrectionNote(NamedTuple):
     """A person's correction of an inferred value: it wins, and says who made it and when."""
 
     field: str
@@ -67,8 +64,7 @@ class CorrectionNote(JsonView):
     at: datetime
 
 
-@dataclass(frozen=True)
-class HunkView(JsonView):
+class HunkView(NamedTuple):
     source_start: int
     source_length: int
     target_start: int
@@ -78,16 +74,14 @@ class HunkView(JsonView):
     removed: int
 
 
-@dataclass(frozen=True)
-class PatchedFileView(JsonView):
+class PatchedFileView(NamedTuple):
     path: str
     added: int
     removed: int
     hunks: tuple[HunkView, ...]
 
 
-@dataclass(frozen=True)
-class PatchView(JsonView):
+class PatchView(NamedTuple):
     """A patch in a message: its files, diffstat, trailers and series place."""
 
     diff: str
@@ -100,8 +94,7 @@ class PatchView(JsonView):
     revised_by: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class MessageSummary(JsonView):
+class MessageSummary(NamedTuple):
     """One message as a line in a list: the fields `--json` promises for every message."""
 
     id: str
@@ -115,8 +108,7 @@ class MessageSummary(JsonView):
     author_confidence: float | None = None  # set when the author was inferred
 
 
-@dataclass(frozen=True)
-class MessageView(JsonView):
+class MessageView(NamedTuple):
     """One message in full: headers, body, patches, trailers, place in its thread, inferences."""
 
     summary: MessageSummary
@@ -132,8 +124,7 @@ class MessageView(JsonView):
     corrections: tuple[CorrectionNote, ...] = ()
 
 
-@dataclass(frozen=True)
-class TreeRow(JsonView):
+class TreeRow(NamedTuple):
     """One row of a thread's reply tree, in display order; `depth` 0 is a root."""
 
     message: MessageSummary
@@ -142,20 +133,8 @@ class TreeRow(JsonView):
     ancestors_last: tuple[bool, ...]  # for each ancestor level: was that ancestor a last child
     placeholder: bool = False  # a parent that was referenced but never seen
 
-    def as_json(self) -> dict[str, Any]:
-        """Without `ancestors_last`: it is drawing state a script rebuilds from `depth` and
-        `is_last_child`, and it grows with the square of a chain's depth (3,000 deep: 55 MB of
-        JSON, and minutes to copy)."""
-        return {
-            "message": self.message.as_json(),
-            "depth": self.depth,
-            "is_last_child": self.is_last_child,
-            "placeholder": self.placeholder,
-        }
 
-
-@dataclass(frozen=True)
-class ThreadSummary(JsonView):
+class ThreadSummary(NamedTuple):
     """One thread as a line: subject, counts, people, first and last dates."""
 
     id: int
@@ -167,15 +146,14 @@ class ThreadSummary(JsonView):
     last: datetime | None
 
 
-@dataclass(frozen=True)
-class PersonSummary(JsonView):
+class PersonSummary(NamedTuple):
     """One human (aliases merged) or one mailing list, with message counts."""
 
     id: int
     name: str
     is_list: bool
     messages: int
-    aliases: tuple[str, ...] = field(default=())
+    aliases: tuple[str, ...] = ()
     first: datetime | None = None
     last: datetime | None = None
 
@@ -183,16 +161,14 @@ class PersonSummary(JsonView):
 Span = tuple[int, int]  # [start, end) character offsets into a text
 
 
-@dataclass(frozen=True)
-class Snippet:
+class Snippet(NamedTuple):
     """One line of a message to show in a list, and the spans of it a search matched."""
 
     text: str
     spans: tuple[Span, ...] = ()
 
 
-@dataclass(frozen=True)
-class Matches:
+class Matches(NamedTuple):
     """Where a search's words are in one message (db/snippets.py): its subject's and its body's
     spans, and the snippet a list of hits shows."""
 

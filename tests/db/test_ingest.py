@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from threadlore.db.ingest import import_messages
 from threadlore.db.models import Message, Thread
 from threadlore.db.queries import get_message
+from threadlore.db.views import view_json
 from threadlore.importers.records import (
     Hunk,
     Inference,
@@ -156,7 +157,7 @@ def test_dates_keep_their_utc_offset(
     with store() as session:
         shown = get_message(session, "d@x").summary
     assert shown.date == when
-    assert shown.as_json()["date"] == "2007-03-07T23:30:00-08:00"
+    assert view_json(shown)["date"] == "2007-03-07T23:30:00-08:00"
 
 
 def test_each_thread_keeps_the_date_of_its_newest_message(

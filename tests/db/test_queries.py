@@ -16,6 +16,7 @@ from threadlore.db.queries import (
     messages_per_day,
     resolve_thread,
 )
+from threadlore.db.views import view_json
 from threadlore.importers.records import (
     Hunk,
     ParsedMessage,
@@ -147,7 +148,7 @@ def test_messages_per_day(two_threads: Store) -> None:
 
 def test_message_json_has_the_promised_fields(two_threads: Store) -> None:
     with two_threads() as session:
-        shown = get_message(session, "abc456").as_json()
+        shown = view_json(get_message(session, "abc456"))
     assert {"id", "position", "author", "parent", "date", "subject", "has_patch"} <= set(
         shown["summary"]
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from tui_fake_store import FakeStore, seed_like_messages
@@ -132,8 +131,8 @@ def test_a_search_match_is_marked_in_the_body_and_stays_inert() -> None:
 def test_a_diff_already_in_the_body_is_not_shown_again() -> None:
     message = FakeStore(seed_like_messages()).get_message("m1")
     stripped = message.body.replace("\n \tlock_page", "\n\tlock_page")  # as the archive does
-    assert unquoted_diffs(replace(message, body=stripped)) == []
-    assert unquoted_diffs(replace(message, body="no diff here")) == list(message.patches)
+    assert unquoted_diffs(message._replace(body=stripped)) == []
+    assert unquoted_diffs(message._replace(body="no diff here")) == list(message.patches)
 
 
 def test_body_without_patch_is_never_coloured() -> None:
