@@ -7,7 +7,9 @@ store without click (`cli/fast_path.py`), and hands everything else to `cli/main
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import NoReturn
 
 VERSION = "0.1.0"  # the package's version: pyproject.toml reads it from here
 
@@ -20,7 +22,15 @@ def main() -> None:
     from threadlore.cli.fast_path import run_fast
 
     if run_fast(sys.argv[1:]):
-        return
+        leave()
     from threadlore.cli.main import main as run
 
     run()
+
+
+def leave() -> NoReturn:
+    """End a read command that has written its output and closed its store, without tearing the
+    interpreter down: freeing a hundred modules one by one is ~7 ms of a ~70 ms search."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any, NoReturn
 
 from threadlore.cli.terminal import inert
@@ -28,8 +27,8 @@ def default_database_url() -> str:
     """A SQLite file in the user's data directory ($XDG_DATA_HOME/threadlore on Linux)."""
     import platformdirs
 
-    data_dir = Path(platformdirs.user_data_dir("threadlore", appauthor=False))
-    return f"sqlite:///{data_dir / 'threadlore.sqlite'}"
+    data_dir = platformdirs.user_data_dir("threadlore", appauthor=False)
+    return f"sqlite:///{os.path.join(data_dir, 'threadlore.sqlite')}"
 
 
 class Settings:
@@ -118,7 +117,7 @@ def checked_store_url(url: str) -> str:
 
     plain = sqlite_file(url)
     if plain is not None:
-        return _checked_sqlite_file(url, str(plain))
+        return _checked_sqlite_file(url, plain)
     if postgres_conninfo(url) is not None:
         return url
     from sqlalchemy.engine import make_url
@@ -140,8 +139,8 @@ def checked_store_url(url: str) -> str:
 def _checked_sqlite_file(url: str, database: str | None) -> str:
     if database in (None, "", ":memory:"):
         raise UserError("an in-memory store is lost when the command ends: give a file")
-    folder = Path(database).expanduser().parent
-    if not folder.is_dir():
+    folder = os.path.dirname(os.path.expanduser(database)) or "."
+    if not os.path.isdir(folder):
         raise UserError(f"no folder {folder} for the store {database}")
     return url
 
@@ -177,12 +176,6 @@ def readable_text(value: str | None) -> str | None:
     from threadlore.importers.charsets import decode_undeclared
 
     return decode_undeclared(value.encode("utf-8", "surrogateescape"))
-
-
-def database_path_of(url: str) -> Path | None:
-    """The file behind a sqlite URL, for messages such as 'no store at …'."""
-    prefix = "sqlite:///"
-    return Path(url[len(prefix) :]) if url.startswith(prefix) else None
 
 
 def is_ci() -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sys
 from typing import TextIO
 
@@ -68,6 +67,8 @@ def terminal_safe_json(document: str) -> str:
 
 def output_width() -> int:
     """The terminal's width; `$COLUMNS` or 80 when stdout is piped, as `ls` and `git` do."""
+    import shutil  # a few ms of imports a --json search never needs
+
     return shutil.get_terminal_size((80, 24)).columns
 
 

@@ -10,10 +10,10 @@ and migrates it, and then read here all the same.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from threadlore.db.hot_sql import EngineSql
@@ -73,13 +73,13 @@ class StoreReader:
         (self.owner if self.owner is not None else self.raw).close()
 
 
-def sqlite_file(url: str) -> Path | None:
+def sqlite_file(url: str) -> str | None:
     """The file of a plain `sqlite:///FILE` URL (no driver options, nothing %-quoted), as
     SQLAlchemy reads it, else None."""
     prefix = "sqlite:///"
     if not url.startswith(prefix) or "?" in url or "%" in url or len(url) == len(prefix):
         return None
-    return Path(url[len(prefix) :])
+    return url[len(prefix) :]
 
 
 def postgres_conninfo(url: str) -> str | None:
@@ -105,7 +105,7 @@ def _connect_once(url: str) -> StoreReader | None:
     """The store at head, opened directly; None when it is not (or not here)."""
     path = sqlite_file(url)
     if path is not None:
-        if not path.is_file():
+        if not os.path.isfile(path):
             return None
         raw: Any = sqlite3.connect(path)
         raw.execute("PRAGMA busy_timeout=10000")

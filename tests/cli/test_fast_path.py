@@ -16,11 +16,18 @@ from seed_store import import_seed
 
 from threadlore.cli.main import threadlore
 
-# the console script's steps; the modules it loaded are written where $MODULES_FILE says
+# the console script's steps; the modules it loaded are written where $MODULES_FILE says, at
+# exit or when a read command leaves through os._exit (which runs no atexit function)
 PROGRAM = """
 import atexit, os, sys
 sys.argv = ["threadlore", *sys.argv[1:]]
-atexit.register(lambda: open(os.environ["MODULES_FILE"], "w").write(" ".join(sys.modules)))
+
+def modules_loaded():
+    open(os.environ["MODULES_FILE"], "w").write(" ".join(sys.modules))
+
+atexit.register(modules_loaded)
+leave = os._exit
+os._exit = lambda code: (modules_loaded(), leave(code))
 from threadlore.cli import main
 main()
 """
