@@ -1,6 +1,7 @@
 """What the commands that read the store do (`search`, `threads`, `tree`, `show`, `people`),
 without click: click's commands (`cli/read_commands.py`) and the fast path (`cli/fast_path.py`)
 both run these, on the store's DB-API connection (`cli/read_store.py`), without SQLAlchemy.
+Each loads what it reads and draws with when it runs: a script's `search --json` loads neither.
 """
 
 from __future__ import annotations
@@ -9,18 +10,8 @@ import sys
 
 from threadlore.cli.read_store import store_reader
 from threadlore.cli.settings import EXIT_FAILURE, Settings, UserError, complain, echo, print_json
-from threadlore.cli.store_render import (
-    message_text,
-    person_line,
-    search_hit,
-    thread_line,
-    tree_line,
-)
 from threadlore.cli.terminal import is_terminal, output_width
-from threadlore.db import store_reads
-from threadlore.db.store_reads import TreeOrder
 from threadlore.db.views import Matches, view_json
-from threadlore.tui.tree_art import art_width
 
 
 def search(settings: Settings, query: str, limit: int) -> None:
@@ -42,6 +33,8 @@ def search(settings: Settings, query: str, limit: int) -> None:
     if settings.json:
         print_json(view_json(found))
     else:
+        from threadlore.cli.store_render import search_hit  # what a script's search never needs
+
         width = output_width()
         for message in found:
             echo(search_hit(message, matches.get(message.id), colour=on_terminal, width=width))
@@ -53,6 +46,9 @@ def search(settings: Settings, query: str, limit: int) -> None:
 
 def threads(settings: Settings, filter_text: str | None, limit: int | None) -> None:
     """Threads, latest activity first."""
+    from threadlore.cli.store_render import thread_line
+    from threadlore.db import store_reads
+
     with store_reader(settings) as reader:
         listed = store_reads.list_threads(reader, filter_text=filter_text, limit=limit)
     if settings.json:
@@ -65,9 +61,13 @@ def threads(settings: Settings, filter_text: str | None, limit: int | None) -> N
 
 def tree(settings: Settings, thread: str, order: str) -> None:
     """A thread's reply tree."""
+    from threadlore.cli.store_render import tree_line
+    from threadlore.db import store_reads
+    from threadlore.tui.tree_art import art_width
+
     with store_reader(settings) as reader:
         thread_id = store_reads.resolve_thread(reader, thread)
-        rows = store_reads.thread_tree(reader, thread_id, TreeOrder(order))
+        rows = store_reads.thread_tree(reader, thread_id, store_reads.TreeOrder(order))
     if settings.json:
         print_json(view_json(rows))
         return
@@ -81,6 +81,9 @@ def tree(settings: Settings, thread: str, order: str) -> None:
 
 def show(settings: Settings, message: str) -> None:
     """One message in full."""
+    from threadlore.cli.store_render import message_text
+    from threadlore.db import store_reads
+
     with store_reader(settings) as reader:
         view = store_reads.get_message(reader, message)
     if settings.json:
@@ -91,6 +94,9 @@ def show(settings: Settings, message: str) -> None:
 
 def people(settings: Settings) -> None:
     """The people who took part, then the mailing lists."""
+    from threadlore.cli.store_render import person_line
+    from threadlore.db import store_reads
+
     with store_reader(settings) as reader:
         listed = store_reads.list_people(reader)
     if settings.json:

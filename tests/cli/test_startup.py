@@ -96,11 +96,17 @@ def test_a_command_that_reads_the_store_imports_no_sqlalchemy(
 
 def test_a_search_for_a_script_loads_only_what_it_needs(new_store_url: Callable[..., str]) -> None:
     """`search --json`, the command scripts run in loops: no dataclasses (and the `inspect` they
-    load) and no shutil (each a few ms of a ~50 ms process). pathlib is left unchecked: an editable
-    install's import finder loads it before threadlore starts."""
+    load), no shutil, nothing that draws (each a few ms of a ~60 ms process). pathlib is left
+    unchecked: an editable install's import finder loads it before threadlore starts."""
     url = new_store_url(migrated=True)
     import_messages(open_store(url), read_inputs([SEED]))
     output, modules = _run("search", "page_mkclean", "--json", "--db", url)
     assert '"author": "Miklos Szeredi"' in output
-    light = ("dataclasses", "inspect", "shutil")
+    light = (
+        "dataclasses",
+        "inspect",
+        "shutil",
+        "threadlore.cli.store_render",
+        "threadlore.tui.dates",
+    )
     assert _loaded(modules, *light) == []
