@@ -46,7 +46,7 @@ def search(settings: Settings, query: str, limit: int) -> None:
 
 def threads(settings: Settings, filter_text: str | None, limit: int | None) -> None:
     """Threads, latest activity first."""
-    from threadlore.cli.store_render import thread_line
+    from threadlore.cli.store_render import thread_lines
     from threadlore.db import store_reads
 
     with store_reader(settings) as reader:
@@ -54,9 +54,10 @@ def threads(settings: Settings, filter_text: str | None, limit: int | None) -> N
     if settings.json:
         print_json(view_json(listed))
         return
-    width = output_width()
-    for thread in listed:
-        echo(thread_line(thread, width))
+    if not listed:  # said on stderr: stdout stays empty for a script, and the exit code 0
+        complain("no threads match" if filter_text else "no threads: the store is empty")
+    for line in thread_lines(listed, output_width()):
+        echo(line)
 
 
 def tree(settings: Settings, thread: str, order: str) -> None:
@@ -101,6 +102,9 @@ def people(settings: Settings) -> None:
         listed = store_reads.list_people(reader)
     if settings.json:
         print_json(view_json(listed))
+        return
+    if not listed:
+        complain("no people: the store is empty")
         return
     echo("People (messages written):")
     for person in listed:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from threadlore.cli.terminal import highlighted, inert, squeeze
 from threadlore.db.views import (
     Matches,
@@ -51,17 +53,26 @@ def tree_line(row: TreeRow, parent_subject: str | None, width: int, *, narrow: b
     return f"{head}: {squeeze(inert(subject), room_for_subject)}{tail}"
 
 
-def thread_line(thread: ThreadSummary, width: int) -> str:
-    """One row of `threadlore threads`: subject, counts and dates when they fit in `width`, else
-    the newest day, the counts and as much of the subject as fits after them."""
+def thread_lines(threads: Sequence[ThreadSummary], width: int) -> list[str]:
+    """The rows of `threadlore threads` in one shape for the whole list, as `ls -l` keeps its
+    columns: subject, counts and dates when every row fits in `width`, else for every row the
+    newest day, the counts and as much of the subject as fits after them."""
+    whole = [_whole_thread_line(thread) for thread in threads]
+    if all(len(line) <= width for line in whole):
+        return whole
+    return [_compact_thread_line(thread, width) for thread in threads]
+
+
+def _whole_thread_line(thread: ThreadSummary) -> str:
     people = plural(len(thread.people), "person", "people")
     counts = f"{plural(thread.messages, 'message')}, {people}"
-    whole = (
+    return (
         f"{thread.id:>5}  {inert(thread.subject)}  "
         f"({counts}, {minute(thread.first)} .. {minute(thread.last)} UTC)"
     )
-    if len(whole) <= width:
-        return whole
+
+
+def _compact_thread_line(thread: ThreadSummary, width: int) -> str:
     day = f"{thread.last:%Y-%m-%d}" if thread.last else "?"
     head = f"{thread.id:>5}  {day}  {thread.messages:>4} msg {len(thread.people):>3} ppl  "
     return head + squeeze(inert(thread.subject), width - len(head))

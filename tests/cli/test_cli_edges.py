@@ -3,6 +3,8 @@ a search with no hits — each one line and a code a script can test."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,8 @@ from click.testing import CliRunner
 from seed_store import import_seed
 
 from threadlore.cli.main import threadlore
+from threadlore.cli.store_render import thread_lines
+from threadlore.db.views import ThreadSummary
 
 
 @pytest.mark.parametrize(
@@ -85,3 +89,31 @@ def test_json_where_a_command_writes_no_json_on_stdout_is_refused(
     result = CliRunner().invoke(threadlore, [*args, "--json", "--db", seeded])
     assert result.exit_code in (1, 2) and problem in result.output
     assert not result.stdout.strip().startswith(("#", "From "))
+
+
+@pytest.mark.parametrize("command", [["threads"], ["people"], ["threads", "--filter", "x"]])
+def test_an_empty_listing_says_so_on_stderr_and_leaves_stdout_to_scripts(
+    new_store_url: Callable[..., str], command: list[str]
+) -> None:
+    url = new_store_url(migrated=True)
+    result = CliRunner().invoke(threadlore, [*command, "--db", url])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    said = "no threads match" if "--filter" in command else f"no {command[0]}: the store is empty"
+    assert result.stderr == f"threadlore: {said}\n"
+    listed = CliRunner().invoke(threadlore, [*command, "--db", url, "--json"])
+    assert (listed.exit_code, listed.stdout, listed.stderr) == (0, "[]\n", "")
+
+
+def _thread(number: int, subject: str) -> ThreadSummary:
+    day = datetime(2007, 3, number, 12, 0, tzinfo=UTC)
+    return ThreadSummary(number, subject, None, 3, ("Nick Piggin",), day, day)
+
+
+def test_a_thread_listing_keeps_one_shape_when_one_subject_is_too_long() -> None:
+    threads = [_thread(1, "short"), _thread(2, "a subject far too long " * 4)]
+    wide = thread_lines(threads, 400)
+    assert all("3 messages, 1 person" in line for line in wide)
+    narrow = thread_lines(threads, 80)
+    assert all(" 3 msg   1 ppl  " in line and len(line) <= 80 for line in narrow), narrow
+    assert narrow[0].endswith("short")
