@@ -17,10 +17,11 @@ _OFTEN_MISDECLARED = frozenset(
 )
 
 
-def _candidates(declared: str | None, data: bytes) -> list[str]:
-    """The charsets to try, best first."""
+def _candidates(declared: str | None) -> list[str]:
+    """The charsets to try, best first (over ASCII data, the Latin/ASCII charsets and UTF-8 read
+    alike, so UTF-8 may go first whatever the data)."""
     declared = (declared or "").strip().strip('"').lower() or None
-    prefer_utf8 = declared is None or (declared in _OFTEN_MISDECLARED and not data.isascii())
+    prefer_utf8 = declared is None or declared in _OFTEN_MISDECLARED
     ordered = ["utf-8", declared] if prefer_utf8 else [declared, "utf-8"]
     return [charset for charset in ordered if charset]
 
@@ -38,26 +39,27 @@ _MIXED = "threadlore-utf8-cp1252"
 codecs.register_error(_MIXED, _cp1252_bytes)
 
 
-def decode_undeclared(data: bytes) -> str:
+def decode_undeclared(data: bytes | memoryview) -> str:
     """Decode 8-bit text whose charset nobody stated: UTF-8 where it is valid, each other byte
     as Windows-1252. Raw header bytes often mix both (a UTF-8 name beside a Latin-1 word)."""
-    return data.decode("utf-8", _MIXED).replace("\x00", "")
+    return str(data, "utf-8", _MIXED).replace("\x00", "")
 
 
-def decode_text(data: bytes, declared: str | None = None) -> str:
+def decode_text(data: bytes | memoryview, declared: str | None = None) -> str:
     """Decode `data`, trusting the declared charset only as far as it works; drop NUL bytes.
 
     With no charset declared, UTF-8 is read where valid and other bytes as Windows-1252. UTF-8
     is also tried first when a Latin/ASCII charset is declared over 8-bit data (valid multi-byte
     UTF-8 is almost never real Latin-1). When the declared charset and UTF-8 both fail (an
     unknown charset, UTF-8 cut mid-character), the undeclared reading is the last resort: it
-    keeps the valid UTF-8 and cannot fail.
+    keeps the valid UTF-8 and cannot fail. `data` may be a view of a larger message's bytes,
+    which is then not copied.
     """
     if not (declared or "").strip().strip('"'):
         return decode_undeclared(data)
-    for charset in _candidates(declared, data):
+    for charset in _candidates(declared):
         try:
-            return data.decode(charset).replace("\x00", "")
+            return str(data, charset).replace("\x00", "")
         except (LookupError, UnicodeDecodeError, ValueError):
             continue
     return decode_undeclared(data)

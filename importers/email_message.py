@@ -2,7 +2,9 @@
 
 Every reader of real mail (mbox, Maildir, .eml) ends here. Headers are read from their raw text
 (`raw_items`), not through the policy's header objects, because those raise on some broken
-headers; the body is taken from the text/plain parts and decoded leniently.
+headers; the body is taken from the text/plain parts and decoded leniently. A single-part
+message's body is decoded from its bytes without the parser (see `importers/raw_body.py`), so
+that memory holds a message about twice, not ten times.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ import functools
 import hashlib
 import html
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from email import policy
 from email.headerregistry import BaseHeader, HeaderRegistry
-from email.message import EmailMessage, Message
-from email.parser import BytesParser
+from email.message import Message
 
 from threadlore.importers.charsets import decode_text
 from threadlore.importers.list_senders import real_sender
@@ -30,6 +32,12 @@ from threadlore.importers.mail_headers import (
     trim_references,
 )
 from threadlore.importers.patches import extract_patches, extract_trailers, parse_series_marker
+from threadlore.importers.raw_body import (
+    decoded_payload,
+    is_single_part,
+    parse_bytes,
+    split_message,
+)
 from threadlore.importers.records import InputError, ParsedMessage, ReadProblem
 from threadlore.importers.subjects import is_reply_subject
 
@@ -51,12 +59,12 @@ def _first_values(headers: list[tuple[str, str]]) -> dict[str, str]:
     return first
 
 
-def _part_text(part: Message) -> str:
-    """A leaf part's text: transfer encoding undone, charset decoded leniently."""
+def _parsed_payload(part: Message) -> bytes:
+    """A parsed leaf part's bytes, transfer encoding undone."""
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         payload = str(part.get_payload()).encode("utf-8", "surrogateescape")
-    return decode_text(payload, part.get_content_charset())
+    return payload
 
 
 def _html_to_text(markup: str) -> str:
@@ -64,9 +72,9 @@ def _html_to_text(markup: str) -> str:
     return html.unescape(_TAG.sub("", _BLOCK_TAG.sub("\n", markup)))
 
 
-def _body(message: Message) -> str:
-    """The message's text: its text/plain (and attached diff) parts, else its HTML as text."""
-    leaves = [part for part in message.walk() if not part.is_multipart()]
+def _body(leaves: list[Message], payload: Callable[[Message], bytes | memoryview]) -> str:
+    """The message's text: its text/plain (and attached diff) parts, else its HTML as text;
+    `payload` reads a part's bytes, transfer encoding undone."""
     # a multipart leaf is one whose boundary never appears: its payload is the undivided text
     plain = [
         part
@@ -74,10 +82,12 @@ def _body(message: Message) -> str:
         if part.get_content_type() in _BODY_TYPES or part.get_content_maintype() == "multipart"
     ]
     if plain:
-        text = "\n".join(_part_text(part) for part in plain)
+        text = "\n".join(decode_text(payload(part), part.get_content_charset()) for part in plain)
     else:
         markup = [part for part in leaves if part.get_content_type() == "text/html"]
-        text = "\n".join(_html_to_text(_part_text(part)) for part in markup)
+        text = "\n".join(
+            _html_to_text(decode_text(payload(part), part.get_content_charset())) for part in markup
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -105,24 +115,37 @@ def synthetic_message_id(*parts: str) -> str:
     return digest.hexdigest()[:12]
 
 
-def convert_message(message: Message, *, source: str, position: int) -> ParsedMessage:
+def convert_message(
+    message: Message, *, source: str, position: int, body: memoryview | None = None
+) -> ParsedMessage:
     """Read one email into a ParsedMessage, keeping whatever a broken message still offers.
 
     Args:
         message: a message parsed with `policy.default` (any `email.message.Message` works).
         source: the file it came from, for the record and for errors.
         position: its 1-based place in that file.
+        body: when `message` was parsed from its header block alone, the bytes after it, read
+            as the parser would read the body of a single part.
 
     Raises:
         InputError: only when the message cannot be read at all.
     """
     try:
-        return _convert(message, source, position)
+        return _convert(message, source, position, body)
     except Exception as exc:  # a malformed message must become a one-line error, not a traceback
         raise InputError(source, position, "message", f"cannot be read: {exc}") from exc
 
 
-def _convert(message: Message, source: str, position: int) -> ParsedMessage:
+def _body_text(message: Message, body: memoryview | None) -> str:
+    """The text of a parsed message, or of a header block over the body `body`."""
+    if body is None:
+        return _body([part for part in message.walk() if not part.is_multipart()], _parsed_payload)
+    return _body([message], lambda part: decoded_payload(part, body))
+
+
+def _convert(
+    message: Message, source: str, position: int, raw_body: memoryview | None
+) -> ParsedMessage:
     """The conversion itself; each field reader copes with its own kind of damage."""
     raw_headers = [(str(name), str(value)) for name, value in message.raw_items()]
     first = _first_values(raw_headers)
@@ -130,7 +153,7 @@ def _convert(message: Message, source: str, position: int) -> ParsedMessage:
     authors = parse_addresses(first.get("from", ""))
     raw_date = first.get("date")
     date, date_inference = parse_date(raw_date)
-    body = _body(message)
+    body = _body_text(message, raw_body)
     message_id = parse_message_id(first.get("message-id", ""))
     synthetic = message_id is None or own_id(message_id) != message_id
     if message_id is None:
@@ -167,7 +190,8 @@ def _convert(message: Message, source: str, position: int) -> ParsedMessage:
 
 
 def without_bare_crs_in_headers(raw: bytes) -> bytes:
-    """The message with each lone CR in its header block made a space.
+    """The message with each lone CR in its header block made a space (`raw` itself when there
+    is none: a message may be large).
 
     The parser ends a line at a lone CR, so one stray CR in a Subject would end the header block
     there and turn every later header into body text. A message with no LF at all (old Mac line
@@ -177,7 +201,9 @@ def without_bare_crs_in_headers(raw: bytes) -> bytes:
         return raw
     end = _HEADER_END.search(raw)
     cut = end.start() if end else len(raw)
-    return _BARE_CR.sub(b" ", raw[:cut]) + raw[cut:]
+    if _BARE_CR.search(raw, 0, cut) is None:
+        return raw
+    return b"".join((_BARE_CR.sub(b" ", raw[:cut]), memoryview(raw)[cut:]))
 
 
 class _MemoizedHeaderRegistry(HeaderRegistry):
@@ -202,28 +228,31 @@ MAIL_POLICY = policy.default.clone(header_factory=_MemoizedHeaderRegistry())
 
 
 def parse_message_bytes(raw: bytes, *, source: str, position: int) -> ParsedMessage:
-    """Parse one message's bytes (headers and body, no mbox `From ` line) into a ParsedMessage."""
+    """Parse one message's bytes (headers and body, no mbox `From ` line) into a ParsedMessage.
+
+    The stdlib parser reads the header block; it reads the body too when that holds parts, else
+    the body is decoded from `raw` as the parser would decode it (see `importers/raw_body.py`).
+    """
     raw = without_bare_crs_in_headers(raw)
+    header_block, body = split_message(raw)
     try:
-        message = BytesParser(_class=EmailMessage, policy=MAIL_POLICY).parsebytes(raw)
-        return convert_message(message, source=source, position=position)
+        headers = parse_bytes(header_block, MAIL_POLICY)
+        single_part = is_single_part(headers)
+    except Exception as exc:  # the parser collects defects; anything it raises is a bad message
+        raise InputError(source, position, "message", f"cannot be parsed: {exc}") from exc
+    if single_part:
+        return convert_message(headers, source=source, position=position, body=body)
+    try:
+        return convert_message(parse_bytes(raw, MAIL_POLICY), source=source, position=position)
     except RecursionError:  # MIME parts nested past the stack (the parser and walk() recurse)
         pass
     except InputError as exc:
         if not isinstance(exc.__cause__, RecursionError):
             raise
-    except Exception as exc:  # the parser collects defects; anything it raises is a bad message
+    except Exception as exc:
         raise InputError(source, position, "message", f"cannot be parsed: {exc}") from exc
-    return _headers_and_raw_body(raw, source, position)
-
-
-def _headers_and_raw_body(raw: bytes, source: str, position: int) -> ParsedMessage:
-    """A message whose MIME structure is too deep to take apart: its headers, and its body as
-    written (every part's text is in it), with a warning."""
-    headers_only = BytesParser(_class=EmailMessage, policy=MAIL_POLICY)
-    message = convert_message(
-        headers_only.parsebytes(raw, headersonly=True), source=source, position=position
-    )
+    # too deep to take apart: its headers, and its body as written (every part's text is in it)
+    message = convert_message(headers, source=source, position=position, body=body)
     problem = "MIME parts nested too deep to take apart: the body is kept as written"
     warning = ReadProblem(source, position, "body", problem)
     return replace(message, warnings=(*message.warnings, warning))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -51,7 +52,10 @@ def read_eml(path: str | Path, cap: int = MAX_MESSAGE_BYTES) -> ParsedMessage:
     path = Path(path)
     try:
         with path.open("rb") as handle:
-            raw = handle.read(cap + 1)
+            known = os.fstat(handle.fileno()).st_size
+            raw = handle.read(min(known, cap) + 1)  # not a buffer of the cap's size
+            if len(raw) > known:  # the file grew while it was read
+                raw += handle.read(cap + 1 - len(raw))
     except OSError as exc:
         raise InputError(
             source_name(path), None, "file", f"cannot be read ({exc.strerror or exc})"

@@ -89,6 +89,35 @@ def split_mbox(lines: Iterable[bytes], source: str) -> Iterator[bytes]:
         yield data
 
 
+class _Gathered:
+    """One message's lines as they are read, in one buffer (as a list of line objects they would
+    take twice the message's size), up to the cap; past it, only its size is counted."""
+
+    def __init__(self, start: int, cap: int | None) -> None:
+        self.start = start  # the byte offset of its `From ` line
+        self.cap = cap
+        self.data = bytearray()
+        self.size = 0
+        self.last = b""  # the last piece kept
+
+    def add(self, piece: bytes) -> None:
+        self.size += len(piece)
+        if self.cap is None or self.size <= self.cap:
+            self.data += piece
+            self.last = piece
+
+    def finish(self) -> bytes | Oversized:
+        """The message, without the empty line that separates it from the next one; the buffer
+        is emptied, so that memory holds the message once while it is parsed."""
+        if self.cap is not None and self.size > self.cap:
+            return Oversized(self.size)
+        if self.last in (b"\n", b"\r\n"):
+            del self.data[-len(self.last) :]
+        message = bytes(self.data)
+        self.data = bytearray()
+        return message
+
+
 def split_mbox_at(
     lines: Iterable[bytes], source: str, cap: int | None = MAX_MESSAGE_BYTES
 ) -> Iterator[tuple[int, bytes | Oversized]]:
@@ -96,54 +125,39 @@ def split_mbox_at(
     read: the decompressed data of an mbox.gz). `lines` may cut a long line into pieces (each
     but the last without its newline); a message past `cap` bytes is not kept but counted, and
     given as Oversized, so memory never holds more than `cap` bytes of it."""
-    current: list[bytes] | None = None
+    current: _Gathered | None = None
     pending: bytes | None = None  # a `From ` line until the next line tells what it is
-    offset = pending_at = start = size = 0
+    offset = pending_at = 0
     line_start = True  # whether this piece starts a line
     for line in lines:
         if not line_start:  # the rest of a long line: never a separator or an escape
             if pending is not None:
                 pending += line if cap is None or len(pending) <= cap else b""
             elif current is not None:
-                size += len(line)
-                if cap is None or size <= cap:
-                    current.append(line)
+                current.add(line)
             offset += len(line)
             line_start = line.endswith(b"\n")
             continue
         if pending is not None:
             if current is None or _HEADER_START.match(line):
                 if current is not None:
-                    yield start, _finish(current, size, cap)
-                current, start, size = [], pending_at, 0
+                    yield current.start, current.finish()
+                current = _Gathered(pending_at, cap)
             else:
-                size += len(pending)
-                current.append(pending)
+                current.add(pending)
             pending = None
         if line.startswith(b"From "):
             pending, pending_at = line, offset
         elif current is not None:
-            size += len(line)
-            if cap is None or size <= cap:
-                current.append(_ESCAPED_FROM.sub(rb"\1", line) if line.startswith(b">") else line)
+            current.add(_ESCAPED_FROM.sub(rb"\1", line) if line.startswith(b">") else line)
         elif line.strip():
             raise InputError(source, None, "first line", "text before the first 'From ' line")
         offset += len(line)
         line_start = line.endswith(b"\n")
     if pending is not None and current is not None:
-        size += len(pending)
-        current.append(pending)
+        current.add(pending)
     if current is not None:
-        yield start, _finish(current, size, cap)
-
-
-def _finish(lines: list[bytes], size: int, cap: int | None) -> bytes | Oversized:
-    """Join a message's lines, without the empty line that separates it from the next one."""
-    if cap is not None and size > cap:
-        return Oversized(size)
-    if lines and lines[-1] in (b"\n", b"\r\n"):
-        lines.pop()
-    return b"".join(lines)
+        yield current.start, current.finish()
 
 
 def _pieces(stream: io.BufferedIOBase) -> Iterator[bytes]:
@@ -180,6 +194,7 @@ def read_mbox(
                     if isinstance(raw, Oversized):
                         raise too_large(source, position, raw.size, cap, offset)
                     message = parse_message_bytes(raw, source=source, position=position)
+                    del raw  # read: not held while the message is stored, or sent on
                 except InputError as exc:
                     located = InputError(source, position, exc.where, exc.problem, offset)
                     if on_error is None:

@@ -19,6 +19,7 @@ _KNOWN_KEYS = frozenset(
 )
 # what every trailer line holds, lower-case (see _trailer_key): most bodies hold none of them
 _TRAILER_MARKS = ("-by:", *(f"{key}:" for key in sorted(_KNOWN_KEYS)))
+_WINDOW = 1 << 20  # characters of a body lower-cased at a time
 _CUSTODY_NOTE = re.compile(r"^\[.*\]$")
 _CONTINUATION = re.compile(r"^[ \t]+\S")
 
@@ -91,10 +92,20 @@ def _commit_message_end(lines: list[str]) -> int:
     return len(lines)
 
 
+def _holds_trailer_mark(body: str) -> bool:
+    """Whether a trailer mark is in the body, in any case. Read a window at a time (windows
+    overlapping by a mark's length), since a lower-case copy of a large body is as large again."""
+    overlap = max(map(len, _TRAILER_MARKS)) - 1
+    for start in range(0, len(body), _WINDOW):
+        window = body[start : start + _WINDOW + overlap].lower()
+        if any(mark in window for mark in _TRAILER_MARKS):
+            return True
+    return False
+
+
 def extract_trailers(body: str) -> tuple[Trailer, ...]:
     """The trailers in a message body, in order of appearance, up to the diffstat or diff."""
-    lowered = body.lower()
-    if not any(mark in lowered for mark in _TRAILER_MARKS):
+    if not _holds_trailer_mark(body):
         return ()
     lines = body.splitlines()
     lines = lines[: _commit_message_end(lines)]
