@@ -529,16 +529,23 @@ def _patch_views(reader: StoreReader, message_pk: int) -> tuple[PatchView, ...]:
 
 
 def list_people(reader: StoreReader) -> list[PersonSummary]:
-    """Every person and list: people by messages written, then lists by messages received."""
+    """Every person and list: people by messages written, then lists by messages received.
+
+    Each figure is read from an index that holds it (migration 0011), not from the rows: a
+    person's count and first and last dates (the ends of the person's range) a person at a time
+    from `messages (author_id, placeholder, date_utc)`, the lists' distinct messages from
+    `recipients (person_id, message_id)`.
+    """
+    written = "FROM messages WHERE messages.author_id = people.id AND messages.placeholder = false"
     rows = _rows(
         reader,
-        "SELECT people.id, people.name, people.is_list, authored.n, received.n, "
-        "authored.first, authored.last FROM people "
-        "LEFT OUTER JOIN (SELECT author_id AS person_id, count(id) AS n, min(date_utc) AS first, "
-        "max(date_utc) AS last FROM messages WHERE placeholder = false GROUP BY author_id) "
-        "AS authored ON authored.person_id = people.id "
-        "LEFT OUTER JOIN (SELECT person_id, count(DISTINCT message_id) AS n FROM recipients "
-        "GROUP BY person_id) AS received ON received.person_id = people.id",
+        "SELECT people.id, people.name, people.is_list, CASE WHEN people.is_list "
+        f"THEN coalesce(received.n, 0) ELSE (SELECT count(*) {written}) END, "
+        f"(SELECT min(messages.date_utc) {written}), (SELECT max(messages.date_utc) {written}) "
+        "FROM people LEFT OUTER JOIN (SELECT recipients.person_id, "
+        "count(DISTINCT recipients.message_id) AS n FROM recipients WHERE recipients.person_id "
+        "IN (SELECT lists.id FROM people AS lists WHERE lists.is_list) "
+        "GROUP BY recipients.person_id) AS received ON received.person_id = people.id",
     )
     aliases: dict[int, list[str]] = {}
     for person_id, value in _rows(reader, "SELECT person_id, value FROM aliases ORDER BY id"):
@@ -548,12 +555,12 @@ def list_people(reader: StoreReader) -> list[PersonSummary]:
             id=pk,
             name=name,
             is_list=bool(is_list),
-            messages=(received if is_list else written) or 0,
+            messages=messages,
             aliases=tuple(aliases.get(pk, ())),
             first=_utc(reader, first),
             last=_utc(reader, last),
         )
-        for pk, name, is_list, written, received, first, last in rows
+        for pk, name, is_list, messages, first, last in rows
     ]
     people.sort(key=lambda p: (p.is_list, -p.messages, p.name.casefold()))
     return people
