@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from threadlore.db import hot_sql
@@ -105,6 +105,10 @@ def _read_datetime(value: Any) -> datetime | None:
     return value if value is None or isinstance(value, datetime) else None
 
 
+def _read_utc(value: Any) -> datetime | None:
+    return value.replace(tzinfo=UTC) if isinstance(value, datetime) else None
+
+
 POSTGRESQL = EngineSql(
     name="postgresql",
     insert_message=driver_style(hot_sql.INSERT_MESSAGE),
@@ -137,6 +141,7 @@ POSTGRESQL = EngineSql(
     datetime_value=_same,
     json_value=_json,
     read_datetime=_read_datetime,
+    read_utc=_read_utc,
     style=driver_style,
     in_list=in_list,
     ilike=ilike,
