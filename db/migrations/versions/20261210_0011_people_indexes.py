@@ -25,17 +25,19 @@ down_revision: str | None = "0010_fitted_ids"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_UPGRADE = (
-    "CREATE INDEX ix_messages_author_dates ON messages (author_id, placeholder, date_utc)",
-    "DROP INDEX ix_messages_author_id",
-    "CREATE INDEX ix_recipients_person_messages ON recipients (person_id, message_id)",
-    "DROP INDEX ix_recipients_person_id",
+_UPGRADE = (  # IF [NOT] EXISTS: a store stamped back past this revision by hand still climbs
+    "CREATE INDEX IF NOT EXISTS ix_messages_author_dates "
+    "ON messages (author_id, placeholder, date_utc)",
+    "DROP INDEX IF EXISTS ix_messages_author_id",
+    "CREATE INDEX IF NOT EXISTS ix_recipients_person_messages "
+    "ON recipients (person_id, message_id)",
+    "DROP INDEX IF EXISTS ix_recipients_person_id",
 )
 _DOWNGRADE = (  # as 0001 made them
-    "CREATE INDEX ix_messages_author_id ON messages (author_id)",
-    "DROP INDEX ix_messages_author_dates",
-    "CREATE INDEX ix_recipients_person_id ON recipients (person_id)",
-    "DROP INDEX ix_recipients_person_messages",
+    "CREATE INDEX IF NOT EXISTS ix_messages_author_id ON messages (author_id)",
+    "DROP INDEX IF EXISTS ix_messages_author_dates",
+    "CREATE INDEX IF NOT EXISTS ix_recipients_person_id ON recipients (person_id)",
+    "DROP INDEX IF EXISTS ix_recipients_person_messages",
 )
 
 
