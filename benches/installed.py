@@ -27,7 +27,9 @@ def installed_program(folder: Path) -> Path:
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
     wheel = next(wheels.glob("threadlore-*.whl"))
-    install = ["--python", str(python), "install", "-q", "--no-deps", "--no-index", str(wheel)]
+    # the same version again, for a tree changed since: reinstalled, not "already satisfied"
+    install = ["--python", str(python), "install", "-q", "--no-deps", "--no-index"]
+    install += ["--force-reinstall", str(wheel)]
     subprocess.run([*pip, *install], check=True)
     site = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],

@@ -22,6 +22,8 @@ MATCH_OFF = "\x1b[0m"
 
 def inert(text: str, *, multiline: bool = False) -> str:
     """`text` with every control character escaped; newlines and tabs kept only if `multiline`."""
+    if text.isprintable():  # nothing to escape: every unsafe character is unprintable
+        return text
     shown = spell_unsafe(text)
     if multiline:
         return shown

@@ -158,7 +158,7 @@ class EngineSql(NamedTuple):
     Statements take named parameters in the engine's style; `in_list(name)` is the SQL that
     tests a column against a list given as one parameter, `list_value` makes that parameter
     from a Python list, `datetime_value`/`json_value` write a datetime or a JSON column as the
-    models store them, and `read_datetime` reads one back.
+    models store them, and `read_datetime` reads one back (`read_utc`: as an aware UTC datetime).
     """
 
     name: str
@@ -191,6 +191,7 @@ class EngineSql(NamedTuple):
     datetime_value: Callable[[datetime | None], Any]
     json_value: Callable[[Any], Any]
     read_datetime: Callable[[Any], datetime | None]
+    read_utc: Callable[[Any], datetime | None]
     # searching (db/search_sql.py): statements are built per query with `:name` parameters
     style: Callable[[str], str]  # a `:name` statement in the driver's parameter style
     in_list: Callable[[str, str], str]  # (SQL of a value, parameter) → the value is in the list

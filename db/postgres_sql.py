@@ -1,14 +1,28 @@
 """PostgreSQL's SQL for the hot paths: the statements of `db/hot_sql.py` with psycopg's
-`%(name)s` parameters, a list as an array (`= ANY(…)`), tsvector text search (`db/pg_fts.py`).
+`%(name)s` parameters, a list as an array (`= ANY(…)`), and full-text search on tsvectors.
 
-Its words are indexed by stored generated columns, so an import has no indexing of its own to do.
+The words are read the way SQLite's FTS5 `porter unicode61` tokenizer reads them, so a query finds
+the same messages on both engines: every run of characters that are not letters or digits
+separates words (`page_mkclean` is `page mkclean`, `mm/memory.c` is `mm memory c`), words are
+lower-cased and stemmed (Snowball English, no stop words), and a search term is a phrase.
+Migration 0001 writes that reading as SQL functions (`threadlore_words`, `threadlore_phrase`).
+
+Each message keeps its words in two stored generated columns (`subject_words`, `body_words`, not
+in the models), each with a GIN index: a selective query reads the index, and a query matching
+most messages scans the stored words instead of re-reading every body. So an import has no
+indexing of its own to do.
+
+A tsvector keeps exact positions only up to 16,383 (and 256 a word) and holds at most 1 MB, so
+`body_words` reads a body's first 8 KB, and a longer body's further windows (8 KB every 6 KB,
+a row each) are in `message_body_parts`, filled by triggers (migration 0009): a word anywhere
+in a body is found, and a phrase of up to ~1,000 bytes wherever it stands.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from threadlore.db import hot_sql
@@ -23,7 +37,7 @@ def driver_style(statement: str) -> str:
 
 
 # the stored words of each searchable column of `messages`; a body's words past its first
-# window are in `BODY_PARTS`, a window a row (migration 0009, db/pg_fts.py)
+# window are in `BODY_PARTS`, a window a row (migration 0009)
 WORD_COLUMNS = {"subject": "subject_words", "body": "body_words"}
 BODY_PARTS = "message_body_parts"
 
@@ -91,6 +105,10 @@ def _read_datetime(value: Any) -> datetime | None:
     return value if value is None or isinstance(value, datetime) else None
 
 
+def _read_utc(value: Any) -> datetime | None:
+    return value.replace(tzinfo=UTC) if isinstance(value, datetime) else None
+
+
 POSTGRESQL = EngineSql(
     name="postgresql",
     insert_message=driver_style(hot_sql.INSERT_MESSAGE),
@@ -123,6 +141,7 @@ POSTGRESQL = EngineSql(
     datetime_value=_same,
     json_value=_json,
     read_datetime=_read_datetime,
+    read_utc=_read_utc,
     style=driver_style,
     in_list=in_list,
     ilike=ilike,

@@ -7,9 +7,9 @@
 
 Prefixes: f (from), t (to), c (cc), s (subject), b (body), d (date), dfn (file a patch
 touches), dfhh (function heading of a hunk), has:patch. A malformed query raises
-QuerySyntaxError with a one-line message. `db.search` (SQLAlchemy) and `db.search_sql` (the SQL
-text a search runs) compile the tree; this module imports neither, so a search process does not
-pay for SQLAlchemy.
+QuerySyntaxError with a one-line message. `db.search_sql` compiles the tree to the SQL text a
+search runs (and tests/db/orm_search.py to SQLAlchemy, the reference that SQL is checked
+against); this module imports neither, so a search process does not pay for SQLAlchemy.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """A search as SQL text on the store's DB-API connection: the page of hits, newest first, and
 their summaries, without SQLAlchemy (see `db/driver.py`).
 
-The query language is `db/query_language.py`'s; this compiles it as `db/search.py` compiles it
-to SQLAlchemy (the UI's reference, and what tests/db/test_hot_sql.py compares this with), each
-engine's pieces coming from its SQL module.
+The query language is `db/query_language.py`'s; this compiles it for the CLI and the UI, each
+engine's pieces coming from its SQL module (tests/db/test_hot_sql.py checks the hits against
+tests/db/orm_search.py, the same language compiled to SQLAlchemy).
 
 On SQLite the full-text index is keyed by date (migration 0008), so a query whose text terms
 can be ANDed at its top is driven by one FTS5 match read backwards from its newest rowid: the

@@ -5,7 +5,7 @@ text, an attribution or a greeting). A search hit shows the line where the query
 with those words marked, and the pager marks them in the whole message.
 
 The store finds the words, each engine with its own index: FTS5's `highlight()` on SQLite,
-`ts_headline()` on PostgreSQL (with the same reading of words as `db/pg_fts.py`). Both are asked
+`ts_headline()` on PostgreSQL (reading words as `db/postgres_sql.py` says). Both are asked
 about one word at a time, and the phrases of the query are put together here from those words,
 by token position, so that both engines mark the same spans: `ts_headline` marks every query
 word wherever it is, not only where a phrase holds.

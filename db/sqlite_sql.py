@@ -36,6 +36,12 @@ def read_datetime(value: Any) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
 
+def read_utc(value: Any) -> datetime | None:
+    """A stored datetime read back in UTC (parsed with its zone: ~6× cheaper than `replace`,
+    which `threadlore people` did for two dates of each of its thousands of rows)."""
+    return None if value is None else datetime.fromisoformat(value + "+00:00")
+
+
 def list_value(values: Sequence[Any]) -> str:
     return json.dumps(list(values))
 
@@ -134,6 +140,7 @@ SQLITE = EngineSql(
     datetime_value=datetime_value,
     json_value=json.dumps,
     read_datetime=read_datetime,
+    read_utc=read_utc,
     style=_same,
     in_list=in_list,
     ilike=ilike,

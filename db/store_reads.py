@@ -113,11 +113,6 @@ def _rows(reader: StoreReader, statement: str, **params: Any) -> list[Row]:
     return reader.rows(reader.sql.style(statement), params)
 
 
-def _utc(reader: StoreReader, value: Any) -> datetime | None:
-    when = reader.sql.read_datetime(value)
-    return when.replace(tzinfo=UTC) if when is not None else None
-
-
 # ---------------------------------------------------------------------------------- threads
 
 
@@ -198,8 +193,8 @@ def list_threads(
             root=row[2],
             messages=row[3],
             people=tuple(people.get(row[0], ())),
-            first=_utc(reader, row[4]),
-            last=_utc(reader, row[5]),
+            first=reader.sql.read_utc(row[4]),
+            last=reader.sql.read_utc(row[5]),
         )
         for row in rows
     ]
@@ -529,16 +524,26 @@ def _patch_views(reader: StoreReader, message_pk: int) -> tuple[PatchView, ...]:
 
 
 def list_people(reader: StoreReader) -> list[PersonSummary]:
-    """Every person and list: people by messages written, then lists by messages received."""
+    """Every person and list: people by messages written, then lists by messages received.
+
+    Each figure is read from an index that holds it (migration 0011), not from the rows, a
+    person at a time: a person's count and first and last dates (the ends of the person's
+    range) from `messages (author_id, placeholder, date_utc)`, a list's distinct messages from
+    `recipients (person_id, message_id)`. People and lists are apart so that each counts only
+    what it shows (and PostgreSQL prices a list's count for the few lists, not for everyone).
+    """
+    written = "FROM messages WHERE messages.author_id = people.id AND messages.placeholder = false"
+    received = (
+        "SELECT count(DISTINCT recipients.message_id) FROM recipients "
+        "WHERE recipients.person_id = people.id"
+    )
+    dates = f"(SELECT min(messages.date_utc) {written}), (SELECT max(messages.date_utc) {written})"
     rows = _rows(
         reader,
-        "SELECT people.id, people.name, people.is_list, authored.n, received.n, "
-        "authored.first, authored.last FROM people "
-        "LEFT OUTER JOIN (SELECT author_id AS person_id, count(id) AS n, min(date_utc) AS first, "
-        "max(date_utc) AS last FROM messages WHERE placeholder = false GROUP BY author_id) "
-        "AS authored ON authored.person_id = people.id "
-        "LEFT OUTER JOIN (SELECT person_id, count(DISTINCT message_id) AS n FROM recipients "
-        "GROUP BY person_id) AS received ON received.person_id = people.id",
+        f"SELECT people.id, people.name, people.is_list, (SELECT count(*) {written}), {dates} "
+        "FROM people WHERE NOT people.is_list UNION ALL "
+        f"SELECT people.id, people.name, people.is_list, ({received}), {dates} "
+        "FROM people WHERE people.is_list",
     )
     aliases: dict[int, list[str]] = {}
     for person_id, value in _rows(reader, "SELECT person_id, value FROM aliases ORDER BY id"):
@@ -548,12 +553,12 @@ def list_people(reader: StoreReader) -> list[PersonSummary]:
             id=pk,
             name=name,
             is_list=bool(is_list),
-            messages=(received if is_list else written) or 0,
+            messages=messages,
             aliases=tuple(aliases.get(pk, ())),
-            first=_utc(reader, first),
-            last=_utc(reader, last),
+            first=reader.sql.read_utc(first),
+            last=reader.sql.read_utc(last),
         )
-        for pk, name, is_list, written, received, first, last in rows
+        for pk, name, is_list, messages, first, last in rows
     ]
     people.sort(key=lambda p: (p.is_list, -p.messages, p.name.casefold()))
     return people

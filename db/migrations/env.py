@@ -11,8 +11,7 @@ from sqlalchemy.engine import Engine
 import threadlore.db.models  # noqa: F401  (registers every table on Base.metadata)
 from threadlore.db.base import Base
 from threadlore.db.engine import make_engine
-from threadlore.db.fts import is_fts_table, is_sqlite_only
-from threadlore.db.pg_fts import is_fts_object
+from threadlore.db.unmodelled_schema import is_unmodelled
 
 ENV_DB = "THREADLORE_DB"
 
@@ -26,15 +25,8 @@ def _url() -> str:
 
 
 def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    # The FTS5 virtual tables, their shadow tables and the date order (SQLite) and the stored
-    # tsvector columns and their indexes (PostgreSQL) are created by hand, not from the models.
-    if name is None:
-        return True
-    return not (
-        (type_ == "table" and is_fts_table(name))
-        or is_sqlite_only(name, type_)
-        or is_fts_object(name, type_)
-    )
+    # the full-text indexes' tables, columns and indexes are made by hand, not from the models
+    return name is None or not is_unmodelled(name, type_)
 
 
 def _run(connection: Connection) -> None:

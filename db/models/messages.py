@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from threadlore.db.base import Base
@@ -28,6 +28,8 @@ class Message(Base):
     """
 
     __tablename__ = "messages"
+    # a person's messages, first and last dates read from the index alone (migration 0011)
+    __table_args__ = (Index("ix_messages_author_dates", "author_id", "placeholder", "date_utc"),)
 
     id: Mapped[intpk]
     message_id: Mapped[str] = mapped_column(String(998), unique=True)
@@ -36,7 +38,7 @@ class Message(Base):
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), index=True)
     position: Mapped[int | None] = mapped_column(Integer)
     subject: Mapped[long_text] = mapped_column(default="")
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     author_name: Mapped[str | None] = mapped_column(Text)
     author_email: Mapped[str | None] = mapped_column(Text)
     date_utc: Mapped[utc_datetime] = mapped_column(index=True)
@@ -86,12 +88,14 @@ class Recipient(Base):
     """One To, Cc or List-Id entry of a message, resolved to a person or a list."""
 
     __tablename__ = "recipients"
+    # a list's distinct messages counted from the index alone (migration 0011)
+    __table_args__ = (Index("ix_recipients_person_messages", "person_id", "message_id"),)
 
     id: Mapped[intpk]
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
     kind: Mapped[str] = mapped_column(String(8))  # "to", "cc" or "list"
     position: Mapped[int] = mapped_column(Integer)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     name: Mapped[short_text]
     email: Mapped[short_text]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from threadlore.cli.main import threadlore
 from threadlore.cli.read_commands import COMMANDS as READ_COMMANDS
 from threadlore.cli.store_commands import COMMANDS
 from threadlore.cli.terminal import inert
+from threadlore.tui.text import UNSAFE
 
 SEED = Path(__file__).resolve().parents[2] / "samples" / "lkml-2007-fault-vs-truncate.txt"
 
@@ -136,6 +138,13 @@ def test_message_text_is_inert() -> None:
     assert inert("a\x1b[31mred\x07\u202e") == "a\\x1b[31mred\\x07\\u202e"
     assert inert("two\nlines\tand\x9b") == "two\\x0alines\\x09and\\x9b"
     assert inert("two\nlines", multiline=True) == "two\nlines"
+
+
+def test_printable_text_has_nothing_to_escape() -> None:
+    """`inert` passes printable text through as it is: no character it escapes is printable."""
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    escaped = set(UNSAFE.findall(every)) | {"\t", "\n"}
+    assert len(escaped) > 200 and not any(char.isprintable() for char in escaped)
 
 
 def test_a_hostile_subject_is_escaped_in_every_listing(db: str, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from threadlore.db.base import Base
 from threadlore.db.engine import open_store
 from threadlore.importers.records import Address, ParsedMessage
 
-sys.path.insert(0, str(Path(__file__).parent))  # orm_reference, the hot SQL's reference
+sys.path.insert(0, str(Path(__file__).parent))  # orm_*: the hot SQL's references
 
 MakeMessage = Callable[..., ParsedMessage]
 NewStoreUrl = Callable[..., str]  # the new_store_url fixture of tests/conftest.py

@@ -3,7 +3,7 @@ the same operations and searches through SQLAlchemy, built from the models.
 
 `CoreWrites` is `db.store_writes.StoreWrites` in SQLAlchemy Core statements over
 `Base.metadata`'s tables, letting the full-text triggers index every row; `orm_page` is a page of
-a search compiled by `db.search.message_filter`, in the order searches list hits.
+a search compiled by `orm_search.message_filter`, in the order searches list hits.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from orm_search import message_filter
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from threadlore.db.base import Base
 from threadlore.db.models import Alias, Message, Person, Thread
-from threadlore.db.search import message_filter
 from threadlore.db.store_writes import NodeRow, PersonRow
 
 T = Base.metadata.tables

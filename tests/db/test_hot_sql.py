@@ -2,7 +2,7 @@
 
 An import through the driver's statements and one through SQLAlchemy Core (tests/db/
 orm_reference.py) give identical stores, row for row and in the full-text indexes; a search's
-SQL text gives the hits, in the order, that `db.search.message_filter` gives through SQLAlchemy.
+SQL text gives the hits, in the order, that `orm_search.message_filter` gives through SQLAlchemy.
 Both on every engine, on real lists, the seed, and a generated archive read in shuffled order
 (placeholders filled, threads merged).
 """

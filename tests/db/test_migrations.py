@@ -11,8 +11,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, select, text
 
 from threadlore.db.engine import HEAD_REVISION, alembic_config, make_engine, open_store
-from threadlore.db.fts import FTS_TABLE
 from threadlore.db.models.decision_map import ExtractCandidate
+from threadlore.db.sqlite_sql import FTS_TABLE
 from threadlore.kb.decisions import DecisionService
 
 

@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from threadlore.db.engine import open_store, store_url
 from threadlore.db.ingest import import_messages
 from threadlore.db.models.messages import Message
+from threadlore.db.postgres_sql import POSTGRESQL
 from threadlore.db.queries import search_messages
-from threadlore.db.search import message_filter
+from threadlore.db.query_language import parse_query
+from threadlore.db.search_sql import Compiled
 from threadlore.db.snippets import search_matches, text_terms
 from threadlore.importers.archive_text import read_archive_text
 from threadlore.importers.records import ParsedMessage
@@ -113,9 +115,10 @@ def test_text_search_uses_the_gin_indexes(postgres_databases: PostgresDatabases)
     store = open_store(postgres_databases.new(migrated=True))
     with store() as session:
         session.execute(text("SET enable_seqscan = off"))
-        query = select(Message.id).where(message_filter("b:truncate", "postgresql"))
-        sql = query.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
-        plan = session.execute(text(f"EXPLAIN {sql}")).scalars().all()
+        compiled = Compiled(POSTGRESQL)  # the condition `threadlore search` runs
+        condition = compiled.condition(parse_query("b:truncate"))
+        query = text(f"EXPLAIN SELECT m.id FROM messages AS m WHERE {condition}")
+        plan = session.execute(query, compiled.params).scalars().all()
     assert any("ix_messages_body_words" in line for line in plan), plan
 
 

@@ -8,7 +8,9 @@ names (thread numbers, message ids and their prefixes) resolve alike, errors inc
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import orm_reads
 import pytest
@@ -16,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from test_hot_sql import _inputs
 
-from threadlore.db import queries
+from threadlore.db import queries, store_reads
+from threadlore.db.driver import StoreReader
 from threadlore.db.engine import open_store
 from threadlore.db.ingest import import_messages
 from threadlore.db.models import Correction, Message, Patch
@@ -120,6 +123,46 @@ def test_people_are_the_references(store: Store) -> None:
     with store() as session:
         people = _same(session, "list_people")
         assert isinstance(people, list) and any(p.is_list for p in people)
+
+
+def _plans(reader: StoreReader, read: Callable[[StoreReader], object]) -> list[str]:
+    """The plan of every statement `read` runs, a line a step (SQLite's EXPLAIN QUERY PLAN;
+    PostgreSQL's EXPLAIN with the scans of a table's rows priced out, as on a large store, so
+    that an index that holds all a statement reads shows as an Index Only Scan)."""
+    ran: list[tuple[str, dict[str, Any]]] = []
+    rows = reader.rows
+
+    def recorded(statement: str, params: dict[str, Any]) -> list[Sequence[Any]]:
+        ran.append((statement, params))
+        return rows(statement, params)
+
+    reader.rows = recorded  # type: ignore[method-assign]
+    read(reader)
+    if reader.sql.name == "sqlite":
+        explain, step = "EXPLAIN QUERY PLAN ", 3
+    else:
+        for scan in ("seqscan", "bitmapscan"):
+            reader.raw.execute(f"SET LOCAL enable_{scan} = off")
+        explain, step = "EXPLAIN ", 0
+    return [str(line[step]) for s, p in ran for line in reader.raw.execute(explain + s, p)]
+
+
+def test_people_are_counted_from_indexes_alone(store: Store) -> None:
+    """Every message and recipient a count or date comes from is read in a covering index,
+    never from the table's rows (on 100,000 messages reading the rows took 470 ms)."""
+    with store() as session:
+        plan = _plans(StoreReader.of_session(session), store_reads.list_people)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    reads = (
+        r"^(SCAN|SEARCH) (messages|recipients)\b"
+        if sqlite
+        else r"Scan .*\bon (messages|recipients)\b"
+    )
+    tables = [line for line in plan if re.search(reads, line.strip(" ->"))]
+    covered = "USING COVERING INDEX" if sqlite else "Index Only Scan"
+    assert tables and all(covered in line for line in tables), plan
+    for index in ("ix_messages_author_dates", "ix_recipients_person_messages"):
+        assert any(index in line for line in tables), plan
 
 
 def test_the_subject_index_filters_as_a_scan_of_every_subject_does(

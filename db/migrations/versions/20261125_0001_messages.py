@@ -40,7 +40,7 @@ _SQLITE_FTS_DROP = (
     "DROP TABLE IF EXISTS messages_fts",
 )
 # PostgreSQL: words stored per message in generated tsvector columns with GIN indexes, read the
-# way FTS5's `porter unicode61` reads them (db/pg_fts.py documents the reading)
+# way FTS5's `porter unicode61` reads them (db/postgres_sql.py documents the reading)
 _INDEXED_CHARS = 262_144
 _POSTGRES_FTS = (
     "CREATE TEXT SEARCH DICTIONARY threadlore_stem (TEMPLATE = snowball, Language = english)",

@@ -13,7 +13,7 @@ one row each with its own words: 8 KB windows starting every 6 KB. A window hold
 words loses positions; any phrase of up to ~1,000 bytes lies whole in one window. A window
 drops a word its edge cuts (the window beside it holds that word whole). Triggers fill the
 parts for any writer, and only for long bodies (`WHEN` is tested without calling a function),
-so an import of ordinary mail does what it did before. db/pg_fts.py describes the search side.
+so an import of ordinary mail does what it did before. db/postgres_sql.py describes the search side.
 """
 
 from __future__ import annotations

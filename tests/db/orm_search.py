@@ -1,16 +1,16 @@
-"""The search language (prefixes in the style of notmuch and public-inbox) compiled to SQL.
+"""The reference the product's search SQL (db/search_sql.py) is tested against: the search
+language (db/query_language.py) compiled to a SQLAlchemy condition on `messages`, built from the
+models, written apart from the product's SQL so that the two can disagree.
 
     f:miklos page_mkclean          from Miklos, mentioning page_mkclean (AND by default)
     s:"fault vs truncate" OR b:nopage_mkwrite
     d:2007-03-07..2007-03-08 -f:akpm  dates (open ends: d:..2007-03-08), NOT with - or NOT
     dfn:mm/memory.c dfhh:do_no_page has:patch   patches by file, hunk function, presence
 
-Prefixes: f (from), t (to), c (cc), s (subject), b (body), d (date), dfn (file a patch
-touches), dfhh (function heading of a hunk), has:patch. People match any of their names and
-addresses, loosely. Every value is bound as a parameter; a malformed query raises
-QuerySyntaxError with a one-line message. Text terms use the FTS5 index on SQLite (db/fts.py),
-the tsvector indexes on PostgreSQL (db/pg_fts.py), which read words the same way, and LIKE
-elsewhere.
+Text terms use the FTS5 index on SQLite (a rowid look-up in the match list, where the product
+reads the list in date order), the stored tsvector words on PostgreSQL (a body's further windows
+as an EXISTS over `message_body_parts`, where the product ORs an array of ids for its plan), and
+LIKE elsewhere.
 """
 
 from __future__ import annotations
@@ -18,27 +18,66 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from sqlalchemy import ColumnElement, and_, exists, not_, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    exists,
+    false,
+    func,
+    literal_column,
+    not_,
+    or_,
+    select,
+    table,
+    text,
+    true,
+)
+from sqlalchemy import column as table_column
 
-from threadlore.db import pg_fts
-from threadlore.db.fts import fts_phrase, matching_rowids
 from threadlore.db.models.messages import Message, Recipient
 from threadlore.db.models.patches import Hunk, Patch, PatchedFile
 from threadlore.db.models.people import Alias
+from threadlore.db.postgres_sql import BODY_PARTS, WORD_COLUMNS
 from threadlore.db.query_language import (
     And,
     Node,
     Not,
-    Or,
     QuerySyntaxError,
     Term,
     date_bounds,
     parse_query,
 )
-
-__all__ = ["And", "Node", "Not", "Or", "QuerySyntaxError", "Term", "message_filter", "parse_query"]
+from threadlore.db.sqlite_sql import FTS_TABLE, fts_phrase
 
 _TOKENIZABLE = re.compile(r"\w")
+
+
+def _fts_matching(match: str) -> ColumnElement[bool]:
+    """SQLite: the rows whose text matches an FTS5 query (the index is keyed by `date_rank`)."""
+    if not match:
+        return false()
+    rowids = (
+        select(literal_column("rowid"))
+        .select_from(text(FTS_TABLE))
+        .where(literal_column(FTS_TABLE).op("MATCH")(match))
+    )
+    return literal_column("messages.date_rank").in_(rowids)
+
+
+def _words_matching(phrase: str, column: str | None) -> ColumnElement[bool]:
+    """PostgreSQL: the rows whose subject or body words (or only `column`'s) hold `phrase`, a
+    body's further windows included."""
+    names = list(WORD_COLUMNS) if column is None else [column]
+    query = func.threadlore_phrase(phrase)
+    tests: list[ColumnElement[bool]] = [
+        literal_column(f"messages.{WORD_COLUMNS[name]}").op("@@")(query) for name in names
+    ]
+    if "body" in names:
+        parts = table(BODY_PARTS, table_column("message_id"), table_column("words"))
+        tests.append(
+            exists().where(parts.c.message_id == Message.id, parts.c.words.op("@@")(query))
+        )
+    return or_(*tests)
 
 
 def _date_range(value: str) -> ColumnElement[bool]:
@@ -71,9 +110,9 @@ def _text(value: str, column: str | None, dialect: str) -> ColumnElement[bool]:
     columns = [Message.subject, Message.body] if column is None else [getattr(Message, column)]
     if dialect == "sqlite" and _TOKENIZABLE.search(value):
         phrase = fts_phrase(value)
-        return matching_rowids(f"{column} : {phrase}" if column else phrase)
+        return _fts_matching(f"{column} : {phrase}" if column else phrase)
     if dialect == "postgresql" and _TOKENIZABLE.search(value):
-        return pg_fts.matching(value, column)
+        return _words_matching(value, column)
     return or_(*(c.ilike(_like(value), escape="\\") for c in columns))
 
 
