@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from test_hot_sql import _inputs
 
-from threadlore.db import queries, store_reads
+from threadlore.db import queries, search_sql, store_reads
 from threadlore.db.driver import StoreReader
 from threadlore.db.engine import open_store
 from threadlore.db.ingest import import_messages
@@ -163,6 +163,21 @@ def test_people_are_counted_from_indexes_alone(store: Store) -> None:
     assert tables and all(covered in line for line in tables), plan
     for index in ("ix_messages_author_dates", "ix_recipients_person_messages"):
         assert any(index in line for line in tables), plan
+
+
+def test_a_search_by_sender_finds_its_messages_in_the_author_index(store: Store) -> None:
+    """`f:NAME` reads a sender's messages through the index that also holds `placeholder` and
+    the date (migration 0011): with the author alone indexed, each was read from the table to be
+    checked and sorted (30 ms for a sender of 7,198 of 100,000 messages, 12.7 ms now)."""
+    with store() as session:
+        reader = StoreReader.of_session(session)
+        found = search_sql.page_ids(reader, "f:miklos", limit=50)
+        plan = _plans(reader, lambda r: search_sql.page_ids(r, "f:miklos", limit=50))
+    assert found, "the seed has messages from Miklos"
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    reads = r"^(SCAN|SEARCH) m\b" if sqlite else r"Scan .*\bon messages\b"
+    tables = [line for line in plan if re.search(reads, line.strip(" ->"))]
+    assert tables and all("ix_messages_author_dates" in line for line in tables), plan
 
 
 def test_the_subject_index_filters_as_a_scan_of_every_subject_does(
