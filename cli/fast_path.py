@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 from threadlore.cli.parameters import READ_COMMANDS, STORE, Parameter
 from threadlore.cli.settings import (
@@ -140,3 +140,11 @@ def run_fast(argv: list[str]) -> bool:
         sys.exit(EXIT_FAILURE)
     sys.stdout.flush()
     return True
+
+
+def leave() -> NoReturn:
+    """End a read command that has written its output and closed its store, without tearing the
+    interpreter down: freeing a hundred modules one by one is ~7 ms of a ~70 ms search."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
