@@ -6,13 +6,16 @@ messages back in chunks through a pipe, and the consumer sees the same stream, i
 with the same error reports.
 
 The pipe is the only link, and each end has one owner: a full pipe holds the child back (memory
-stays flat however large the input), a consumer that stops or dies closes its end so the child's
-next write fails and it ends, and a child that dies closes its end so the consumer reads EOF
-instead of waiting forever.
+stays flat however large the input; the pipe is widened to hold about three chunks, so that the
+child parses on while the consumer writes a batch of 500), a consumer that stops or dies closes
+its end so the child's next write fails and it ends, and a child that dies closes its end so the
+consumer reads EOF instead of waiting forever.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import multiprocessing
 import os
 import signal
@@ -37,6 +40,10 @@ from threadlore.importers.records import (
 from threadlore.importers.selection import EVERYTHING, Selection
 
 CHUNK = 200  # messages per send: pickling one list beats pickling 200 items
+# what the pipe holds (Linux; at most /proc/sys/fs/pipe-max-size, 1 MiB by default): ~3 chunks
+# of ~360 KB. The default 64 KiB held none, so the child stopped each time the consumer wrote a
+# batch, and the consumer then waited for most of the next one.
+PIPE_BYTES = 1 << 20
 
 _ERROR = "error"  # an InputError reported to on_error: (source, position, where, problem)
 _FAILED = "failed"  # the reader stopped on an exception: the InputError's fields or a traceback
@@ -59,6 +66,12 @@ def _fork_context() -> ForkContext | None:
     if "fork" not in multiprocessing.get_all_start_methods() or _usable_cores() < 2:
         return None
     return multiprocessing.get_context("fork")
+
+
+def _widen(pipe: Connection) -> None:
+    """Let the pipe hold PIPE_BYTES where the system allows it; as it is elsewhere."""
+    with contextlib.suppress(AttributeError, OSError):  # not Linux, or past the system's limit
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
 def _fields(error: InputError) -> tuple[str, int | None, str, str, int | None]:
@@ -147,6 +160,7 @@ def read_ahead(
         )
         return
     ours, theirs = context.Pipe(duplex=False)
+    _widen(ours)
     reading = (clock, positions, selection, cap)
     child = context.Process(
         target=_child, args=(paths, on_error is not None, reading, ours, theirs), daemon=True
