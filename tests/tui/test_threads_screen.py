@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tui_fake_store import FakeStore, many_threads
 from tui_pilot import PostedMessages, run_kwargs
 from tui_screen_text import screen_text
@@ -86,3 +88,13 @@ async def test_an_empty_store_says_how_to_fill_it(posted: PostedMessages) -> Non
     async with app.run_test(**run_kwargs(posted)) as pilot:
         await pilot.pause()
         assert "threadlore import FILE" in screen_text(app)
+
+
+async def test_at_80_columns_a_long_list_shows_each_last_date_whole() -> None:
+    """The scrollbar of a list longer than the screen took the last date's final digits."""
+    app = ThreadloreApp(FakeStore(many_threads(60)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        rows = [line for line in screen_text(app).splitlines() if "thread number" in line]
+        assert len(rows) > 10
+        assert all(re.search(r"\d{4}-\d{2}-\d{2}\W*$", row) for row in rows), rows

@@ -32,7 +32,7 @@ def thread_shown(text: str) -> bool:
 
 
 def test_every_section_and_the_map_keys_on_a_list_thread_at_80_by_24(pane: Pane) -> None:
-    pane.wait_for("Kernel NBD client waits on wrong co")
+    pane.wait_for("Kernel NBD client waits on wrong")
     pane.send("Enter")
     pane.wait_for(thread_shown)
     pane.send("m")  # the thread's map: none yet, and how to start one
@@ -50,7 +50,7 @@ def test_every_section_and_the_map_keys_on_a_list_thread_at_80_by_24(pane: Pane)
     pane.send("4")
     pane.wait_for("No decision map in the store yet")
     pane.send("1")
-    pane.wait_for("Kernel NBD client waits on wrong co")
+    pane.wait_for("Kernel NBD client waits on wrong")
     pane.send("Enter")
     pane.wait_for(thread_shown)
     pane.send("a")  # the record form over the first message, then leave it

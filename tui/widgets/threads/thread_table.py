@@ -26,7 +26,9 @@ def column_widths(width: int) -> dict[str, int]:
     people = max(12, min(PEOPLE_WIDTH, width // 4))
     widths = {"messages": COUNT_WIDTH, "people": people, "last": DATE_WIDTH}
     widths["first"] = DATE_WIDTH if width >= SHOW_FIRST_FROM else 0
-    used = sum(w + padding for w in widths.values() if w) + padding + 2  # + the scrollbar
+    # every column keeps its padding, the hidden first date's too; then the subject's and the
+    # scrollbar's (without the hidden column's two, a long list's scrollbar cut the last date)
+    used = sum(w + padding for w in widths.values()) + padding + 2
     widths["subject"] = max(MIN_SUBJECT, width - used)
     return widths
 
