@@ -109,7 +109,7 @@ def _fitted_highlight(
 
 def person_line(person: PersonSummary) -> str:
     """One row of `threadlore people`: name, messages, other names and addresses."""
-    others = [a for a in person.aliases if a != person.name]
+    others = person.other_names
     shown = f"  ({', '.join(inert(a) for a in others)})" if others else ""
     return f"{person.messages:>6}  {inert(person.name)}{shown}"
 

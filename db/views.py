@@ -157,6 +157,11 @@ class PersonSummary(NamedTuple):
     first: datetime | None = None
     last: datetime | None = None
 
+    @property
+    def other_names(self) -> tuple[str, ...]:
+        """The names and addresses besides the one it is listed under (which is an alias too)."""
+        return tuple(alias for alias in self.aliases if alias != self.name)
+
 
 Span = tuple[int, int]  # [start, end) character offsets into a text
 

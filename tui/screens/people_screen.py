@@ -58,7 +58,7 @@ class PeopleScreen(StoreScreen):
         table.clear()
         for person in people:
             name = inert_line(person.name + (" (list)" if person.is_list else ""))
-            aliases = inert_line(", ".join(person.aliases))
+            aliases = inert_line(", ".join(person.other_names))
             table.add_row(
                 name,
                 str(person.messages),
