@@ -77,6 +77,24 @@ PATCHED_FILE_COLUMNS = (
 )
 
 
+class Parameters:
+    """A statement's `:name` parameters, collected as its SQL is written."""
+
+    def __init__(self) -> None:
+        self.params: dict[str, Any] = {}
+
+    def param(self, value: Any) -> str:
+        """A new parameter holding `value`, as the SQL names it."""
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+
+def like_escaped(text: str) -> str:
+    """`text` matched literally by LIKE … ESCAPE '\\' (its `%`, `_` and `\\` escaped)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def insert(table: str, columns: Sequence[str], *, returning_id: bool = False) -> str:
     """`INSERT INTO table (columns) VALUES (:column, …)`, optionally returning the new id."""
     values = ", ".join(f":{c}" for c in columns)

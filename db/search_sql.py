@@ -14,10 +14,9 @@ conditions filter what it yields; a query without such terms walks the messages 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from threadlore.db.driver import StoreReader
-from threadlore.db.hot_sql import EngineSql
+from threadlore.db.hot_sql import EngineSql, Parameters, like_escaped
 from threadlore.db.query_language import (
     And,
     Node,
@@ -37,21 +36,15 @@ _TEXT_COLUMNS = {"": None, "s": "subject", "b": "body"}
 
 
 def _like(value: str) -> str:
-    escaped = value.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{like_escaped(value.casefold())}%"
 
 
-class Compiled:
-    """SQL with `:name` parameters, and their values."""
+class Compiled(Parameters):
+    """A search's SQL on one engine, its parameters collected as it is written."""
 
     def __init__(self, sql: EngineSql) -> None:
+        super().__init__()
         self.sql = sql
-        self.params: dict[str, Any] = {}
-
-    def param(self, value: Any) -> str:
-        name = f"p{len(self.params)}"
-        self.params[name] = value
-        return f":{name}"
 
     # ------------------------------------------------------------------ conditions on `m`
 

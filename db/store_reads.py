@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from threadlore.db.driver import StoreReader
-from threadlore.db.hot_sql import EngineSql
+from threadlore.db.hot_sql import EngineSql, Parameters, like_escaped
 from threadlore.db.views import (
     CorrectionNote,
     HunkView,
@@ -78,25 +78,16 @@ class TreeOrder(StrEnum):
     ARCHIVE = "archive"  # as the source lists them (an archive page: depth first, its order)
 
 
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-class _Statement:
-    """A statement's `:name` parameters, collected as its SQL is written."""
+class _Statement(Parameters):
+    """A read's statement on `reader`, its parameters collected as its SQL is written."""
 
     def __init__(self, reader: StoreReader) -> None:
+        super().__init__()
         self.reader = reader
-        self.params: dict[str, Any] = {}
-
-    def param(self, value: Any) -> str:
-        name = f"p{len(self.params)}"
-        self.params[name] = value
-        return f":{name}"
 
     def contains(self, column: str, text: str) -> str:
         """`column` contains `text`, ignoring case, as SQLAlchemy's `ilike` writes it."""
-        return self.reader.sql.ilike(column, self.param(f"%{_like_escape(text)}%"))
+        return self.reader.sql.ilike(column, self.param(f"%{like_escaped(text)}%"))
 
     def paging(self, limit: int | None, offset: int) -> str:
         if limit is None and not offset:
@@ -337,7 +328,7 @@ def message_pk(reader: StoreReader, ref: str) -> int:
         reader,
         "SELECT id FROM messages WHERE message_id LIKE :prefix ESCAPE '\\' "
         "ORDER BY placeholder, id LIMIT 2",
-        prefix=f"{_like_escape(ref)}%",
+        prefix=f"{like_escaped(ref)}%",
     )
     if not found:
         raise LookupError(f"no message {ref!r}")
