@@ -13,8 +13,8 @@ from threadlore.db.views import (
     PersonSummary,
     ThreadSummary,
     TreeRow,
-    bare_subject,
 )
+from threadlore.importers.subjects import strip_reply_markers
 from threadlore.tui.dates import minute
 from threadlore.tui.text import plural
 from threadlore.tui.tree_art import tree_prefix
@@ -44,8 +44,8 @@ def tree_line(row: TreeRow, parent_subject: str | None, width: int, *, narrow: b
     art = tree_prefix(row, max(room - len(author), room // 3), narrow=narrow)
     author = squeeze(author, room - len(art))
     head = f"{when}{art}{marker}{author}"
-    subject = bare_subject(message.subject)
-    if parent_subject is not None and subject == bare_subject(parent_subject):
+    subject = strip_reply_markers(message.subject)
+    if parent_subject is not None and subject == strip_reply_markers(parent_subject):
         return head + tail
     room_for_subject = width - len(head) - len(tail) - 2
     if room_for_subject < 8:

@@ -10,8 +10,6 @@ same columns, and tests/db/test_hot_sql.py checks that an import through them an
 SQLAlchemy Core give identical stores, and that searches give identical results.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -170,6 +168,17 @@ MERGE_PERSON = (
 )
 
 
+class OrderedIndex(NamedTuple):
+    """A full-text index whose matches come in date order (SQLite's FTS5 keyed by date_rank)."""
+
+    table: str
+    join: str  # FROM clause of the index joined to `messages AS m`
+    newest_first: str  # ORDER BY that reads the index backwards
+    all_of: Callable[[Sequence[str]], str]
+    any_of: Callable[[Sequence[str]], str]
+    but_not: Callable[[str, Sequence[str]], str]
+
+
 class EngineSql(NamedTuple):
     """Every statement of the hot paths for one engine, and how its driver takes values.
 
@@ -221,14 +230,3 @@ class EngineSql(NamedTuple):
     # its table, the SQL joining `m` to it, and how it combines the terms of `text_value`
     ordered_index: OrderedIndex | None
     marked_words: str  # :word, :pks (a list), :start, :end → (pk, subject, body) words marked
-
-
-class OrderedIndex(NamedTuple):
-    """A full-text index whose matches come in date order (SQLite's FTS5 keyed by date_rank)."""
-
-    table: str
-    join: str  # FROM clause of the index joined to `messages AS m`
-    newest_first: str  # ORDER BY that reads the index backwards
-    all_of: Callable[[Sequence[str]], str]
-    any_of: Callable[[Sequence[str]], str]
-    but_not: Callable[[str, Sequence[str]], str]

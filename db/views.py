@@ -4,22 +4,12 @@
 screen or a command can page through large stores; `view_json()` gives the stable field names the
 README documents for `--json`. Named tuples, not dataclasses: every read command imports this
 module, and a dozen frozen dataclasses (with the `inspect` module they load) cost a search process
-~20 ms of its ~100 (issue 15).
+~20 ms of its ~100 (issue 15). No `from __future__ import annotations` here (nor in db/hot_sql.py):
+typing.NamedTuple compiles every annotation given as a string, ~5 ms per process for these.
 """
-
-from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, NamedTuple
-
-from threadlore.importers.subjects import strip_reply_markers
-
-
-def bare_subject(subject: str) -> str:
-    """A subject without its `Re:`/`Fwd:` prefixes: a tree shows a reply's subject only when
-    this differs from its parent's, as mutt's index does."""
-    return strip_reply_markers(subject)
-
 
 # drawing state a script rebuilds from `depth` and `is_last_child`, which grows with the square of
 # a chain's depth (a 3,000-deep chain: 55 MB of JSON, and minutes to copy)

@@ -25,7 +25,7 @@ from threadlore.db.models.decision_map import Correction as CorrectionRow
 from threadlore.db.models.decision_map import DecisionMap, MapChange, MapEntry, MapQuote
 from threadlore.db.models.messages import Message, Recipient
 from threadlore.db.models.people import Person as PersonRow
-from threadlore.db.views import bare_subject
+from threadlore.importers.subjects import strip_reply_markers
 from threadlore.kb.corrections import CorrectionService
 from threadlore.kb.discussion import (
     CorrectedField,
@@ -536,7 +536,7 @@ class DecisionService:
             raise DecisionError(f"no thread {thread_id}")
         record = DecisionMap(
             anchor_id=anchor.id,
-            title=bare_subject(anchor.subject) or f"thread {thread_id}",
+            title=strip_reply_markers(anchor.subject) or f"thread {thread_id}",
             timezone="UTC",
             source=None,
             people=[],

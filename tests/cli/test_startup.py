@@ -109,7 +109,8 @@ def test_a_command_that_reads_the_store_imports_no_sqlalchemy(
 
 def test_a_search_for_a_script_loads_only_what_it_needs(new_store_url: Callable[..., str]) -> None:
     """`search --json`, the command scripts run in loops: no dataclasses (and the `inspect` they
-    load), no shutil, nothing that draws (each a few ms of a ~60 ms process). pathlib is left
+    load), no shutil, nothing that draws, no importer (the subject rules compile seven regular
+    expressions): each a few ms of a ~60 ms process. pathlib is left
     unchecked: an editable install's import finder loads it before threadlore starts. On
     PostgreSQL, what psycopg itself loads (dataclasses, inspect, shutil) is the driver's."""
     url = new_store_url(migrated=True)
@@ -121,6 +122,7 @@ def test_a_search_for_a_script_loads_only_what_it_needs(new_store_url: Callable[
         "inspect",
         "shutil",
         "threadlore.cli.store_render",
+        "threadlore.importers",
         "threadlore.tui.dates",
     )
     driver = _run_python("import psycopg") if url.startswith("postgresql") else set()

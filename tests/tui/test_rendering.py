@@ -6,7 +6,8 @@ from datetime import date
 
 from tui_fake_store import FakeStore, seed_like_messages
 
-from threadlore.db.views import TreeRow, bare_subject
+from threadlore.db.views import TreeRow
+from threadlore.importers.subjects import strip_reply_markers
 from threadlore.tui.tree_art import tree_prefix
 from threadlore.tui.widgets.message.rendering import (
     body_text,
@@ -82,7 +83,7 @@ def test_authors_are_shown_whole_then_with_initials_then_cut() -> None:
 
 
 def test_bare_subject_drops_reply_prefixes() -> None:
-    assert bare_subject("Re: RE: Fwd: [patch] x") == "[patch] x"
+    assert strip_reply_markers("Re: RE: Fwd: [patch] x") == "[patch] x"
 
 
 def test_body_diff_lines_are_coloured_and_prose_is_not() -> None:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from textual.content import Content
 
-from threadlore.db.views import TreeRow, bare_subject
+from threadlore.db.views import TreeRow
+from threadlore.importers.subjects import strip_reply_markers
 from threadlore.tui.dates import month_day_minute
 from threadlore.tui.text import inert_plain
 from threadlore.tui.tree_art import art_width, tree_prefix
@@ -113,10 +114,10 @@ def tree_row_label(
         hit: whether it matches the search the thread was opened from.
     """
     message = row.message
-    subject = bare_subject(message.subject)
+    subject = strip_reply_markers(message.subject)
     if row.placeholder:
         text: tuple[str, str] = ("", "")
-    elif parent_subject is None or subject != bare_subject(parent_subject):
+    elif parent_subject is None or subject != strip_reply_markers(parent_subject):
         text = (inert_plain(message.subject or "(no subject)"), "")
     else:
         text = (inert_plain(opening), "dim")
