@@ -517,24 +517,17 @@ def _patch_views(reader: StoreReader, message_pk: int) -> tuple[PatchView, ...]:
 def list_people(reader: StoreReader) -> list[PersonSummary]:
     """Every person and list: people by messages written, then lists by messages received.
 
-    Each figure is read from an index that holds it (migration 0011), not from the rows, a
-    person at a time: a person's count and first and last dates (the ends of the person's
-    range) from `messages (author_id, placeholder, date_utc)`, a list's distinct messages from
-    `recipients (person_id, message_id)`. People and lists are apart so that each counts only
-    what it shows (and PostgreSQL prices a list's count for the few lists, not for everyone).
+    The counts are the ones the store keeps on each person's row (migration 0012); the first and
+    last dates are the ends of the person's range in `messages (author_id, placeholder,
+    date_utc)` (migration 0011), one index look-up each: nothing here grows with the messages.
     """
     written = "FROM messages WHERE messages.author_id = people.id AND messages.placeholder = false"
-    received = (
-        "SELECT count(DISTINCT recipients.message_id) FROM recipients "
-        "WHERE recipients.person_id = people.id"
-    )
-    dates = f"(SELECT min(messages.date_utc) {written}), (SELECT max(messages.date_utc) {written})"
     rows = _rows(
         reader,
-        f"SELECT people.id, people.name, people.is_list, (SELECT count(*) {written}), {dates} "
-        "FROM people WHERE NOT people.is_list UNION ALL "
-        f"SELECT people.id, people.name, people.is_list, ({received}), {dates} "
-        "FROM people WHERE people.is_list",
+        "SELECT people.id, people.name, people.is_list, CASE WHEN people.is_list "
+        "THEN people.messages_received ELSE people.messages_written END, "
+        f"(SELECT min(messages.date_utc) {written}), (SELECT max(messages.date_utc) {written}) "
+        "FROM people",
     )
     aliases: dict[int, list[str]] = {}
     for person_id, value in _rows(reader, "SELECT person_id, value FROM aliases ORDER BY id"):

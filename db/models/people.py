@@ -22,6 +22,9 @@ class Person(Base):
     id: Mapped[intpk]
     name: Mapped[short_text]
     is_list: Mapped[bool_false]
+    # kept by the store's triggers (migration 0012), never written by the application
+    messages_written: Mapped[int] = mapped_column(server_default="0")  # real messages authored
+    messages_received: Mapped[int] = mapped_column(server_default="0")  # distinct, as a recipient
 
     aliases: Mapped[list[Alias]] = relationship(back_populates="person", order_by="Alias.id")
     messages: Mapped[list[Message]] = relationship(back_populates="author")

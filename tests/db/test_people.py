@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import orm_reads
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from threadlore.db import ingest
+from threadlore.db.deletion import delete_message
 from threadlore.db.ingest import import_messages
 from threadlore.db.models.messages import Recipient
 from threadlore.db.queries import find_person, list_people
 from threadlore.importers.records import ParsedMessage
+from threadlore.kb.corrections import CorrectedField, CorrectionService
 
 Store = sessionmaker[Session]
 MakeMessage = Callable[..., ParsedMessage]
@@ -193,3 +196,44 @@ def test_a_lists_rewrite_of_a_sender_names_the_sender_not_the_list(
         ("ksummit-discuss@lists.linuxfoundation.org", {"ksummit-discuss@lists.linuxfoundation.org"})
     ]
     assert set(humans(store)) == {"Doug Anderson", "Joel Fernandes"}
+
+
+def _counted_from_rows(store: Store) -> None:
+    """The counts the store keeps (migration 0012's triggers) are those the rows give."""
+    with store() as session:
+        assert list_people(session) == orm_reads.list_people(session)
+
+
+def test_the_counts_the_store_keeps_follow_every_change_of_the_rows(
+    store: Store, make_message: MakeMessage
+) -> None:
+    mm = "Linux Memory Management <linux-mm@kvack.org>"
+    import_messages(
+        store,
+        [  # a list named twice in one message; a reply whose parent is not seen yet
+            make_message("1", author="akpm@...", to=[mm], cc=[mm, "Hugh Dickins <h@x>"]),
+            make_message("2", in_reply_to="3", references=["3"], to=[mm]),
+        ],
+    )
+    _counted_from_rows(store)
+    import_messages(
+        store,  # the placeholder filled; two people merged into one by a full address
+        [make_message("3", author="Andrew Morton <akpm@linux-foundation.org>", cc=[mm])],
+    )
+    _counted_from_rows(store)
+    with store() as session:
+        CorrectionService(session, "reader").correct("1", CorrectedField.AUTHOR, "Hugh <h@x>")
+        session.commit()
+    _counted_from_rows(store)
+    with store() as session:  # one deleted into a placeholder (a reply names it), one whole
+        assert delete_message(session, "3") and delete_message(session, "1")
+        session.commit()
+    _counted_from_rows(store)
+    with store() as session:
+        counts = {p.name: p.messages for p in list_people(session)}
+    assert counts == {
+        "Linux Memory Management": 1,
+        "Nick Piggin": 1,
+        "Andrew Morton": 0,
+        "Hugh Dickins": 0,
+    }

@@ -147,9 +147,10 @@ def _plans(reader: StoreReader, read: Callable[[StoreReader], object]) -> list[s
     return [str(line[step]) for s, p in ran for line in reader.raw.execute(explain + s, p)]
 
 
-def test_people_are_counted_from_indexes_alone(store: Store) -> None:
-    """Every message and recipient a count or date comes from is read in a covering index,
-    never from the table's rows (on 100,000 messages reading the rows took 470 ms)."""
+def test_people_are_listed_without_reading_every_message(store: Store) -> None:
+    """The counts are the person's row's (migration 0012); the first and last dates are read in
+    the author index, never from the table's rows; recipients are not read at all (on 100,000
+    messages reading the rows took 470 ms, counting the index entries 75)."""
     with store() as session:
         plan = _plans(StoreReader.of_session(session), store_reads.list_people)
     sqlite = session.get_bind().dialect.name == "sqlite"
@@ -161,8 +162,7 @@ def test_people_are_counted_from_indexes_alone(store: Store) -> None:
     tables = [line for line in plan if re.search(reads, line.strip(" ->"))]
     covered = "USING COVERING INDEX" if sqlite else "Index Only Scan"
     assert tables and all(covered in line for line in tables), plan
-    for index in ("ix_messages_author_dates", "ix_recipients_person_messages"):
-        assert any(index in line for line in tables), plan
+    assert all("ix_messages_author_dates" in line for line in tables), plan
 
 
 def test_a_search_by_sender_finds_its_messages_in_the_author_index(store: Store) -> None:
