@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from threadlore.kb.quoting import shorten
 from threadlore.tui.dates import minute
@@ -29,6 +29,7 @@ from threadlore.tui.dialogs.accept_dialog import Acceptance, AcceptDialog
 from threadlore.tui.dialogs.pick_dialog import PickDialog
 from threadlore.tui.messages import MapChanged
 from threadlore.tui.text import inert_line, inert_plain
+from threadlore.tui.widgets.common.key_hints import KeyHints
 
 if TYPE_CHECKING:
     from threadlore.kb.candidates import CandidateView
@@ -70,7 +71,7 @@ class CandidatesScreen(Screen[None]):
         with Vertical(id="candidate-panes"):
             yield DataTable(id="candidate-table", cursor_type="row", zebra_stripes=True)
             yield Static(id="candidate-detail")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.title = f"Candidates for thread {self.thread_id}"

@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Header, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from threadlore.kb.discussion import Argument, DiscussionMap, Proposal, Question, Topic
@@ -35,6 +35,7 @@ from threadlore.tui.messages import (
 from threadlore.tui.screens.candidates_screen import CandidatesScreen
 from threadlore.tui.screens.store_screen import StoreScreen
 from threadlore.tui.text import inert_plain, plural
+from threadlore.tui.widgets.common.key_hints import KeyHints
 from threadlore.tui.widgets.decisions.decision_tree import DecisionTree
 from threadlore.tui.widgets.decisions.entry_detail import entry_text
 from threadlore.tui.widgets.decisions.map_entries import MapEntry
@@ -85,7 +86,7 @@ class DecisionsScreen(StoreScreen):
             yield DecisionTree(id="decision-tree")
             with VerticalScroll(id="decision-detail"):
                 yield Static(id="decision-entry")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.title = (

@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from threadlore.kb.interdiff import Interdiff
 from threadlore.tui.text import inert_line, inert_plain
+from threadlore.tui.widgets.common.key_hints import KeyHints
 
 # the outer column says which revision has the line: only the earlier (red) or the later (green)
 _STYLES = (("---", "bold"), ("+++", "bold"), ("@@", "cyan"), ("-", "red"), ("+", "green"))
@@ -55,7 +56,7 @@ class InterdiffScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="interdiff"):
             yield Static(interdiff_text(self.found))
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         earlier, later = self.found.earlier, self.found.later

@@ -7,7 +7,7 @@ from datetime import date
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Header
 
 from threadlore.db.views import PersonSummary
 from threadlore.tui.data_source import StoreReader
@@ -15,6 +15,7 @@ from threadlore.tui.dates import day
 from threadlore.tui.messages import PeopleFetched
 from threadlore.tui.screens.store_screen import StoreScreen
 from threadlore.tui.text import inert_line
+from threadlore.tui.widgets.common.key_hints import KeyHints
 from threadlore.tui.widgets.common.vi_lists import ViDataTable
 from threadlore.tui.widgets.people.timeline import Timeline
 
@@ -30,7 +31,7 @@ class PeopleScreen(StoreScreen):
         yield Header()
         yield ViDataTable(id="people-table", cursor_type="row", zebra_stripes=True)
         yield Timeline(id="timeline")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.title = "People"

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from threadlore.kb.discussion import DiscussionMap, Proposal
@@ -26,6 +26,7 @@ from threadlore.tui.messages import DecisionMapsFetched, ProposalReplayed
 from threadlore.tui.screens.store_screen import StoreScreen
 from threadlore.tui.screens.trace_screen import TraceScreen, shown_check, shown_outcome
 from threadlore.tui.text import inert_line
+from threadlore.tui.widgets.common.key_hints import KeyHints
 from threadlore.tui.widgets.common.vi_lists import ViOptionList
 from threadlore.tui.widgets.decisions.map_entries import status_badge
 from threadlore.tui.widgets.replay.outcome_table import OutcomeTable, costs_cell, invariant_name
@@ -115,7 +116,7 @@ class ReplayScreen(StoreScreen):
                     yield OutcomeTable(id="replay-right")
                 with VerticalScroll(id="replay-about"):
                     yield Static(id="replay-text")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.title = "Replay"

@@ -10,7 +10,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, OptionList
+from textual.widgets import Header, Input, OptionList
 
 from threadlore.tui.data_source import StoreReader
 from threadlore.tui.messages import (
@@ -23,6 +23,7 @@ from threadlore.tui.messages import (
 )
 from threadlore.tui.screens.store_screen import StoreScreen
 from threadlore.tui.text import inert_plain
+from threadlore.tui.widgets.common.key_hints import KeyHints
 from threadlore.tui.widgets.message.message_pane import MessagePane
 from threadlore.tui.widgets.search.hit_list import HitList
 
@@ -65,7 +66,7 @@ class SearchScreen(StoreScreen):
         with Horizontal(id="search-panes"):
             yield HitList(id="search-hits")
             yield MessagePane(id="search-preview")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.title = "Search"

@@ -12,7 +12,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
-from textual.widgets import Footer, Header, OptionList
+from textual.widgets import Header, OptionList
 
 from threadlore.db.views import Matches, MessageView
 from threadlore.kb.am import prepare_am, save_series, summary_lines
@@ -34,6 +34,7 @@ from threadlore.tui.screens.decisions_screen import DecisionsScreen
 from threadlore.tui.screens.interdiff_screen import InterdiffScreen
 from threadlore.tui.screens.store_screen import StoreScreen
 from threadlore.tui.text import inert_plain
+from threadlore.tui.widgets.common.key_hints import KeyHints
 from threadlore.tui.widgets.decisions.anchors import Anchor, anchored_text, index_anchors
 from threadlore.tui.widgets.message.message_pane import MessagePane
 from threadlore.tui.widgets.thread.reply_tree import ReplyTree
@@ -98,7 +99,7 @@ class ThreadScreen(StoreScreen):
         with Container(id="thread-panes"):
             yield ReplyTree(id="reply-tree")
             yield MessagePane(id="message-pane")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.title = "Thread"

@@ -9,12 +9,13 @@ from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from threadlore.tui.data_source import StoreReader
 from threadlore.tui.messages import ThreadChosen, ThreadsFetched
 from threadlore.tui.screens.store_screen import StoreScreen
 from threadlore.tui.text import inert_plain
+from threadlore.tui.widgets.common.key_hints import KeyHints
 from threadlore.tui.widgets.threads.thread_table import ThreadTable
 
 PAGE_SIZE = 200
@@ -49,7 +50,7 @@ class ThreadsScreen(StoreScreen):
         yield Input(placeholder="filter by subject or person", id="thread-filter")
         yield ThreadTable(id="thread-table")
         yield Static(EMPTY_STORE, id="threads-empty")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.title = "Threads"

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from threadlore.kb.vm.explorer import CheckResult, mmap_sem_contended
@@ -24,6 +24,7 @@ from threadlore.kb.vm.replay import Outcome
 from threadlore.kb.vm.trace import StepRun, TraceStep, collapse
 from threadlore.tui.messages import TraceStepShown
 from threadlore.tui.text import inert_line
+from threadlore.tui.widgets.common.key_hints import KeyHints
 from threadlore.tui.widgets.common.vi_lists import ViOptionList
 from threadlore.tui.widgets.replay.outcome_table import invariant_name
 from threadlore.tui.widgets.replay.state_picture import StatePicture
@@ -132,7 +133,7 @@ class TraceScreen(Screen[None]):
                 yield Static(id="trace-changes")
                 yield StatePicture(id="trace-picture")
                 yield Static(trace_legend(self.steps), id="trace-legend")
-        yield Footer()
+        yield KeyHints()
 
     def _options(self) -> list[Option]:
         return [Option(run_title(run), id=str(i)) for i, run in enumerate(self.runs)]
