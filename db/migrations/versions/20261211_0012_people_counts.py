@@ -16,8 +16,9 @@ once per message however many headers name them). An existing store's counts are
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_people_counts"
@@ -25,10 +26,7 @@ down_revision: str | None = "0011_people_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_COLUMNS = (
-    "ALTER TABLE people ADD COLUMN messages_written INTEGER DEFAULT 0 NOT NULL",
-    "ALTER TABLE people ADD COLUMN messages_received INTEGER DEFAULT 0 NOT NULL",
-)
+_COLUMNS = ("messages_written", "messages_received")
 _COUNT = (
     "UPDATE people SET "
     "messages_written = (SELECT count(*) FROM messages "
@@ -171,18 +169,26 @@ _POSTGRES_DROP = (
 )
 
 
-def _run(statements: Sequence[str]) -> None:
+def _run(statements: Iterable[str]) -> None:
     for statement in statements:
         op.execute(statement)
 
 
 def upgrade() -> None:
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    _run((*_COLUMNS, _COUNT, *(_sqlite_triggers() if sqlite else _postgres_triggers())))
+    # a store stamped back past this revision by hand climbs again: what is there is made anew
+    bind = op.get_bind()
+    sqlite = bind.dialect.name == "sqlite"
+    _run(_SQLITE_DROP if sqlite else _POSTGRES_DROP)
+    present = {column["name"] for column in sa.inspect(bind).get_columns("people")}
+    _run(
+        f"ALTER TABLE people ADD COLUMN {name} INTEGER DEFAULT 0 NOT NULL"
+        for name in _COLUMNS
+        if name not in present
+    )
+    _run((_COUNT, *(_sqlite_triggers() if sqlite else _postgres_triggers())))
 
 
 def downgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
     _run(_SQLITE_DROP if sqlite else _POSTGRES_DROP)
-    _run(("ALTER TABLE people DROP COLUMN messages_received",))
-    _run(("ALTER TABLE people DROP COLUMN messages_written",))
+    _run(f"ALTER TABLE people DROP COLUMN {name}" for name in reversed(_COLUMNS))
