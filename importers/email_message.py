@@ -270,8 +270,8 @@ def parse_message_bytes(
         cut = parse_cutting_bodies(raw, MAIL_POLICY, cut_from)
         if cut is None:
             return convert_message(parse_bytes(raw, MAIL_POLICY), source=source, position=position)
-        message, cut_bodies = cut
-        return convert_message(message, source=source, position=position, cut_bodies=cut_bodies)
+        parts, cut_bodies = cut
+        return convert_message(parts, source=source, position=position, cut_bodies=cut_bodies)
     except RecursionError:  # MIME parts nested past the stack (the parser and walk() recurse)
         pass
     except InputError as exc:

@@ -169,12 +169,16 @@ def _marked_leaves(message: Message) -> Iterator[tuple[int, tuple[Message, str]]
         part, in_status = stack.pop()
         in_status = in_status or part.get_content_type() == _STATUS
         if part.is_multipart():
-            stack += [(inner, in_status) for inner in reversed(part.get_payload())]
+            inner = part.get_payload()
+            assert isinstance(inner, list)  # what is_multipart() means
+            stack += [(p, in_status) for p in reversed(inner) if isinstance(p, Message)]
+            continue
+        if in_status:
             continue
         try:
             payload = part.get_payload()
         except (ValueError, LookupError, TypeError):  # non-ASCII, read by a broken charset
             continue  # (a mark is ASCII)
-        if isinstance(payload, str) and not in_status and (mark := _CUT.fullmatch(payload)):
-            if not any(isinstance(d, MissingHeaderBodySeparatorDefect) for d in part.defects):
-                yield int(mark.group(1)), (part, mark.group(2) or "")
+        mark = _CUT.fullmatch(payload) if isinstance(payload, str) else None
+        if mark and not any(isinstance(d, MissingHeaderBodySeparatorDefect) for d in part.defects):
+            yield int(mark.group(1)), (part, mark.group(2) or "")
