@@ -212,7 +212,9 @@ class EngineSql(NamedTuple):
     merge_person: tuple[str, ...]
     # SQLite: indexing is paused for a batch and done in one statement per batch (see 0008)
     pause_indexing: tuple[str, ...]
-    index_since: tuple[str, ...]  # :first, the first message id not yet indexed
+    # :first, the first message id not yet indexed; :indexed, a list of ids indexed already
+    index_since: tuple[str, ...]
+    index_message: tuple[str, ...]  # :pk, :subject, :body: one message, while indexing is paused
     resume_indexing: tuple[str, ...]
     list_value: Callable[[Sequence[Any]], Any]
     datetime_value: Callable[[datetime | None], Any]

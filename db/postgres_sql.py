@@ -136,6 +136,7 @@ POSTGRESQL = EngineSql(
     merge_person=tuple(driver_style(s) for s in hot_sql.MERGE_PERSON),
     pause_indexing=(),
     index_since=(),
+    index_message=(),
     resume_indexing=(),
     list_value=_as_list,
     datetime_value=_same,

@@ -5,8 +5,9 @@ datetime is written as SQLAlchemy's SQLite dialect writes it (`YYYY-MM-DD HH:MM:
 sorts as text), so rows written here and through the models compare and read alike.
 
 The FTS5 indexes (migration 0008) are filled by their triggers for any writer, but an import
-pauses the insert triggers for its transaction and indexes each batch in one INSERT … SELECT:
-`messages_fts` is keyed by `date_rank` (date order, see 0008), `messages_subject_trigram` by id.
+pauses the insert triggers for its transaction and indexes each batch in one INSERT … SELECT
+(a large body is indexed as it is inserted, see `db/store_writes.py`): `messages_fts` is keyed
+by `date_rank` (date order, see 0008), `messages_subject_trigram` by id.
 """
 
 from __future__ import annotations
@@ -104,6 +105,8 @@ MARKED_WORDS = (
     f"WHERE {FTS_TABLE} MATCH :word AND {in_list('m.id', ':pks')}"
 )
 
+_NOT_INDEXED = "id NOT IN (SELECT value FROM json_each(:indexed))"  # indexed as inserted
+
 SQLITE = EngineSql(
     name="sqlite",
     insert_message=hot_sql.INSERT_MESSAGE,
@@ -131,9 +134,14 @@ SQLITE = EngineSql(
     pause_indexing=(f"INSERT INTO {PAUSE_TABLE} (paused) VALUES (1)",),
     index_since=(
         f"INSERT INTO {FTS_TABLE} (rowid, subject, body) "
-        "SELECT date_rank, subject, body FROM messages WHERE id >= :first",
+        f"SELECT date_rank, subject, body FROM messages WHERE id >= :first AND {_NOT_INDEXED}",
         f"INSERT INTO {SUBJECT_TRIGRAMS} (rowid, subject) "
-        "SELECT id, subject FROM messages WHERE id >= :first",
+        f"SELECT id, subject FROM messages WHERE id >= :first AND {_NOT_INDEXED}",
+    ),
+    index_message=(
+        f"INSERT INTO {FTS_TABLE} (rowid, subject, body) "
+        "VALUES ((SELECT date_rank FROM messages WHERE id = :pk), :subject, :body)",
+        f"INSERT INTO {SUBJECT_TRIGRAMS} (rowid, subject) VALUES (:pk, :subject)",
     ),
     resume_indexing=(f"DELETE FROM {PAUSE_TABLE}",),
     list_value=list_value,

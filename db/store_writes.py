@@ -9,6 +9,7 @@ tests check on both engines.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -18,6 +19,9 @@ from threadlore.db.driver import engine_sql
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+# characters from which a text is handed to SQLite by a function call, not bound (`_handed`)
+LARGE_TEXT = 1 << 20
+_HANDED = "threadlore_handed_text"
 # a message row as threading sees it: id, Message-ID, parent id, thread id, placeholder
 NodeRow = tuple[int, str, int | None, int | None, bool]
 # a person and one of their aliases (kind and key), or None when they have none
@@ -65,12 +69,22 @@ class DriverWrites:
 
     The connection is looked up when first needed and kept until `detach()`, which the writer
     calls when its transaction ends (the session may hold another connection after a commit).
+
+    On SQLite a large text (a body, a diff) is not bound but handed over by a function call:
+    Python's sqlite3 keeps the statements it ran in a cache with their last parameters still
+    bound, and SQLite holds its own copy of a bound text, so a 60 MB body would stay in memory
+    beside everything the import does next; a function's result is freed when its statement
+    ends. A large body is indexed as it is inserted, from the text in hand: the batch's
+    `index_since` reads it back from the table, which costs two more copies of it.
     """
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.sql = engine_sql(session.get_bind().dialect.name)
         self._raw: Any = None
+        self._handed: list[str] = []  # the texts the running statement is handed
+        self._paused = False  # whether this transaction paused the index's insert triggers
+        self._indexed: list[int] = []  # rows indexed as inserted, since the last `index_since`
 
     @property
     def dialect(self) -> str:
@@ -81,10 +95,14 @@ class DriverWrites:
         if self._raw is None:
             self.session.flush()  # what the session holds goes first, as it would through it
             self._raw = self.session.connection().connection.driver_connection
+            if self.sql.name == "sqlite":
+                self._raw.create_function(_HANDED, 1, self._handed.__getitem__)
         return self._raw
 
     def detach(self) -> None:
         self._raw = None
+        self._paused = False
+        self._indexed.clear()
 
     def _execute(self, statement: str, params: dict[str, Any] | None = None) -> Any:
         return self.raw.execute(statement, params or {})
@@ -93,14 +111,37 @@ class DriverWrites:
         pk: int = self._execute(statement, params).fetchone()[0]
         return pk
 
+    def _with_texts(self, statement: str, params: dict[str, Any]) -> Any:
+        """Run a statement writing texts (`params` is its own), large ones handed over on SQLite."""
+        large = [
+            name
+            for name, value in params.items()
+            if isinstance(value, str) and len(value) >= LARGE_TEXT and self.sql.name == "sqlite"
+        ]
+        if not large:
+            return self._execute(statement, params)
+        for name in large:
+            statement = re.sub(rf":{name}\b", f"{_HANDED}({len(self._handed)})", statement)
+            self._handed.append(params.pop(name))
+        try:
+            return self._execute(statement, params)
+        finally:
+            self._handed.clear()
+
     def _message(self, values: dict[str, Any]) -> dict[str, Any]:
         return {**values, "date_utc": self.sql.datetime_value(values["date_utc"])}
 
     def insert_message(self, values: dict[str, Any]) -> int:
-        return self._id(self.sql.insert_message, self._message(values))
+        pk: int = self._with_texts(self.sql.insert_message, self._message(values)).fetchone()[0]
+        body = values["body"]
+        if self._paused and self.sql.index_message and len(body) >= LARGE_TEXT:
+            for statement in self.sql.index_message:
+                self._with_texts(statement, {"pk": pk, "subject": values["subject"], "body": body})
+            self._indexed.append(pk)
+        return pk
 
     def fill_placeholder(self, pk: int, values: dict[str, Any]) -> None:
-        self._execute(self.sql.fill_placeholder, {**self._message(values), "pk": pk})
+        self._with_texts(self.sql.fill_placeholder, {**self._message(values), "pk": pk})
 
     def insert_details(self, table: str, rows: list[dict[str, Any]]) -> None:
         if table == "inferences":
@@ -108,7 +149,8 @@ class DriverWrites:
         self.raw.cursor().executemany(self.sql.insert_details[table], rows)
 
     def insert_patch(self, values: dict[str, Any]) -> int:
-        return self._id(self.sql.insert_patch, values)
+        pk: int = self._with_texts(self.sql.insert_patch, dict(values)).fetchone()[0]
+        return pk
 
     def insert_patched_file(self, values: dict[str, Any]) -> int:
         return self._id(self.sql.insert_patched_file, values)
@@ -169,11 +211,15 @@ class DriverWrites:
     def pause_indexing(self) -> None:
         for statement in self.sql.pause_indexing:
             self._execute(statement)
+        self._paused = True
 
     def index_since(self, first_id: int) -> None:
+        indexed = self.sql.list_value(self._indexed)
         for statement in self.sql.index_since:
-            self._execute(statement, {"first": first_id})
+            self._execute(statement, {"first": first_id, "indexed": indexed})
+        self._indexed.clear()
 
     def resume_indexing(self) -> None:
         for statement in self.sql.resume_indexing:
             self._execute(statement)
+        self._paused = False

@@ -13,7 +13,7 @@ import functools
 import hashlib
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from email import policy
 from email.headerregistry import BaseHeader, HeaderRegistry
@@ -33,9 +33,11 @@ from threadlore.importers.mail_headers import (
 )
 from threadlore.importers.patches import extract_patches, extract_trailers, parse_series_marker
 from threadlore.importers.raw_body import (
+    CUT_FROM,
     decoded_payload,
     is_single_part,
     parse_bytes,
+    parse_cutting_bodies,
     split_message,
 )
 from threadlore.importers.records import InputError, ParsedMessage, ReadProblem
@@ -116,7 +118,12 @@ def synthetic_message_id(*parts: str) -> str:
 
 
 def convert_message(
-    message: Message, *, source: str, position: int, body: memoryview | None = None
+    message: Message,
+    *,
+    source: str,
+    position: int,
+    body: memoryview | None = None,
+    cut_bodies: Mapping[int, memoryview] | None = None,
 ) -> ParsedMessage:
     """Read one email into a ParsedMessage, keeping whatever a broken message still offers.
 
@@ -126,25 +133,38 @@ def convert_message(
         position: its 1-based place in that file.
         body: when `message` was parsed from its header block alone, the bytes after it, read
             as the parser would read the body of a single part.
+        cut_bodies: when leaf bodies were cut out of the message before it was parsed, the
+            bytes of each by `id()` of its part (see `raw_body.parse_cutting_bodies`).
 
     Raises:
         InputError: only when the message cannot be read at all.
     """
     try:
-        return _convert(message, source, position, body)
+        return _convert(message, source, position, body, cut_bodies or {})
     except Exception as exc:  # a malformed message must become a one-line error, not a traceback
         raise InputError(source, position, "message", f"cannot be read: {exc}") from exc
 
 
-def _body_text(message: Message, body: memoryview | None) -> str:
+def _body_text(
+    message: Message, body: memoryview | None, cut_bodies: Mapping[int, memoryview]
+) -> str:
     """The text of a parsed message, or of a header block over the body `body`."""
-    if body is None:
-        return _body([part for part in message.walk() if not part.is_multipart()], _parsed_payload)
-    return _body([message], lambda part: decoded_payload(part, body))
+    if body is not None:
+        return _body([message], lambda part: decoded_payload(part, body))
+
+    def payload(part: Message) -> bytes | memoryview:
+        cut = cut_bodies.get(id(part))
+        return _parsed_payload(part) if cut is None else decoded_payload(part, cut)
+
+    return _body([part for part in message.walk() if not part.is_multipart()], payload)
 
 
 def _convert(
-    message: Message, source: str, position: int, raw_body: memoryview | None
+    message: Message,
+    source: str,
+    position: int,
+    raw_body: memoryview | None,
+    cut_bodies: Mapping[int, memoryview],
 ) -> ParsedMessage:
     """The conversion itself; each field reader copes with its own kind of damage."""
     raw_headers = [(str(name), str(value)) for name, value in message.raw_items()]
@@ -153,7 +173,7 @@ def _convert(
     authors = parse_addresses(first.get("from", ""))
     raw_date = first.get("date")
     date, date_inference = parse_date(raw_date)
-    body = _body_text(message, raw_body)
+    body = _body_text(message, raw_body, cut_bodies)
     message_id = parse_message_id(first.get("message-id", ""))
     synthetic = message_id is None or own_id(message_id) != message_id
     if message_id is None:
@@ -227,11 +247,15 @@ class _MemoizedHeaderRegistry(HeaderRegistry):
 MAIL_POLICY = policy.default.clone(header_factory=_MemoizedHeaderRegistry())
 
 
-def parse_message_bytes(raw: bytes, *, source: str, position: int) -> ParsedMessage:
+def parse_message_bytes(
+    raw: bytes, *, source: str, position: int, cut_from: int = CUT_FROM
+) -> ParsedMessage:
     """Parse one message's bytes (headers and body, no mbox `From ` line) into a ParsedMessage.
 
     The stdlib parser reads the header block; it reads the body too when that holds parts, else
     the body is decoded from `raw` as the parser would decode it (see `importers/raw_body.py`).
+    So is a part's body of at least `cut_from` bytes: it is cut out before the parser reads
+    the parts.
     """
     raw = without_bare_crs_in_headers(raw)
     header_block, body = split_message(raw)
@@ -243,7 +267,11 @@ def parse_message_bytes(raw: bytes, *, source: str, position: int) -> ParsedMess
     if single_part:
         return convert_message(headers, source=source, position=position, body=body)
     try:
-        return convert_message(parse_bytes(raw, MAIL_POLICY), source=source, position=position)
+        cut = parse_cutting_bodies(raw, MAIL_POLICY, cut_from)
+        if cut is None:
+            return convert_message(parse_bytes(raw, MAIL_POLICY), source=source, position=position)
+        parts, cut_bodies = cut
+        return convert_message(parts, source=source, position=position, cut_bodies=cut_bodies)
     except RecursionError:  # MIME parts nested past the stack (the parser and walk() recurse)
         pass
     except InputError as exc:

@@ -6,9 +6,11 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from threadlore.db import search_sql, store_writes
+from threadlore.db.driver import StoreReader
 from threadlore.db.ingest import import_messages
 from threadlore.db.models import Message, Thread
 from threadlore.db.queries import get_message
@@ -189,3 +191,39 @@ def test_each_thread_keeps_the_date_of_its_newest_message(
     assert kept == newest
     naive = {day(3).replace(tzinfo=None), day(5).replace(tzinfo=None), None}  # UTC, as stored
     assert set(kept.values()) == naive
+
+
+def test_a_large_body_is_stored_and_found_without_being_bound(
+    store: Store, make_message: MakeMessage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large body (from 2,000 characters here) is handed to SQLite by a function call, never
+    bound: Python's sqlite3 would keep the bound copy as long as the statement is cached. It is
+    stored whole and searchable, inserted or filling a placeholder, on every engine."""
+    monkeypatch.setattr(store_writes, "LARGE_TEXT", 2000)
+    bound: list[dict[str, object]] = []
+    execute = store_writes.DriverWrites._execute
+
+    def recorded(self: store_writes.DriverWrites, statement: str, params: object = None) -> object:
+        bound.append(dict(params or {}))  # type: ignore[call-overload]
+        return execute(self, statement, params)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_writes.DriverWrites, "_execute", recorded)
+    large = {name: f"{name} zyzzyva {'page lock ' * 400}end\n" for name in ("big", "filled")}
+    import_messages(
+        store,
+        [
+            make_message("reply@x", in_reply_to="filled@x"),  # a placeholder for filled@x
+            make_message("big@x", body=large["big"]),
+            make_message("filled@x", body=large["filled"]),
+        ],
+    )
+    with store() as session:
+        for name, body in large.items():
+            assert get_message(session, f"{name}@x").body == body
+        reader = StoreReader.of_session(session)
+        found = search_sql.search(reader, "zyzzyva", limit=10, offset=0)
+        assert sorted(m.id for m in found) == ["big@x", "filled@x"]
+        if session.get_bind().dialect.name == "sqlite":
+            check = "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)"
+            session.execute(text(check))  # each body indexed once, as it reads
+            assert bound and not [p for p in bound for v in p.values() if v in large.values()]
