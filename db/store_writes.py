@@ -108,8 +108,7 @@ class DriverWrites:
         return self.raw.execute(statement, params or {})
 
     def _id(self, statement: str, params: dict[str, Any]) -> int:
-        pk: int = self._execute(statement, params).fetchone()[0]
-        return pk
+        return self.sql.new_id(self._execute(statement, params))
 
     def _with_texts(self, statement: str, params: dict[str, Any]) -> Any:
         """Run a statement writing texts (`params` is its own), large ones handed over on SQLite."""
