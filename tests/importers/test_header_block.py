@@ -44,7 +44,8 @@ _LINES = st.sampled_from(
      b"From x Mon Feb 26 10:00:00 2007", b"From ", b"X-Odd:", b"X-Odd:\t ", b": no name",
      b"no colon here", b"", b" ", b"Message-ID: <m@x>", b"Content-Type: multipart/mixed",
      b"Content-Type: text/plain; charset=utf-8", b"Content-Type: message/rfc822",
-     b"Subject: caf\xc3\xa9 \xff", b"X-\x7f: y", b"Subject:x:y", b"\x0b\x0c: z", b"body line"]
+     b"Subject: caf\xc3\xa9 \xff", b"X-\x7f: y", b"Subject:x:y", b"\x0b\x0c: z", b"body line",
+     b"X-Sp:   ", b"X-Tab:\tv\t ", b"\t \t", b"X-Cut: a\x0bb\x85c\x1cd"]
 )  # fmt: skip
 
 
