@@ -113,7 +113,7 @@ def _quote_encoded_words(text: str) -> str:
     return _BARE_ENCODED_WORD.sub(quote, text)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=256)
 def parse_addresses(raw: str) -> tuple[Address, ...]:
     """Every address in an address header; the raw text as a name when none can be read.
 
