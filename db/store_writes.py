@@ -131,7 +131,7 @@ class DriverWrites:
         return {**values, "date_utc": self.sql.datetime_value(values["date_utc"])}
 
     def insert_message(self, values: dict[str, Any]) -> int:
-        pk: int = self._with_texts(self.sql.insert_message, self._message(values)).fetchone()[0]
+        pk = self.sql.new_id(self._with_texts(self.sql.insert_message, self._message(values)))
         body = values["body"]
         if self._paused and self.sql.index_message and len(body) >= LARGE_TEXT:
             for statement in self.sql.index_message:
@@ -148,8 +148,7 @@ class DriverWrites:
         self.raw.cursor().executemany(self.sql.insert_details[table], rows)
 
     def insert_patch(self, values: dict[str, Any]) -> int:
-        pk: int = self._with_texts(self.sql.insert_patch, dict(values)).fetchone()[0]
-        return pk
+        return self.sql.new_id(self._with_texts(self.sql.insert_patch, dict(values)))
 
     def insert_patched_file(self, values: dict[str, Any]) -> int:
         return self._id(self.sql.insert_patched_file, values)
