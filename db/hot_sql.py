@@ -93,11 +93,16 @@ def like_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def insert(table: str, columns: Sequence[str], *, returning_id: bool = False) -> str:
-    """`INSERT INTO table (columns) VALUES (:column, …)`, optionally returning the new id."""
+def insert(table: str, columns: Sequence[str]) -> str:
+    """`INSERT INTO table (columns) VALUES (:column, …)`."""
     values = ", ".join(f":{c}" for c in columns)
-    statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values})"
-    return statement + " RETURNING id" if returning_id else statement
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values})"
+
+
+def returning_id(statement: str) -> str:
+    """An INSERT that returns the new row's id (PostgreSQL's way to learn it; SQLite's
+    `lastrowid` costs less, see `EngineSql.new_id`)."""
+    return statement + " RETURNING id"
 
 
 # what a placeholder row holds besides its id, thread and parent: a message never seen (or
@@ -124,13 +129,13 @@ PLACEHOLDER: dict[str, Any] = {
 
 NODE_COLUMNS = "id, message_id, parent_id, thread_id, placeholder"
 
-INSERT_MESSAGE = insert("messages", (*MESSAGE_COLUMNS, "parent_id", "thread_id"), returning_id=True)
+INSERT_MESSAGE = insert("messages", (*MESSAGE_COLUMNS, "parent_id", "thread_id"))
 FILL_PLACEHOLDER = (
     f"UPDATE messages SET {', '.join(f'{c} = :{c}' for c in MESSAGE_COLUMNS)} WHERE id = :pk"
 )
 INSERT_DETAILS = {table: insert(table, columns) for table, columns in DETAIL_COLUMNS.items()}
-INSERT_PATCH = insert("patches", PATCH_COLUMNS, returning_id=True)
-INSERT_PATCHED_FILE = insert("patched_files", PATCHED_FILE_COLUMNS, returning_id=True)
+INSERT_PATCH = insert("patches", PATCH_COLUMNS)
+INSERT_PATCHED_FILE = insert("patched_files", PATCHED_FILE_COLUMNS)
 NODE_AT = f"SELECT {NODE_COLUMNS} FROM messages WHERE id = :pk"
 NODES_BETWEEN = (
     f"SELECT {NODE_COLUMNS} FROM messages WHERE message_id >= :low AND message_id < :high LIMIT 2"
@@ -139,7 +144,7 @@ PLACEHOLDER_LIKE = (
     "SELECT id FROM messages WHERE placeholder = true AND message_id LIKE :pattern LIMIT 1"
 )
 SET_PARENT = "UPDATE messages SET parent_id = :parent WHERE id = :pk"
-NEW_THREAD = "INSERT INTO threads (last_date_utc) VALUES (NULL) RETURNING id"
+NEW_THREAD = "INSERT INTO threads (last_date_utc) VALUES (NULL)"
 MOVE_THREAD = "UPDATE messages SET thread_id = :keep WHERE thread_id = :drop"
 DELETE_THREAD = "DELETE FROM threads WHERE id = :drop"
 # a thread's newest date: raised to a message's date, or read again from all its messages
@@ -156,7 +161,7 @@ PEOPLE_AND_ALIASES = (
     "SELECT people.id, people.name, people.is_list, aliases.kind, aliases.key "
     "FROM people LEFT OUTER JOIN aliases ON aliases.person_id = people.id"
 )
-INSERT_PERSON = "INSERT INTO people (name, is_list) VALUES (:name, :is_list) RETURNING id"
+INSERT_PERSON = "INSERT INTO people (name, is_list) VALUES (:name, :is_list)"
 INSERT_ALIAS = insert("aliases", ("person_id", "kind", "value", "key"))
 RENAME_PERSON = "UPDATE people SET name = :name WHERE id = :pk"
 MARK_LIST = "UPDATE people SET is_list = true WHERE id = :pk"
@@ -189,6 +194,9 @@ class EngineSql(NamedTuple):
     """
 
     name: str
+    # the inserts of new rows whose id the import needs: insert_message, insert_patch,
+    # insert_patched_file, new_thread, insert_person; `new_id` reads it from their cursor
+    new_id: Callable[[Any], int]
     insert_message: str
     fill_placeholder: str
     insert_details: dict[str, str]

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from threadlore.db import hot_sql
-from threadlore.db.hot_sql import EngineSql
+from threadlore.db.hot_sql import EngineSql, returning_id
 
 _NAMED = re.compile(r"(?<![:\w]):([a-z_][a-z_0-9]*)")
 
@@ -93,6 +93,11 @@ def _json(value: Any) -> Any:
     return Json(value)
 
 
+def _returned_id(cursor: Any) -> int:
+    pk: int = cursor.fetchone()[0]
+    return pk
+
+
 def _same(value: Any) -> Any:
     return value
 
@@ -111,11 +116,12 @@ def _read_utc(value: Any) -> datetime | None:
 
 POSTGRESQL = EngineSql(
     name="postgresql",
-    insert_message=driver_style(hot_sql.INSERT_MESSAGE),
+    new_id=_returned_id,
+    insert_message=driver_style(returning_id(hot_sql.INSERT_MESSAGE)),
     fill_placeholder=driver_style(hot_sql.FILL_PLACEHOLDER),
     insert_details={t: driver_style(s) for t, s in hot_sql.INSERT_DETAILS.items()},
-    insert_patch=driver_style(hot_sql.INSERT_PATCH),
-    insert_patched_file=driver_style(hot_sql.INSERT_PATCHED_FILE),
+    insert_patch=driver_style(returning_id(hot_sql.INSERT_PATCH)),
+    insert_patched_file=driver_style(returning_id(hot_sql.INSERT_PATCHED_FILE)),
     nodes_with_keys=driver_style(
         f"SELECT {hot_sql.NODE_COLUMNS} FROM messages WHERE message_id = ANY(:keys)"
     ),
@@ -123,13 +129,13 @@ POSTGRESQL = EngineSql(
     nodes_between=driver_style(hot_sql.NODES_BETWEEN),
     placeholder_like=driver_style(hot_sql.PLACEHOLDER_LIKE),
     set_parent=driver_style(hot_sql.SET_PARENT),
-    new_thread=driver_style(hot_sql.NEW_THREAD),
+    new_thread=driver_style(returning_id(hot_sql.NEW_THREAD)),
     move_thread=driver_style(hot_sql.MOVE_THREAD),
     delete_thread=driver_style(hot_sql.DELETE_THREAD),
     raise_last_date=driver_style(hot_sql.RAISE_LAST_DATE),
     recount_last_date=driver_style(hot_sql.RECOUNT_LAST_DATE),
     people_and_aliases=driver_style(hot_sql.PEOPLE_AND_ALIASES),
-    insert_person=driver_style(hot_sql.INSERT_PERSON),
+    insert_person=driver_style(returning_id(hot_sql.INSERT_PERSON)),
     insert_alias=driver_style(hot_sql.INSERT_ALIAS),
     rename_person=driver_style(hot_sql.RENAME_PERSON),
     mark_list=driver_style(hot_sql.MARK_LIST),

@@ -52,6 +52,13 @@ def fts_phrase(words: str) -> str:
     return '"' + words.replace('"', '""') + '"'
 
 
+def _last_row_id(cursor: Any) -> int:
+    """The new row's id, as SQLite keeps it for the connection: no RETURNING row to step to and
+    fetch (the insert triggers' own rows do not change it)."""
+    pk: int = cursor.lastrowid
+    return pk
+
+
 def _same(statement: str) -> str:
     return statement
 
@@ -109,6 +116,7 @@ _NOT_INDEXED = "id NOT IN (SELECT value FROM json_each(:indexed))"  # indexed as
 
 SQLITE = EngineSql(
     name="sqlite",
+    new_id=_last_row_id,
     insert_message=hot_sql.INSERT_MESSAGE,
     fill_placeholder=hot_sql.FILL_PLACEHOLDER,
     insert_details=hot_sql.INSERT_DETAILS,

@@ -108,8 +108,7 @@ class DriverWrites:
         return self.raw.execute(statement, params or {})
 
     def _id(self, statement: str, params: dict[str, Any]) -> int:
-        pk: int = self._execute(statement, params).fetchone()[0]
-        return pk
+        return self.sql.new_id(self._execute(statement, params))
 
     def _with_texts(self, statement: str, params: dict[str, Any]) -> Any:
         """Run a statement writing texts (`params` is its own), large ones handed over on SQLite."""
@@ -132,7 +131,7 @@ class DriverWrites:
         return {**values, "date_utc": self.sql.datetime_value(values["date_utc"])}
 
     def insert_message(self, values: dict[str, Any]) -> int:
-        pk: int = self._with_texts(self.sql.insert_message, self._message(values)).fetchone()[0]
+        pk = self.sql.new_id(self._with_texts(self.sql.insert_message, self._message(values)))
         body = values["body"]
         if self._paused and self.sql.index_message and len(body) >= LARGE_TEXT:
             for statement in self.sql.index_message:
@@ -149,8 +148,7 @@ class DriverWrites:
         self.raw.cursor().executemany(self.sql.insert_details[table], rows)
 
     def insert_patch(self, values: dict[str, Any]) -> int:
-        pk: int = self._with_texts(self.sql.insert_patch, dict(values)).fetchone()[0]
-        return pk
+        return self.sql.new_id(self._with_texts(self.sql.insert_patch, dict(values)))
 
     def insert_patched_file(self, values: dict[str, Any]) -> int:
         return self._id(self.sql.insert_patched_file, values)

@@ -20,6 +20,7 @@ from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import Message
 
 from threadlore.importers.charsets import decode_text
+from threadlore.importers.header_block import read_header_block
 from threadlore.importers.list_senders import real_sender
 from threadlore.importers.mail_headers import (
     decode_words,
@@ -260,7 +261,7 @@ def parse_message_bytes(
     raw = without_bare_crs_in_headers(raw)
     header_block, body = split_message(raw)
     try:
-        headers = parse_bytes(header_block, MAIL_POLICY)
+        headers = read_header_block(header_block, MAIL_POLICY)
         single_part = is_single_part(headers)
     except Exception as exc:  # the parser collects defects; anything it raises is a bad message
         raise InputError(source, position, "message", f"cannot be parsed: {exc}") from exc

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import quopri
 import re
 from datetime import UTC, datetime
@@ -112,12 +113,14 @@ def _quote_encoded_words(text: str) -> str:
     return _BARE_ENCODED_WORD.sub(quote, text)
 
 
+@functools.lru_cache(maxsize=256)
 def parse_addresses(raw: str) -> tuple[Address, ...]:
     """Every address in an address header; the raw text as a name when none can be read.
 
     Mailing-list archives that obfuscate addresses ("john at example.com") are read back as
     addresses. Encoded names are decoded after splitting, so that a comma inside an encoded
-    name does not split the address.
+    name does not split the address. Remembered by value: an archive's To, Cc and From name
+    the same lists and people again and again (addresses are immutable).
     """
     text = from_surrogates(unfold(raw))
     plain = _plain_addresses(text)

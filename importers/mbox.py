@@ -31,6 +31,7 @@ from threadlore.importers.records import (
 GZIP_MAGIC = b"\x1f\x8b"
 _ESCAPED_FROM = re.compile(rb"^>(>*From )")
 _HEADER_START = re.compile(rb"^[!-9;-~]+:")
+_SPECIAL_LINE = re.compile(rb"^>*From ", re.MULTILINE)
 
 
 _CHUNK = 1 << 16
@@ -45,28 +46,63 @@ def open_mail_file(path: Path) -> io.BufferedIOBase:
     return path.open("rb")
 
 
-def _gzip_lines(stream: io.BufferedIOBase, junk: list[gzip.BadGzipFile]) -> Iterator[bytes]:
-    """The lines of a gzip stream, up to bytes after a complete member that are not another
-    member (junk a download or a copy left behind): those end the lines, their error is put in
+def _gzip_chunks(stream: io.BufferedIOBase, junk: list[gzip.BadGzipFile]) -> Iterator[bytes]:
+    """The data of a gzip stream, up to bytes after a complete member that are not another
+    member (junk a download or a copy left behind): those end the data, their error is put in
     `junk`, and the message they follow stays whole. Read a chunk at a time with `read1`, which
-    either returns data or raises, so no line read before the junk is lost with it."""
-    rest = b""
+    either returns data or raises, so no data read before the junk is lost with it."""
     while True:
         try:
             chunk = stream.read1(_CHUNK)
         except gzip.BadGzipFile as exc:
             junk.append(exc)
-            break
+            return
         if not chunk:
-            break
-        lines = (rest + chunk).split(b"\n")
-        rest = lines.pop()
-        yield from (line + b"\n" for line in lines)
+            return
+        yield chunk
+
+
+def _file_chunks(stream: io.BufferedIOBase) -> Iterator[bytes]:
+    return iter(lambda: stream.read(_CHUNK), b"")
+
+
+def _runs(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The lines of a file as `split_mbox_at` needs them, without a Python step per line.
+
+    Each line that starts with `From ` or `>…>From ` (a separator, or an escape to undo) comes
+    alone; the lines between them come as one run. A line longer than a chunk comes in pieces
+    of about a chunk, each but the last without its newline, so memory holds one chunk of it.
+    """
+    rest = b""
+    inside = False  # whether `rest` continues a line given in pieces before
+    for chunk in chunks:
+        data = rest + chunk if rest else chunk
+        end = data.rfind(b"\n") + 1
+        if inside and end:  # the end of a long line: never a separator or an escape
+            cut = data.index(b"\n") + 1
+            yield data[:cut]
+            data, end, inside = data[cut:], end - cut, False
+        if end:
+            yield from _split_runs(data[:end])
+        rest = data[end:]
         if len(rest) > _CHUNK:  # a long line goes on in pieces: memory holds one chunk of it
             yield rest
-            rest = b""
+            rest, inside = b"", True
     if rest:
         yield rest
+
+
+def _split_runs(lines: bytes) -> Iterator[bytes]:
+    """Whole lines cut into runs and the lines starting with `From ` or `>…>From ` (see `_runs`)."""
+    start = 0
+    for found in _SPECIAL_LINE.finditer(lines):
+        at = found.start()
+        if at > start:
+            yield lines[start:at]
+        start = lines.find(b"\n", at) + 1 or len(lines)
+        yield lines[at:start]
+    if start < len(lines):
+        yield lines[start:]
 
 
 @dataclass(frozen=True)
@@ -89,6 +125,14 @@ def split_mbox(lines: Iterable[bytes], source: str) -> Iterator[bytes]:
         yield data
 
 
+def _blank_end(piece: bytes) -> int:
+    """The length of the blank line a piece of one or more lines ends with; 0 if it does not."""
+    for blank in (b"\n", b"\r\n"):
+        if piece == blank or piece.endswith(b"\n" + blank):
+            return len(blank)
+    return 0
+
+
 class _Gathered:
     """One message's lines as they are read, in one buffer (as a list of line objects they would
     take twice the message's size), up to the cap; past it, only its size is counted."""
@@ -98,21 +142,21 @@ class _Gathered:
         self.cap = cap
         self.data = bytearray()
         self.size = 0
-        self.last = b""  # the last piece kept
+        self.blank = 0  # the length of the blank line the pieces kept end with, if they do
 
     def add(self, piece: bytes) -> None:
         self.size += len(piece)
         if self.cap is None or self.size <= self.cap:
             self.data += piece
-            self.last = piece
+            self.blank = _blank_end(piece)
 
     def finish(self) -> bytes | Oversized:
         """The message, without the empty line that separates it from the next one; the buffer
         is emptied, so that memory holds the message once while it is parsed."""
         if self.cap is not None and self.size > self.cap:
             return Oversized(self.size)
-        if self.last in (b"\n", b"\r\n"):
-            del self.data[-len(self.last) :]
+        if self.blank:
+            del self.data[-self.blank :]
         message = bytes(self.data)
         self.data = bytearray()
         return message
@@ -160,11 +204,6 @@ def split_mbox_at(
         yield current.start, current.finish()
 
 
-def _pieces(stream: io.BufferedIOBase) -> Iterator[bytes]:
-    """The lines of a file, a line longer than a chunk given in pieces of one chunk."""
-    return iter(lambda: stream.readline(_CHUNK), b"")
-
-
 def read_mbox(
     path: str | Path, on_error: ErrorHandler | None = None, cap: int = MAX_MESSAGE_BYTES
 ) -> Iterator[ParsedMessage]:
@@ -187,8 +226,8 @@ def read_mbox(
     try:
         with open_mail_file(path) as stream:
             gzipped = isinstance(stream, gzip.GzipFile)
-            lines = _gzip_lines(stream, junk) if gzipped else _pieces(stream)
-            for offset, raw in split_mbox_at(lines, source, cap):
+            chunks = _gzip_chunks(stream, junk) if gzipped else _file_chunks(stream)
+            for offset, raw in split_mbox_at(_runs(chunks), source, cap):
                 position += 1
                 try:
                     if isinstance(raw, Oversized):

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import gzip
+import io
+import re
 import tracemalloc
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from threadlore.importers.mbox import read_mbox, split_mbox
+from threadlore.importers.mbox import Oversized, _runs, read_mbox, split_mbox, split_mbox_at
 from threadlore.importers.records import InputError
 
 MAIL = Path(__file__).resolve().parents[1] / "data" / "mail"
@@ -123,3 +128,37 @@ def test_memory_does_not_grow_with_the_archive(tmp_path: Path, compress: bool) -
     # 750 more messages; a reader that kept them (or their bytes) would grow by more than
     # `added_bytes`. Allowed: an eighth of that, for Python's bounded free lists.
     assert large_peak - small_peak < added_bytes / 8
+
+
+# the lines that decide how an mbox is cut, and a line longer than the reader's chunks
+_MBOX_LINES = st.sampled_from(
+    [b"From a@b Mon Jan  1 00:00:00 2007\n", b"From here on\n", b"Subject: s\n", b"X-A:\n",
+     b">From quoted\n", b">>From twice\n", b">not an escape\n", b"\n", b"\r\n", b" \n",
+     b"body text\n", b"From ", b"no newline", b"\r", b"x" * 70_000 + b"\n", b"y" * 140_000]
+)  # fmt: skip
+
+
+def _cut(pieces: Iterable[bytes]) -> list[tuple[int, bytes | str]]:
+    """The messages and their offsets; a message past the cap as just that (its size is "at
+    least" what was counted before reading stopped, which depends on where pieces end)."""
+    return [
+        (offset, "past the cap" if isinstance(data, Oversized) else data)
+        for offset, data in split_mbox_at(pieces, "t.mbox", cap=100_000)
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_MBOX_LINES, max_size=30).map(b"".join), st.integers(1, 9000))
+def test_runs_cut_an_mbox_as_its_lines_do(data: bytes, chunk: int) -> None:
+    """Reading in runs of lines (a Python step per run, not per line) cuts the same messages at
+    the same offsets, from chunks of any size, as reading line by line (a long line in pieces)."""
+    chunks = [data[start : start + chunk] for start in range(0, len(data), chunk)]
+    stream = io.BytesIO(data)
+    lines = list(iter(lambda: stream.readline(1 << 16), b""))
+    try:
+        expected = _cut(lines)
+    except InputError as exc:
+        with pytest.raises(InputError, match=re.escape(exc.problem)):
+            _cut(_runs(chunks))
+        return
+    assert _cut(_runs(chunks)) == expected

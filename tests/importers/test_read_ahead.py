@@ -21,6 +21,12 @@ SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "lkml-2007-fault-vs-t
 MESSAGES = CHUNK * 2 + 17  # two full chunks and a part
 
 
+@pytest.fixture(autouse=True)
+def free_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A core free for the child, however busy the machine running the tests is."""
+    monkeypatch.setattr(read_ahead_module, "_free_cores", lambda: 2.0)
+
+
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     mbox = tmp_path_factory.mktemp("archive") / "list.mbox"
@@ -109,13 +115,18 @@ def test_the_reader_ends_when_its_consumer_dies(archive: Path) -> None:
     assert _ended(reader)
 
 
-def test_one_core_reads_in_this_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("cores", "load"), [(1, 0.0), (2, 1.5), (8, 7.2)])
+def test_without_a_free_core_the_inputs_are_read_in_this_process(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cores: int, load: float
+) -> None:
     mbox = tmp_path / "one.mbox"
     mbox.write_bytes(
         b"From a@b Mon Jan  1 00:00:00 2024\nFrom: A <a@b.c>\nMessage-ID: <1@b.c>\n\nhi\n"
     )
-    monkeypatch.setattr(read_ahead_module, "_usable_cores", lambda: 1)
+    monkeypatch.undo()  # the machine's own free cores: these
+    monkeypatch.setattr(read_ahead_module, "_usable_cores", lambda: cores)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
     stream = read_ahead([mbox])
     first = next(stream)
-    assert multiprocessing.active_children() == []  # no reader process on one core
+    assert multiprocessing.active_children() == []  # no reader process without a free core
     assert [first, *stream] == list(read_inputs([mbox]))
