@@ -56,14 +56,25 @@ def _usable_cores() -> int:
     return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
 
 
+def running_elsewhere(loadavg: str) -> int:
+    """Of a `/proc/loadavg` line (`0.52 0.41 0.36 3/184 9731`), the tasks running or waiting for
+    a core right now, besides the one that read it."""
+    return int(loadavg.split()[3].split("/")[0]) - 1
+
+
 def _free_cores() -> float:
-    """The usable cores less the system's load (its average over the last minute, where the
-    system tells it): how many cores no other work is using."""
+    """The usable cores less the work running on them now (Linux), or less the last minute's
+    load average elsewhere. The average lags: right after an import ends it still counts that
+    import's two cores, and the next one would wrongly find no core free."""
     try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # not a Unix, or no load to read
-        load = 0.0
-    return _usable_cores() - load
+        with open("/proc/loadavg") as loadavg:
+            busy: float = running_elsewhere(loadavg.read())
+    except (OSError, ValueError, IndexError):
+        try:
+            busy = os.getloadavg()[0]
+        except (AttributeError, OSError):  # not a Unix, or no load to read
+            busy = 0.0
+    return _usable_cores() - busy
 
 
 def _fork_context() -> ForkContext | None:

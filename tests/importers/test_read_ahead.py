@@ -12,7 +12,7 @@ import pytest
 
 from threadlore.importers import read_ahead as read_ahead_module
 from threadlore.importers.detect import read_inputs
-from threadlore.importers.read_ahead import CHUNK, read_ahead
+from threadlore.importers.read_ahead import CHUNK, read_ahead, running_elsewhere
 from threadlore.importers.records import InputError
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "lkml-2007-fault-vs-truncate.txt"
@@ -115,9 +115,9 @@ def test_the_reader_ends_when_its_consumer_dies(archive: Path) -> None:
     assert _ended(reader)
 
 
-@pytest.mark.parametrize(("cores", "load"), [(1, 0.0), (2, 1.5), (8, 7.2)])
+@pytest.mark.parametrize(("cores", "running"), [(1, 1), (2, 3), (8, 9)])
 def test_without_a_free_core_the_inputs_are_read_in_this_process(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cores: int, load: float
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cores: int, running: int
 ) -> None:
     mbox = tmp_path / "one.mbox"
     mbox.write_bytes(
@@ -125,8 +125,15 @@ def test_without_a_free_core_the_inputs_are_read_in_this_process(
     )
     monkeypatch.undo()  # the machine's own free cores: these
     monkeypatch.setattr(read_ahead_module, "_usable_cores", lambda: cores)
-    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(
+        read_ahead_module, "running_elsewhere", lambda _: running_elsewhere(f"1 1 1 {running}/99 7")
+    )
     stream = read_ahead([mbox])
     first = next(stream)
     assert multiprocessing.active_children() == []  # no reader process without a free core
     assert [first, *stream] == list(read_inputs([mbox]))
+
+
+def test_the_work_running_now_is_read_from_the_kernels_line() -> None:
+    assert running_elsewhere("0.52 0.41 0.36 1/184 9731\n") == 0  # this process alone
+    assert running_elsewhere("4.10 3.90 2.00 5/300 12000") == 4
