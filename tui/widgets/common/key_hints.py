@@ -81,8 +81,8 @@ class KeyHints(Widget, can_focus=False):
         hints, palette = self.hints()
         key_style = self.get_visual_style("key-hints--key")
         text_style = self.get_visual_style("key-hints--description")
-        tail = [] if palette is None else [palette]
-        room = self.size.width - (sum(_width(h, compact=True) for h in tail) + 1 if tail else 0)
+        palette_width = 0 if palette is None else _width(palette, compact=True) + 1  # and "▏"
+        room = self.size.width - palette_width
         compact = sum(_width(h, compact=False) for h in hints) > room
         parts: list[Content] = []
         self._spans = []
@@ -95,11 +95,10 @@ class KeyHints(Widget, can_focus=False):
             self._spans.append((used, used + width, hint))
             used += width
         if palette is not None:
-            gap = max(self.size.width - used - _width(palette, compact=True) - 1, 0)
-            parts.append(Content(" " * gap))
+            start = room + 1  # the hints above stopped within `room`
+            parts.append(Content(" " * (start - 1 - used)))
             parts.append(Content.styled("▏", "dim"))
-            start = used + gap + 1
-            self._spans.append((start, start + _width(palette, compact=True), palette))
+            self._spans.append((start, start + palette_width - 1, palette))
             parts.append(_drawn(palette, True, key_style, text_style))
         return Content.assemble(*parts)
 
