@@ -112,11 +112,9 @@ class DriverWrites:
 
     def _with_texts(self, statement: str, params: dict[str, Any]) -> Any:
         """Run a statement writing texts (`params` is its own), large ones handed over on SQLite."""
-        large = [
-            name
-            for name, value in params.items()
-            if isinstance(value, str) and len(value) >= LARGE_TEXT and self.sql.name == "sqlite"
-        ]
+        if self.sql.name != "sqlite":
+            return self._execute(statement, params)
+        large = [n for n, v in params.items() if isinstance(v, str) and len(v) >= LARGE_TEXT]
         if not large:
             return self._execute(statement, params)
         for name in large:
