@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 SAMPLE  := samples/lkml-2007-fault-vs-truncate.txt
 SAMPLE_MAP := kb/maps/lkml-2007-fault-vs-truncate.yaml
 
-.PHONY: run test pg-test check lint typecheck bench install clean
+.PHONY: run test pg-test check lint typecheck bench install clean schema-snapshot
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -49,6 +49,11 @@ typecheck: $(STAMP)
 ## bench: every benchmark in benches/, each printing figures as ratios against a peer
 bench: $(STAMP)
 	$(BIN)/python -m benches
+
+## schema-snapshot: write db/schema_snapshot.sql again from what the migrations make (after adding
+## one; a test fails until it is)
+schema-snapshot: $(STAMP)
+	$(BIN)/python -m threadlore.db.schema_snapshot
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 # the newest revision: knowing it lets an up-to-date store open without importing Alembic
 from threadlore.db.schema_head import HEAD_REVISION as HEAD_REVISION
+from threadlore.db.schema_snapshot import create_from_snapshot, snapshot_revision
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -123,8 +124,16 @@ def _is_at_head(engine: Engine) -> bool:
     return current == {HEAD_REVISION}
 
 
-def upgrade_to_head(engine: Engine, url: str) -> None:
-    """Run `alembic upgrade head` on the engine's database unless it is already there.
+def _is_empty_sqlite(connection: Connection) -> bool:
+    if connection.dialect.name != "sqlite":
+        return False
+    return connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar() == 0
+
+
+def upgrade_to_head(engine: Engine, url: str, *, snapshot: bool = True) -> None:
+    """Run `alembic upgrade head` on the engine's database unless it is already there; an
+    empty SQLite file is given the schema snapshot instead, when it is at the head
+    (`db/schema_snapshot.py`; `snapshot=False` migrates it, as the snapshot is made).
 
     The whole upgrade is one transaction, so a process killed while creating a store leaves no
     half-made schema. Processes opening one new store at once take turns (PostgreSQL: an
@@ -133,15 +142,18 @@ def upgrade_to_head(engine: Engine, url: str) -> None:
     """
     if _is_at_head(engine):
         return
-    from alembic import command
-
-    config = alembic_config(url)
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK})
         elif connection.dialect.name == "sqlite":
             # pysqlite runs DDL outside any transaction unless one was begun explicitly.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if snapshot and _is_empty_sqlite(connection) and snapshot_revision() == HEAD_REVISION:
+            create_from_snapshot(connection.exec_driver_sql)
+            return
+        from alembic import command
+
+        config = alembic_config(url)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -32,3 +32,12 @@ def test_every_top_folder_maps_into_the_threadlore_namespace() -> None:
 
 def test_the_package_list_names_every_folder_of_code() -> None:
     assert set(_setuptools()["packages"]) == _folders_with_code_or_data()  # type: ignore[arg-type]
+
+
+def test_every_data_file_of_the_package_is_in_the_wheel() -> None:
+    """A file the code reads (a stylesheet, a map, the schema snapshot) is one package-data
+    names; otherwise an installed threadlore lacks it."""
+    patterns = _setuptools()["package-data"]["*"]  # type: ignore[index]
+    suffixes = {f.suffix for top in TOP_FOLDERS for f in (ROOT / top).rglob("*.*")}
+    left_out = sorted(s for s in suffixes - {".py", ".pyc"} if f"*{s}" not in patterns)
+    assert ".sql" in suffixes and not left_out

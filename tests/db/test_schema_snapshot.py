@@ -1,0 +1,92 @@
+"""A new SQLite store is made from the schema snapshot, and is the store the migrations make."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from threadlore.db import engine as engine_module
+from threadlore.db import schema_snapshot
+from threadlore.db.engine import make_engine, open_store, upgrade_to_head
+
+
+def _everything(path: Path) -> tuple[list[tuple[str, ...]], dict[str, list[tuple[object, ...]]]]:
+    """A store's schema (without where its pages are) and every table's rows, the full-text
+    indexes' configuration included; their segments are not compared (a migrated store's empty
+    index has written and emptied its structure record, a new one has not), but checked."""
+    with sqlite3.connect(path) as connection:
+        schema = sorted(
+            connection.execute("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master")
+        )
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type IN"
+                " ('table', 'shadow') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_data'"
+            )
+        ]
+        for (index,) in connection.execute(
+            "SELECT name FROM pragma_table_list WHERE type = 'virtual'"
+        ):
+            connection.execute(f"INSERT INTO {index}({index}) VALUES ('integrity-check')")
+        rows = {name: sorted(connection.execute(f'SELECT * FROM "{name}"')) for name in tables}
+    return schema, rows
+
+
+def _migrated(path: Path) -> None:
+    url = f"sqlite:///{path}"
+    upgrade_to_head(make_engine(url), url, snapshot=False)
+
+
+def test_the_snapshot_is_what_the_migrations_make() -> None:
+    made = schema_snapshot.snapshot_text(schema_snapshot.migrated_statements())
+    stale = "db/schema_snapshot.sql is stale: run `make schema-snapshot` and commit it"
+    assert schema_snapshot.SNAPSHOT.read_text(encoding="utf-8") == made, stale
+
+
+def test_a_store_made_from_the_snapshot_is_the_migrated_store(tmp_path: Path) -> None:
+    open_store(f"sqlite:///{tmp_path / 'snapshot.sqlite'}")
+    _migrated(tmp_path / "migrated.sqlite")
+    snapshot = _everything(tmp_path / "snapshot.sqlite")
+    assert snapshot == _everything(tmp_path / "migrated.sqlite")
+    assert len(snapshot[0]) > 50  # every table, index and trigger, not an empty pair
+
+
+def test_a_new_store_is_made_without_alembic(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from threadlore.db.engine import open_store\n"
+        f"open_store('sqlite:///{tmp_path / 'new.sqlite'}')\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_a_snapshot_behind_the_head_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine_module, "snapshot_revision", lambda: "0001_older")
+    used: list[object] = []
+    monkeypatch.setattr(engine_module, "create_from_snapshot", used.append)
+    open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    _migrated(tmp_path / "migrated.sqlite")
+    assert not used
+    assert _everything(tmp_path / "store.sqlite") == _everything(tmp_path / "migrated.sqlite")
+
+
+def test_a_file_with_tables_is_migrated_not_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE notes (text TEXT)")
+        connection.execute("INSERT INTO notes VALUES ('kept')")
+    open_store(f"sqlite:///{path}")
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT text FROM notes").fetchall() == [("kept",)]
+        assert connection.execute("SELECT count(*) FROM messages").fetchone() == (0,)
