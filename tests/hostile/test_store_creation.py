@@ -5,12 +5,15 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from alembic.operations import Operations
 
+from threadlore.db import engine
 from threadlore.db.engine import open_store
+from threadlore.db.schema_snapshot import create_from_snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +37,33 @@ def test_a_migration_that_fails_halfway_leaves_no_half_made_schema(
         made.append(name)
         return create_table(self, name, *args, **kw)  # type: ignore[arg-type]
 
+    monkeypatch.setattr(engine, "snapshot_revision", lambda: None)  # Alembic makes the store
     monkeypatch.setattr(Operations, "create_table", fail_on_the_fifth_table)
+    with pytest.raises(RuntimeError, match="killed"):
+        open_store(f"sqlite:///{path}")
+    assert len(made) == 4
+    assert _tables(path) == []
+    monkeypatch.undo()
+    open_store(f"sqlite:///{path}")
+    assert "messages" in _tables(path)
+
+
+def test_a_snapshot_that_fails_halfway_leaves_no_half_made_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "store.sqlite"
+    made: list[str] = []
+
+    def fail_on_the_fifth_table(execute: Callable[[str], object]) -> None:
+        def run(statement: str) -> object:
+            if statement.startswith("CREATE TABLE") and len(made) == 4:
+                raise RuntimeError("killed")
+            made.append(statement)
+            return execute(statement)
+
+        create_from_snapshot(run)
+
+    monkeypatch.setattr(engine, "create_from_snapshot", fail_on_the_fifth_table)
     with pytest.raises(RuntimeError, match="killed"):
         open_store(f"sqlite:///{path}")
     assert len(made) == 4
