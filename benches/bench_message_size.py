@@ -13,8 +13,13 @@ after. Shapes:
 - `lines`: a text/plain body of short lines, 8bit;
 - `base64`: a multipart/mixed with a short text part and a base64 attachment.
 
+With `--fill`, each store first holds a short reply to the large message (imported by its own
+`threadlore import`, not measured), so the measured import fills the row the reply left as a
+placeholder instead of inserting one.
+
     .venv/bin/python -m benches.bench_message_size --sizes 16,60
     .venv/bin/python -m benches.bench_message_size --sizes 60 --shapes lines --postgres
+    .venv/bin/python -m benches.bench_message_size --sizes 60 --formats eml --fill
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import gzip
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -74,6 +80,10 @@ _WORDS = [
 ]
 
 
+def _message_id(shape: str, number: int) -> str:
+    return f"<big-{shape}-{number}@example.org>"
+
+
 def _header(shape: str, number: int) -> bytes:
     content = (
         'Content-Type: multipart/mixed; boundary="=-=big=-="\n'
@@ -83,7 +93,7 @@ def _header(shape: str, number: int) -> bytes:
     return (
         "From: Big Sender <big@example.org>\nTo: linux-mm@kvack.org\n"
         f"Subject: a large message ({shape})\nDate: Mon, 05 Feb 2007 10:00:00 +0000\n"
-        f"Message-ID: <big-{shape}-{number}@example.org>\nMIME-Version: 1.0\n{content}\n"
+        f"Message-ID: {_message_id(shape, number)}\nMIME-Version: 1.0\n{content}\n"
     ).encode()
 
 
@@ -153,8 +163,24 @@ def write_inputs(shape: str, size: int, folder: Path) -> dict[str, Path]:
     return {"eml": eml, "mbox": mbox, "mbox.gz": packed}
 
 
-def import_peak(source: Path, store: str) -> Measure:
-    """One `threadlore import` of `source` into the new store at `store` (a URL), measured."""
+def write_reply(shape: str, size: int, folder: Path) -> Path:
+    """A short reply to the large message `write_inputs` writes, as reply.eml."""
+    reply = folder / "reply.eml"
+    reply.write_text(
+        "From: Small Sender <small@example.org>\nTo: linux-mm@kvack.org\n"
+        f"Subject: Re: a large message ({shape})\nDate: Mon, 05 Feb 2007 11:00:00 +0000\n"
+        f"Message-ID: <reply-{shape}-{size}@example.org>\n"
+        f"In-Reply-To: {_message_id(shape, size)}\n\nSeen.\n"
+    )
+    return reply
+
+
+def import_peak(source: Path, store: str, first: Path | None = None) -> Measure:
+    """One `threadlore import` of `source` into the new store at `store` (a URL), measured;
+    `first`, if given, is imported before it, unmeasured."""
+    if first is not None:
+        command = [str(THREADLORE), "import", str(first), "--db", store]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     return measure([str(THREADLORE), "import", str(source), "--db", store]).measure
 
 
@@ -206,7 +232,7 @@ def _row(
         f"{peer:11.0f} {done.peak_rss_mb / peer:9.2f}×" if peer else f"{'(none)':>11} {'':>10}"
     )
     return (
-        f"{label:<26} {engine:<10} {done.peak_rss_mb:8.0f} {done.peak_rss_mb / size:6.1f}×"
+        f"{label:<32} {engine:<10} {done.peak_rss_mb:8.0f} {done.peak_rss_mb / size:6.1f}×"
         f" {(done.peak_rss_mb - base) / size:8.2f}× {against} {done.seconds:6.1f}"
     )
 
@@ -223,7 +249,7 @@ def run(args: argparse.Namespace, stores: dict[str, Callable[[str], str]]) -> No
     }
     print(", ".join(f"base ({engine}, a 1 KB .eml): {mb:.0f} MB" for engine, mb in bases.items()))
     print(
-        f"{'input':<26} {'engine':<10} {'peak MB':>8} {'× size':>7} {'− base':>9}"
+        f"{'input':<32} {'engine':<10} {'peak MB':>8} {'× size':>7} {'− base':>9}"
         f" {'notmuch MB':>11} {'× notmuch':>10} {'s':>6}"
     )
     notmuch = Notmuch()
@@ -232,14 +258,15 @@ def run(args: argparse.Namespace, stores: dict[str, Callable[[str], str]]) -> No
             folder = work / f"{shape}-{size}"
             inputs = write_inputs(shape, size * MB, folder)
             real = inputs["eml"].stat().st_size / MB
+            reply = write_reply(shape, size * MB, folder) if args.fill else None
             peer = None
             if notmuch.available():
                 peer = _median([notmuch.index(folder, work / "home") for _ in runs]).peak_rss_mb
             for kind in args.formats:
                 for engine, fresh in stores.items():
                     name = f"{shape}-{size}-{kind}"
-                    done = _median([import_peak(inputs[kind], fresh(name)) for _ in runs])
-                    label = f"{shape} {real:.0f} MB .{kind}"
+                    done = _median([import_peak(inputs[kind], fresh(name), reply) for _ in runs])
+                    label = f"{shape} {real:.0f} MB .{kind}{' (fill)' if reply else ''}"
                     print(_row(label, engine, done, real, bases[engine], peer), flush=True)
     print(f"load average after: {_load()}")
     print(
@@ -255,6 +282,9 @@ def main() -> None:
     parser.add_argument("--formats", default=",".join(FORMATS), help=f"Of {', '.join(FORMATS)}.")
     parser.add_argument("--runs", type=int, default=1, help="Imports per input (the median).")
     parser.add_argument("--postgres", action="store_true", help="Also into PostgreSQL stores.")
+    parser.add_argument(
+        "--fill", action="store_true", help="Import a reply first: the message fills its row."
+    )
     parser.add_argument("--work", type=Path, help="Keep the inputs and stores here.")
     args = parser.parse_args()
     args.sizes = [int(size) for size in args.sizes.split(",")]
