@@ -223,6 +223,7 @@ class EngineSql(NamedTuple):
     # :first, the first message id not yet indexed; :indexed, a list of ids indexed already
     index_since: tuple[str, ...]
     index_message: tuple[str, ...]  # :pk, :subject, :body: one message, while indexing is paused
+    unindex_message: tuple[str, ...]  # :pk: take a row out, as stored, while indexing is paused
     resume_indexing: tuple[str, ...]
     list_value: Callable[[Sequence[Any]], Any]
     datetime_value: Callable[[datetime | None], Any]

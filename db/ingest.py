@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import pairwise
@@ -122,8 +123,10 @@ class _Writer:
     Each message row is inserted at once (threading needs its id); the rows that hang off it are
     held back and written in one statement per table, and on SQLite the full-text indexes are
     filled for the rows written since the last time (`write_pending_rows`), with their insert
-    triggers paused for the transaction. Pending rows are written before anything updates or
-    deletes stored rows, so the update and delete triggers always find what they expect.
+    and update triggers paused for the transaction (a filled placeholder is indexed by the store
+    as it is filled). Pending rows are written before anything updates or deletes stored rows,
+    so the update and delete triggers always find what they expect, and an update made outside
+    the store's writes lifts the pause around it (`_indexed_by_triggers`).
     """
 
     def __init__(
@@ -212,6 +215,17 @@ class _Writer:
         if self.unindexed is not None and node.pk >= self.unindexed:
             self.write_pending_rows()
 
+    @contextmanager
+    def _indexed_by_triggers(self) -> Iterator[None]:
+        """Let the update triggers index what changes meanwhile (a re-date, a deletion leaving a
+        placeholder): the store indexes only what it fills."""
+        if not self.began:
+            yield
+            return
+        self.store.resume_indexing()
+        yield
+        self.store.pause_indexing()
+
     def _source_id(self, path: str) -> int:
         known = self.clocks.known.get(path)
         return known[0] if known is not None else self.clocks.source_id(self.connection, path)
@@ -247,7 +261,8 @@ class _Writer:
     def delete(self, record: MessageDeleted) -> bool:
         """Remove a message its archive deleted; False when the store does not have it."""
         self.write_pending_rows()  # the message may be in this batch, its rows still held back
-        removed = delete_message(self.session, record.message_id)
+        with self._indexed_by_triggers():
+            removed = delete_message(self.session, record.message_id)
         if removed:
             self.threads.clear()  # rows went: cached nodes are read again when named
             # a thread's newest message may have gone: its date is read again, not raised
@@ -268,7 +283,9 @@ class _Writer:
             if message.clock is not None:
                 wanted = utc_and_offset(message.date)
                 self._index_before_update(node)
-                if redate_stored(self.connection, node.pk, message, wanted):
+                with self._indexed_by_triggers():
+                    redated = redate_stored(self.connection, node.pk, message, wanted)
+                if redated:
                     self.redated += 1
                     self.threads.recount.add(node.thread)
             return False

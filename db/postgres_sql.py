@@ -143,6 +143,7 @@ POSTGRESQL = EngineSql(
     pause_indexing=(),
     index_since=(),
     index_message=(),
+    unindex_message=(),
     resume_indexing=(),
     list_value=_as_list,
     datetime_value=_same,

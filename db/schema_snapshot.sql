@@ -328,13 +328,9 @@ CREATE INDEX ix_recipients_person_messages ON recipients (person_id, message_id)
 
 CREATE TRIGGER messages_subject_trigram_delete AFTER DELETE ON messages BEGIN INSERT INTO messages_subject_trigram(messages_subject_trigram, rowid, subject) VALUES ('delete', old.id, old.subject); END;
 
-CREATE TRIGGER messages_subject_trigram_update AFTER UPDATE OF subject ON messages BEGIN INSERT INTO messages_subject_trigram(messages_subject_trigram, rowid, subject) VALUES ('delete', old.id, old.subject); INSERT INTO messages_subject_trigram(rowid, subject) VALUES (new.id, new.subject); END;
-
 CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN NOT EXISTS (SELECT 1 FROM messages_fts_pause) BEGIN INSERT INTO messages_fts(rowid, subject, body) VALUES (new.date_rank, new.subject, new.body); END;
 
 CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN INSERT INTO messages_fts(messages_fts, rowid, subject, body) VALUES ('delete', old.date_rank, old.subject, old.body); END;
-
-CREATE TRIGGER messages_fts_update AFTER UPDATE OF subject, body, date_utc ON messages BEGIN INSERT INTO messages_fts(messages_fts, rowid, subject, body) VALUES ('delete', old.date_rank, old.subject, old.body); INSERT INTO messages_fts(rowid, subject, body) VALUES (new.date_rank, new.subject, new.body); END;
 
 CREATE TRIGGER messages_subject_trigram_insert AFTER INSERT ON messages WHEN NOT EXISTS (SELECT 1 FROM messages_fts_pause) BEGIN INSERT INTO messages_subject_trigram(rowid, subject) VALUES (new.id, new.subject); END;
 
@@ -350,4 +346,8 @@ CREATE TRIGGER people_received_delete AFTER DELETE ON recipients BEGIN UPDATE pe
 
 CREATE TRIGGER people_received_update AFTER UPDATE OF person_id, message_id ON recipients WHEN old.person_id IS NOT new.person_id OR old.message_id IS NOT new.message_id BEGIN UPDATE people SET messages_received = messages_received - 1 WHERE id = old.person_id AND NOT EXISTS (SELECT 1 FROM recipients AS r WHERE r.person_id = old.person_id AND r.message_id = old.message_id AND r.id <> old.id); UPDATE people SET messages_received = messages_received + 1 WHERE id = new.person_id AND NOT EXISTS (SELECT 1 FROM recipients AS r WHERE r.person_id = new.person_id AND r.message_id = new.message_id AND r.id <> new.id); END;
 
-INSERT INTO alembic_version (version_num) VALUES ('0012_people_counts');
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF subject, body, date_utc ON messages WHEN NOT EXISTS (SELECT 1 FROM messages_fts_pause) BEGIN INSERT INTO messages_fts(messages_fts, rowid, subject, body) VALUES ('delete', old.date_rank, old.subject, old.body); INSERT INTO messages_fts(rowid, subject, body) VALUES (new.date_rank, new.subject, new.body); END;
+
+CREATE TRIGGER messages_subject_trigram_update AFTER UPDATE OF subject ON messages WHEN NOT EXISTS (SELECT 1 FROM messages_fts_pause) BEGIN INSERT INTO messages_subject_trigram(messages_subject_trigram, rowid, subject) VALUES ('delete', old.id, old.subject); INSERT INTO messages_subject_trigram(rowid, subject) VALUES (new.id, new.subject); END;
+
+INSERT INTO alembic_version (version_num) VALUES ('0013_fts_update_pause');

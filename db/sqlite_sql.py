@@ -5,9 +5,10 @@ datetime is written as SQLAlchemy's SQLite dialect writes it (`YYYY-MM-DD HH:MM:
 sorts as text), so rows written here and through the models compare and read alike.
 
 The FTS5 indexes (migration 0008) are filled by their triggers for any writer, but an import
-pauses the insert triggers for its transaction and indexes each batch in one INSERT … SELECT
-(a large body is indexed as it is inserted, see `db/store_writes.py`): `messages_fts` is keyed
-by `date_rank` (date order, see 0008), `messages_subject_trigram` by id.
+pauses the insert and update triggers for its transaction (0008, 0013) and indexes each batch in
+one INSERT … SELECT (a large body as it is inserted, a placeholder as it is filled, see
+`db/store_writes.py`): `messages_fts` is keyed by `date_rank` (date order, see 0008),
+`messages_subject_trigram` by id.
 """
 
 from __future__ import annotations
@@ -150,6 +151,12 @@ SQLITE = EngineSql(
         f"INSERT INTO {FTS_TABLE} (rowid, subject, body) "
         "VALUES ((SELECT date_rank FROM messages WHERE id = :pk), :subject, :body)",
         f"INSERT INTO {SUBJECT_TRIGRAMS} (rowid, subject) VALUES (:pk, :subject)",
+    ),
+    unindex_message=(
+        f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, subject, body) "
+        "SELECT 'delete', date_rank, subject, body FROM messages WHERE id = :pk",
+        f"INSERT INTO {SUBJECT_TRIGRAMS} ({SUBJECT_TRIGRAMS}, rowid, subject) "
+        "SELECT 'delete', id, subject FROM messages WHERE id = :pk",
     ),
     resume_indexing=(f"DELETE FROM {PAUSE_TABLE}",),
     list_value=list_value,
