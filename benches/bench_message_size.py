@@ -11,7 +11,8 @@ after. Shapes:
 
 - `one-line`: a text/plain body that is one line, 8bit;
 - `lines`: a text/plain body of short lines, 8bit;
-- `base64`: a multipart/mixed with a short text part and a base64 attachment.
+- `base64`: a multipart/mixed with a short text part and a base64 attachment;
+- `patch`: a text/plain body that is a short note and one git diff of many files and hunks.
 
 With `--fill`, each store first holds a short reply to the large message (imported by its own
 `threadlore import`, not measured), so the measured import fills the row the reply left as a
@@ -45,7 +46,7 @@ from benches.measure import Measure, measure
 from benches.peers import Notmuch
 
 THREADLORE = Path(sys.executable).parent / "threadlore"
-SHAPES = ("one-line", "lines", "base64")
+SHAPES = ("one-line", "lines", "base64", "patch")
 FORMATS = ("eml", "mbox", "mbox.gz")
 MB = 1 << 20
 _PIECE = 1 << 16  # bytes written at a time
@@ -127,6 +128,27 @@ def _attachment(rng: random.Random, size: int) -> Iterator[bytes]:
     yield b"--=-=big=-=--\n"
 
 
+def _diff(rng: random.Random, size: int) -> Iterator[bytes]:
+    """A git diff of about `size` bytes: files of 20 hunks, each 3 lines changed in 6 of context."""
+    yield b"Rework the reclaim path.\n\nSigned-off-by: Big Sender <big@example.org>\n---\n"
+    written, number = 0, 0
+    while written < size:
+        path = f"mm/{rng.choice(_WORDS)}-{number}.c"
+        lines = [
+            f"diff --git a/{path} b/{path}\nindex 1234567..89abcde 100644\n",
+            f"--- a/{path}\n+++ b/{path}\n",
+        ]
+        for hunk in range(20):
+            start = 10 + hunk * 40
+            lines.append(f"@@ -{start},7 +{start},8 @@ static int {rng.choice(_WORDS)}(void)\n")
+            for mark in "   -++   ":
+                lines.append(f"{mark}\t{' '.join(rng.choices(_WORDS, k=8))};\n")
+        piece = "".join(lines).encode()
+        written += len(piece)
+        number += 1
+        yield piece
+
+
 def message_pieces(shape: str, size: int, seed: int = 18) -> Iterator[bytes]:
     """One message of about `size` bytes in the given shape, in pieces, seeded."""
     rng = random.Random(seed)
@@ -136,6 +158,8 @@ def message_pieces(shape: str, size: int, seed: int = 18) -> Iterator[bytes]:
         yield b"\n"
     elif shape == "lines":
         yield from _text(rng, size, 72)
+    elif shape == "patch":
+        yield from _diff(rng, size)
     else:
         yield from _attachment(rng, size)
 

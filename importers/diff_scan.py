@@ -10,7 +10,9 @@ unidiff then parses what is whole (see importers.patches).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 
 _GIT_HEADER = re.compile(r"^diff --git (?P<old>\S+|\"[^\"]+\") (?P<new>\S+|\"[^\"]+\")$")
 _DIFF_COMMAND = re.compile(r"^diff (?:-\S+ )+")
@@ -27,7 +29,7 @@ _CUT_MARKER = "..."
 DIFF_OPENERS = ("diff ", "Index: ", "--- ")  # how every line a diff starts at begins
 
 
-@dataclass
+@dataclass(slots=True)
 class HunkText:
     """One hunk as found: the counts its `@@` line promises and the lines that survived."""
 
@@ -43,7 +45,7 @@ class HunkText:
     complete: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class FileText:
     """One file's section of a diff: header lines, the paths as written, hunks, git's flags."""
 
@@ -72,15 +74,17 @@ class DiffText:
     files: list[FileText]
     truncated: bool
 
-    def text(self) -> str:
-        """The diff as text, with the context lines' lost leading spaces restored."""
-        out: list[str] = []
+    def lines(self) -> Iterator[str]:
+        """The diff's lines, with the context lines' lost leading spaces restored."""
         for section in self.files:
-            out.extend(section.header)
+            yield from section.header
             for hunk in section.hunks:
-                out.append(hunk.header)
-                out.extend(hunk.lines)
-        return "\n".join(out) + "\n"
+                yield hunk.header
+                yield from hunk.lines
+
+    def text(self) -> str:
+        """The diff as text (`lines`, each ended): joined once, not joined and then extended."""
+        return "\n".join(chain(self.lines(), ("",)))
 
 
 def _header_path(line: str) -> str | None:

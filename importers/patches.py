@@ -49,10 +49,14 @@ def _repository_paths(section: FileText) -> tuple[str, str | None]:
     return path, old if renamed else None
 
 
-def _hunks_from_unidiff(diff: str) -> list[list[Hunk]] | None:
-    """Each file's hunks as unidiff reads them, or None when unidiff rejects the diff."""
+def _hunks_from_unidiff(diff: DiffText) -> list[list[Hunk]] | None:
+    """Each file's hunks as unidiff reads them, or None when unidiff rejects the diff.
+
+    unidiff reads the lines one at a time and keeps only what the hunks' headers and counts
+    say (`metadata_only`): given the text whole, it made a StringIO of it (four bytes a
+    character) and an object for every line, ten times the diff's size in all."""
     try:
-        patch_set = PatchSet(diff)
+        patch_set = PatchSet((line + "\n" for line in diff.lines()), metadata_only=True)
     except UnidiffParseError:
         return None
     return [
@@ -110,8 +114,7 @@ def _diffstat_only_file(entry: DiffstatFile) -> PatchedFile:
 
 def _patch_record(diff: DiffText, diffstat: Diffstat | None) -> ParsedPatch:
     """Turn one scanned diff into a ParsedPatch, through unidiff when the diff is whole."""
-    text = diff.text()
-    parsed = None if diff.truncated else _hunks_from_unidiff(text)
+    parsed = None if diff.truncated else _hunks_from_unidiff(diff)
     if parsed is not None and len(parsed) == len(diff.files):
         files = [_file_record(s, hunks) for s, hunks in zip(diff.files, parsed, strict=True)]
     else:
@@ -121,7 +124,7 @@ def _patch_record(diff: DiffText, diffstat: Diffstat | None) -> ParsedPatch:
         missing = diffstat.files_missing_from([f.path for f in files])
         files += [_diffstat_only_file(entry) for entry in missing]
         added, removed = diffstat.added, diffstat.removed
-    return ParsedPatch(text, tuple(files), diff.truncated, added, removed)
+    return ParsedPatch(diff.text(), tuple(files), diff.truncated, added, removed)
 
 
 def _cut_diffstat_patch(lines: list[str], diffstat: Diffstat) -> ParsedPatch | None:

@@ -59,7 +59,7 @@ class Trailer:
     value: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hunk:
     """One `@@` hunk; `function` is the section heading printed after the second `@@`."""
 
