@@ -27,7 +27,7 @@ from threadlore.db.driver import driver_errors
 from threadlore.db.hot_sql import PLACEHOLDER
 from threadlore.db.people import PeopleIndex, list_local_parts
 from threadlore.db.read_positions import record_position
-from threadlore.db.revisions import files_key, link_revisions
+from threadlore.db.revisions import files_key, link_revisions, subject_key
 from threadlore.db.source_clocks import SourceClocks, redate_stored
 from threadlore.db.store_limits import fitted_message
 from threadlore.db.store_writes import DriverWrites, StoreWrites
@@ -42,7 +42,6 @@ from threadlore.importers.records import (
     ParsedPatch,
     ReadPosition,
 )
-from threadlore.importers.subjects import clean_subject
 
 
 def _store_errors() -> tuple[type[Exception], ...]:
@@ -405,7 +404,7 @@ class _Writer:
                 "truncated": patch.truncated,
                 "added": patch.added,
                 "removed": patch.removed,
-                "subject_key": clean_subject(message.subject).casefold(),
+                "subject_key": subject_key(message.subject),
                 "files_key": files_key(patch, message.body),
             },
         )

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from threadlore.db.models.messages import Message
 from threadlore.db.models.patches import Patch, PatchRevision
 from threadlore.importers.records import ParsedPatch
+from threadlore.importers.subjects import clean_subject
 
 _DIFF_START = re.compile(r"^(---\s*$|diff |Index: |--- a/)", re.MULTILINE)
 _TRAILER_LINE = re.compile(r"^[A-Za-z-]+-by:.*$", re.MULTILINE)
@@ -34,11 +35,29 @@ def changelog_of(body: str) -> str:
     return " ".join(_TRAILER_LINE.sub("", text).split())
 
 
+# PostgreSQL's B-tree refuses an entry over ~2,700 bytes: a longer key (a patch of 1,698 files,
+# a subject of pages) is stored as its hash, which matches the same way (migration 0014)
+MAX_KEY_BYTES = 1000
+
+
+def bounded_key(key: str) -> str:
+    """`key`, or a hash of it when it is longer than an index entry may be."""
+    raw = key.encode("utf-8", "surrogatepass")
+    if len(raw) <= MAX_KEY_BYTES:
+        return key
+    return "sha1:" + hashlib.sha1(raw, usedforsecurity=False).hexdigest()
+
+
+def subject_key(subject: str) -> str:
+    """The cleaned subject, folded: what a revision under the same subject shares."""
+    return bounded_key(clean_subject(subject).casefold())
+
+
 def files_key(patch: ParsedPatch, body: str) -> str:
     """The sorted paths a patch touches plus a hash of its changelog."""
     paths = ",".join(sorted(f.path for f in patch.files))
     digest = hashlib.sha1(changelog_of(body).encode(), usedforsecurity=False).hexdigest()[:12]
-    return f"{paths}#{digest}" if paths else ""
+    return bounded_key(f"{paths}#{digest}") if paths else ""
 
 
 @dataclass(frozen=True)

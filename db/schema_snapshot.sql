@@ -350,4 +350,4 @@ CREATE TRIGGER messages_fts_update AFTER UPDATE OF subject, body, date_utc ON me
 
 CREATE TRIGGER messages_subject_trigram_update AFTER UPDATE OF subject ON messages WHEN NOT EXISTS (SELECT 1 FROM messages_fts_pause) BEGIN INSERT INTO messages_subject_trigram(messages_subject_trigram, rowid, subject) VALUES ('delete', old.id, old.subject); INSERT INTO messages_subject_trigram(rowid, subject) VALUES (new.id, new.subject); END;
 
-INSERT INTO alembic_version (version_num) VALUES ('0013_fts_update_pause');
+INSERT INTO alembic_version (version_num) VALUES ('0014_bounded_patch_keys');
