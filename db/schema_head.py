@@ -2,4 +2,4 @@
 a store at this revision without importing Alembic, and `db/driver.py` without importing
 SQLAlchemy either (a test checks it is Alembic's head)."""
 
-HEAD_REVISION = "0014_bounded_patch_keys"
+HEAD_REVISION = "0015_redundant_indexes"

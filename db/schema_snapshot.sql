@@ -280,21 +280,15 @@ CREATE INDEX ix_messages_thread_id ON messages (thread_id);
 
 CREATE INDEX ix_inferences_message_id ON inferences (message_id);
 
-CREATE INDEX ix_message_references_message_id ON message_references (message_id);
-
 CREATE INDEX ix_message_references_referenced_id ON message_references (referenced_id);
 
 CREATE INDEX ix_patches_files_key ON patches (files_key);
-
-CREATE INDEX ix_patches_message_id ON patches (message_id);
 
 CREATE INDEX ix_patches_subject_key ON patches (subject_key);
 
 CREATE INDEX ix_recipients_message_id ON recipients (message_id);
 
 CREATE INDEX ix_trailers_message_id ON trailers (message_id);
-
-CREATE INDEX ix_patch_revisions_earlier_id ON patch_revisions (earlier_id);
 
 CREATE INDEX ix_patch_revisions_later_id ON patch_revisions (later_id);
 
@@ -306,8 +300,6 @@ CREATE INDEX ix_hunks_file_id ON hunks (file_id);
 
 CREATE INDEX ix_threads_last_date_utc ON threads (last_date_utc);
 
-CREATE INDEX ix_map_entries_map_id ON map_entries (map_id);
-
 CREATE INDEX ix_map_quotes_entry_id ON map_quotes (entry_id);
 
 CREATE INDEX ix_map_quotes_message_id ON map_quotes (message_id);
@@ -317,8 +309,6 @@ CREATE INDEX ix_map_changes_batch ON map_changes (batch);
 CREATE INDEX ix_map_changes_map_id ON map_changes (map_id);
 
 CREATE INDEX ix_corrections_message_id ON corrections (message_id);
-
-CREATE INDEX ix_extract_candidates_message_id ON extract_candidates (message_id);
 
 CREATE UNIQUE INDEX ix_messages_date_rank ON messages (date_rank);
 
@@ -350,4 +340,4 @@ CREATE TRIGGER messages_fts_update AFTER UPDATE OF subject, body, date_utc ON me
 
 CREATE TRIGGER messages_subject_trigram_update AFTER UPDATE OF subject ON messages WHEN NOT EXISTS (SELECT 1 FROM messages_fts_pause) BEGIN INSERT INTO messages_subject_trigram(messages_subject_trigram, rowid, subject) VALUES ('delete', old.id, old.subject); INSERT INTO messages_subject_trigram(rowid, subject) VALUES (new.id, new.subject); END;
 
-INSERT INTO alembic_version (version_num) VALUES ('0014_bounded_patch_keys');
+INSERT INTO alembic_version (version_num) VALUES ('0015_redundant_indexes');

@@ -47,7 +47,7 @@ class MapEntry(Base):
     __table_args__ = (UniqueConstraint("map_id", "slug"),)
 
     id: Mapped[intpk]
-    map_id: Mapped[int] = mapped_column(ForeignKey("decision_maps.id"), index=True)
+    map_id: Mapped[int] = mapped_column(ForeignKey("decision_maps.id"))  # the unique key leads
     kind: Mapped[str] = mapped_column(String(16))
     slug: Mapped[str] = mapped_column(slug_text)
     position: Mapped[int] = mapped_column(Integer)
@@ -123,7 +123,7 @@ class ExtractCandidate(Base):
     __table_args__ = (UniqueConstraint("message_id", "kind", "offset"),)
 
     id: Mapped[intpk]
-    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))  # the unique key leads
     kind: Mapped[str] = mapped_column(String(16))
     offset: Mapped[int] = mapped_column(Integer)
     sentence: Mapped[long_text]

@@ -110,7 +110,7 @@ class Reference(Base):
     __table_args__ = (UniqueConstraint("message_id", "position"),)
 
     id: Mapped[intpk]
-    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))  # the unique key leads
     position: Mapped[int] = mapped_column(Integer)
     referenced_id: Mapped[str] = mapped_column(String(998), index=True)
 

@@ -25,7 +25,7 @@ class Patch(Base):
     __table_args__ = (UniqueConstraint("message_id", "position"),)
 
     id: Mapped[intpk]
-    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))  # the unique key leads
     position: Mapped[int] = mapped_column(Integer)
     diff: Mapped[long_text]
     truncated: Mapped[bool_false]
@@ -92,7 +92,7 @@ class PatchRevision(Base):
     __table_args__ = (UniqueConstraint("earlier_id", "later_id"),)
 
     id: Mapped[intpk]
-    earlier_id: Mapped[int] = mapped_column(ForeignKey("patches.id"), index=True)
+    earlier_id: Mapped[int] = mapped_column(ForeignKey("patches.id"))  # the unique key leads
     later_id: Mapped[int] = mapped_column(ForeignKey("patches.id"), index=True)
     reason: Mapped[str] = mapped_column(String(16))  # "subject" or "files"
 
