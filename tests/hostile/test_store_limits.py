@@ -85,3 +85,10 @@ def test_fitting_keeps_what_fits_and_shortens_the_rest_the_same_way() -> None:
     assert len(fitted_id("é" * 2_000).encode()) <= MAX_ID_BYTES
     assert fitted_text("ß" * 200) == "ß" * 127  # "ss" each once case-folded
     assert len(fitted_text("a" * 300)) == MAX_SHORT_CHARS
+
+
+def test_a_text_whose_folding_triples_it_is_fitted_at_the_length_that_fits() -> None:
+    """U+0390 folds to three code points, the most any character does: 85 of them fit (255
+    folded), 86 do not, though both are far shorter than the column."""
+    assert fitted_text("\u0390" * 85) == "\u0390" * 85
+    assert fitted_text("\u0390" * 86) == "\u0390" * 85
