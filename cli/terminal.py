@@ -9,6 +9,7 @@ a C1 or bidi control to the terminal it is printed on.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from typing import TextIO
@@ -68,10 +69,20 @@ def terminal_safe_json(document: str) -> str:
 
 
 def output_width() -> int:
-    """The terminal's width; `$COLUMNS` or 80 when stdout is piped, as `ls` and `git` do."""
-    import shutil  # a few ms of imports a --json search never needs
+    """The terminal's width; `$COLUMNS` or 80 when stdout is piped, as `ls` and `git` do.
 
-    return shutil.get_terminal_size((80, 24)).columns
+    What `shutil.get_terminal_size` answers, without importing shutil (3.4 ms of a 60 ms search
+    process: it imports bz2, lzma and fnmatch).
+    """
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.__stdout__ is None:
+        return 80
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (ValueError, OSError):  # stdout closed, or not a terminal
+        return 80
 
 
 def squeeze(text: str, room: int) -> str:

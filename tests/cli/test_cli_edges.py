@@ -117,3 +117,13 @@ def test_a_thread_listing_keeps_one_shape_when_one_subject_is_too_long() -> None
     narrow = thread_lines(threads, 80)
     assert all(" 3 msg   1 ppl  " in line and len(line) <= 80 for line in narrow), narrow
     assert narrow[0].endswith("short")
+
+
+def test_the_output_width_is_what_shutil_would_say(monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from threadlore.cli.terminal import output_width
+
+    for columns in ("132", "0", "", "wide", "-5"):
+        monkeypatch.setenv("COLUMNS", columns)
+        assert output_width() == shutil.get_terminal_size((80, 24)).columns
