@@ -515,7 +515,8 @@ def _patch_views(reader: StoreReader, message_pk: int) -> tuple[PatchView, ...]:
 
 
 def list_people(reader: StoreReader) -> list[PersonSummary]:
-    """Every person and list: people by messages written, then lists by messages received.
+    """Every person and list: people by messages written, then lists by messages received;
+    people of one name and count in the order they were first met (two "Andrew"s apart).
 
     The counts are the ones the store keeps on each person's row (migration 0012); the first and
     last dates are the ends of the person's range in `messages (author_id, placeholder,
@@ -544,5 +545,5 @@ def list_people(reader: StoreReader) -> list[PersonSummary]:
         )
         for pk, name, is_list, messages, first, last in rows
     ]
-    people.sort(key=lambda p: (p.is_list, -p.messages, p.name.casefold()))
+    people.sort(key=lambda p: (p.is_list, -p.messages, p.name.casefold(), p.id))
     return people

@@ -563,5 +563,5 @@ def list_people(session: Session) -> list[PersonSummary]:
         )
         for row in rows
     ]
-    people.sort(key=lambda p: (p.is_list, -p.messages, p.name.casefold()))
+    people.sort(key=lambda p: (p.is_list, -p.messages, p.name.casefold(), p.id))
     return people
