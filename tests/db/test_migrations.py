@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, select, text
@@ -30,9 +31,11 @@ def test_the_head_revision_open_store_expects_is_alembics_head(tmp_path: Path) -
     assert ScriptDirectory.from_config(config).get_heads() == [HEAD_REVISION]
 
 
-def test_opening_a_store_at_head_does_not_import_alembic(tmp_path: Path) -> None:
+@pytest.mark.parametrize("exists", [True, False], ids=["at head", "new (the snapshot)"])
+def test_opening_a_store_does_not_import_alembic(tmp_path: Path, exists: bool) -> None:
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
-    open_store(url)
+    if exists:
+        open_store(url)
     code = (
         "import sys\n"
         "from threadlore.db.engine import open_store\n"

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -54,19 +52,6 @@ def test_a_store_made_from_the_snapshot_is_the_migrated_store(tmp_path: Path) ->
     snapshot = _everything(tmp_path / "snapshot.sqlite")
     assert snapshot == _everything(tmp_path / "migrated.sqlite")
     assert len(snapshot[0]) > 50  # every table, index and trigger, not an empty pair
-
-
-def test_a_new_store_is_made_without_alembic(tmp_path: Path) -> None:
-    code = (
-        "import sys\n"
-        "from threadlore.db.engine import open_store\n"
-        f"open_store('sqlite:///{tmp_path / 'new.sqlite'}')\n"
-        "print('alembic' in sys.modules)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "False"
 
 
 def test_a_snapshot_behind_the_head_is_not_used(

@@ -24,6 +24,18 @@ def _tables(path: Path) -> list[str]:
         return sorted(name for (name,) in rows)
 
 
+def _killed_halfway_then_made(path: Path, made: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening the store dies after four tables (the patches in place), leaving none; opened
+    again (the patches undone), the store is whole."""
+    with pytest.raises(RuntimeError, match="killed"):
+        open_store(f"sqlite:///{path}")
+    assert len(made) == 4
+    assert _tables(path) == []
+    monkeypatch.undo()
+    open_store(f"sqlite:///{path}")
+    assert "messages" in _tables(path)
+
+
 def test_a_migration_that_fails_halfway_leaves_no_half_made_schema(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -39,13 +51,7 @@ def test_a_migration_that_fails_halfway_leaves_no_half_made_schema(
 
     monkeypatch.setattr(engine, "snapshot_revision", lambda: None)  # Alembic makes the store
     monkeypatch.setattr(Operations, "create_table", fail_on_the_fifth_table)
-    with pytest.raises(RuntimeError, match="killed"):
-        open_store(f"sqlite:///{path}")
-    assert len(made) == 4
-    assert _tables(path) == []
-    monkeypatch.undo()
-    open_store(f"sqlite:///{path}")
-    assert "messages" in _tables(path)
+    _killed_halfway_then_made(path, made, monkeypatch)
 
 
 def test_a_snapshot_that_fails_halfway_leaves_no_half_made_schema(
@@ -64,13 +70,7 @@ def test_a_snapshot_that_fails_halfway_leaves_no_half_made_schema(
         create_from_snapshot(run)
 
     monkeypatch.setattr(engine, "create_from_snapshot", fail_on_the_fifth_table)
-    with pytest.raises(RuntimeError, match="killed"):
-        open_store(f"sqlite:///{path}")
-    assert len(made) == 4
-    assert _tables(path) == []
-    monkeypatch.undo()
-    open_store(f"sqlite:///{path}")
-    assert "messages" in _tables(path)
+    _killed_halfway_then_made(path, made, monkeypatch)
 
 
 def test_first_opens_of_one_new_store_at_once_all_succeed(tmp_path: Path) -> None:
