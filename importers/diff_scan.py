@@ -5,14 +5,20 @@ leading space of context lines and cuts long messages off with "...". The scanne
 reads hunks by their `@@` line counts, takes a line without a diff prefix as a context line
 whose space was lost (and restores it), and notes where a diff stops before its counts are met.
 unidiff then parses what is whole (see importers.patches).
+
+Files and hunks hold where they lie in the body's lines, not the lines: a diff's text is cut
+from the body again when asked for (one slice when no line lost its space).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
+
+from threadlore.importers.body_lines import BodyLines, iter_lines, lines_starting_with
 
 _GIT_HEADER = re.compile(r"^diff --git (?P<old>\S+|\"[^\"]+\") (?P<new>\S+|\"[^\"]+\")$")
 _DIFF_COMMAND = re.compile(r"^diff (?:-\S+ )+")
@@ -27,33 +33,40 @@ _BINARY_BLOCK = re.compile(r"^(?:literal|delta) \d+$")
 _TIMESTAMP = re.compile(r"(?:\t.*|\s+\d{4}-\d\d-\d\d [\d:.]+(?: [+-]\d{4})?)$")
 _CUT_MARKER = "..."
 DIFF_OPENERS = ("diff ", "Index: ", "--- ")  # how every line a diff starts at begins
+_SECTION_OPENERS = ("diff --git ", "Index: ", "@@ -")  # how _GIT_HEADER, _INDEX, _HUNK begin
+_HUNK_PREFIXES = ("+", "-", "\\", " ")  # a hunk's line without one lost its leading space
 
 
 @dataclass(slots=True)
 class HunkText:
-    """One hunk as found: the counts its `@@` line promises and the lines that survived."""
+    """One hunk as found: the counts its `@@` line promises, and the lines that survived
+    (`first_line`, its `@@` line, to `stop_line`, excluded), `restored` of which lost the
+    leading space of a context line."""
 
-    header: str
+    first_line: int
+    stop_line: int
     source_start: int
     source_length: int
     target_start: int
     target_length: int
     function: str
-    lines: list[str] = field(default_factory=list)
     added: int = 0
     removed: int = 0
+    restored: int = 0
     complete: bool = False
 
 
 @dataclass(slots=True)
 class FileText:
-    """One file's section of a diff: header lines, the paths as written, hunks, git's flags."""
+    """One file's section of a diff, lines `first_line` to `stop_line` (excluded): its header
+    lines, then its hunks; the paths as written, git's flags."""
 
-    header: list[str]
+    first_line: int
     old_path: str | None
     new_path: str | None
     git_prefixed: bool | None
     hunks: list[HunkText] = field(default_factory=list)
+    stop_line: int = 0
     is_new: bool = False
     is_deleted: bool = False
     is_binary: bool = False
@@ -67,24 +80,65 @@ class FileText:
 
 @dataclass
 class DiffText:
-    """A run of file sections in a body, `first_line` to `last_line` inclusive (0-based)."""
+    """A run of file sections in a body, `first_line` to `last_line` inclusive (0-based), of
+    the `body_lines` it was found in."""
 
     first_line: int
     last_line: int
     files: list[FileText]
     truncated: bool
+    body_lines: Sequence[str]
 
     def lines(self) -> Iterator[str]:
         """The diff's lines, with the context lines' lost leading spaces restored."""
+        lines = self.body_lines
         for section in self.files:
-            yield from section.header
+            header_stop = section.hunks[0].first_line if section.hunks else section.stop_line
+            yield from iter_lines(lines, section.first_line, header_stop)
             for hunk in section.hunks:
-                yield hunk.header
-                yield from hunk.lines
+                yield lines[hunk.first_line]
+                hunk_lines = iter_lines(lines, hunk.first_line + 1, hunk.stop_line)
+                if not hunk.restored:
+                    yield from hunk_lines
+                    continue
+                for line in hunk_lines:
+                    yield line if line.startswith(_HUNK_PREFIXES) else " " + line
+
+    def ended_lines(self) -> Iterator[str]:
+        """`lines`, each ended by "\\n" (what unidiff reads): cut from the body a block at a
+        time when no line lost its space."""
+        body = self._body_as_is()
+        if body is None:
+            yield from (line + "\n" for line in self.lines())
+            return
+        for first, stop in self._runs():
+            yield from body.ended(first, stop)
 
     def text(self) -> str:
-        """The diff as text (`lines`, each ended): joined once, not joined and then extended."""
-        return "\n".join(chain(self.lines(), ("",)))
+        """The diff as text (`lines`, each ended): the body's slice when no line lost its space
+        and the sections follow each other, else joined once (not joined and then extended)."""
+        body = self._body_as_is()
+        if body is None:
+            return "\n".join(chain(self.lines(), ("",)))
+        texts = [body.text(first, stop) for first, stop in self._runs()]
+        return texts[0] if len(texts) == 1 else "".join(texts)
+
+    def _body_as_is(self) -> BodyLines | None:
+        """The body the diff's text can be cut from as it stands: None when the lines are a
+        list or a context line lost its leading space."""
+        if any(hunk.restored for section in self.files for hunk in section.hunks):
+            return None
+        return self.body_lines if isinstance(self.body_lines, BodyLines) else None
+
+    def _runs(self) -> list[tuple[int, int]]:
+        """The sections' line spans `(first, stop)`, those that meet merged into one."""
+        runs: list[tuple[int, int]] = []
+        for section in self.files:
+            if runs and runs[-1][1] == section.first_line:
+                runs[-1] = (runs[-1][0], section.stop_line)
+            else:
+                runs.append((section.first_line, section.stop_line))
+        return runs
 
 
 def _header_path(line: str) -> str | None:
@@ -93,32 +147,36 @@ def _header_path(line: str) -> str | None:
     return None if path == "/dev/null" else path
 
 
-def _rest_is_cut(lines: list[str], start: int) -> bool:
+def _rest_is_cut(lines: Sequence[str], start: int) -> bool:
     """Whether nothing but blank lines and at most a bare "..." marker follows `start`."""
-    return all(line.strip() in ("", _CUT_MARKER) for line in lines[start:])
+    return all(lines[index].strip() in ("", _CUT_MARKER) for index in range(start, len(lines)))
 
 
-def _ends_cut(lines: list[str], index: int) -> bool:
+def _ends_cut(lines: Sequence[str], index: int) -> bool:
     """Whether the body ends at `index` with the archive's cut marker ("..." ending the last
     line read, or standing alone after it)."""
     if index == 0 or not _rest_is_cut(lines, index):
         return False
     ends_with_marker = lines[index - 1].rstrip().endswith(_CUT_MARKER)
-    return ends_with_marker or any(line.strip() == _CUT_MARKER for line in lines[index:])
+    rest = range(index, len(lines))
+    return ends_with_marker or any(lines[i].strip() == _CUT_MARKER for i in rest)
 
 
 def _starts_section(line: str) -> bool:
     """Whether a line opens a new file or hunk, so that it cannot be part of the hunk before."""
+    if not line.startswith(_SECTION_OPENERS):
+        return False
     return bool(_GIT_HEADER.match(line) or _INDEX.match(line) or _HUNK.match(line))
 
 
-def _read_hunk(lines: list[str], start: int) -> tuple[HunkText, int]:
+def _read_hunk(lines: Sequence[str], start: int) -> tuple[HunkText, int]:
     """Read the hunk whose `@@` line is `lines[start]`; returns it and the index after it."""
     match = _HUNK.match(lines[start])
     assert match is not None
     old_start, old_len, new_start, new_len, function = match.groups()
     hunk = HunkText(
-        header=lines[start],
+        first_line=start,
+        stop_line=start + 1,
         source_start=int(old_start),
         source_length=int(old_len) if old_len is not None else 1,
         target_start=int(new_start),
@@ -127,10 +185,9 @@ def _read_hunk(lines: list[str], start: int) -> tuple[HunkText, int]:
     )
     source_seen = target_seen = 0
     index = start + 1
-    while index < len(lines) and (
-        source_seen < hunk.source_length or target_seen < hunk.target_length
-    ):
-        line = lines[index]
+    expected = hunk.source_length + hunk.target_length  # at most, when none is context
+    counted = iter_lines(lines, index, len(lines), expected) if expected else iter(())
+    for line in counted:
         if _starts_section(line) or (line.strip() == _CUT_MARKER and _rest_is_cut(lines, index)):
             break
         if line.startswith("+"):
@@ -142,27 +199,25 @@ def _read_hunk(lines: list[str], start: int) -> tuple[HunkText, int]:
         elif not line.startswith("\\"):
             source_seen += 1
             target_seen += 1
-            line = line if line.startswith(" ") else " " + line
-        hunk.lines.append(line)
+            hunk.restored += not line.startswith(" ")
         index += 1
+        if source_seen >= hunk.source_length and target_seen >= hunk.target_length:
+            break
     hunk.complete = source_seen >= hunk.source_length and target_seen >= hunk.target_length
     if hunk.complete and index < len(lines) and lines[index].startswith("\\ "):
-        hunk.lines.append(lines[index])
         index += 1
+    hunk.stop_line = index
     return hunk, index
 
 
-def _read_git_binary(lines: list[str], start: int, section: FileText) -> int:
+def _read_git_binary(lines: Sequence[str], start: int, section: FileText) -> int:
     """Consume a `GIT binary patch` block (literal/delta chunks of base85 lines)."""
-    section.header.append(lines[start])
     section.is_binary = True
     index = start + 1
     while index < len(lines) and _BINARY_BLOCK.match(lines[index]):
         while index < len(lines) and lines[index].strip():
-            section.header.append(lines[index])
             index += 1
         if index + 1 < len(lines) and _BINARY_BLOCK.match(lines[index + 1]):
-            section.header.append(lines[index])
             index += 1
     return index
 
@@ -182,32 +237,33 @@ def _note_extended_header(line: str, section: FileText) -> None:
         section.is_binary = True
 
 
-def _open_section(line: str) -> tuple[FileText, bool] | None:
-    """Start a file section from its first line; the bool says whether it was a strong marker."""
+def _open_section(lines: Sequence[str], start: int) -> tuple[FileText, bool] | None:
+    """Start a file section at `lines[start]`; the bool says whether it was a strong marker."""
+    line = lines[start]
     if not line.startswith(DIFF_OPENERS):
         return None
     git = _GIT_HEADER.match(line)
     if git:
         old, new = git["old"].strip('"'), git["new"].strip('"')
         prefixed = old.startswith("a/") and new.startswith("b/")
-        return FileText([line], old, new, git_prefixed=prefixed), True
+        return FileText(start, old, new, git_prefixed=prefixed), True
     index = _INDEX.match(line)
     if index or _DIFF_COMMAND.match(line):
         path = index["path"] if index else None
-        return FileText([line], path, path, git_prefixed=None), True
+        return FileText(start, path, path, git_prefixed=None), True
     if line.startswith("--- "):
-        return FileText([], None, None, git_prefixed=None), False
+        return FileText(start, None, None, git_prefixed=None), False
     return None
 
 
-def read_file_section(lines: list[str], start: int) -> tuple[FileText, int] | None:
+def read_file_section(lines: Sequence[str], start: int) -> tuple[FileText, int] | None:
     """Read the file section starting at `lines[start]`, or None when no diff starts there.
 
     A section opens with `diff --git`, `Index:`, a `diff -…` command, or a `--- `/`+++ ` pair.
     A strong opener whose `---`/`+++` lines were cut off by the end of the body still counts,
     marked incomplete, so that an archive's cut patch is not mistaken for prose.
     """
-    opened = _open_section(lines[start])
+    opened = _open_section(lines, start)
     if opened is None:
         return None
     section, strong = opened
@@ -215,7 +271,6 @@ def read_file_section(lines: list[str], start: int) -> tuple[FileText, int] | No
     index = start + 1 if strong else start
     while index < len(lines) and strong and extended.match(lines[index]):
         _note_extended_header(lines[index], section)
-        section.header.append(lines[index])
         index += 1
     if index < len(lines) and lines[index] == "GIT binary patch":
         index = _read_git_binary(lines, index, section)
@@ -224,7 +279,6 @@ def read_file_section(lines: list[str], start: int) -> tuple[FileText, int] | No
         and lines[index].startswith("--- ")
         and lines[index + 1].startswith("+++ ")
     ):
-        section.header.extend(lines[index : index + 2])
         old, new = _header_path(lines[index]), _header_path(lines[index + 1])
         section.is_new = section.is_new or old is None
         section.is_deleted = section.is_deleted or new is None
@@ -244,18 +298,21 @@ def read_file_section(lines: list[str], start: int) -> tuple[FileText, int] | No
             break
     if not section.hunks and not section.is_binary and section.git_prefixed is None:
         section.complete = section.complete and not _rest_is_cut(lines, index)
+    section.stop_line = index
     return section, index
 
 
-def scan_diffs(lines: list[str]) -> list[DiffText]:
+def scan_diffs(lines: Sequence[str]) -> list[DiffText]:
     """Every diff in the body's lines, in order, each a run of consecutive file sections.
 
     A diff is `truncated` when a section or hunk stops short of what its headers promise, or
     when the body ends right after it with the archive's "..." cut marker.
     """
     diffs: list[DiffText] = []
+    openers = lines_starting_with(lines, DIFF_OPENERS)  # no other line starts a section
     index = 0
-    while index < len(lines):
+    while (next_opener := bisect_left(openers, index)) < len(openers):
+        index = openers[next_opener]
         read = read_file_section(lines, index)
         if read is None:
             index += 1
@@ -269,11 +326,11 @@ def scan_diffs(lines: list[str]) -> list[DiffText]:
                 break
             read = _next_section(lines, index)
         cut = not all(section.whole for section in files) or _ends_cut(lines, index)
-        diffs.append(DiffText(first, index - 1, files, truncated=cut))
+        diffs.append(DiffText(first, index - 1, files, truncated=cut, body_lines=lines))
     return diffs
 
 
-def _next_section(lines: list[str], index: int) -> tuple[FileText, int] | None:
+def _next_section(lines: Sequence[str], index: int) -> tuple[FileText, int] | None:
     """The file section after `lines[index]`, allowing blank lines in between (git leaves one
     after a binary patch), or None when the diff ends there."""
     while index < len(lines) and not lines[index].strip():
@@ -281,7 +338,7 @@ def _next_section(lines: list[str], index: int) -> tuple[FileText, int] | None:
     return read_file_section(lines, index) if index < len(lines) else None
 
 
-def first_diff_line(lines: list[str]) -> int | None:
+def first_diff_line(lines: Sequence[str]) -> int | None:
     """The index of the first line where a diff starts, or None when the body has none."""
     return next(
         (index for index in range(len(lines)) if read_file_section(lines, index) is not None),

@@ -7,7 +7,11 @@ survives, so the patch parser falls back on it for per-file and total line count
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from threadlore.importers.body_lines import lines_holding
 
 _FILE_LINE = re.compile(
     r"^\s*(?P<path>\S.*?)\s+\|\s+(?P<count>\d{1,9})(?:\s+(?P<graph>[+-]+))?\s*$"
@@ -98,15 +102,17 @@ def is_diffstat_line(line: str) -> bool:
     )
 
 
-def find_diffstats(lines: list[str], start: int, stop: int) -> list[Diffstat]:
+def find_diffstats(lines: Sequence[str], start: int, stop: int) -> list[Diffstat]:
     """Every diffstat block in `lines[start:stop]`, in order.
 
     A block is a run of at least one file line, optionally ending in the summary line and any
     `mode change`/`create mode` lines; a lone summary line with no files is not a block.
     """
     blocks: list[Diffstat] = []
+    barred = lines_holding(lines, "|", start, stop)  # a file line holds a `|`
     index = start
-    while index < stop:
+    while (next_barred := bisect_left(barred, index)) < len(barred):
+        index = barred[next_barred]
         if parse_diffstat_file_line(lines[index]) is None:
             index += 1
             continue

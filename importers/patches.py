@@ -8,9 +8,13 @@ modules and are re-exported here because importers use all four together.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import islice
+
 from unidiff.errors import UnidiffParseError
 from unidiff.patch import PatchSet
 
+from threadlore.importers.body_lines import body_lines
 from threadlore.importers.diff_scan import DIFF_OPENERS, DiffText, FileText, scan_diffs
 from threadlore.importers.diffstat import Diffstat, DiffstatFile, find_diffstats
 from threadlore.importers.records import Hunk, ParsedPatch, PatchedFile
@@ -56,7 +60,7 @@ def _hunks_from_unidiff(diff: DiffText) -> list[list[Hunk]] | None:
     say (`metadata_only`): given the text whole, it made a StringIO of it (four bytes a
     character) and an object for every line, ten times the diff's size in all."""
     try:
-        patch_set = PatchSet((line + "\n" for line in diff.lines()), metadata_only=True)
+        patch_set = PatchSet(diff.ended_lines(), metadata_only=True)
     except UnidiffParseError:
         return None
     return [
@@ -127,13 +131,14 @@ def _patch_record(diff: DiffText, diffstat: Diffstat | None) -> ParsedPatch:
     return ParsedPatch(diff.text(), tuple(files), diff.truncated, added, removed)
 
 
-def _cut_diffstat_patch(lines: list[str], diffstat: Diffstat) -> ParsedPatch | None:
+def _cut_diffstat_patch(lines: Sequence[str], diffstat: Diffstat) -> ParsedPatch | None:
     """A patch of which only the diffstat survived, when the archive cut the body inside it.
 
     The body must end right after the diffstat with the "..." marker (on a last, cut entry or
     alone): a cover letter's whole diffstat is a summary of the series, not a patch.
     """
-    rest = [line.strip() for line in lines[diffstat.last_line + 1 :] if line.strip()]
+    following = (lines[index].strip() for index in range(diffstat.last_line + 1, len(lines)))
+    rest = list(islice((line for line in following if line), 2))
     if len(rest) > 1 or (rest and not rest[0].endswith(_CUT_MARKER)):
         return None
     if not rest and not lines[diffstat.last_line].rstrip().endswith(_CUT_MARKER):
@@ -154,7 +159,7 @@ def extract_patches(body: str) -> tuple[ParsedPatch, ...]:
     """
     if "|" not in body and not any(opener in body for opener in DIFF_OPENERS):
         return ()  # no diffstat line (they hold a `|`) and no line a diff can start at
-    lines = body.splitlines()
+    lines = body_lines(body)
     patches: list[ParsedPatch] = []
     previous_end = 0
     for diff in scan_diffs(lines):
