@@ -89,6 +89,8 @@ class BodyLines(Sequence[str]):
 
     def text(self, first: int, stop: int) -> str:
         """Lines `first` to `stop - 1`, each ended by "\\n": one slice of the body."""
+        if first >= stop:
+            return ""
         start, end = self._starts[first], self._starts[stop]
         if end > len(self._body):
             return self._body[start:] + "\n"

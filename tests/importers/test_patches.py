@@ -327,11 +327,12 @@ def _large_diff(files: int) -> str:
     return "".join(out)
 
 
-def test_a_large_patch_is_parsed_in_about_four_times_its_size() -> None:
-    """Python's allocations while a 1 MB diff is parsed: its lines (a string each), the hunks
-    found, their records and the diff's text, 4.0× in all. unidiff was given the text whole:
-    it made a StringIO of it (four bytes a character) and an object a line, and the text was
-    joined and then extended by a newline: 12.6×."""
+def test_a_large_patch_is_parsed_in_about_twice_its_size() -> None:
+    """Python's allocations while a 1 MB diff is parsed: where its lines start (an int each),
+    the hunks found, their records and the diff's text (one slice of the body), 1.9× in all.
+    The lines were a string each and the hunks held theirs: 4.0×. Before that unidiff was
+    given the text whole: it made a StringIO of it (four bytes a character) and an object a
+    line, and the text was joined and then extended by a newline: 12.6×."""
     body = _large_diff(files=80)
     tracemalloc.start()
     try:
@@ -341,4 +342,4 @@ def test_a_large_patch_is_parsed_in_about_four_times_its_size() -> None:
         tracemalloc.stop()
     assert (len(patch.files), patch.added, patch.removed) == (80, 80 * 40, 80 * 20)
     assert patch.diff == body.split("---\n", 1)[1]
-    assert peak < 4.5 * len(body), f"{peak / len(body):.2f} × the body"
+    assert peak < 2.2 * len(body), f"{peak / len(body):.2f} × the body"

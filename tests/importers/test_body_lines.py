@@ -1,0 +1,80 @@
+"""A body's lines read as offsets are the lines `str.splitlines` gives, and the patches found in
+them are the ones found in a list of lines: on generated bodies and on every corpus message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.importers.test_robustness import DIFF_LINES
+from threadlore.importers import body_lines as body_lines_module
+from threadlore.importers.body_lines import (
+    BodyLines,
+    body_lines,
+    iter_lines,
+    lines_holding,
+    lines_starting_with,
+)
+from threadlore.importers.detect import read_inputs
+from threadlore.importers.diff_scan import DIFF_OPENERS
+from threadlore.importers.patches import extract_patches
+from threadlore.importers.records import ParsedPatch
+
+CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
+# bodies of "\n"-ended lines, with the characters the line searches look for
+bodies = st.text(alphabet="ab |-@\\\n", max_size=60) | st.lists(
+    st.sampled_from(DIFF_LINES), max_size=30
+).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(bodies, st.integers(0, 40), st.integers(0, 40))
+def test_offsets_read_the_lines_splitlines_reads(body: str, first: int, stop: int) -> None:
+    lines, expected = BodyLines(body), body.splitlines()
+    first, stop = min(first, len(expected)), min(max(first, stop), len(expected))
+    assert len(lines) == len(expected)
+    assert list(lines) == expected
+    assert [lines[-i] for i in range(1, len(expected) + 1)] == expected[::-1]
+    assert list(iter_lines(lines, first, stop, expected=1)) == expected[first:stop]
+    assert lines.text(first, stop) == "".join(line + "\n" for line in expected[first:stop])
+    assert list(lines.ended(first, stop)) == [line + "\n" for line in expected[first:stop]]
+    assert lines_holding(lines, "|", first, stop) == lines_holding(expected, "|", first, stop)
+    assert lines_starting_with(lines, DIFF_OPENERS) == lines_starting_with(expected, DIFF_OPENERS)
+    with pytest.raises(IndexError):
+        lines[len(expected)]
+
+
+def test_a_body_with_another_line_break_is_split_as_splitlines_splits_it() -> None:
+    body = "diff --git a/x b/x\r\n--- a/x\x0c\n" * 20_000
+    assert isinstance(body_lines(body), list)
+    assert isinstance(body_lines(body.replace("\r", "").replace("\x0c", "")), BodyLines)
+
+
+def _patches_both_ways(body: str, monkeypatch: pytest.MonkeyPatch) -> tuple[ParsedPatch, ...]:
+    """The body's patches from its lines as offsets, checked against them from a list."""
+    with monkeypatch.context() as patched:
+        patched.setattr(body_lines_module, "LIST_BELOW", 0)
+        from_offsets = extract_patches(body)
+    assert from_offsets == extract_patches(body)
+    return from_offsets
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(DIFF_LINES), max_size=40), st.sampled_from(["", "\n"]))
+def test_generated_diffs_give_the_same_patches_from_offsets(lines: list[str], end: str) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _patches_both_ways("\n".join(lines) + end, monkeypatch)
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="no shared corpora")
+def test_every_corpus_message_gives_the_same_patches_from_offsets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    files = sorted(p for p in CORPORA.rglob("*.mbox") if p.is_file())
+    messages = [m for m in read_inputs(files, on_skip=lambda path, why: None) if m.patches]
+    assert len(messages) > 100
+    for message in messages:
+        assert _patches_both_ways(message.body, monkeypatch) == message.patches
