@@ -340,7 +340,5 @@ def _next_section(lines: Sequence[str], index: int) -> tuple[FileText, int] | No
 
 def first_diff_line(lines: Sequence[str]) -> int | None:
     """The index of the first line where a diff starts, or None when the body has none."""
-    return next(
-        (index for index in range(len(lines)) if read_file_section(lines, index) is not None),
-        None,
-    )
+    openers = lines_starting_with(lines, DIFF_OPENERS)  # no other line starts a section
+    return next((index for index in openers if read_file_section(lines, index) is not None), None)

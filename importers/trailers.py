@@ -8,7 +8,9 @@ or written inside a diff, from being credited to the person replying.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from threadlore.importers.body_lines import body_lines, lines_starting_with
 from threadlore.importers.diff_scan import first_diff_line
 from threadlore.importers.diffstat import is_diffstat_line
 from threadlore.importers.records import Trailer
@@ -32,7 +34,7 @@ def _trailer_key(key: str) -> str | None:
     return None
 
 
-def _paragraphs(lines: list[str]) -> list[list[str]]:
+def _paragraphs(lines: Sequence[str]) -> list[list[str]]:
     """Split lines into paragraphs at blank lines and wherever quoting starts or stops."""
     paragraphs: list[list[str]] = []
     current: list[str] = []
@@ -74,7 +76,7 @@ def _read_trailer_paragraph(paragraph: list[str]) -> list[Trailer] | None:
     return trailers or None
 
 
-def _commit_message_end(lines: list[str]) -> int:
+def _commit_message_end(lines: Sequence[str]) -> int:
     """Where the commit message ends: at the `---` that opens the diffstat and diff.
 
     Before a diff that is the last `---` above it (a `---` higher up sets off a note, as in a
@@ -82,11 +84,13 @@ def _commit_message_end(lines: list[str]) -> int:
     by a diffstat ends it (a cover letter's summary).
     """
     end = first_diff_line(lines)
-    separators = [i for i, line in enumerate(lines[:end]) if line.rstrip() == "---"]
+    dashed = lines_starting_with(lines, ("---",))
+    separators = [i for i in dashed if (end is None or i < end) and lines[i].rstrip() == "---"]
     if end is not None:
         return separators[-1] if separators else end
     for index in separators:
-        following = next((line for line in lines[index + 1 :] if line.strip()), "")
+        rest = (lines[i] for i in range(index + 1, len(lines)))
+        following = next((line for line in rest if line.strip()), "")
         if is_diffstat_line(following):
             return index
     return len(lines)
@@ -107,10 +111,9 @@ def extract_trailers(body: str) -> tuple[Trailer, ...]:
     """The trailers in a message body, in order of appearance, up to the diffstat or diff."""
     if not _holds_trailer_mark(body):
         return ()
-    lines = body.splitlines()
-    lines = lines[: _commit_message_end(lines)]
+    lines = body_lines(body)
     found: list[Trailer] = []
-    for paragraph in _paragraphs(lines):
+    for paragraph in _paragraphs(lines[: _commit_message_end(lines)]):
         if paragraph[0].startswith(">"):
             continue
         found.extend(_read_trailer_paragraph(paragraph) or ())

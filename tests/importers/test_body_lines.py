@@ -1,5 +1,6 @@
-"""A body's lines read as offsets are the lines `str.splitlines` gives, and the patches found in
-them are the ones found in a list of lines: on generated bodies and on every corpus message."""
+"""A body's lines read as offsets are the lines `str.splitlines` gives, and the patches and
+trailers found in them are the ones found in a list of lines: on generated bodies and on every
+corpus message."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ from threadlore.importers.body_lines import (
 )
 from threadlore.importers.detect import read_inputs
 from threadlore.importers.diff_scan import DIFF_OPENERS
-from threadlore.importers.patches import extract_patches
-from threadlore.importers.records import ParsedPatch
+from threadlore.importers.patches import extract_patches, extract_trailers
+from threadlore.importers.records import ParsedPatch, Trailer
 
 CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
 # bodies of "\n"-ended lines, with the characters the line searches look for
@@ -53,28 +54,33 @@ def test_a_body_with_another_line_break_is_split_as_splitlines_splits_it() -> No
     assert isinstance(body_lines(body.replace("\r", "").replace("\x0c", "")), BodyLines)
 
 
-def _patches_both_ways(body: str, monkeypatch: pytest.MonkeyPatch) -> tuple[ParsedPatch, ...]:
-    """The body's patches from its lines as offsets, checked against them from a list."""
+def _read_both_ways(
+    body: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[tuple[ParsedPatch, ...], tuple[Trailer, ...]]:
+    """The body's patches and trailers from its lines as offsets, checked against them read
+    from a list."""
     with monkeypatch.context() as patched:
         patched.setattr(body_lines_module, "LIST_BELOW", 0)
-        from_offsets = extract_patches(body)
-    assert from_offsets == extract_patches(body)
+        from_offsets = extract_patches(body), extract_trailers(body)
+    assert from_offsets == (extract_patches(body), extract_trailers(body))
     return from_offsets
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(DIFF_LINES), max_size=40), st.sampled_from(["", "\n"]))
-def test_generated_diffs_give_the_same_patches_from_offsets(lines: list[str], end: str) -> None:
+def test_generated_diffs_give_the_same_patches_and_trailers_from_offsets(
+    lines: list[str], end: str
+) -> None:
     with pytest.MonkeyPatch.context() as monkeypatch:
-        _patches_both_ways("\n".join(lines) + end, monkeypatch)
+        _read_both_ways("\n".join(lines) + end, monkeypatch)
 
 
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="no shared corpora")
-def test_every_corpus_message_gives_the_same_patches_from_offsets(
+def test_every_corpus_message_gives_the_same_patches_and_trailers_from_offsets(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     files = sorted(p for p in CORPORA.rglob("*.mbox") if p.is_file())
     messages = [m for m in read_inputs(files, on_skip=lambda path, why: None) if m.patches]
     assert len(messages) > 100
     for message in messages:
-        assert _patches_both_ways(message.body, monkeypatch) == message.patches
+        assert _read_both_ways(message.body, monkeypatch) == (message.patches, message.trailers)
