@@ -18,6 +18,7 @@ import contextlib
 import fcntl
 import multiprocessing
 import os
+import pickle
 import signal
 import traceback
 from collections.abc import Iterator, Mapping, Sequence
@@ -40,6 +41,10 @@ from threadlore.importers.records import (
 from threadlore.importers.selection import EVERYTHING, Selection
 
 CHUNK = 200  # messages per send: pickling one list beats pickling 200 items
+# Each chunk is pickled into the pipe as it is made, not into one bytes object first, as
+# `Connection.send` does: for a 16 MB patch, that whole pickle (2.1× the message, grown in a
+# BytesIO) came on top of the record itself at the moment of sending — the reader's peak.
+STREAM_BUFFER = 1 << 16
 # what the pipe holds (Linux; at most /proc/sys/fs/pipe-max-size, 1 MiB by default): ~3 chunks
 # of ~360 KB. The default 64 KiB held none, so the child stopped each time the consumer wrote a
 # batch, and the consumer then waited for most of the next one.
@@ -121,10 +126,12 @@ def _child(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     theirs.close()  # the consumer's end: once it closes its copy too, a send here fails
     pending: list[Any] = []
+    stream = open(out.fileno(), "wb", buffering=STREAM_BUFFER, closefd=False)  # noqa: SIM115
 
     def flush() -> None:
         if pending:
-            out.send(pending)
+            pickle.dump(pending, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            stream.flush()
             pending.clear()
 
     def on_error(error: InputError) -> None:
@@ -155,6 +162,8 @@ def _child(
     except OSError:  # the consumer stopped reading (closed, or killed): nobody wants the rest
         pass
     finally:
+        with contextlib.suppress(OSError):  # what a broken pipe left in the buffer is dropped
+            stream.close()
         out.close()
 
 
@@ -190,12 +199,13 @@ def read_ahead(
         target=_child, args=(paths, on_error is not None, reading, ours, theirs), daemon=True
     )
     child.start()
-    theirs.close()  # the child's alone now: when it ends, `recv` reads EOF
+    theirs.close()  # the child's alone now: when it ends, a read finds the end of the pipe
+    stream = open(ours.fileno(), "rb", buffering=STREAM_BUFFER, closefd=False)  # noqa: SIM115
     try:
         while True:
             try:
-                chunk = ours.recv()
-            except EOFError:
+                chunk = pickle.load(stream)
+            except (EOFError, pickle.UnpicklingError):  # it ended, between chunks or inside one
                 child.join()
                 raise RuntimeError(
                     f"the reader process ended with status {child.exitcode}"
@@ -216,6 +226,7 @@ def read_ahead(
                 elif kind == _DONE:
                     return
     finally:
+        stream.close()
         ours.close()
         child.join(timeout=1)
         if child.is_alive():
