@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -85,6 +86,31 @@ def test_a_reader_that_dies_is_an_error_not_a_hang(
     monkeypatch.setattr(read_ahead_module, "_child", killed)
     with pytest.raises(RuntimeError, match="reader process ended with status 9"):
         list(read_ahead([archive]))
+
+
+def test_a_reader_that_dies_inside_a_chunk_is_an_error_not_a_traceback(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def cut_short(*args: object) -> None:
+        out = args[-1]
+        assert isinstance(out, Connection)
+        os.write(out.fileno(), pickle.dumps([("error", None)] * 50)[:40])
+        os._exit(3)
+
+    monkeypatch.setattr(read_ahead_module, "_child", cut_short)
+    with pytest.raises(RuntimeError, match="reader process ended with status 3"):
+        list(read_ahead([archive]))
+
+
+def test_a_message_larger_than_the_pipe_crosses_it_whole(tmp_path: Path) -> None:
+    mbox = tmp_path / "large.mbox"
+    lines = "".join(f"line {n} of a body longer than the pipe holds\n" for n in range(80_000))
+    mbox.write_text(
+        "From someone@example.org Mon Jan  1 00:00:00 2007\nFrom: Someone <someone@example.org>\n"
+        f"Subject: large\nMessage-ID: <large@example.org>\n\n{lines}"
+    )
+    assert mbox.stat().st_size > 3 * read_ahead_module.PIPE_BYTES
+    assert list(read_ahead([mbox])) == list(read_inputs([mbox]))
 
 
 def _ended(pid: int) -> bool:
