@@ -19,11 +19,15 @@ from datetime import datetime
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
+from threadlore.db.base import Base
 from threadlore.db.models.messages import Message
 from threadlore.db.models.patches import Patch, PatchRevision
 from threadlore.importers.records import ParsedPatch
 from threadlore.importers.subjects import clean_subject
 
+_MESSAGES = Base.metadata.tables[Message.__tablename__]
+_PATCHES = Base.metadata.tables[Patch.__tablename__]
+_REVISIONS = Base.metadata.tables[PatchRevision.__tablename__]
 _DIFF_START = re.compile(r"^(---\s*$|diff |Index: |--- a/)", re.MULTILINE)
 _TRAILER_LINE = re.compile(r"^[A-Za-z-]+-by:.*$", re.MULTILINE)
 
@@ -98,13 +102,18 @@ class _Earlier:
 
 
 def link_revisions(session: Session, patch_ids: Sequence[int]) -> None:
-    """Recompute the revision links of every patch related to these new patches."""
+    """Recompute the revision links of every patch related to these new patches.
+
+    Asked of the tables, not the mapped classes: an import runs this for every batch with a
+    patch, and the first ORM statement of a process sets up every mapper (~0.1 s).
+    """
     if not patch_ids:
         return
+    joined = _PATCHES.join(_MESSAGES, _PATCHES.c.message_id == _MESSAGES.c.id)
     new = session.execute(
-        select(Message.author_id, Patch.subject_key, Patch.files_key)
-        .join(Message, Patch.message_id == Message.id)
-        .where(Patch.id.in_(patch_ids), Message.author_id.is_not(None))
+        select(_MESSAGES.c.author_id, _PATCHES.c.subject_key, _PATCHES.c.files_key)
+        .select_from(joined)
+        .where(_PATCHES.c.id.in_(patch_ids), _MESSAGES.c.author_id.is_not(None))
     ).all()
     authors = {row.author_id for row in new}
     subjects = {row.subject_key for row in new if row.subject_key}
@@ -112,12 +121,18 @@ def link_revisions(session: Session, patch_ids: Sequence[int]) -> None:
     if not authors:
         return
     rows = session.execute(
-        select(Patch.id, Message.author_id, Message.date_utc, Patch.subject_key, Patch.files_key)
-        .join(Message, Patch.message_id == Message.id)
+        select(
+            _PATCHES.c.id,
+            _MESSAGES.c.author_id,
+            _MESSAGES.c.date_utc,
+            _PATCHES.c.subject_key,
+            _PATCHES.c.files_key,
+        )
+        .select_from(joined)
         .where(
-            Message.author_id.in_(authors),
-            Message.date_utc.is_not(None),
-            or_(Patch.subject_key.in_(subjects), Patch.files_key.in_(files)),
+            _MESSAGES.c.author_id.in_(authors),
+            _MESSAGES.c.date_utc.is_not(None),
+            or_(_PATCHES.c.subject_key.in_(subjects), _PATCHES.c.files_key.in_(files)),
         )
     ).all()
     group = [
@@ -135,16 +150,16 @@ def link_revisions(session: Session, patch_ids: Sequence[int]) -> None:
     existing = {
         (r.earlier_id, r.later_id)
         for r in session.execute(
-            select(PatchRevision.earlier_id, PatchRevision.later_id).where(
-                PatchRevision.later_id.in_(later_ids)
+            select(_REVISIONS.c.earlier_id, _REVISIONS.c.later_id).where(
+                _REVISIONS.c.later_id.in_(later_ids)
             )
         )
     }
     stale = existing - wanted.keys()
     for earlier_id, later_id in stale:
         session.execute(
-            delete(PatchRevision).where(
-                PatchRevision.earlier_id == earlier_id, PatchRevision.later_id == later_id
+            delete(_REVISIONS).where(
+                _REVISIONS.c.earlier_id == earlier_id, _REVISIONS.c.later_id == later_id
             )
         )
     missing = [
@@ -152,4 +167,4 @@ def link_revisions(session: Session, patch_ids: Sequence[int]) -> None:
         for e, la in sorted(wanted.keys() - existing)
     ]
     if missing:
-        session.execute(insert(PatchRevision), missing)
+        session.execute(insert(_REVISIONS), missing)
