@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 # the newest revision: knowing it lets an up-to-date store open without importing Alembic
 from threadlore.db.schema_head import HEAD_REVISION as HEAD_REVISION
-from threadlore.db.schema_snapshot import create_from_snapshot, snapshot_revision
+from threadlore.db.schema_snapshot import snapshot_statements
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -148,8 +148,11 @@ def upgrade_to_head(engine: Engine, url: str, *, snapshot: bool = True) -> None:
         elif connection.dialect.name == "sqlite":
             # pysqlite runs DDL outside any transaction unless one was begun explicitly.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
-        if snapshot and _is_empty_sqlite(connection) and snapshot_revision() == HEAD_REVISION:
-            create_from_snapshot(connection.exec_driver_sql)
+        empty = snapshot and _is_empty_sqlite(connection)
+        statements = snapshot_statements(HEAD_REVISION) if empty else None
+        if statements is not None:
+            for statement in statements:  # in this transaction: a crash leaves an empty file
+                connection.exec_driver_sql(statement)
             return
         from alembic import command
 

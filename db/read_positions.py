@@ -10,22 +10,22 @@ from __future__ import annotations
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
+from threadlore.db.base import Base
 from threadlore.db.models.sources import ReadPosition as PositionRow
 from threadlore.db.models.sources import Source
 from threadlore.importers.records import ReadPosition
 
+# the tables, not the mapped classes: an import reads and writes these, and the first ORM
+# statement of a process sets up every mapper (~0.1 s)
+_SOURCES = Base.metadata.tables[Source.__tablename__]
+_POSITIONS = Base.metadata.tables[PositionRow.__tablename__]
+
 
 def stored_positions(session: Session) -> dict[str, ReadPosition]:
-    """Every source's position, by the source's path.
-
-    Asked of the tables, not the mapped classes: the first ORM statement of a process sets up
-    every mapper (~0.1 s), and an import asks this before its reader starts, when nothing else
-    runs beside it.
-    """
-    sources, positions = Source.__table__, PositionRow.__table__
+    """Every source's position, by the source's path."""
     rows = session.execute(
-        select(sources.c.path, positions.c.commit, positions.c.commits).join(
-            sources, sources.c.id == positions.c.source_id
+        select(_SOURCES.c.path, _POSITIONS.c.commit, _POSITIONS.c.commits).join(
+            _SOURCES, _SOURCES.c.id == _POSITIONS.c.source_id
         )
     )
     return {path: ReadPosition(path, commit, commits) for path, commit, commits in rows}
@@ -35,7 +35,7 @@ def record_position(connection: Connection, source_id: int, position: ReadPositi
     """Remember how far a source was read, replacing what was remembered."""
     values = {"commit": position.commit, "commits": position.commits}
     changed = connection.execute(
-        update(PositionRow).where(PositionRow.source_id == source_id).values(**values)
+        update(_POSITIONS).where(_POSITIONS.c.source_id == source_id).values(**values)
     )
     if changed.rowcount == 0:
-        connection.execute(insert(PositionRow).values(source_id=source_id, **values))
+        connection.execute(insert(_POSITIONS).values(source_id=source_id, **values))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 SNAPSHOT = Path(__file__).resolve().parent / "schema_snapshot.sql"
@@ -86,22 +86,15 @@ def _statements(text: str) -> Iterator[str]:
             pending = ""
 
 
-def snapshot_revision() -> str | None:
-    """The revision the snapshot file makes, or None without one."""
+def snapshot_statements(revision: str) -> list[str] | None:
+    """The snapshot's statements, when they make `revision`; None without a snapshot or when
+    it makes another revision (then Alembic makes the store)."""
     try:
-        text = SNAPSHOT.read_text(encoding="utf-8")
+        statements = list(_statements(SNAPSHOT.read_text(encoding="utf-8")))
     except OSError:
         return None
-    marker = "INSERT INTO alembic_version (version_num) VALUES ('"
-    start = text.rfind(marker)
-    return text[start + len(marker) : text.index("'", start + len(marker))] if start >= 0 else None
-
-
-def create_from_snapshot(execute: Callable[[str], object]) -> None:
-    """Make the snapshot's schema, each statement run by `execute` inside the caller's
-    transaction: a process killed halfway leaves an empty file, as Alembic would."""
-    for statement in _statements(SNAPSHOT.read_text(encoding="utf-8")):
-        execute(statement)
+    made = f"INSERT INTO alembic_version (version_num) VALUES ('{revision}');"
+    return statements if made in statements else None
 
 
 def main() -> int:

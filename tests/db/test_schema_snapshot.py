@@ -57,12 +57,17 @@ def test_a_store_made_from_the_snapshot_is_the_migrated_store(tmp_path: Path) ->
 def test_a_snapshot_behind_the_head_is_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engine_module, "snapshot_revision", lambda: "0001_older")
-    used: list[object] = []
-    monkeypatch.setattr(engine_module, "create_from_snapshot", used.append)
+    monkeypatch.setattr(engine_module, "HEAD_REVISION", "0001_older")  # the snapshot is ahead
+    found: list[list[str] | None] = []
+
+    def recorded(revision: str) -> list[str] | None:
+        found.append(schema_snapshot.snapshot_statements(revision))
+        return found[-1]
+
+    monkeypatch.setattr(engine_module, "snapshot_statements", recorded)
     open_store(f"sqlite:///{tmp_path / 'store.sqlite'}")
     _migrated(tmp_path / "migrated.sqlite")
-    assert not used
+    assert found == [None]
     assert _everything(tmp_path / "store.sqlite") == _everything(tmp_path / "migrated.sqlite")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from alembic.operations import Operations
 
 from threadlore.db import engine
 from threadlore.db.engine import open_store
-from threadlore.db.schema_snapshot import create_from_snapshot
+from threadlore.db.schema_snapshot import snapshot_statements
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,7 +49,7 @@ def test_a_migration_that_fails_halfway_leaves_no_half_made_schema(
         made.append(name)
         return create_table(self, name, *args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "snapshot_revision", lambda: None)  # Alembic makes the store
+    monkeypatch.setattr(engine, "snapshot_statements", lambda revision: None)  # Alembic makes it
     monkeypatch.setattr(Operations, "create_table", fail_on_the_fifth_table)
     _killed_halfway_then_made(path, made, monkeypatch)
 
@@ -60,16 +60,14 @@ def test_a_snapshot_that_fails_halfway_leaves_no_half_made_schema(
     path = tmp_path / "store.sqlite"
     made: list[str] = []
 
-    def fail_on_the_fifth_table(execute: Callable[[str], object]) -> None:
-        def run(statement: str) -> object:
+    def fail_on_the_fifth_table(revision: str) -> Iterator[str]:
+        for statement in snapshot_statements(revision) or ():
             if statement.startswith("CREATE TABLE") and len(made) == 4:
                 raise RuntimeError("killed")
             made.append(statement)
-            return execute(statement)
+            yield statement
 
-        create_from_snapshot(run)
-
-    monkeypatch.setattr(engine, "create_from_snapshot", fail_on_the_fifth_table)
+    monkeypatch.setattr(engine, "snapshot_statements", fail_on_the_fifth_table)
     _killed_halfway_then_made(path, made, monkeypatch)
 
 
