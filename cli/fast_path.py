@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, NoReturn
 
 from threadlore.cli.parameters import READ_COMMANDS, STORE, Parameter
 from threadlore.cli.settings import (
@@ -27,6 +26,10 @@ from threadlore.cli.settings import (
     readable_text,
     reader_left,
 )
+
+TYPE_CHECKING = False  # typing's flag without loading typing (issue 15: a search's start)
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 
 def _value(parameter: Parameter, text: str) -> Any:

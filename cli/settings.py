@@ -5,12 +5,14 @@ module alone; `cli/options.py` builds click's options on it.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from typing import Any, NoReturn
 
 from threadlore.cli.terminal import inert
+
+TYPE_CHECKING = False  # typing's flag without loading typing (issue 15: a search's start)
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 EXIT_OK = 0
 EXIT_FAILURE = 1  # bad input, bad query, nothing found
@@ -147,6 +149,8 @@ def _checked_sqlite_file(url: str, database: str | None) -> str:
 
 def json_document(data: Any) -> str:
     """Every command's one JSON encoding: indented UTF-8 text; dates and paths as strings."""
+    import json  # loaded when first used: a search's start does not pay for it (issue 15)
+
     return json.dumps(data, indent=2, ensure_ascii=False, default=str)
 
 

@@ -8,13 +8,15 @@ a C1 or bidi control to the terminal it is printed on.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
-from typing import TextIO
 
 from threadlore.tui.text import UNSAFE, spell_unsafe, visible_escape
+
+TYPE_CHECKING = False  # typing's flag without loading typing (issue 15: a search's start)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 _LINE_BREAKS = re.compile("[\t\n]")
 MATCH_ON = "\x1b[1;7m"  # bold reverse, as `less` marks what a search found
@@ -65,6 +67,8 @@ def terminal_safe_json(document: str) -> str:
     controls and tag characters as themselves; printed on a terminal they would act. Those only
     occur inside strings, where the escape keeps the same value for any JSON reader.
     """
+    import json  # loaded when first used: a search's start does not pay for it (issue 15)
+
     return UNSAFE.sub(lambda found: json.dumps(found.group())[1:-1], document)
 
 

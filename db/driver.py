@@ -14,12 +14,14 @@ import os
 import sqlite3
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
 
 from threadlore.db.hot_sql import EngineSql
 from threadlore.db.schema_head import HEAD_REVISION
 
+TYPE_CHECKING = False  # typing's flag without loading typing (issue 15: a search's start)
 if TYPE_CHECKING:
+    from typing import Any
+
     from sqlalchemy.orm import Session
 
 _HEAD = "SELECT version_num FROM alembic_version"

@@ -10,9 +10,15 @@ same columns, and tests/db/test_hot_sql.py checks that an import through them an
 SQLAlchemy Core give identical stores, and that searches give identical results.
 """
 
-from collections.abc import Callable, Sequence
-from datetime import datetime
-from typing import Any, NamedTuple
+from __future__ import annotations
+
+from threadlore.db.frozen_record import FrozenRecord
+
+TYPE_CHECKING = False  # typing's flag without loading typing (issue 15: a search's start)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from datetime import datetime
+    from typing import Any
 
 MESSAGE_COLUMNS = (
     "message_id",
@@ -173,7 +179,7 @@ MERGE_PERSON = (
 )
 
 
-class OrderedIndex(NamedTuple):
+class OrderedIndex(FrozenRecord):
     """A full-text index whose matches come in date order (SQLite's FTS5 keyed by date_rank)."""
 
     table: str
@@ -184,7 +190,7 @@ class OrderedIndex(NamedTuple):
     but_not: Callable[[str, Sequence[str]], str]
 
 
-class EngineSql(NamedTuple):
+class EngineSql(FrozenRecord):
     """Every statement of the hot paths for one engine, and how its driver takes values.
 
     Statements take named parameters in the engine's style; `in_list(name)` is the SQL that

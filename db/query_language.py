@@ -17,7 +17,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
-from typing import Any
+
+TYPE_CHECKING = False  # typing's flag without loading typing (issue 15: a search's start)
+if TYPE_CHECKING:
+    from typing import Any
 
 PREFIXES = ("f", "t", "c", "s", "b", "d", "dfn", "dfhh", "has")
 _PREFIXED = re.compile(r"^(?P<prefix>[a-z]+):(?P<rest>.*)$", re.DOTALL)

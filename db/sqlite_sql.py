@@ -13,13 +13,15 @@ one INSERT … SELECT (a large body as it is inserted, a placeholder as it is fi
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from threadlore.db import hot_sql
 from threadlore.db.hot_sql import EngineSql, OrderedIndex
+
+TYPE_CHECKING = False  # typing's flag without loading typing (issue 15: a search's start)
+if TYPE_CHECKING:
+    from typing import Any
 
 FTS_TABLE = "messages_fts"
 SUBJECT_TRIGRAMS = "messages_subject_trigram"
@@ -45,7 +47,15 @@ def read_utc(value: Any) -> datetime | None:
 
 
 def list_value(values: Sequence[Any]) -> str:
+    import json  # loaded when first used: a search's start does not pay for it (issue 15)
+
     return json.dumps(list(values))
+
+
+def json_value(value: Any) -> str:
+    import json  # loaded when first used: a search's start does not pay for it (issue 15)
+
+    return json.dumps(value)
 
 
 def fts_phrase(words: str) -> str:
@@ -161,7 +171,7 @@ SQLITE = EngineSql(
     resume_indexing=(f"DELETE FROM {PAUSE_TABLE}",),
     list_value=list_value,
     datetime_value=datetime_value,
-    json_value=json.dumps,
+    json_value=json_value,
     read_datetime=read_datetime,
     read_utc=read_utc,
     style=_same,

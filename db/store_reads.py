@@ -10,11 +10,9 @@ checks every query against the SQLAlchemy reference (tests/db/orm_reads.py) on b
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
 
 from threadlore.db.driver import StoreReader
 from threadlore.db.hot_sql import EngineSql, Parameters, like_escaped
@@ -32,7 +30,11 @@ from threadlore.db.views import (
     local_date,
 )
 
-Row = Sequence[Any]
+TYPE_CHECKING = False  # typing's flag without loading typing (issue 15: a search's start)
+if TYPE_CHECKING:
+    from typing import Any, TypeAlias
+
+    Row: TypeAlias = Sequence[Any]
 
 
 SUMMARY_COLUMNS = (  # a MessageSummary's columns, in the order `summary_of` reads them
@@ -367,6 +369,8 @@ def resolve_thread(reader: StoreReader, ref: str) -> int:
 
 def _json_list(value: Any) -> tuple[str, ...]:
     """A JSON column's list: text on SQLite, decoded already by psycopg."""
+    import json  # loaded when first used: a search's start does not pay for it (issue 15)
+
     return tuple(json.loads(value) if isinstance(value, str) else value)
 
 

@@ -1,15 +1,20 @@
-"""Read-only views of the store that the CLI and the UI show: named tuples, no ORM objects.
+"""Read-only views of the store that the CLI and the UI show: frozen records, no ORM objects.
 
 `db/queries.py` builds these in a fixed number of queries per call (never one query per row), so a
 screen or a command can page through large stores; `view_json()` gives the stable field names the
-README documents for `--json`. Named tuples, not dataclasses: every read command imports this
-module, and a dozen frozen dataclasses (with the `inspect` module they load) cost a search process
-~20 ms of its ~100 (issue 15). No `from __future__ import annotations` here (nor in db/hot_sql.py):
-typing.NamedTuple compiles every annotation given as a string, ~5 ms per process for these.
+README documents for `--json`. Every read command imports this module, so its classes are
+`FrozenRecord`s (db/frozen_record.py), which cost nothing to define (issue 15).
 """
 
+from __future__ import annotations
+
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any, NamedTuple
+
+from threadlore.db.frozen_record import FrozenRecord
+
+TYPE_CHECKING = False  # typing's flag without loading typing (issue 15: a search's start)
+if TYPE_CHECKING:
+    from typing import Any
 
 # drawing state a script rebuilds from `depth` and `is_last_child`, which grows with the square of
 # a chain's depth (a 3,000-deep chain: 55 MB of JSON, and minutes to copy)
@@ -20,8 +25,8 @@ def view_json(value: Any) -> Any:
     """A view (or a list or tuple of them) as JSON: ISO 8601 dates, lists for tuples."""
     if isinstance(value, datetime):
         return value.isoformat()
-    if hasattr(value, "_asdict"):
-        return {k: view_json(v) for k, v in value._asdict().items() if k not in _NOT_IN_JSON}
+    if isinstance(value, FrozenRecord):
+        return {k: view_json(v) for k, v in value.as_dict().items() if k not in _NOT_IN_JSON}
     if isinstance(value, list | tuple):
         return [view_json(v) for v in value]
     return value
@@ -35,7 +40,7 @@ def local_date(date_utc: datetime | None, offset_minutes: int | None) -> datetim
     return date_utc.replace(tzinfo=UTC).astimezone(zone)
 
 
-class InferenceView(NamedTuple):
+class InferenceView(FrozenRecord):
     """Why threadlore believes an inferred value (author, parent, date, series)."""
 
     field: str
@@ -44,7 +49,7 @@ class InferenceView(NamedTuple):
     evidence: tuple[str, ...]
 
 
-class CorrectionNote(NamedTuple):
+class CorrectionNote(FrozenRecord):
     """A person's correction of an inferred value: it wins, and says who made it and when."""
 
     field: str
@@ -54,7 +59,7 @@ class CorrectionNote(NamedTuple):
     at: datetime
 
 
-class HunkView(NamedTuple):
+class HunkView(FrozenRecord):
     source_start: int
     source_length: int
     target_start: int
@@ -64,14 +69,14 @@ class HunkView(NamedTuple):
     removed: int
 
 
-class PatchedFileView(NamedTuple):
+class PatchedFileView(FrozenRecord):
     path: str
     added: int
     removed: int
     hunks: tuple[HunkView, ...]
 
 
-class PatchView(NamedTuple):
+class PatchView(FrozenRecord):
     """A patch in a message: its files, diffstat, trailers and series place."""
 
     diff: str
@@ -84,7 +89,7 @@ class PatchView(NamedTuple):
     revised_by: tuple[str, ...]
 
 
-class MessageSummary(NamedTuple):
+class MessageSummary(FrozenRecord):
     """One message as a line in a list: the fields `--json` promises for every message."""
 
     id: str
@@ -98,7 +103,7 @@ class MessageSummary(NamedTuple):
     author_confidence: float | None = None  # set when the author was inferred
 
 
-class MessageView(NamedTuple):
+class MessageView(FrozenRecord):
     """One message in full: headers, body, patches, trailers, place in its thread, inferences."""
 
     summary: MessageSummary
@@ -114,7 +119,7 @@ class MessageView(NamedTuple):
     corrections: tuple[CorrectionNote, ...] = ()
 
 
-class TreeRow(NamedTuple):
+class TreeRow(FrozenRecord):
     """One row of a thread's reply tree, in display order; `depth` 0 is a root."""
 
     message: MessageSummary
@@ -124,7 +129,7 @@ class TreeRow(NamedTuple):
     placeholder: bool = False  # a parent that was referenced but never seen
 
 
-class ThreadSummary(NamedTuple):
+class ThreadSummary(FrozenRecord):
     """One thread as a line: subject, counts, people, first and last dates."""
 
     id: int
@@ -136,7 +141,7 @@ class ThreadSummary(NamedTuple):
     last: datetime | None
 
 
-class PersonSummary(NamedTuple):
+class PersonSummary(FrozenRecord):
     """One human (aliases merged) or one mailing list, with message counts."""
 
     id: int
@@ -156,14 +161,14 @@ class PersonSummary(NamedTuple):
 Span = tuple[int, int]  # [start, end) character offsets into a text
 
 
-class Snippet(NamedTuple):
+class Snippet(FrozenRecord):
     """One line of a message to show in a list, and the spans of it a search matched."""
 
     text: str
     spans: tuple[Span, ...] = ()
 
 
-class Matches(NamedTuple):
+class Matches(FrozenRecord):
     """Where a search's words are in one message (db/snippets.py): its subject's and its body's
     spans, and the snippet a list of hits shows."""
 

@@ -7,8 +7,8 @@ prefix is: reply/forward markers (`Re:`, `Fwd:`, `Aw:` …) and bracketed groups
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing's flag without loading typing (issue 15: a search's start)
 if TYPE_CHECKING:  # records' dataclasses load only when a series marker is read (issue 15)
     from threadlore.importers.records import SeriesPosition
 

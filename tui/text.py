@@ -12,8 +12,8 @@ strings (never markup), with each escape dimmed so a reader tells it from the te
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing's flag without loading typing (issue 15: a search's start)
 if TYPE_CHECKING:  # rich loads with the UI, not with the command line's listings
     from rich.text import Text
 

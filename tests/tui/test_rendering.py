@@ -6,7 +6,7 @@ from datetime import date
 
 from tui_fake_store import FakeStore, seed_like_messages
 
-from threadlore.db.views import TreeRow
+from threadlore.db.views import MessageView, TreeRow
 from threadlore.importers.subjects import strip_reply_markers
 from threadlore.tui.tree_art import tree_prefix
 from threadlore.tui.widgets.message.rendering import (
@@ -132,8 +132,11 @@ def test_a_search_match_is_marked_in_the_body_and_stays_inert() -> None:
 def test_a_diff_already_in_the_body_is_not_shown_again() -> None:
     message = FakeStore(seed_like_messages()).get_message("m1")
     stripped = message.body.replace("\n \tlock_page", "\n\tlock_page")  # as the archive does
-    assert unquoted_diffs(message._replace(body=stripped)) == []
-    assert unquoted_diffs(message._replace(body="no diff here")) == list(message.patches)
+    fields = message.as_dict()
+    assert unquoted_diffs(MessageView(**{**fields, "body": stripped})) == []
+    assert unquoted_diffs(MessageView(**{**fields, "body": "no diff here"})) == list(
+        message.patches
+    )
 
 
 def test_body_without_patch_is_never_coloured() -> None:
