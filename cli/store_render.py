@@ -14,7 +14,6 @@ from threadlore.db.views import (
     ThreadSummary,
     TreeRow,
 )
-from threadlore.importers.subjects import strip_reply_markers
 from threadlore.tui.dates import minute
 from threadlore.tui.text import plural
 from threadlore.tui.tree_art import tree_prefix
@@ -44,6 +43,8 @@ def tree_line(row: TreeRow, parent_subject: str | None, width: int, *, narrow: b
     art = tree_prefix(row, max(room - len(author), room // 3), narrow=narrow)
     author = squeeze(author, room - len(art))
     head = f"{when}{art}{marker}{author}"
+    from threadlore.importers.subjects import strip_reply_markers  # not for a search (issue 15)
+
     subject = strip_reply_markers(message.subject)
     if parent_subject is not None and subject == strip_reply_markers(parent_subject):
         return head + tail

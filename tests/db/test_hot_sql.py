@@ -144,3 +144,22 @@ def test_an_import_through_the_driver_and_through_sqlalchemy_give_the_same_store
                 found = search_sql.search(reader, query, limit=limit, offset=offset)
                 expected = orm_page(session, query, limit, offset)
                 assert [m.id for m in found] == expected, (query, limit, offset)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[], [1, 2, 30000000000], ["<a@b>", 'quote " and \\ back'], [True, 1], [1, "2"]],
+    ids=["empty", "ids", "keys", "bools", "mixed"],
+)
+def test_sqlite_reads_a_list_parameter_as_the_json_module_writes_it(values: list[object]) -> None:
+    """Ids are written as a JSON array by hand (a search's start without json, issue 15)."""
+    import json
+    import sqlite3
+
+    from threadlore.db.sqlite_sql import list_value
+
+    connection = sqlite3.connect(":memory:")
+    read = connection.execute(
+        "SELECT json_group_array(value) FROM json_each(?)", (list_value(values),)
+    )
+    assert json.loads(read.fetchone()[0]) == values
