@@ -9,16 +9,15 @@ a C1 or bidi control to the terminal it is printed on.
 from __future__ import annotations
 
 import os
-import re
 import sys
 
-from threadlore.tui.text import UNSAFE, spell_unsafe, visible_escape
+from threadlore.tui.text import spell_unsafe, unsafe_characters, visible_escape
 
 TYPE_CHECKING = False  # typing's flag without loading typing (issue 15: a search's start)
 if TYPE_CHECKING:
     from typing import TextIO
 
-_LINE_BREAKS = re.compile("[\t\n]")
+_LINE_BREAKS = {ord(char): visible_escape(char) for char in "\t\n"}  # a str.translate table
 MATCH_ON = "\x1b[1;7m"  # bold reverse, as `less` marks what a search found
 MATCH_OFF = "\x1b[0m"
 
@@ -30,7 +29,7 @@ def inert(text: str, *, multiline: bool = False) -> str:
     shown = spell_unsafe(text)
     if multiline:
         return shown
-    return _LINE_BREAKS.sub(lambda found: visible_escape(found.group()), shown)
+    return shown.translate(_LINE_BREAKS)
 
 
 def is_terminal(stream: TextIO | None = None) -> bool:
@@ -69,7 +68,7 @@ def terminal_safe_json(document: str) -> str:
     """
     import json  # loaded when first used: a search's start does not pay for it (issue 15)
 
-    return UNSAFE.sub(lambda found: json.dumps(found.group())[1:-1], document)
+    return unsafe_characters().sub(lambda found: json.dumps(found.group())[1:-1], document)
 
 
 def output_width() -> int:
@@ -98,6 +97,7 @@ def squeeze(text: str, room: int) -> str:
 
 def wrapped(text: str, width: int) -> str:
     """Prose wrapped to `width`, each line's indent and list marker kept for its continuation."""
+    import re
     import textwrap  # only a message's text is wrapped: a list's start does not pay (issue 15)
 
     lines = []

@@ -14,7 +14,6 @@ against); this module imports neither, so a search process does not pay for SQLA
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
     from typing import Any
 
 PREFIXES = ("f", "t", "c", "s", "b", "d", "dfn", "dfhh", "has")
-_PREFIXED = re.compile(r"^(?P<prefix>[a-z]+):(?P<rest>.*)$", re.DOTALL)
 
 
 class QuerySyntaxError(ValueError):
@@ -146,10 +144,9 @@ def tokenize(text: str) -> list[str | Term]:
 
 
 def _term(word: str, *, quoted: bool) -> Term:
-    found = _PREFIXED.match(word)
-    if not found:
+    prefix, colon, rest = word.partition(":")
+    if not (colon and prefix.isascii() and prefix.isalpha() and prefix.islower()):  # [a-z]+:
         return Term("", word)
-    prefix, rest = found["prefix"], found["rest"]
     if prefix not in PREFIXES:
         known = ", ".join(f"{p}:" for p in PREFIXES)
         raise QuerySyntaxError(f"unknown prefix {prefix + ':'!r} (known: {known})")
@@ -167,7 +164,6 @@ MAX_DEPTH = 24
 MAX_PHRASE_WORDS = 64
 """The most words a phrase may have: PostgreSQL's phrase query nests one level a word (60,000
 exhaust its stack), and a long body is indexed in parts that overlap by more than this."""
-_WORD = re.compile(r"[^\W_]+")  # a word as both engines' indexes read it
 
 
 class _Group:
@@ -275,7 +271,7 @@ def parse_query(text: str) -> Node:
             f"the query has {len(terms)} search terms; at most {MAX_TERMS} are read"
         )
     for term in terms:
-        words = sum(1 for _ in _WORD.finditer(term.value))
+        words = word_count(term.value)
         if words > MAX_PHRASE_WORDS:
             raise QuerySyntaxError(
                 f"a search term of {words} words; a phrase may have at most {MAX_PHRASE_WORDS}"
@@ -287,6 +283,22 @@ def parse_query(text: str) -> Node:
             f"the query nests AND, OR and NOT {depth} levels deep; at most {MAX_DEPTH} are read"
         )
     return tree
+
+
+def has_word(text: str) -> bool:
+    r"""Whether `text` holds a character both engines' indexes read, a letter or a digit (what a
+    regular expression's `[^\W_]` matches: the search path does not load `re`, issue 15)."""
+    return any(char.isalnum() for char in text)
+
+
+def word_count(text: str) -> int:
+    """How many words both engines' indexes read in `text`: runs of letters and digits."""
+    count, inside = 0, False
+    for char in text:
+        in_word = char.isalnum()
+        count += in_word and not inside
+        inside = in_word
+    return count
 
 
 def _readable(text: str) -> str:

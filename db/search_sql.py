@@ -13,8 +13,6 @@ conditions filter what it yields; a query without such terms walks the messages 
 
 from __future__ import annotations
 
-import re
-
 from threadlore.db.driver import StoreReader
 from threadlore.db.hot_sql import EngineSql, Parameters, like_escaped
 from threadlore.db.query_language import (
@@ -25,13 +23,12 @@ from threadlore.db.query_language import (
     QuerySyntaxError,
     Term,
     date_bounds,
+    has_word,
     parse_query,
 )
 from threadlore.db.store_reads import SUMMARY_COLUMNS, SUMMARY_FROM, summary_of
 from threadlore.db.views import MessageSummary
 
-_TOKENIZABLE = re.compile(r"\w")
-_INDEXED_WORD = re.compile(r"[^\W_]")  # a character both engines index (a letter or a digit)
 _TEXT_COLUMNS = {"": None, "s": "subject", "b": "body"}
 
 
@@ -93,7 +90,7 @@ class Compiled(Parameters):
         return "EXISTS (SELECT 1 FROM patches WHERE patches.message_id = m.id)"
 
     def text(self, value: str, column: str | None) -> str:
-        if _TOKENIZABLE.search(value):
+        if has_word(value) or "_" in value:  # a word character (`\w`): the index tokenizes it
             words = self.param(self.sql.text_value(value, column))
             return self.sql.text_condition(words, column)
         pattern = self.param(_like(value))
@@ -122,7 +119,7 @@ class Compiled(Parameters):
         assert index is not None
         if isinstance(node, Term):
             column = _TEXT_COLUMNS.get(node.prefix, "-")
-            if column == "-" or not _INDEXED_WORD.search(node.value):
+            if column == "-" or not has_word(node.value):
                 return None
             return self.sql.text_value(node.value, column)
         if isinstance(node, And | Or):

@@ -5,16 +5,18 @@ window title or change colours, and Unicode format characters that reorder (bidi
 Arabic letter mark), hide (zero-width characters, tag characters, the soft hyphen) or break
 (line and paragraph separators) what a reader sees. Every such character is replaced by a
 visible escape such as `\\x1b` or `\\u202e`. The CLI (`cli/terminal.py`) and the UI both use
-`UNSAFE` and `spell_unsafe` from here; the UI's helpers return rich `Text` built from plain
-strings (never markup), with each escape dimmed so a reader tells it from the text.
+`unsafe_characters` and `spell_unsafe` from here; the UI's helpers return rich `Text` built
+from plain strings (never markup), with each escape dimmed so a reader tells it from the text.
 """
 
 from __future__ import annotations
 
-import re
+from functools import cache
 
 TYPE_CHECKING = False  # typing's flag without loading typing (issue 15: a search's start)
 if TYPE_CHECKING:  # rich loads with the UI, not with the command line's listings
+    import re
+
     from rich.text import Text
 
 TAB_WIDTH = 8
@@ -25,13 +27,22 @@ ESCAPE_STYLE = "reverse dim"
 # zero-width characters, bidi embeddings, overrides, isolates and marks, invisible operators,
 # the BOM, interlinear annotations, tag characters) and the line and paragraph separators (Zl,
 # Zp). tests/tui/test_text.py checks this against the Unicode database.
-UNSAFE = re.compile(
+_UNSAFE_CLASS = (
     "[\x00-\x08\x0b-\x1f\x7f-\x9f"
     "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
     "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
     "\U000e0001\U000e0020-\U000e007f]"
 )
+
+
+@cache
+def unsafe_characters() -> re.Pattern[str]:
+    """The unsafe characters as a pattern, compiled when first wanted: printable text never needs
+    it (every unsafe character is unprintable), and `re` is ~7 ms of a search's start (issue 15)."""
+    import re
+
+    return re.compile(_UNSAFE_CLASS)
 
 
 def visible_escape(char: str) -> str:
@@ -44,7 +55,7 @@ def visible_escape(char: str) -> str:
 
 def spell_unsafe(value: str) -> str:
     """`value` with every unsafe character spelled out; tabs and newlines are left as they are."""
-    return UNSAFE.sub(lambda match: visible_escape(match.group()), value)
+    return unsafe_characters().sub(lambda match: visible_escape(match.group()), value)
 
 
 def inert_text(value: str, style: str = "") -> Text:
@@ -59,7 +70,7 @@ def inert_text(value: str, style: str = "") -> Text:
     value = value.replace("\r\n", "\n").expandtabs(TAB_WIDTH)
     text = Text(style=style, end="")
     position = 0
-    for match in UNSAFE.finditer(value):
+    for match in unsafe_characters().finditer(value):
         text.append(value[position : match.start()])
         text.append(visible_escape(match.group()), style=ESCAPE_STYLE)
         position = match.end()

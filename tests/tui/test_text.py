@@ -40,14 +40,14 @@ def test_every_format_control_and_separator_in_unicode_is_unsafe() -> None:
     """The filter covers C0/C1, DEL, and every Cf, Zl and Zp character Python's Unicode knows."""
     import unicodedata
 
-    from threadlore.tui.text import UNSAFE
+    from threadlore.tui.text import unsafe_characters
 
     missing = [
         f"U+{code:04X}"
         for code in range(0x110000)
         if unicodedata.category(chr(code)) in ("Cc", "Cf", "Zl", "Zp")
         and chr(code) not in "\t\n"
-        and not UNSAFE.fullmatch(chr(code))
+        and not unsafe_characters().fullmatch(chr(code))
     ]
     assert missing == []
 
