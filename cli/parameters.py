@@ -95,7 +95,7 @@ def _threads() -> tuple[Parameter, ...]:
 
 
 def _tree() -> tuple[Parameter, ...]:
-    from threadlore.db.store_reads import TreeOrder
+    from threadlore.db.thread_tree import TreeOrder
 
     order = Parameter(
         "order",

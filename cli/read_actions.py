@@ -64,11 +64,12 @@ def tree(settings: Settings, thread: str, order: str) -> None:
     """A thread's reply tree."""
     from threadlore.cli.store_render import tree_line
     from threadlore.db import store_reads
+    from threadlore.db.thread_tree import TreeOrder, thread_tree
     from threadlore.tui.tree_art import art_width
 
     with store_reader(settings) as reader:
         thread_id = store_reads.resolve_thread(reader, thread)
-        rows = store_reads.thread_tree(reader, thread_id, store_reads.TreeOrder(order))
+        rows = thread_tree(reader, thread_id, TreeOrder(order))
     if settings.json:
         print_json(view_json(rows))
         return

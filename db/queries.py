@@ -1,6 +1,7 @@
 """Read-side queries on a session, for the UI and the commands that already hold one: threads,
-trees, messages, people, search — each the SQL of `db/store_reads.py` / `db/search_sql.py` run on
-the session's connection, the same statements the read commands run without SQLAlchemy.
+trees, messages, people, search — each the SQL of `db/store_reads.py`, `db/thread_tree.py` or
+`db/search_sql.py` run on the session's connection, the same statements the read commands run
+without SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from threadlore.db import search_sql, store_reads
 from threadlore.db.driver import StoreReader
 from threadlore.db.models.messages import Message
 from threadlore.db.models.people import Alias, Person
-from threadlore.db.store_reads import AmbiguousMessageId, TreeOrder
+from threadlore.db.store_reads import AmbiguousMessageId
+from threadlore.db.thread_tree import TreeOrder
+from threadlore.db.thread_tree import thread_tree as read_thread_tree
 from threadlore.db.views import MessageSummary, MessageView, PersonSummary, ThreadSummary, TreeRow
 
 __all__ = ["AmbiguousMessageId", "TreeOrder"]
@@ -49,8 +52,8 @@ def list_threads(
 def thread_tree(
     session: Session, thread_id: int, order: TreeOrder = TreeOrder.SERIES
 ) -> list[TreeRow]:
-    """A thread's reply tree in display order, depth first (see `store_reads.thread_tree`)."""
-    return store_reads.thread_tree(_reader(session), thread_id, order)
+    """A thread's reply tree in display order, depth first (see `db/thread_tree.py`)."""
+    return read_thread_tree(_reader(session), thread_id, order)
 
 
 def message_pk(session: Session, ref: str) -> int:

@@ -20,14 +20,16 @@ from threadlore.importers.detect import read_inputs
 
 SEED = Path(__file__).resolve().parents[2] / "samples" / "lkml-2007-fault-vs-truncate.txt"
 # the console script's own steps, then the modules it loaded, on stderr's last line (also when
-# a read command leaves through os._exit)
+# a read command leaves through os._exit); not those loaded before it started (an editable
+# install's import finder loads re, enum and pathlib)
 PROGRAM = """
 import os, sys
 sys.argv = ["threadlore", *sys.argv[1:]]
+before = set(sys.modules)
 
 def modules_loaded():
     sys.stdout.flush()
-    print("\\n" + " ".join(sorted(sys.modules)), file=sys.stderr)
+    print("\\n" + " ".join(sorted(set(sys.modules) - before)), file=sys.stderr)
 
 leave = os._exit
 os._exit = lambda code: (modules_loaded(), leave(code))
@@ -110,12 +112,24 @@ def test_a_command_that_reads_the_store_imports_no_sqlalchemy(
     assert [m for m in _loaded(modules, "typing") if m not in driver] == []
 
 
+def test_a_search_on_plain_text_loads_no_regular_expressions_enum_or_json(
+    new_store_url: Callable[..., str],
+) -> None:
+    """Each is a few ms of a ~50 ms search process (issue 15): `re` is wanted only for text with
+    something to escape, `enum` only to draw a tree, `json` only for `--json`."""
+    url = new_store_url(migrated=True)
+    import_messages(open_store(url), read_inputs([SEED]))
+    output, modules = _run("search", "f:miklos page_mkclean", "--db", url)
+    assert "Miklos Szeredi" in output
+    driver = _run_python("import psycopg") if url.startswith("postgresql") else set()
+    assert [m for m in _loaded(modules, "re", "enum", "json") if m not in driver] == []
+
+
 def test_a_search_for_a_script_loads_only_what_it_needs(new_store_url: Callable[..., str]) -> None:
     """`search --json`, the command scripts run in loops: no dataclasses (and the `inspect` they
     load), no shutil, nothing that draws, no importer (the subject rules compile seven regular
-    expressions): each a few ms of a ~60 ms process. pathlib is left
-    unchecked: an editable install's import finder loads it before threadlore starts. On
-    PostgreSQL, what psycopg itself loads (dataclasses, inspect, shutil) is the driver's."""
+    expressions): each a few ms of a ~50 ms process. On PostgreSQL, what psycopg itself loads
+    (dataclasses, inspect, shutil) is the driver's."""
     url = new_store_url(migrated=True)
     import_messages(open_store(url), read_inputs([SEED]))
     output, modules = _run("search", "page_mkclean", "--json", "--db", url)

@@ -31,7 +31,8 @@ from threadlore.db.models.people import Alias, Person
 from threadlore.db.models.sources import Source
 from threadlore.db.models.threads import Thread
 from threadlore.db.sqlite_sql import SUBJECT_TRIGRAMS
-from threadlore.db.store_reads import AmbiguousMessageId, TreeOrder
+from threadlore.db.store_reads import AmbiguousMessageId
+from threadlore.db.thread_tree import TreeOrder
 from threadlore.db.views import (
     CorrectionNote,
     HunkView,

@@ -23,7 +23,7 @@ from threadlore.db.driver import StoreReader
 from threadlore.db.engine import open_store
 from threadlore.db.ingest import import_messages
 from threadlore.db.models import Correction, Message, Patch
-from threadlore.db.store_reads import TreeOrder
+from threadlore.db.thread_tree import TreeOrder
 from threadlore.importers.detect import read_inputs
 from threadlore.kb.corrections import CorrectedField, CorrectionService
 
