@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from orm_reference import orm_page
 from sqlalchemy.orm import Session, sessionmaker
 
 from threadlore.db.ingest import import_messages
 from threadlore.db.queries import search_messages
-from threadlore.db.query_language import And, Not, Or, QuerySyntaxError, Term, parse_query
+from threadlore.db.query_language import (
+    And,
+    Not,
+    Or,
+    QuerySyntaxError,
+    Term,
+    has_word,
+    parse_query,
+    tokenize,
+    word_count,
+)
 from threadlore.importers.records import Hunk, ParsedMessage, ParsedPatch, PatchedFile
 
 Store = sessionmaker[Session]
@@ -160,3 +173,40 @@ def test_pages_read_in_date_order_are_the_pages_sqlalchemy_gives(
     with many() as session:
         found = [m.id for m in search_messages(session, query, limit=limit, offset=offset)]
         assert found == orm_page(session, query, limit, offset)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_words_are_counted_as_the_regular_expression_finds_them(text: str) -> None:
+    """The query is read with str methods (a search loads no `re`, issue 15): a word is a run of
+    what `[^\\W_]` matches, a letter or a digit as both engines' indexes read them."""
+    assert word_count(text) == len(re.findall(r"[^\W_]+", text))
+    assert has_word(text) == bool(re.search(r"[^\W_]", text))
+
+
+@given(
+    st.sampled_from(["", "f", "s", "dfn", "has", "x", "F", "é", "b2", "to"]),
+    st.sampled_from(["", ":"]),
+    st.text(
+        alphabet=st.characters(
+            codec="utf-8",
+            exclude_categories=("Cc", "Cs", "Zs", "Zl", "Zp"),
+            exclude_characters='"()',
+        ),
+        max_size=8,
+    ),
+)
+def test_a_prefix_is_read_as_the_regular_expression_reads_it(
+    head: str, colon: str, rest: str
+) -> None:
+    word = head + colon + rest
+    if not word.strip() or word in ("OR", "AND", "NOT") or not word.isprintable():
+        return
+    prefixed = re.match(r"^(?P<prefix>[a-z]+):(?P<rest>.*)$", word, re.DOTALL)
+    try:
+        tokens = tokenize(word)
+    except QuerySyntaxError:
+        assert prefixed is not None  # an unknown prefix, or nothing after one
+        return
+    assert len(tokens) == 1
+    expected = (prefixed["prefix"], prefixed["rest"]) if prefixed else ("", word)
+    assert tokens[0] == Term(*expected)
