@@ -5,7 +5,8 @@ Maildir), imported by `threadlore import` into a new SQLite store and indexed by
 installed (benches/peers.py) into a new database, `--runs` times each, every tool as its own
 process: wall time, messages per second and peak RSS, medians. Then every query of
 benches/queries.py, `--search-runs` times, each a new process of each tool asking for the newest
-50 results; for threadlore also the bare query inside one process (what the UI waits for). The
+50 results (threadlore's listing as a person reads it, and its `--json` as a script does); for
+threadlore also the bare query inside one process (what the UI waits for). The
 ratios are threadlore's speed over the peer's: above 1, threadlore is faster. Each threadlore
 answer is compared with notmuch's (the same newest 50 Message-IDs). Last, each command that reads
 the store (`search`, `threads`, `tree`, `show`, `people`, and `--version`) started `--search-runs`
@@ -51,12 +52,15 @@ class Threadlore(Peer):
     programs = (str(THREADLORE),)
     syntax = Syntax("{}", "f:{}", "s:{}", " ")
 
-    def __init__(self, source: str = "mbox", program: Path = THREADLORE) -> None:
+    def __init__(
+        self, source: str = "mbox", program: Path = THREADLORE, *, as_json: bool = False
+    ) -> None:
         self.source = source  # what it imports: the mbox or the Maildir
         self.program = (
             program  # the console script: installed (benches/installed.py) or this venv's
         )
         self.programs = (str(program),)
+        self.as_json = as_json  # search with --json, as a script does, not the listing
 
     @staticmethod
     def url(home: Path) -> str:
@@ -71,10 +75,15 @@ class Threadlore(Peer):
 
     def search_command(self, query: Query, home: Path) -> tuple[list[str], dict[str, str]]:
         command = [str(self.program), "search", self.query_text(query), f"--limit={PAGE}"]
-        return [*command, "--db", self.url(home), "--json"], dict(os.environ)
+        command += ["--db", self.url(home), *(["--json"] if self.as_json else [])]
+        return command, dict(os.environ)
 
     def message_ids(self, printed: str) -> list[str]:
-        return [found["id"] for found in json.loads(printed)]
+        if self.as_json:
+            return [found["id"] for found in json.loads(printed)]
+        # a listing's line ends with the whole `<id>` (off a terminal, no snippet line follows)
+        lines = (line.rstrip() for line in printed.splitlines())
+        return [line.rsplit("<", 1)[1].removesuffix(">") for line in lines if line.endswith(">")]
 
 
 @dataclass(frozen=True)
@@ -178,7 +187,9 @@ def import_table(messages: int, figures: dict[str, Figures]) -> Table:
     return table
 
 
-def search_table(messages: int, figures: dict[str, Figures], in_process: dict[str, float]) -> Table:
+def search_table(
+    messages: int, figures: dict[str, Figures], in_process: dict[str, float], as_json: Figures
+) -> Table:
     peers = [name for name in figures if name != "threadlore"]
     ours = figures["threadlore"]
     table = Table(
@@ -187,6 +198,7 @@ def search_table(messages: int, figures: dict[str, Figures], in_process: dict[st
     table.add_column("query")
     table.add_column("threadlore", justify="right")
     table.add_column("CPU", justify="right")
+    table.add_column("--json", justify="right")
     table.add_column("in-process", justify="right")
     for name in peers:
         table.add_column(name, justify="right")
@@ -203,6 +215,7 @@ def search_table(messages: int, figures: dict[str, Figures], in_process: dict[st
             return statistics.median(values.values()) if label == "median" else values[label]
 
         row = [label, f"{pick(ours) * 1000:.0f}", f"{pick(ours, cpu=True) * 1000:.0f}"]
+        row.append(f"{pick(as_json) * 1000:.0f}")
         process = in_process[label] if label != "median" else statistics.median(in_process.values())
         row.append(f"{process * 1000:.1f}")
         for name in peers:
@@ -310,6 +323,7 @@ def main() -> None:
     program = THREADLORE if args.editable else installed_program(work / "installed")
     print(f"threadlore: {program}", "(editable)" if args.editable else "(installed wheel)")
     tools: list[Peer] = [Threadlore(args.input, program), *(p for p in peers if p.available())]
+    scripted = Threadlore(args.input, program, as_json=True)
     console = Console(width=160)
     rss: dict[int, dict[str, float]] = {}
     sizes = _sizes(args.messages)
@@ -327,10 +341,11 @@ def main() -> None:
                 print(f"  {index.seconds:.1f} s, {messages / index.seconds:,.0f} msg/s, "
                       f"peak RSS {index.peak_rss_mb:.0f} MB", flush=True)  # fmt: skip
         in_process = in_process_searches(home, args.search_runs)
+        as_json = measure_tool(scripted, archive, home, 0, args.search_runs)
         if args.runs:
             console.print(import_table(messages, figures))
             rss[messages] = {name: f.index.peak_rss_mb for name, f in figures.items() if f.index}
-        console.print(search_table(messages, figures, in_process))
+        console.print(search_table(messages, figures, in_process, as_json))
         print(load_line(f"after searches, {messages:,}"), flush=True)
         console.print(start_table(messages, start_commands(program, home), args.search_runs))
         print(load_line(f"after starts, {messages:,}"), flush=True)
@@ -339,8 +354,8 @@ def main() -> None:
     print(
         "× = threadlore's speed over the peer's (above 1: threadlore faster); RSS ÷ = threadlore's "
         "peak over the peer's; CPU = user + system seconds of the process (what a busy machine "
-        "does not inflate); 'threadlore' search includes starting Python, 'in-process' is the "
-        "bare query"
+        "does not inflate); 'threadlore' search includes starting Python (its listing; '--json' "
+        "the same search printed as JSON), 'in-process' is the bare query"
     )
     if args.work is None:
         shutil.rmtree(work)
