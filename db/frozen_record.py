@@ -30,11 +30,13 @@ class FrozenRecord:
     """Fields in declaration order; equal, hashed and shown by their values, like a named tuple."""
 
     _fields: ClassVar[tuple[str, ...]] = ()
+    _field_names: ClassVar[frozenset[str]] = frozenset()
     _defaults: ClassVar[tuple[Any, ...]] = ()
 
     def __init_subclass__(cls) -> None:
         own = tuple(cls.__dict__.get("__annotations__", {}))  # noqa: RUF063 (inspect: ~20 ms)
         cls._fields = cls._fields + tuple(name for name in own if not name.startswith("_"))
+        cls._field_names = frozenset(cls._fields)
         cls._defaults = tuple(getattr(cls, name, _NO_DEFAULT) for name in cls._fields)
 
     def __init__(self, *values: Any, **named: Any) -> None:
@@ -42,15 +44,17 @@ class FrozenRecord:
         if len(values) > len(fields):
             raise TypeError(f"{type(self).__name__} takes {len(fields)} values, not {len(values)}")
         given = dict(zip(fields, values, strict=False))
-        for name, value in named.items():
-            if name not in fields or name in given:
-                raise TypeError(f"{type(self).__name__}: unexpected or repeated field {name!r}")
-            given[name] = value
-        for name, default in zip(fields, self._defaults, strict=True):
-            if name not in given:
-                if default is _NO_DEFAULT:
-                    raise TypeError(f"{type(self).__name__}: missing field {name!r}")
-                given[name] = default
+        if named:
+            if not named.keys() <= self._field_names or not named.keys().isdisjoint(given):
+                wrong = sorted(named.keys() - self._field_names or named.keys() & given.keys())
+                raise TypeError(f"{type(self).__name__}: unexpected or repeated fields {wrong}")
+            given.update(named)
+        if len(given) < len(fields):
+            for name, default in zip(fields, self._defaults, strict=True):
+                if name not in given:
+                    if default is _NO_DEFAULT:
+                        raise TypeError(f"{type(self).__name__}: missing field {name!r}")
+                    given[name] = default
         self.__dict__.update(given)
 
     def __setattr__(self, name: str, value: object) -> None:
