@@ -41,14 +41,21 @@ class FrozenRecord:
 
     def __init__(self, *values: Any, **named: Any) -> None:
         fields = self._fields
-        if len(values) > len(fields):
-            raise TypeError(f"{type(self).__name__} takes {len(fields)} values, not {len(values)}")
-        given = dict(zip(fields, values, strict=False))
-        if named:
-            if not named.keys() <= self._field_names or not named.keys().isdisjoint(given):
-                wrong = sorted(named.keys() - self._field_names or named.keys() & given.keys())
-                raise TypeError(f"{type(self).__name__}: unexpected or repeated fields {wrong}")
-            given.update(named)
+        if values:
+            if len(values) > len(fields):
+                raise TypeError(
+                    f"{type(self).__name__} takes {len(fields)} values, not {len(values)}"
+                )
+            given = dict(zip(fields, values, strict=False))
+            if named:
+                if not named.keys().isdisjoint(given):
+                    raise TypeError(f"{type(self).__name__}: a field given twice")
+                given.update(named)
+        else:
+            given = named  # the call's own dict: read by name, as the read paths build views
+        if not given.keys() <= self._field_names:
+            unknown = sorted(given.keys() - self._field_names)
+            raise TypeError(f"{type(self).__name__}: no fields {unknown}")
         if len(given) < len(fields):
             for name, default in zip(fields, self._defaults, strict=True):
                 if name not in given:
