@@ -201,7 +201,6 @@ def _convert(
         in_reply_to=own_id(in_reply_to) if in_reply_to else None,
         references=tuple(map(own_id, references)),
         body=body,
-        headers=tuple((name, decode_words(value)) for name, value in raw_headers),
         list_ids=_list_ids(raw_headers),
         patches=extract_patches(body),
         trailers=extract_trailers(body),

@@ -59,7 +59,6 @@ def test_encoded_words_raw_utf8_and_broken_addresses_are_read() -> None:
     assert message.list_ids == ("linux-kernel.vger.kernel.org", "linux-kernel@vger.kernel.org")
     assert message.date is not None
     assert message.date.utcoffset() == timedelta(hours=-8)  # the offset as written
-    assert ("Subject", "André and Rafał folded") in message.headers
 
 
 def test_charset_declared_us_ascii_over_utf8_and_nul_bytes() -> None:
