@@ -30,7 +30,7 @@ from threadlore.db.read_positions import record_position
 from threadlore.db.revisions import files_key, link_revisions, subject_key
 from threadlore.db.source_clocks import SourceClocks, redate_stored
 from threadlore.db.store_limits import fitted_message
-from threadlore.db.store_writes import DriverWrites, StoreWrites
+from threadlore.db.store_writes import DriverWrites, StoreWrites, TextCut
 from threadlore.db.threading import Node, ThreadIndex, reference_chain
 from threadlore.importers.archive_dates import ArchiveClock
 from threadlore.importers.records import (
@@ -311,6 +311,7 @@ class _Writer:
             self.threads.add(pk, message.message_id, parent_pk, thread, False)
         self.threads.dated(thread, values["date_utc"])
         self._write_details(pk, message)
+        self.store.end_message()
         return True
 
     def _message_values(self, message: ParsedMessage) -> dict[str, Any]:
@@ -400,7 +401,7 @@ class _Writer:
             {
                 "message_id": pk,
                 "position": position,
-                "diff": patch.diff,
+                "diff": patch.diff if patch.span is None else TextCut(patch.text, *patch.span),
                 "truncated": patch.truncated,
                 "added": patch.added,
                 "removed": patch.removed,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from threadlore.db.driver import engine_sql
 
@@ -28,8 +28,28 @@ NodeRow = tuple[int, str, int | None, int | None, bool]
 PersonRow = tuple[int, str, bool, str | None, str | None]
 
 
+class TextCut(NamedTuple):
+    """A text to write that is a slice of a larger one (a patch's diff of its message's body),
+    cut out only as it is written: on SQLite, inside the statement, so that the cut is freed
+    once SQLite has its copy, before SQLite makes the row (the body, its copy and the row's:
+    3× the message, not 4×)."""
+
+    whole: str
+    start: int
+    stop: int
+
+    def text(self) -> str:
+        return self.whole[self.start : self.stop]
+
+
+def written_value(value: Any) -> Any:
+    """A value as a statement binds it: a TextCut's text, anything else as it is."""
+    return value.text() if isinstance(value, TextCut) else value
+
+
 class StoreWrites(Protocol):
-    """What an import reads and writes, in the transaction of the session it was made for."""
+    """What an import reads and writes, in the transaction of the session it was made for.
+    A text value may be a TextCut (`insert_patch`'s diff)."""
 
     @property
     def dialect(self) -> str: ...
@@ -57,7 +77,15 @@ class StoreWrites(Protocol):
     def pause_indexing(self) -> None: ...
     def index_since(self, first_id: int) -> None: ...
     def resume_indexing(self) -> None: ...
+    def end_message(self) -> None: ...
     def detach(self) -> None: ...
+
+
+def _large(value: Any) -> bool:
+    """Whether a text value is long enough to be handed to SQLite rather than bound."""
+    if isinstance(value, TextCut):
+        return value.stop - value.start >= LARGE_TEXT
+    return isinstance(value, str) and len(value) >= LARGE_TEXT
 
 
 def _node(row: Sequence[Any]) -> NodeRow:
@@ -74,18 +102,21 @@ class DriverWrites:
     Python's sqlite3 keeps the statements it ran in a cache with their last parameters still
     bound, and SQLite holds its own copy of a bound text, so a 60 MB body would stay in memory
     beside everything the import does next; a function's result is freed when its statement
-    ends. A large body is indexed as it is inserted, and a filled placeholder as it is filled,
-    from the text in hand: the batch's `index_since` reads it back from the table, which costs
-    two more copies of it, and the update trigger indexed it inside the UPDATE.
+    ends. A large body is indexed, and a filled placeholder, from the text in hand once its
+    message is written (`end_message`): the batch's `index_since` reads it back from the table,
+    which costs two more copies of it, the update trigger indexed it inside the UPDATE, and
+    FTS5 holds the terms it indexed until the commit (a patch's: 0.3× its body), which were
+    held beside the diff when the body was indexed before its patch was written.
     """
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.sql = engine_sql(session.get_bind().dialect.name)
         self._raw: Any = None
-        self._handed: list[str] = []  # the texts the running statement is handed
+        self._handed: list[str | TextCut] = []  # the texts the running statement is handed
         self._paused = False  # whether this transaction paused the index's triggers
         self._indexed: list[int] = []  # rows indexed as inserted, since the last `index_since`
+        self._held: list[tuple[int, dict[str, Any]]] = []  # to index at the message's end
 
     @property
     def dialect(self) -> str:
@@ -97,13 +128,14 @@ class DriverWrites:
             self.session.flush()  # what the session holds goes first, as it would through it
             self._raw = self.session.connection().connection.driver_connection
             if self.sql.name == "sqlite":
-                self._raw.create_function(_HANDED, 1, self._handed.__getitem__)
+                self._raw.create_function(_HANDED, 1, self._handed_text)
         return self._raw
 
     def detach(self) -> None:
         self._raw = None
         self._paused = False
         self._indexed.clear()
+        self._held.clear()
 
     def _execute(self, statement: str, params: dict[str, Any] | None = None) -> Any:
         return self.raw.execute(statement, params or {})
@@ -111,18 +143,19 @@ class DriverWrites:
     def _id(self, statement: str, params: dict[str, Any]) -> int:
         return self.sql.new_id(self._execute(statement, params))
 
+    def _handed_text(self, index: int) -> str:
+        """What `_HANDED(index)` gives the running statement (a TextCut cut out now)."""
+        value = self._handed[index]
+        return value if isinstance(value, str) else value.text()
+
     def _with_texts(self, statement: str, params: dict[str, Any]) -> Any:
         """Run a statement writing texts (`params` is its own), large ones handed over on SQLite."""
-        if self.sql.name != "sqlite":
-            return self._execute(statement, params)
-        large = [n for n, v in params.items() if isinstance(v, str) and len(v) >= LARGE_TEXT]
-        if not large:
-            return self._execute(statement, params)
-        for name in large:
+        handing = self.sql.name == "sqlite"
+        for name in [name for name, value in params.items() if handing and _large(value)]:
             statement = re.sub(rf":{name}\b", f"{_HANDED}({len(self._handed)})", statement)
             self._handed.append(params.pop(name))
         try:
-            return self._execute(statement, params)
+            return self._execute(statement, {n: written_value(v) for n, v in params.items()})
         finally:
             self._handed.clear()
 
@@ -138,22 +171,29 @@ class DriverWrites:
     def insert_message(self, values: dict[str, Any]) -> int:
         pk = self.sql.new_id(self._with_texts(self.sql.insert_message, self._message(values)))
         if self._paused and self.sql.index_message and len(values["body"]) >= LARGE_TEXT:
-            self._index(pk, values)
+            self._held.append((pk, values))
             self._indexed.append(pk)
         return pk
 
     def fill_placeholder(self, pk: int, values: dict[str, Any]) -> None:
         """Fill a placeholder's row. Indexing paused holds the update triggers too (migration
-        0013), so the row is indexed here, whatever its size: the placeholder's entries out,
-        the message's in, by statements of their own (a trigger indexed a large body inside
-        the UPDATE, beside the copies SQLite holds of it then: 4× its size, not 3×)."""
+        0013), so the row is indexed by the store, whatever its size: the placeholder's entries
+        out here, the message's in at `end_message`, by statements of their own (a trigger
+        indexed a large body inside the UPDATE, beside the copies SQLite holds of it then: 4×
+        its size, not 3×)."""
         indexing = self._paused and bool(self.sql.unindex_message)
         if indexing:
             for statement in self.sql.unindex_message:
                 self._execute(statement, {"pk": pk})
         self._with_texts(self.sql.fill_placeholder, {**self._message(values), "pk": pk})
         if indexing:
+            self._held.append((pk, values))
+
+    def end_message(self) -> None:
+        """Index the rows held to be indexed from the text in hand: the message is written."""
+        for pk, values in self._held:
             self._index(pk, values)
+        self._held.clear()
 
     def insert_details(self, table: str, rows: list[dict[str, Any]]) -> None:
         if table == "inferences":
@@ -225,6 +265,7 @@ class DriverWrites:
         self._paused = True
 
     def index_since(self, first_id: int) -> None:
+        self.end_message()  # first: the rows held are left out of what is read back
         indexed = self.sql.list_value(self._indexed)
         for statement in self.sql.index_since:
             self._execute(statement, {"first": first_id, "indexed": indexed})

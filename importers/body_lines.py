@@ -93,10 +93,16 @@ class BodyLines(Sequence[str]):
         """Lines `first` to `stop - 1`, each ended by "\\n": one slice of the body."""
         if first >= stop:
             return ""
-        start, end = self._starts[first], self._starts[stop]
-        if end > len(self._body):
-            return self._body[start:] + "\n"
-        return self._body[start:end]
+        span = self.span(first, stop)
+        if span is None:
+            return self._body[self._starts[first] :] + "\n"
+        return self._body[span[0] : span[1]]
+
+    def span(self, first: int, stop: int) -> tuple[int, int] | None:
+        """Where `text(first, stop)` lies in the body, or None when it is not there as it
+        stands (it takes in the last line, which has no "\\n")."""
+        start, end = self._starts[first], self._starts[max(first, stop)]
+        return None if end > len(self._body) else (start, end)
 
 
 _BLOCK = 1024  # at most so many lines are split from the body at a time

@@ -7,7 +7,8 @@ whose space was lost (and restores it), and notes where a diff stops before its 
 unidiff then parses what is whole (see importers.patches).
 
 Files and hunks hold where they lie in the body's lines, not the lines: a diff's text is cut
-from the body again when asked for (one slice when no line lost its space).
+from the body again when asked for (one slice when no line lost its space, whose `span` a
+patch record keeps instead of the text).
 """
 
 from __future__ import annotations
@@ -122,6 +123,12 @@ class DiffText:
             return "\n".join(chain(self.lines(), ("",)))
         texts = [body.text(first, stop) for first, stop in self._runs()]
         return texts[0] if len(texts) == 1 else "".join(texts)
+
+    def span(self) -> tuple[int, int] | None:
+        """Where `text()` lies in the body, when it is one slice of it as the body stands."""
+        body = self._body_as_is()
+        runs = self._runs()
+        return body.span(*runs[0]) if body is not None and len(runs) == 1 else None
 
     def _body_as_is(self) -> BodyLines | None:
         """The body the diff's text can be cut from as it stands: None when the lines are a

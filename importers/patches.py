@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from itertools import islice
 
 from unidiff.errors import UnidiffParseError
+from unidiff.patch import Hunk as UnidiffHunk
+from unidiff.patch import PatchedFile as UnidiffFile
 from unidiff.patch import PatchSet
 
 from threadlore.importers.body_lines import body_lines
@@ -53,6 +55,40 @@ def _repository_paths(section: FileText) -> tuple[str, str | None]:
     return path, old if renamed else None
 
 
+class _HunksAsParsed(PatchSet):
+    """unidiff's parse of a diff, each file's hunks made records as soon as the next file
+    starts, and the file let go: the whole PatchSet of a large patch (an object and a dict of
+    attributes a hunk, 0.9× the diff) was held beside the records made from it.
+
+    unidiff's parser adds each file as it starts (`append`) and from then on changes only
+    that file, so the one before it is complete then."""
+
+    def __init__(self, diff: DiffText) -> None:
+        self.hunks: list[list[Hunk]] = []
+        super().__init__(diff.ended_lines(), metadata_only=True)
+        self._take_last()
+
+    def append(self, patched_file: UnidiffFile) -> None:
+        self._take_last()
+        super().append(patched_file)
+
+    def _take_last(self) -> None:
+        if self:
+            self.hunks.append([_hunk_record(hunk) for hunk in self.pop()])
+
+
+def _hunk_record(hunk: UnidiffHunk) -> Hunk:
+    return Hunk(
+        source_start=hunk.source_start,
+        source_length=hunk.source_length,
+        target_start=hunk.target_start,
+        target_length=hunk.target_length,
+        function=hunk.section_header.strip(),
+        added=hunk.added,
+        removed=hunk.removed,
+    )
+
+
 def _hunks_from_unidiff(diff: DiffText) -> list[list[Hunk]] | None:
     """Each file's hunks as unidiff reads them, or None when unidiff rejects the diff.
 
@@ -60,24 +96,9 @@ def _hunks_from_unidiff(diff: DiffText) -> list[list[Hunk]] | None:
     say (`metadata_only`): given the text whole, it made a StringIO of it (four bytes a
     character) and an object for every line, ten times the diff's size in all."""
     try:
-        patch_set = PatchSet(diff.ended_lines(), metadata_only=True)
+        return _HunksAsParsed(diff).hunks
     except UnidiffParseError:
         return None
-    return [
-        [
-            Hunk(
-                source_start=hunk.source_start,
-                source_length=hunk.source_length,
-                target_start=hunk.target_start,
-                target_length=hunk.target_length,
-                function=hunk.section_header.strip(),
-                added=hunk.added,
-                removed=hunk.removed,
-            )
-            for hunk in patched_file
-        ]
-        for patched_file in patch_set
-    ]
 
 
 def _hunks_as_scanned(section: FileText) -> list[Hunk]:
@@ -116,8 +137,9 @@ def _diffstat_only_file(entry: DiffstatFile) -> PatchedFile:
     return PatchedFile(entry.path, None, entry.added, entry.removed, (), is_binary=entry.is_binary)
 
 
-def _patch_record(diff: DiffText, diffstat: Diffstat | None) -> ParsedPatch:
-    """Turn one scanned diff into a ParsedPatch, through unidiff when the diff is whole."""
+def _patch_record(diff: DiffText, diffstat: Diffstat | None, body: str) -> ParsedPatch:
+    """Turn one scanned diff into a ParsedPatch, through unidiff when the diff is whole; one
+    that is a slice of `body` as it stands holds where it lies, not a copy."""
     parsed = None if diff.truncated else _hunks_from_unidiff(diff)
     if parsed is not None and len(parsed) == len(diff.files):
         files = [_file_record(s, hunks) for s, hunks in zip(diff.files, parsed, strict=True)]
@@ -128,7 +150,9 @@ def _patch_record(diff: DiffText, diffstat: Diffstat | None) -> ParsedPatch:
         missing = diffstat.files_missing_from([f.path for f in files])
         files += [_diffstat_only_file(entry) for entry in missing]
         added, removed = diffstat.added, diffstat.removed
-    return ParsedPatch(diff.text(), tuple(files), diff.truncated, added, removed)
+    span = diff.span()
+    text = body if span is not None else diff.text()
+    return ParsedPatch(text, tuple(files), diff.truncated, added, removed, span)
 
 
 def _cut_diffstat_patch(lines: Sequence[str], diffstat: Diffstat) -> ParsedPatch | None:
@@ -164,7 +188,7 @@ def extract_patches(body: str) -> tuple[ParsedPatch, ...]:
     previous_end = 0
     for diff in scan_diffs(lines):
         diffstats = find_diffstats(lines, previous_end, diff.first_line)
-        patches.append(_patch_record(diff, diffstats[-1] if diffstats else None))
+        patches.append(_patch_record(diff, diffstats[-1] if diffstats else None, body))
         previous_end = diff.last_line + 1
     trailing = find_diffstats(lines, previous_end, len(lines))
     if trailing:

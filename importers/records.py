@@ -96,20 +96,43 @@ class SeriesPosition:
     inferred: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ParsedPatch:
     """A diff found in a message body.
 
     `truncated` is set when the archive cut the diff off ("..." in place of the rest), so that
     unidiff could not parse it whole; `files` then holds what could be read, and `added` and
     `removed` come from the diffstat the author included, when there is one.
+
+    `text` is the diff, or with `span` set, the body the diff is the slice `span` of: a large
+    patch's diff is most of its body, and a second copy of it was held by the reader, pickled to
+    the storing process and held there while the body was written (issue 18: 5× the message).
+    `diff` is the diff's text either way; patches are equal when their diffs are.
     """
 
-    diff: str
+    text: str
     files: tuple[PatchedFile, ...]
     truncated: bool
     added: int
     removed: int
+    span: tuple[int, int] | None = None
+
+    @property
+    def diff(self) -> str:
+        """The diff's text, cut from the body each time when it lies there."""
+        if self.span is None:
+            return self.text
+        start, stop = self.span
+        return self.text[start:stop]
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.diff, self.files, self.truncated, self.added, self.removed)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ParsedPatch) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
 
 @dataclass(frozen=True)

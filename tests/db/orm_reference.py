@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from threadlore.db.base import Base
 from threadlore.db.models import Alias, Message, Person, Thread
-from threadlore.db.store_writes import NodeRow, PersonRow
+from threadlore.db.store_writes import NodeRow, PersonRow, written_value
 
 T = Base.metadata.tables
 _NODE = (T["messages"].c.id, T["messages"].c.message_id, T["messages"].c.parent_id)
@@ -71,7 +71,7 @@ class CoreWrites:
         self.connection.execute(insert(T[table]), rows)
 
     def insert_patch(self, values: dict[str, Any]) -> int:
-        return self._id("patches", values)
+        return self._id("patches", {k: written_value(v) for k, v in values.items()})
 
     def insert_patched_file(self, values: dict[str, Any]) -> int:
         return self._id("patched_files", values)
@@ -154,6 +154,9 @@ class CoreWrites:
         pass
 
     def resume_indexing(self) -> None:
+        pass
+
+    def end_message(self) -> None:
         pass
 
     def detach(self) -> None:

@@ -42,7 +42,7 @@ MB = 1 << 20
 def a_patch() -> ParsedPatch:
     hunk = Hunk(10, 3, 10, 4, "static int do_no_page(struct mm_struct *mm)", 1, 0)
     return ParsedPatch(
-        diff="--- a/mm/memory.c\n+++ b/mm/memory.c\n@@ -10,3 +10,4 @@\n+lock_page(page);\n",
+        text="--- a/mm/memory.c\n+++ b/mm/memory.c\n@@ -10,3 +10,4 @@\n+lock_page(page);\n",
         files=(PatchedFile("mm/memory.c", None, 1, 0, (hunk,)),),
         truncated=False,
         added=1,

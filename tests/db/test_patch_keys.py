@@ -25,7 +25,7 @@ def _tree_wide(files: int) -> ParsedPatch:
         f"drivers/staging/some/long/subsystem/path/{i:05d}/implementation.c" for i in range(files)
     ]
     return ParsedPatch(
-        diff="".join(f"--- a/{p}\n+++ b/{p}\n" for p in paths),
+        text="".join(f"--- a/{p}\n+++ b/{p}\n" for p in paths),
         files=tuple(PatchedFile(p, None, 1, 1, ()) for p in paths),
         truncated=False,
         added=files,
