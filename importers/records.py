@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 
 class InferredField(StrEnum):
@@ -84,6 +85,40 @@ class PatchedFile:
     is_new: bool = False
     is_deleted: bool = False
     is_binary: bool = False
+
+    def __reduce__(self) -> tuple[Callable[..., PatchedFile], tuple[object, ...]]:
+        """Pickled with its hunks' fields in one tuple (`_patched_file`): a tuple or list a
+        hunk, which unpickling keeps until it ends, left a large patch's hunks among holes."""
+        fields = tuple(
+            value
+            for h in self.hunks
+            for value in (
+                h.source_start,
+                h.source_length,
+                h.target_start,
+                h.target_length,
+                h.function,
+                h.added,
+                h.removed,
+            )
+        )
+        flags = (self.is_new, self.is_deleted, self.is_binary)
+        return _patched_file, (self.path, self.old_path, self.added, self.removed, fields, *flags)
+
+
+def _patched_file(
+    path: str,
+    old_path: str | None,
+    added: int,
+    removed: int,
+    fields: tuple[Any, ...],
+    is_new: bool,
+    is_deleted: bool,
+    is_binary: bool,
+) -> PatchedFile:
+    """A PatchedFile from what `PatchedFile.__reduce__` gives."""
+    hunks = tuple(Hunk(*fields[i : i + 7]) for i in range(0, len(fields), 7))
+    return PatchedFile(path, old_path, added, removed, hunks, is_new, is_deleted, is_binary)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from threadlore.db.base import Base
 from threadlore.db.driver import StoreReader
 from threadlore.db.engine import open_store
 from threadlore.db.ingest import import_messages
+from threadlore.importers import body_lines
 from threadlore.importers.archive_dates import parse_clock
 from threadlore.importers.detect import read_inputs
 
@@ -123,16 +124,22 @@ def test_an_import_through_the_driver_and_through_sqlalchemy_give_the_same_store
 ) -> None:
     """A body from 1,500 characters counts as large here (1 MiB in use), so that bodies and
     diffs handed to SQLite by a function call and indexed as they are inserted (placeholders
-    filled, bodies re-dated) are compared too, beside bodies bound and indexed by the batch."""
+    filled, bodies re-dated) are compared too, beside bodies bound and indexed by the batch.
+    The driver's import reads every body's lines as offsets (those of a body from 256 KiB in
+    use), so that its patches hold their diffs as slices of their bodies, cut out as they are
+    written, against the reference's diffs, each its own text."""
     monkeypatch.setattr(store_writes, "LARGE_TEXT", 1500)
     inputs = _inputs(tmp_path)
     fast = open_store(new_store_url(migrated=True))
-    _import(fast, inputs)
+    with monkeypatch.context() as offsets:
+        offsets.setattr(body_lines, "LIST_BELOW", 0)
+        _import(fast, inputs)
     reference = open_store(new_store_url(migrated=True))
     monkeypatch.setattr(ingest, "DriverWrites", CoreWrites)
     _import(reference, inputs)
     fast_rows, reference_rows = _rows(fast), _rows(reference)
     assert len(fast_rows["messages"]) > 500
+    assert len(fast_rows["patches"]) > 20
     assert sum(1 for row in fast_rows["messages"] if row[2]) > 0  # placeholders remain
     for table in fast_rows:
         assert fast_rows[table] == reference_rows[table], table

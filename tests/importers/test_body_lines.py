@@ -84,3 +84,25 @@ def test_every_corpus_message_gives_the_same_patches_and_trailers_from_offsets(
     assert len(messages) > 100
     for message in messages:
         assert _read_both_ways(message.body, monkeypatch) == (message.patches, message.trailers)
+
+
+@pytest.mark.parametrize(
+    ("body", "sliced"),
+    [
+        (
+            "note\n---\n" + "diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n",
+            True,
+        ),
+        ("diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n-b\n+c", False),  # no "\n"
+        ("diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\na\n-b\n+c\n", False),  # a lost " "
+    ],
+    ids=["as it stands", "its last line unended", "a context line's space restored"],
+)
+def test_a_diff_read_as_offsets_is_its_bodys_slice_only_where_it_lies_there(
+    body: str, sliced: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its text is the same either way; held as a slice, it is the body itself, not a copy."""
+    (patch,) = _read_both_ways(body, monkeypatch)[0]
+    assert (patch.span is not None) == sliced
+    assert patch.text is body if sliced else patch.text == patch.diff
+    assert patch.diff == "".join(f"{line}\n" for line in patch.diff.splitlines())
