@@ -16,7 +16,7 @@ from threadlore.db.frozen_record import FrozenRecord
 
 TYPE_CHECKING = False  # typing's flag without loading typing (issue 15: a search's start)
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
     from datetime import datetime
     from typing import Any
 
@@ -99,9 +99,11 @@ def like_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def insert(table: str, columns: Sequence[str]) -> str:
-    """`INSERT INTO table (columns) VALUES (:column, …)`."""
-    values = ", ".join(f":{c}" for c in columns)
+def insert(table: str, columns: Sequence[str], computed: Mapping[str, str] | None = None) -> str:
+    """`INSERT INTO table (columns) VALUES (:column, …)`, a column in `computed` given by its
+    expression instead."""
+    expressions = computed or {}
+    values = ", ".join(expressions.get(c, f":{c}") for c in columns)
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({values})"
 
 
@@ -141,6 +143,15 @@ FILL_PLACEHOLDER = (
 )
 INSERT_DETAILS = {table: insert(table, columns) for table, columns in DETAIL_COLUMNS.items()}
 INSERT_PATCH = insert("patches", PATCH_COLUMNS)
+# the diff cut by the store from the body it holds: :diff_start (from 1) and :diff_length
+INSERT_PATCH_OF_BODY = insert(
+    "patches",
+    PATCH_COLUMNS,
+    {
+        "diff": "(SELECT substr(body, CAST(:diff_start AS INTEGER), CAST(:diff_length AS INTEGER))"
+        " FROM messages WHERE id = :message_id)"
+    },
+)
 INSERT_PATCHED_FILE = insert("patched_files", PATCHED_FILE_COLUMNS)
 NODE_AT = f"SELECT {NODE_COLUMNS} FROM messages WHERE id = :pk"
 NODES_BETWEEN = (
@@ -207,6 +218,8 @@ class EngineSql(FrozenRecord):
     fill_placeholder: str
     insert_details: dict[str, str]
     insert_patch: str
+    # None: the diff that is a slice of the body is cut from the body in hand (`BodySlice`)
+    insert_patch_of_body: str | None
     insert_patched_file: str
     nodes_with_keys: str  # :keys, a list
     node_at: str

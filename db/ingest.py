@@ -30,7 +30,7 @@ from threadlore.db.read_positions import record_position
 from threadlore.db.revisions import files_key, link_revisions, subject_key
 from threadlore.db.source_clocks import SourceClocks, redate_stored
 from threadlore.db.store_limits import fitted_message
-from threadlore.db.store_writes import DriverWrites, StoreWrites, TextCut
+from threadlore.db.store_writes import BodySlice, DriverWrites, StoreWrites
 from threadlore.db.threading import Node, ThreadIndex, reference_chain
 from threadlore.importers.archive_dates import ArchiveClock
 from threadlore.importers.records import (
@@ -401,7 +401,7 @@ class _Writer:
             {
                 "message_id": pk,
                 "position": position,
-                "diff": patch.diff if patch.span is None else TextCut(patch.text, *patch.span),
+                "diff": _diff_value(patch, message),
                 "truncated": patch.truncated,
                 "added": patch.added,
                 "removed": patch.removed,
@@ -441,6 +441,13 @@ class _Writer:
                     for i, h in enumerate(patched.hunks)
                 ],
             )
+
+
+def _diff_value(patch: ParsedPatch, message: ParsedMessage) -> str | BodySlice:
+    """A patch's diff as written: the slice of its message's body it holds, or its text."""
+    if patch.span is not None and patch.text is message.body:
+        return BodySlice(message.body, *patch.span)
+    return patch.diff
 
 
 def _first_line(exc: BaseException) -> str:

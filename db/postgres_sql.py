@@ -121,6 +121,7 @@ POSTGRESQL = EngineSql(
     fill_placeholder=driver_style(hot_sql.FILL_PLACEHOLDER),
     insert_details={t: driver_style(s) for t, s in hot_sql.INSERT_DETAILS.items()},
     insert_patch=driver_style(returning_id(hot_sql.INSERT_PATCH)),
+    insert_patch_of_body=driver_style(returning_id(hot_sql.INSERT_PATCH_OF_BODY)),
     insert_patched_file=driver_style(returning_id(hot_sql.INSERT_PATCHED_FILE)),
     nodes_with_keys=driver_style(
         f"SELECT {hot_sql.NODE_COLUMNS} FROM messages WHERE message_id = ANY(:keys)"

@@ -137,6 +137,7 @@ SQLITE = EngineSql(
     fill_placeholder=hot_sql.FILL_PLACEHOLDER,
     insert_details=hot_sql.INSERT_DETAILS,
     insert_patch=hot_sql.INSERT_PATCH,
+    insert_patch_of_body=None,  # SQLite reading the stored body back makes a copy more
     insert_patched_file=hot_sql.INSERT_PATCHED_FILE,
     nodes_with_keys=f"SELECT {hot_sql.NODE_COLUMNS} FROM messages "
     "WHERE message_id IN (SELECT value FROM json_each(:keys))",

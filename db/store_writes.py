@@ -28,28 +28,29 @@ NodeRow = tuple[int, str, int | None, int | None, bool]
 PersonRow = tuple[int, str, bool, str | None, str | None]
 
 
-class TextCut(NamedTuple):
-    """A text to write that is a slice of a larger one (a patch's diff of its message's body),
-    cut out only as it is written: on SQLite, inside the statement, so that the cut is freed
-    once SQLite has its copy, before SQLite makes the row (the body, its copy and the row's:
-    3× the message, not 4×)."""
+class BodySlice(NamedTuple):
+    """A patch's diff given as the slice of its message's body it is, cut out only as it is
+    written: on SQLite inside the statement, so that the cut is freed once SQLite has its
+    copy, before SQLite makes the row (the body, its copy and the row's: 3× the message, not
+    4×); on PostgreSQL by the server, from the body stored (the diff never crosses the
+    connection: its text, its encoding and libpq's copy of it made 4× beside the body)."""
 
-    whole: str
+    body: str
     start: int
     stop: int
 
     def text(self) -> str:
-        return self.whole[self.start : self.stop]
+        return self.body[self.start : self.stop]
 
 
 def written_value(value: Any) -> Any:
-    """A value as a statement binds it: a TextCut's text, anything else as it is."""
-    return value.text() if isinstance(value, TextCut) else value
+    """A value as a statement binds it: a BodySlice's text, anything else as it is."""
+    return value.text() if isinstance(value, BodySlice) else value
 
 
 class StoreWrites(Protocol):
     """What an import reads and writes, in the transaction of the session it was made for.
-    A text value may be a TextCut (`insert_patch`'s diff)."""
+    `insert_patch`'s diff may be a BodySlice of the message's body as the store holds it."""
 
     @property
     def dialect(self) -> str: ...
@@ -83,7 +84,7 @@ class StoreWrites(Protocol):
 
 def _large(value: Any) -> bool:
     """Whether a text value is long enough to be handed to SQLite rather than bound."""
-    if isinstance(value, TextCut):
+    if isinstance(value, BodySlice):
         return value.stop - value.start >= LARGE_TEXT
     return isinstance(value, str) and len(value) >= LARGE_TEXT
 
@@ -113,7 +114,7 @@ class DriverWrites:
         self.session = session
         self.sql = engine_sql(session.get_bind().dialect.name)
         self._raw: Any = None
-        self._handed: list[str | TextCut] = []  # the texts the running statement is handed
+        self._handed: list[str | BodySlice] = []  # the texts the running statement is handed
         self._paused = False  # whether this transaction paused the index's triggers
         self._indexed: list[int] = []  # rows indexed as inserted, since the last `index_since`
         self._held: list[tuple[int, dict[str, Any]]] = []  # to index at the message's end
@@ -144,7 +145,7 @@ class DriverWrites:
         return self.sql.new_id(self._execute(statement, params))
 
     def _handed_text(self, index: int) -> str:
-        """What `_HANDED(index)` gives the running statement (a TextCut cut out now)."""
+        """What `_HANDED(index)` gives the running statement (a BodySlice cut out now)."""
         value = self._handed[index]
         return value if isinstance(value, str) else value.text()
 
@@ -201,6 +202,11 @@ class DriverWrites:
         self.raw.cursor().executemany(self.sql.insert_details[table], rows)
 
     def insert_patch(self, values: dict[str, Any]) -> int:
+        diff = values["diff"]
+        if isinstance(diff, BodySlice) and self.sql.insert_patch_of_body is not None:
+            params = {name: value for name, value in values.items() if name != "diff"}
+            params.update(diff_start=diff.start + 1, diff_length=diff.stop - diff.start)
+            return self.sql.new_id(self._execute(self.sql.insert_patch_of_body, params))
         return self.sql.new_id(self._with_texts(self.sql.insert_patch, dict(values)))
 
     def insert_patched_file(self, values: dict[str, Any]) -> int:
