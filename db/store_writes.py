@@ -151,12 +151,14 @@ class DriverWrites:
 
     def _with_texts(self, statement: str, params: dict[str, Any]) -> Any:
         """Run a statement writing texts (`params` is its own), large ones handed over on SQLite."""
-        handing = self.sql.name == "sqlite"
-        for name in [name for name, value in params.items() if handing and _large(value)]:
+        large = [name for name, value in params.items() if _large(value)]
+        if not large or self.sql.name != "sqlite":
+            return self._execute(statement, params)
+        for name in large:
             statement = re.sub(rf":{name}\b", f"{_HANDED}({len(self._handed)})", statement)
             self._handed.append(params.pop(name))
         try:
-            return self._execute(statement, {n: written_value(v) for n, v in params.items()})
+            return self._execute(statement, params)
         finally:
             self._handed.clear()
 
@@ -207,7 +209,8 @@ class DriverWrites:
             params = {name: value for name, value in values.items() if name != "diff"}
             params.update(diff_start=diff.start + 1, diff_length=diff.stop - diff.start)
             return self.sql.new_id(self._execute(self.sql.insert_patch_of_body, params))
-        return self.sql.new_id(self._with_texts(self.sql.insert_patch, dict(values)))
+        values = {**values, "diff": diff if _large(diff) else written_value(diff)}  # its own
+        return self.sql.new_id(self._with_texts(self.sql.insert_patch, values))
 
     def insert_patched_file(self, values: dict[str, Any]) -> int:
         return self._id(self.sql.insert_patched_file, values)
