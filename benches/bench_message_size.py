@@ -314,11 +314,21 @@ def main() -> None:
     args.sizes = [int(size) for size in args.sizes.split(",")]
     args.shapes = [shape for shape in SHAPES if shape in args.shapes.split(",")]
     args.formats = [kind for kind in FORMATS if kind in args.formats.split(",")]
-    args.work = args.work or Path(tempfile.mkdtemp(prefix="threadlore-sizebench-"))
+    if args.work is not None:
+        measure_all(args)
+        return
+    with tempfile.TemporaryDirectory(prefix="threadlore-sizebench-") as work:
+        args.work = Path(work)  # the inputs and stores of one run: hundreds of MB, removed after
+        measure_all(args)
+
+
+def measure_all(args: argparse.Namespace) -> None:
+    """Every input into a SQLite store, and into PostgreSQL with `--postgres`."""
     stores = {"sqlite": sqlite_store(args.work)}
     if not args.postgres:
         run(args, stores)
         return
+    args.work.chmod(0o755)  # the cluster's owner (not root) must reach its folder inside
     with postgres_cluster(args.work / "pg") as cluster:
         run(args, {**stores, "postgresql": postgres_store(cluster)})
 
