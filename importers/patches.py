@@ -8,6 +8,7 @@ modules and are re-exported here because importers use all four together.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from itertools import islice
 
@@ -83,7 +84,7 @@ def _hunk_record(hunk: UnidiffHunk) -> Hunk:
         source_length=hunk.source_length,
         target_start=hunk.target_start,
         target_length=hunk.target_length,
-        function=hunk.section_header.strip(),
+        function=sys.intern(hunk.section_header.strip()),
         added=hunk.added,
         removed=hunk.removed,
     )
