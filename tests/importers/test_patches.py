@@ -389,3 +389,18 @@ def test_a_patch_is_its_diff_however_it_holds_it() -> None:
     sliced = ParsedPatch(body, own.files, own.truncated, own.added, own.removed, span)
     assert sliced == own and hash(sliced) == hash(own)
     assert sliced != replace(own, added=own.added + 1)
+
+
+def test_equal_hunk_headings_are_one_string_across_files_and_a_pickle() -> None:
+    """A large patch repeats its functions' headings; each is held once (issue 18: the hunk
+    records are what a large patch's storing process holds beside the body SQLite writes)."""
+    hunk = "@@ -1,2 +1,2 @@ static int reclaim(void)\n-\told;\n+\tnew;\n \tsame;\n"
+    body = "".join(
+        f"diff --git a/f{n}.c b/f{n}.c\n--- a/f{n}.c\n+++ b/f{n}.c\n{hunk}" for n in range(3)
+    )
+    (patch,) = extract_patches(body)
+    headings = [h.function for f in patch.files for h in f.hunks]
+    assert headings == ["static int reclaim(void)"] * 3
+    assert len({id(h) for h in headings}) == 1
+    again = pickle.loads(pickle.dumps(patch))
+    assert len({id(h.function) for f in again.files for h in f.hunks}) == 1
