@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 CONFIDENT = "confident"
 SHOWN = (CONFIDENT, "pending", None, "accepted", "rejected")  # what `f` cycles; None is all
+SENTENCE_CHARS = 200  # a candidate's sentence is shortened to this in the table
 KIND_STYLES = {
     "proposal": "bold",
     "objection": "red",
@@ -78,7 +79,9 @@ class CandidatesScreen(Screen[None]):
         table = self.query_one(DataTable)
         for label, width in (("", 1), ("score", 5), ("kind", 9), ("state", 8), ("who", 14)):
             table.add_column(label, width=width)
-        table.add_column("words", key="words")
+        # as wide as the longest sentence shown: a width known before the rows arrive, so the
+        # table is drawn the same however soon after them (measured, it was drawn either way)
+        table.add_column("words", width=SENTENCE_CHARS, key="words")
         self.load(refresh=True)
 
     @work(exclusive=True, group="candidates", exit_on_error=False)
@@ -105,7 +108,7 @@ class CandidatesScreen(Screen[None]):
                 Text(c.kind, style=KIND_STYLES.get(c.kind, "")),
                 c.state,
                 inert_plain(c.author or "?"),
-                inert_plain(shorten(c.sentence, 200)),
+                inert_plain(shorten(c.sentence, SENTENCE_CHARS)),
                 key=str(c.id),
             )
         pending = sum(c.state == "pending" for c in self.candidates)
