@@ -146,13 +146,15 @@ class DriverWrites:
 
     def _handed_text(self, index: int) -> str:
         """What `_HANDED(index)` gives the running statement (a BodySlice cut out now)."""
-        value = self._handed[index]
-        return value if isinstance(value, str) else value.text()
+        text: str = written_value(self._handed[index])
+        return text
 
     def _with_texts(self, statement: str, params: dict[str, Any]) -> Any:
         """Run a statement writing texts (`params` is its own), large ones handed over on SQLite."""
+        if self.sql.name != "sqlite":
+            return self._execute(statement, params)
         large = [name for name, value in params.items() if _large(value)]
-        if not large or self.sql.name != "sqlite":
+        if not large:
             return self._execute(statement, params)
         for name in large:
             statement = re.sub(rf":{name}\b", f"{_HANDED}({len(self._handed)})", statement)

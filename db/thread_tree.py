@@ -11,12 +11,11 @@ from threadlore.db.views import MessageSummary, TreeRow
 
 TYPE_CHECKING = False  # typing's flag without loading typing (issue 15: a search's start)
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
-    from typing import Any, TypeAlias
+    from collections.abc import Callable
+    from typing import Any
 
     from threadlore.db.driver import StoreReader
-
-    Row: TypeAlias = Sequence[Any]
+    from threadlore.db.store_reads import Row
 
 
 class TreeOrder(StrEnum):
