@@ -182,6 +182,9 @@ INSERT_PERSON = "INSERT INTO people (name, is_list) VALUES (:name, :is_list)"
 INSERT_ALIAS = insert("aliases", ("person_id", "kind", "value", "key"))
 RENAME_PERSON = "UPDATE people SET name = :name WHERE id = :pk"
 MARK_LIST = "UPDATE people SET is_list = true WHERE id = :pk"
+# what people_written_insert and people_received_insert (migration 0012) add, for many rows
+ADD_WRITTEN = "UPDATE people SET messages_written = messages_written + :count WHERE id = :person"
+ADD_RECEIVED = "UPDATE people SET messages_received = messages_received + :count WHERE id = :person"
 MERGE_PERSON = (
     "UPDATE aliases SET person_id = :into WHERE person_id = :other",
     "UPDATE messages SET author_id = :into WHERE author_id = :other",
@@ -239,6 +242,9 @@ class EngineSql(FrozenRecord):
     merge_person: tuple[str, ...]
     # SQLite: indexing is paused for a batch and done in one statement per batch (see 0008)
     pause_indexing: tuple[str, ...]
+    # SQLite: the insert triggers an import drops for its transaction and does the work of
+    # (see `DriverWrites`), as rows of the statement that drops one and the one that makes it
+    dropped_triggers: str | None
     # :first, the first message id not yet indexed; :indexed, a list of ids indexed already
     index_since: tuple[str, ...]
     index_message: tuple[str, ...]  # :pk, :subject, :body: one message, while indexing is paused

@@ -142,6 +142,7 @@ POSTGRESQL = EngineSql(
     mark_list=driver_style(hot_sql.MARK_LIST),
     merge_person=tuple(driver_style(s) for s in hot_sql.MERGE_PERSON),
     pause_indexing=(),
+    dropped_triggers=None,
     index_since=(),
     index_message=(),
     unindex_message=(),

@@ -128,6 +128,18 @@ MARKED_WORDS = (
     f"WHERE {FTS_TABLE} MATCH :word AND {in_list('m.id', ':pks')}"
 )
 
+# every insert trigger of messages and recipients (a test holds this to the schema): full-text
+# entries, written by `index_since`, and people's counts (0012), added by `DriverWrites`
+_INSERT_TRIGGERS = (
+    "messages_fts_insert",
+    "messages_subject_trigram_insert",
+    "people_written_insert",
+    "people_received_insert",
+)
+DROPPED_TRIGGERS = (
+    "SELECT 'DROP TRIGGER ' || name, sql FROM sqlite_master WHERE type = 'trigger' "
+    f"AND name IN ({', '.join(repr(name) for name in _INSERT_TRIGGERS)}) ORDER BY rowid"
+)
 _NOT_INDEXED = "id NOT IN (SELECT value FROM json_each(:indexed))"  # indexed as inserted
 
 SQLITE = EngineSql(
@@ -157,6 +169,7 @@ SQLITE = EngineSql(
     mark_list=hot_sql.MARK_LIST,
     merge_person=hot_sql.MERGE_PERSON,
     pause_indexing=(f"INSERT INTO {PAUSE_TABLE} (paused) VALUES (1)",),
+    dropped_triggers=DROPPED_TRIGGERS,
     index_since=(
         f"INSERT INTO {FTS_TABLE} (rowid, subject, body) "
         f"SELECT date_rank, subject, body FROM messages WHERE id >= :first AND {_NOT_INDEXED}",

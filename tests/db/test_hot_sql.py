@@ -10,7 +10,11 @@ Both on every engine, on real lists, the seed, and a generated archive read in s
 from __future__ import annotations
 
 import random
+import re
+import shutil
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -19,7 +23,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from benches.generate_archive import ArchiveGenerator, render
-from threadlore.db import ingest, search_sql, store_writes
+from threadlore.db import ingest, search_sql, sqlite_sql, store_writes
 from threadlore.db.base import Base
 from threadlore.db.driver import StoreReader
 from threadlore.db.engine import open_store
@@ -27,9 +31,11 @@ from threadlore.db.ingest import import_messages
 from threadlore.importers import body_lines
 from threadlore.importers.archive_dates import parse_clock
 from threadlore.importers.detect import read_inputs
+from threadlore.importers.records import ParsedMessage
 
 Store = sessionmaker[Session]
 NewStoreUrl = Callable[..., str]
+MakeMessage = Callable[..., ParsedMessage]
 REPOSITORY = Path(__file__).resolve().parents[2]
 LISTS = REPOSITORY.parent / "shared" / "corpora" / "lists" / "threads"
 SEED = REPOSITORY / "samples" / "lkml-2007-fault-vs-truncate.txt"
@@ -170,3 +176,53 @@ def test_sqlite_reads_a_list_parameter_as_the_json_module_writes_it(values: list
         "SELECT json_group_array(value) FROM json_each(?)", (list_value(values),)
     )
     assert json.loads(read.fetchone()[0]) == values
+
+
+def _triggers(connection: sqlite3.Connection, events: str = "INSERT") -> dict[str, str]:
+    """The store's triggers AFTER `events` on messages or recipients, by name, as written."""
+    rows = connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+    pattern = re.compile(rf"AFTER {events} ON (messages|recipients)\b")
+    return {name: sql for name, sql in rows if pattern.search(sql)}
+
+
+def test_an_import_drops_every_insert_trigger_of_messages_and_recipients(
+    migrated_sqlite_file: Path,
+) -> None:
+    """A trigger a later migration adds must be done by the import too, or not dropped."""
+    with closing(sqlite3.connect(migrated_sqlite_file)) as connection:
+        dropped = [drop for drop, _ in connection.execute(sqlite_sql.DROPPED_TRIGGERS)]
+        insert_triggers = _triggers(connection)
+    assert sorted(dropped) == sorted(f"DROP TRIGGER {name}" for name in insert_triggers)
+    assert len(dropped) == 4
+
+
+def test_the_insert_triggers_are_gone_inside_the_import_transaction_only(
+    migrated_sqlite_file: Path, tmp_path: Path, make_message: MakeMessage
+) -> None:
+    """While an import's indexing is paused its own transaction has no insert triggers; any
+    other connection has them all, and after its commit, or its rollback, the store has the
+    same triggers as before, written the same."""
+    path = tmp_path / "store.sqlite"
+    shutil.copyfile(migrated_sqlite_file, path)
+    with closing(sqlite3.connect(path)) as other:
+        before = _triggers(other, "INSERT|UPDATE|DELETE")
+        store = open_store(f"sqlite:///{path}")
+        for end in ("rollback", "commit"):
+            with store() as session:
+                writes = store_writes.DriverWrites(session)
+                writes.pause_indexing()
+                assert _triggers(writes.raw) == {}
+                assert _triggers(other, "INSERT|UPDATE|DELETE") == before
+                writes.resume_indexing()
+                assert _triggers(writes.raw, "INSERT|UPDATE|DELETE") == before
+                writes.pause_indexing()
+                if end == "rollback":
+                    session.rollback()
+                    writes.detach()
+                else:
+                    writes.resume_indexing()
+                    session.commit()
+            assert _triggers(other, "INSERT|UPDATE|DELETE") == before, end
+        report = import_messages(store, [make_message("<a@b>", subject="one")], batch_size=1)
+        assert report.added == 1
+        assert _triggers(other, "INSERT|UPDATE|DELETE") == before
