@@ -70,6 +70,10 @@ class StoreReader:
         """The rows of a statement written in the driver's style."""
         return list(self.raw.execute(statement, params).fetchall())
 
+    def query(self, statement: str, **params: Any) -> list[Sequence[Any]]:
+        """The rows of a statement written with `:name` parameters, on either engine."""
+        return self.rows(self.sql.style(statement), params)
+
     def close(self) -> None:
         """Close the connection (or hand it back to SQLAlchemy's pool, when it came from one)."""
         (self.owner if self.owner is not None else self.raw).close()

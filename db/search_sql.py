@@ -168,7 +168,7 @@ def page_ids(reader: StoreReader, query: str, *, limit: int, offset: int = 0) ->
     """The row ids of a page of a query's hits, newest first; QuerySyntaxError if malformed."""
     compiled = Compiled(reader.sql)
     statement = _page_sql(compiled, parse_query(query), limit, offset)
-    return [row[0] for row in reader.rows(reader.sql.style(statement), compiled.params)]
+    return [row[0] for row in reader.query(statement, **compiled.params)]
 
 
 def summaries(reader: StoreReader, pks: list[int]) -> list[MessageSummary]:
@@ -178,7 +178,7 @@ def summaries(reader: StoreReader, pks: list[int]) -> list[MessageSummary]:
     sql = reader.sql
     where = "WHERE " + sql.in_list("m.id", ":pks")
     statement = f"SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM}{where}"
-    rows = reader.rows(sql.style(statement), {"pks": sql.list_value(pks)})
+    rows = reader.query(statement, pks=sql.list_value(pks))
     by_pk = {row[0]: row for row in rows}
     return [summary_of(by_pk[pk], sql) for pk in pks]
 
@@ -199,4 +199,4 @@ def matching_in_thread(reader: StoreReader, query: str, thread_id: int) -> list[
         f"SELECT m.message_id FROM messages AS m WHERE m.thread_id = {thread} "
         f"AND m.placeholder = false AND ({condition})"
     )
-    return [row[0] for row in reader.rows(reader.sql.style(statement), compiled.params)]
+    return [row[0] for row in reader.query(statement, **compiled.params)]

@@ -78,11 +78,12 @@ def _reader(store: Store) -> StoreReader:
 def first_own_lines(store: Store, thread_id: int) -> dict[str, str]:
     """Each message of a thread (by Message-ID) and its first own line."""
     reader = _reader(store)
-    statement = reader.sql.style(
+    rows = reader.query(
         "SELECT message_id, substr(body, 1, :chars) FROM messages "
-        "WHERE thread_id = :thread AND placeholder = false"
+        "WHERE thread_id = :thread AND placeholder = false",
+        chars=OPENING_CHARS,
+        thread=thread_id,
     )
-    rows = reader.rows(statement, {"chars": OPENING_CHARS, "thread": thread_id})
     return {message_id: first_own_line(body or "") for message_id, body in rows}
 
 
@@ -112,7 +113,7 @@ def search_matches(store: Store, query: str, message_ids: Sequence[str]) -> dict
     reader = _reader(store)
     statement = "SELECT id, message_id, subject, body FROM messages WHERE placeholder = false AND "
     statement += reader.sql.in_list("message_id", ":ids")
-    rows = reader.rows(reader.sql.style(statement), {"ids": reader.sql.list_value(message_ids)})
+    rows = reader.query(statement, ids=reader.sql.list_value(message_ids))
     return _matches(reader, query, rows)
 
 

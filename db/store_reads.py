@@ -88,11 +88,7 @@ class _Statement(Parameters):
         return f" LIMIT {self.param(limit)} OFFSET {self.param(offset)}"
 
     def rows(self, statement: str) -> list[Row]:
-        return self.reader.rows(self.reader.sql.style(statement), self.params)
-
-
-def _rows(reader: StoreReader, statement: str, **params: Any) -> list[Row]:
-    return reader.rows(reader.sql.style(statement), params)
+        return self.reader.query(statement, **self.params)
 
 
 # ---------------------------------------------------------------------------------- threads
@@ -187,8 +183,7 @@ def _thread_people(reader: StoreReader, thread_ids: list[int]) -> dict[int, list
     if not thread_ids:
         return {}
     sql = reader.sql
-    rows = _rows(
-        reader,
+    rows = reader.query(
         "SELECT m.thread_id, people.name FROM messages AS m "
         "JOIN people ON people.id = m.author_id "
         f"WHERE {sql.in_list('m.thread_id', ':threads')} "
@@ -210,12 +205,11 @@ def message_pk(reader: StoreReader, ref: str) -> int:
     ref = ref.strip().strip("<>")
     if not ref:
         raise LookupError("no message id given")
-    exact = _rows(reader, "SELECT id FROM messages WHERE message_id = :ref LIMIT 1", ref=ref)
+    exact = reader.query("SELECT id FROM messages WHERE message_id = :ref LIMIT 1", ref=ref)
     if exact:
         pk: int = exact[0][0]
         return pk
-    found = _rows(
-        reader,
+    found = reader.query(
         "SELECT id FROM messages WHERE message_id LIKE :prefix ESCAPE '\\' "
         "ORDER BY placeholder, id LIMIT 2",
         prefix=f"{like_escaped(ref)}%",
@@ -235,7 +229,7 @@ def resolve_thread(reader: StoreReader, ref: str) -> int:
     """A thread id from a thread number or the id (or unique prefix) of a message in it."""
     ref = ref.strip()
     if ref.isdigit() and int(ref) < 2**63:  # past that, no store's integer holds it
-        if _rows(reader, "SELECT id FROM threads WHERE id = :id", id=int(ref)):
+        if reader.query("SELECT id FROM threads WHERE id = :id", id=int(ref)):
             return int(ref)
         if len(ref) < _SHORTEST_ID_PREFIX:  # "7" is a thread number, not a message id prefix
             raise LookupError(f"no thread {ref} (threadlore threads lists them)")
@@ -245,7 +239,7 @@ def resolve_thread(reader: StoreReader, ref: str) -> int:
         raise
     except LookupError:
         raise LookupError(f"no thread or message {ref!r}") from None
-    thread = _rows(reader, "SELECT thread_id FROM messages WHERE id = :pk", pk=pk)[0][0]
+    thread = reader.query("SELECT thread_id FROM messages WHERE id = :pk", pk=pk)[0][0]
     if thread is None:
         raise LookupError(f"message {ref!r} is in no thread")
     found: int = thread
@@ -266,36 +260,31 @@ def get_message(reader: StoreReader, message_id: str) -> MessageView:
     """One message in full, from its id or a unique prefix of it."""
     pk = message_pk(reader, message_id)
     summary = summary_of(
-        _rows(reader, f"SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM}WHERE m.id = :pk", pk=pk)[0],
+        reader.query(f"SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM}WHERE m.id = :pk", pk=pk)[0],
         reader.sql,
     )
-    body, author_email, source = _rows(
-        reader,
+    body, author_email, source = reader.query(
         "SELECT m.body, m.author_email, sources.path FROM messages AS m "
         "LEFT OUTER JOIN sources ON sources.id = m.source_id WHERE m.id = :pk",
         pk=pk,
     )[0]
-    recipients = _rows(
-        reader,
+    recipients = reader.query(
         "SELECT kind, name, email FROM recipients WHERE message_id = :pk ORDER BY position",
         pk=pk,
     )
-    trailers = _rows(
-        reader, "SELECT key, value FROM trailers WHERE message_id = :pk ORDER BY position", pk=pk
+    trailers = reader.query(
+        "SELECT key, value FROM trailers WHERE message_id = :pk ORDER BY position", pk=pk
     )
-    children = _rows(
-        reader,
+    children = reader.query(
         "SELECT message_id FROM messages WHERE parent_id = :pk ORDER BY date_utc, id",
         pk=pk,
     )
-    inferences = _rows(
-        reader,
+    inferences = reader.query(
         "SELECT field, value, confidence, evidence FROM inferences WHERE message_id = :pk "
         "ORDER BY id",
         pk=pk,
     )
-    corrections = _rows(
-        reader,
+    corrections = reader.query(
         "SELECT field, value, replaced, recorded_by, recorded_at FROM corrections "
         "WHERE message_id = :pk AND undone = false ORDER BY id",
         pk=pk,
@@ -336,8 +325,7 @@ def _series_text(version: int | None, index: int | None, total: int | None, infe
 
 
 def _patch_views(reader: StoreReader, message_pk: int) -> tuple[PatchView, ...]:
-    patches = _rows(
-        reader,
+    patches = reader.query(
         "SELECT id, diff, truncated, added, removed FROM patches WHERE message_id = :pk "
         "ORDER BY position",
         pk=message_pk,
@@ -345,8 +333,7 @@ def _patch_views(reader: StoreReader, message_pk: int) -> tuple[PatchView, ...]:
     if not patches:
         return ()
     sql = reader.sql
-    version, index, total, inferred = _rows(
-        reader,
+    version, index, total, inferred = reader.query(
         "SELECT series_version, series_index, series_total, series_inferred FROM messages "
         "WHERE id = :pk",
         pk=message_pk,
@@ -355,20 +342,17 @@ def _patch_views(reader: StoreReader, message_pk: int) -> tuple[PatchView, ...]:
         None if index is None or total is None else _series_text(version, index, total, inferred)
     )
     patch_ids = sql.list_value([p[0] for p in patches])
-    files = _rows(
-        reader,
+    files = reader.query(
         "SELECT id, patch_id, path, added, removed FROM patched_files "
         f"WHERE {sql.in_list('patch_id', ':patches')} ORDER BY position",
         patches=patch_ids,
     )
-    hunks = _rows(
-        reader,
+    hunks = reader.query(
         "SELECT file_id, source_start, source_length, target_start, target_length, function, "
         f"added, removed FROM hunks WHERE {sql.in_list('file_id', ':files')} ORDER BY position",
         files=sql.list_value([f[0] for f in files]),
     )
-    links = _rows(
-        reader,
+    links = reader.query(
         "SELECT patch_revisions.earlier_id, patch_revisions.later_id, messages.message_id "
         "FROM patch_revisions JOIN patches ON patches.id = patch_revisions.earlier_id "
         "OR patches.id = patch_revisions.later_id "
@@ -415,15 +399,14 @@ def list_people(reader: StoreReader) -> list[PersonSummary]:
     date_utc)` (migration 0011), one index look-up each: nothing here grows with the messages.
     """
     written = "FROM messages WHERE messages.author_id = people.id AND messages.placeholder = false"
-    rows = _rows(
-        reader,
+    rows = reader.query(
         "SELECT people.id, people.name, people.is_list, CASE WHEN people.is_list "
         "THEN people.messages_received ELSE people.messages_written END, "
         f"(SELECT min(messages.date_utc) {written}), (SELECT max(messages.date_utc) {written}) "
         "FROM people",
     )
     aliases: dict[int, list[str]] = {}
-    for person_id, value in _rows(reader, "SELECT person_id, value FROM aliases ORDER BY id"):
+    for person_id, value in reader.query("SELECT person_id, value FROM aliases ORDER BY id"):
         aliases.setdefault(person_id, []).append(value)
     people = [
         PersonSummary(

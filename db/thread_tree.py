@@ -86,7 +86,7 @@ def thread_tree(
     (0/N's replies 1/N … N/N, as b4 and mutt show them) and the other replies oldest first;
     `TreeOrder.ARCHIVE` keeps the order of the source (an archive page's own listing).
     """
-    rows = reader.rows(reader.sql.style(_TREE_ROW), {"thread": thread_id})
+    rows = reader.query(_TREE_ROW, thread=thread_id)
     if not rows:
         raise LookupError(f"no thread {thread_id}")
     summaries = {row[_PK]: summary_of(row, reader.sql) for row in rows}
