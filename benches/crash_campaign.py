@@ -3,8 +3,9 @@
 A seeded archive (benches/generate_archive.py) is imported by a real `threadlore import` process
 that is sent SIGKILL after a random delay, several times in a row on the same store (each run
 resumes the last), then run to completion. After every kill the store must pass its engine's
-integrity check (SQLite: `PRAGMA integrity_check`; PostgreSQL: amcheck's `verify_heapam` on every
-table and `bt_index_check` on every index); at the end the stored Message-IDs must equal the
+integrity check (SQLite: `PRAGMA integrity_check`, and every trigger of the schema there, which an
+import drops for its transaction; PostgreSQL: amcheck's `verify_heapam` on every table and
+`bt_index_check` on every index); at the end the stored Message-IDs must equal the
 archive's: none lost, none stored twice. `--engine postgresql` runs the same on a throwaway
 cluster (`.ci/pg-cluster.sh`), or on the server `$THREADLORE_TEST_PG` names. Each trial starts
 with a new, empty store, so that early kills land in the schema's creation; a second phase aims
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -28,7 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,7 @@ from sqlalchemy.engine import make_url
 
 from benches.generate_archive import write_archive
 from threadlore.db.engine import store_url
+from threadlore.db.schema_snapshot import SNAPSHOT
 from threadlore.importers.detect import read_inputs
 
 THREADLORE = Path(sys.executable).with_name("threadlore")
@@ -59,6 +62,10 @@ class CampaignResult:
         return not (self.integrity_failures or self.rerun_failures or self.lost or self.duplicated)
 
 
+# the triggers a SQLite store at head has (an import drops four for its transaction)
+_SCHEMA_TRIGGERS = set(re.findall(r"^CREATE TRIGGER (\w+)", SNAPSHOT.read_text(), re.M))
+
+
 class SqliteStores:
     """A new SQLite file per trial, in `folder`."""
 
@@ -72,13 +79,18 @@ class SqliteStores:
         return f"sqlite:///{path}"
 
     def integrity(self, url: str) -> str:
-        """`PRAGMA integrity_check` ("ok", or what is wrong); "ok" if the file was never made."""
+        """`PRAGMA integrity_check` ("ok", or what is wrong), and the triggers missing from a
+        made schema; "ok" if the file was never made."""
         path = Path(url.removeprefix("sqlite:///"))
         if not path.exists():
             return "ok"  # killed before the file was created: nothing to damage
-        with sqlite3.connect(path) as connection:
+        with closing(sqlite3.connect(path)) as connection:
             rows = connection.execute("PRAGMA integrity_check").fetchall()
-        return "; ".join(str(row[0]) for row in rows)
+            names = connection.execute("SELECT type, name FROM sqlite_master").fetchall()
+        check = "; ".join(str(row[0]) for row in rows)
+        triggers = {name for kind, name in names if kind == "trigger"}
+        missing = sorted(_SCHEMA_TRIGGERS - triggers) if ("table", "messages") in names else []
+        return f"{check}; triggers missing: {', '.join(missing)}" if missing else check
 
     def ids(self, url: str) -> list[str]:
         """Every stored (not placeholder) message's id, repeats included."""
