@@ -91,7 +91,7 @@ def thread_messages(thread: int, size: int, *, fanout: int = 3) -> Iterator[Pars
             references=() if parent is None else (root_id, parent),
             body=f"Reply {index} about {word} in thread {thread}.\n\nThanks,\n{author.name}\n"
             + ("\n" + DIFF if index == 0 else ""),
-            patches=(_patch(),) if index == 0 else (),
+            read_patches=(_patch(),) if index == 0 else (),
             inferences=inferences,
         )
 

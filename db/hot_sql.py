@@ -152,6 +152,13 @@ INSERT_PATCH_OF_BODY = insert(
         " FROM messages WHERE id = :message_id)"
     },
 )
+# a patch's diff written after its row: the same, from the body held (:diff_start, :diff_length)
+SET_PATCH_DIFF = "UPDATE patches SET diff = :diff WHERE id = :pk"
+SET_PATCH_DIFF_OF_BODY = (
+    "UPDATE patches SET diff = (SELECT substr(body, CAST(:diff_start AS INTEGER), "
+    "CAST(:diff_length AS INTEGER)) FROM messages WHERE messages.id = patches.message_id) "
+    "WHERE id = :pk"
+)
 INSERT_PATCHED_FILE = insert("patched_files", PATCHED_FILE_COLUMNS)
 NODE_AT = f"SELECT {NODE_COLUMNS} FROM messages WHERE id = :pk"
 NODES_BETWEEN = (
@@ -223,6 +230,8 @@ class EngineSql(FrozenRecord):
     insert_patch: str
     # None: the diff that is a slice of the body is cut from the body in hand (`BodySlice`)
     insert_patch_of_body: str | None
+    set_patch_diff: str  # :pk, :diff
+    set_patch_diff_of_body: str | None  # :pk, :diff_start, :diff_length; None as above
     insert_patched_file: str
     nodes_with_keys: str  # :keys, a list
     node_at: str

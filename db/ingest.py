@@ -10,6 +10,7 @@ removed, see `db.deletion`) and how far each epoch was read (stored with the bat
 from __future__ import annotations
 
 import functools
+import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from threadlore.db.people import PeopleIndex, list_local_parts
 from threadlore.db.read_positions import record_position
 from threadlore.db.revisions import files_key, link_revisions, subject_key
 from threadlore.db.source_clocks import SourceClocks, redate_stored
-from threadlore.db.store_limits import fitted_message
+from threadlore.db.store_limits import fitted_message, fitted_patches
 from threadlore.db.store_writes import BodySlice, DriverWrites, StoreWrites
 from threadlore.db.threading import Node, ThreadIndex, reference_chain
 from threadlore.importers.archive_dates import ArchiveClock
@@ -386,8 +387,37 @@ class _Writer:
                 for i in message.inferences
             ],
         )
+        if message.patches_unread:
+            self._write_patches_read_now(pk, message)
+            return
         for position, patch in enumerate(message.patches):
-            self._write_patch(pk, position, patch, message)
+            self._write_patch(pk, position, patch, message, self._insert_many)
+
+    def _write_patches_read_now(self, pk: int, message: ParsedMessage) -> None:
+        """Write the patches of a large body, which its importer left unread, now that the
+        message's row is written: the body and SQLite's two copies of it made 3× its size, and
+        the patch's records beside them 3.4×. Each patch's row is written without its diff,
+        then its files and hunks (written at once, not held: 0.6× the diff), and only once the
+        records are let go, the diff: SQLite's two copies of it beside the body, 3× again. A
+        message written again (its batch refused) reads them again."""
+        self._write_held_rows("hunks")  # the hunks held before these keep their place
+        diffs = [
+            (
+                self._write_patch(pk, position, patch, message, self.store.insert_details, ""),
+                _diff_value(patch, message),
+            )
+            for position, patch in enumerate(fitted_patches(message.patches))
+        ]
+        if diffs:
+            gc.collect()  # and the free lists, whose blocks would keep the records' memory
+        for patch_id, diff in diffs:
+            self.store.set_patch_diff(patch_id, diff)
+
+    def _write_held_rows(self, table: str) -> None:
+        """Insert the rows held back for one table now."""
+        rows = self.pending_rows.pop(table, None)
+        if rows:
+            self.store.insert_details(table, rows)
 
     def _insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
         """Hold rows back until the batch ends (`write_pending_rows`)."""
@@ -395,13 +425,21 @@ class _Writer:
             self.pending_rows.setdefault(table, []).extend(rows)
 
     def _write_patch(
-        self, pk: int, position: int, patch: ParsedPatch, message: ParsedMessage
-    ) -> None:
+        self,
+        pk: int,
+        position: int,
+        patch: ParsedPatch,
+        message: ParsedMessage,
+        write_hunks: Callable[[str, list[dict[str, Any]]], None],
+        diff: str | None = None,
+    ) -> int:
+        """Write a patch's row, with `diff` for its diff if given, and its files' rows; give its
+        hunks' rows to `write_hunks` (held back, or written). The patch's row id."""
         patch_id = self.store.insert_patch(
             {
                 "message_id": pk,
                 "position": position,
-                "diff": _diff_value(patch, message),
+                "diff": _diff_value(patch, message) if diff is None else diff,
                 "truncated": patch.truncated,
                 "added": patch.added,
                 "removed": patch.removed,
@@ -424,7 +462,7 @@ class _Writer:
                     "is_binary": patched.is_binary,
                 },
             )
-            self._insert_many(
+            write_hunks(
                 "hunks",
                 [
                     {

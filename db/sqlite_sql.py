@@ -150,6 +150,8 @@ SQLITE = EngineSql(
     insert_details=hot_sql.INSERT_DETAILS,
     insert_patch=hot_sql.INSERT_PATCH,
     insert_patch_of_body=None,  # SQLite reading the stored body back makes a copy more
+    set_patch_diff=hot_sql.SET_PATCH_DIFF,
+    set_patch_diff_of_body=None,
     insert_patched_file=hot_sql.INSERT_PATCHED_FILE,
     nodes_with_keys=f"SELECT {hot_sql.NODE_COLUMNS} FROM messages "
     "WHERE message_id IN (SELECT value FROM json_each(:keys))",

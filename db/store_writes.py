@@ -52,7 +52,8 @@ def written_value(value: Any) -> Any:
 
 class StoreWrites(Protocol):
     """What an import reads and writes, in the transaction of the session it was made for.
-    `insert_patch`'s diff may be a BodySlice of the message's body as the store holds it."""
+    `insert_patch`'s and `set_patch_diff`'s diff may be a BodySlice of the message's body as the
+    store holds it."""
 
     @property
     def dialect(self) -> str: ...
@@ -61,6 +62,7 @@ class StoreWrites(Protocol):
     def fill_placeholder(self, pk: int, values: dict[str, Any]) -> None: ...
     def insert_details(self, table: str, rows: list[dict[str, Any]]) -> None: ...
     def insert_patch(self, values: dict[str, Any]) -> int: ...
+    def set_patch_diff(self, pk: int, diff: str | BodySlice) -> None: ...
     def insert_patched_file(self, values: dict[str, Any]) -> int: ...
     def nodes_with_keys(self, keys: Sequence[str]) -> list[NodeRow]: ...
     def node_at(self, pk: int) -> NodeRow: ...
@@ -236,14 +238,24 @@ class DriverWrites:
         params = [{"person": person, "count": count} for person, count in counts.items()]
         self.raw.cursor().executemany(statement, params)
 
-    def insert_patch(self, values: dict[str, Any]) -> int:
+    def _with_diff(self, statement: str, of_body: str | None, values: dict[str, Any]) -> Any:
+        """Run a statement writing `values["diff"]`: a BodySlice cut by the store from the body
+        it holds (`of_body`) where the engine has that statement, else handed or bound."""
         diff = values["diff"]
-        if isinstance(diff, BodySlice) and self.sql.insert_patch_of_body is not None:
+        if isinstance(diff, BodySlice) and of_body is not None:
             params = {name: value for name, value in values.items() if name != "diff"}
             params.update(diff_start=diff.start + 1, diff_length=diff.stop - diff.start)
-            return self.sql.new_id(self._execute(self.sql.insert_patch_of_body, params))
+            return self._execute(of_body, params)
         values = {**values, "diff": diff if _large(diff) else written_value(diff)}  # its own
-        return self.sql.new_id(self._with_texts(self.sql.insert_patch, values))
+        return self._with_texts(statement, values)
+
+    def insert_patch(self, values: dict[str, Any]) -> int:
+        sql = self.sql
+        return sql.new_id(self._with_diff(sql.insert_patch, sql.insert_patch_of_body, values))
+
+    def set_patch_diff(self, pk: int, diff: str | BodySlice) -> None:
+        sql = self.sql
+        self._with_diff(sql.set_patch_diff, sql.set_patch_diff_of_body, {"pk": pk, "diff": diff})
 
     def insert_patched_file(self, values: dict[str, Any]) -> int:
         return self._id(self.sql.insert_patched_file, values)

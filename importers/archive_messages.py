@@ -25,7 +25,7 @@ from threadlore.importers.archive_inference import (
     root_subject,
 )
 from threadlore.importers.mail_headers import trim_references
-from threadlore.importers.patches import extract_patches, extract_trailers, parse_series_marker
+from threadlore.importers.patches import carried_patches, extract_trailers, parse_series_marker
 from threadlore.importers.records import Inference, InferredField, ParsedMessage, ReadProblem
 from threadlore.importers.subjects import strip_reply_markers
 
@@ -194,7 +194,7 @@ def build_messages(
             body=block.body,
             headers=block.headers,
             list_ids=message.lists,
-            patches=extract_patches(block.body),
+            read_patches=carried_patches(block.body),
             trailers=extract_trailers(block.body),
             series=message.series if parent is not None else parse_series_marker(subjects[0]),
             truncated=block.truncated,

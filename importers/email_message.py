@@ -32,7 +32,7 @@ from threadlore.importers.mail_headers import (
     scope_bogus_ids,
     trim_references,
 )
-from threadlore.importers.patches import extract_patches, extract_trailers, parse_series_marker
+from threadlore.importers.patches import carried_patches, extract_trailers, parse_series_marker
 from threadlore.importers.raw_body import (
     CUT_FROM,
     decoded_payload,
@@ -202,7 +202,7 @@ def _convert(
         references=tuple(map(own_id, references)),
         body=body,
         list_ids=_list_ids(raw_headers),
-        patches=extract_patches(body),
+        read_patches=carried_patches(body),
         trailers=extract_trailers(body),
         series=None if is_reply_subject(subject) else parse_series_marker(subject),
         inferences=inferences,

@@ -24,9 +24,17 @@ from threadlore.importers.records import Hunk, ParsedPatch, PatchedFile
 from threadlore.importers.subjects import clean_subject, parse_series_marker
 from threadlore.importers.trailers import extract_trailers
 
-__all__ = ["clean_subject", "extract_patches", "extract_trailers", "parse_series_marker"]
+__all__ = [
+    "carried_patches",
+    "clean_subject",
+    "extract_patches",
+    "extract_trailers",
+    "parse_series_marker",
+]
 
 _CUT_MARKER = "..."
+# characters from which a body's patches are left for the store to read (`carried_patches`)
+READ_IN_STORE_CHARS = 1 << 20
 
 
 def _strip_component(path: str) -> str:
@@ -197,3 +205,15 @@ def extract_patches(body: str) -> tuple[ParsedPatch, ...]:
         if cut is not None:
             patches.append(cut)
     return tuple(patches)
+
+
+def carried_patches(body: str) -> tuple[ParsedPatch, ...] | None:
+    """What a ParsedMessage carries as its `read_patches`: the body's patches, or None for a
+    body of `READ_IN_STORE_CHARS` or more, whose patches the store reads once the message's row
+    is written (`ParsedMessage.patches`).
+
+    A large patch's records (a file and hunks, 0.4× its diff) were read by the reader beside the
+    message's bytes and text, pickled, and held by the store through the batch, beside the copies
+    SQLite made of the body: 3.4× the message, where the body alone costs 3×.
+    """
+    return None if len(body) >= READ_IN_STORE_CHARS else extract_patches(body)

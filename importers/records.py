@@ -182,6 +182,9 @@ class ParsedMessage:
     `clock` names the clock a zoneless source's dates were read on (archive text: "UTC-04:00"),
     and `headers` an archive-text message's header fields as written, its Date read again on
     another clock; mail carries none (no reader wants them: 25% of what a reader pickles).
+    `read_patches` are the body's patches as the importer read them, or None where it left them
+    unread (a large body, see `importers.patches.carried_patches`): read them through `patches`,
+    which reads what was left.
     """
 
     source: str
@@ -198,7 +201,7 @@ class ParsedMessage:
     body: str
     headers: tuple[tuple[str, str], ...] = ()
     list_ids: tuple[str, ...] = ()
-    patches: tuple[ParsedPatch, ...] = ()
+    read_patches: tuple[ParsedPatch, ...] | None = ()
     trailers: tuple[Trailer, ...] = ()
     series: SeriesPosition | None = None
     truncated: bool = False
@@ -209,6 +212,21 @@ class ParsedMessage:
     def inference(self, which: InferredField) -> Inference | None:
         """The inference recorded for a field, if the importer had to infer it."""
         return next((i for i in self.inferences if i.field is which), None)
+
+    @property
+    def patches(self) -> tuple[ParsedPatch, ...]:
+        """The body's patches: those the importer read, or read from the body now (each time
+        this is asked) where it left them unread."""
+        if self.read_patches is not None:
+            return self.read_patches
+        from threadlore.importers.patches import extract_patches  # which makes these records
+
+        return extract_patches(self.body)
+
+    @property
+    def patches_unread(self) -> bool:
+        """Whether the importer left the patches for whoever reads them (`patches`)."""
+        return self.read_patches is None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from threadlore.db.base import Base
 from threadlore.db.models import Alias, Message, Person, Thread
-from threadlore.db.store_writes import NodeRow, PersonRow, written_value
+from threadlore.db.store_writes import BodySlice, NodeRow, PersonRow, written_value
 
 T = Base.metadata.tables
 _NODE = (T["messages"].c.id, T["messages"].c.message_id, T["messages"].c.parent_id)
@@ -72,6 +72,11 @@ class CoreWrites:
 
     def insert_patch(self, values: dict[str, Any]) -> int:
         return self._id("patches", {k: written_value(v) for k, v in values.items()})
+
+    def set_patch_diff(self, pk: int, diff: str | BodySlice) -> None:
+        table = T["patches"]
+        statement = update(table).where(table.c.id == pk).values(diff=written_value(diff))
+        self.connection.execute(statement)
 
     def insert_patched_file(self, values: dict[str, Any]) -> int:
         return self._id("patched_files", values)

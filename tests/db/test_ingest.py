@@ -60,7 +60,7 @@ def thread(make_message: MakeMessage) -> list[ParsedMessage]:
             subject="[patch 1/2] mm: fault vs truncate",
             to=["Linux Memory Management <linux-mm@kvack.org>", "Andrew Morton <akpm@...>"],
             cc=["Linux Kernel <linux-kernel@vger.kernel.org>"],
-            patches=(a_patch(),),
+            read_patches=(a_patch(),),
             trailers=(Trailer("Signed-off-by", "Nick Piggin <npiggin@suse.de>"),),
             series=SeriesPosition(1, 1, 2),
             body="Lock the page.\n\nSigned-off-by: Nick Piggin\n---\n" + a_patch().diff,
@@ -303,7 +303,7 @@ def test_sqlite_holds_a_large_patch_about_twice_while_storing_it(
     so the terms FTS5 holds until the commit are not held beside the diff's copies: 2.82×
     when they were. The stored diff is the body's slice, and the body is found by its words."""
     body = _large_patch_body(4)
-    message = make_message("big@x", body=body, patches=extract_patches(body))
+    message = make_message("big@x", body=body, read_patches=extract_patches(body))
     (patch,) = message.patches
     assert patch.span is not None and patch.text is message.body
     used, highwater = _sqlite_allocator()

@@ -49,7 +49,7 @@ def test_a_patch_of_two_thousand_files_is_stored_and_its_resend_revises_it(
         make_message(
             f"{name}@example.org",
             subject=subject,
-            patches=(patch,),
+            read_patches=(patch,),
             body=body,
             date=datetime(2024, 5, day, tzinfo=UTC),
         )

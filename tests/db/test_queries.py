@@ -43,7 +43,7 @@ def two_threads(store: Store, make_message: MakeMessage) -> Store:
                 "abc123@suse.de",
                 subject="[patch 1/2] mm: lock the page in fault",
                 date=datetime(2007, 2, 21, 9, 0, tzinfo=UTC),
-                patches=(patch_on("mm/memory.c"),),
+                read_patches=(patch_on("mm/memory.c"),),
                 series=SeriesPosition(1, 1, 2),
             ),
             make_message(
@@ -56,7 +56,7 @@ def two_threads(store: Store, make_message: MakeMessage) -> Store:
                 "v2@suse.de",
                 subject="[PATCH v2 1/2] mm: lock the page in fault",
                 date=datetime(2007, 3, 1, 9, 0, tzinfo=UTC),
-                patches=(patch_on("mm/memory.c"),),
+                read_patches=(patch_on("mm/memory.c"),),
                 series=SeriesPosition(2, 1, 2, inferred=True),
             ),
         ],
@@ -112,19 +112,19 @@ def test_revision_links_do_not_depend_on_arrival_order(
     early = make_message(
         "e",
         subject="[patch] fix",
-        patches=(patch_on("a.c"),),
+        read_patches=(patch_on("a.c"),),
         date=datetime(2007, 1, 1, tzinfo=UTC),
     )
     late = make_message(
         "l",
         subject="[patch v3] fix",
-        patches=(patch_on("a.c"),),
+        read_patches=(patch_on("a.c"),),
         date=datetime(2007, 2, 1, tzinfo=UTC),
     )
     middle = make_message(
         "m",
         subject="Re: [patch v2] fix",
-        patches=(patch_on("a.c"),),
+        read_patches=(patch_on("a.c"),),
         date=datetime(2007, 1, 15, tzinfo=UTC),
     )
     import_messages(store, [late, early])

@@ -53,7 +53,7 @@ def searchable(store: Store, make_message: Callable[..., ParsedMessage]) -> Stor
                 body='page_mkclean misses nonlinear mappings; "quoted" text.\n',
                 cc=["Andrew Morton <akpm@linux-foundation.org>"],
                 date=datetime(2007, 3, 7, 12, 0, tzinfo=UTC),
-                patches=(patch,),
+                read_patches=(patch,),
             ),
             make_message(
                 "akpm1",

@@ -370,7 +370,7 @@ def test_a_message_with_a_large_patch_is_pickled_about_once() -> None:
         in_reply_to=None,
         references=(),
         body=body,
-        patches=extract_patches(body),
+        read_patches=extract_patches(body),
     )
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     assert len(data) < 1.25 * len(body), f"{len(data) / len(body):.2f} × the body"
