@@ -479,6 +479,7 @@ class _Writer:
                     for i, h in enumerate(patched.hunks)
                 ],
             )
+        return patch_id
 
 
 def _diff_value(patch: ParsedPatch, message: ParsedMessage) -> str | BodySlice:

@@ -19,12 +19,11 @@ from pathlib import Path
 
 import pytest
 from orm_reference import CoreWrites, orm_page
-from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
+from store_contents import index_contents, store_rows
 
 from benches.generate_archive import ArchiveGenerator, render
 from threadlore.db import ingest, search_sql, sqlite_sql, store_writes
-from threadlore.db.base import Base
 from threadlore.db.driver import StoreReader
 from threadlore.db.engine import open_store
 from threadlore.db.ingest import import_messages
@@ -92,39 +91,6 @@ def _import(store: Store, inputs: list[Path]) -> None:
     import_messages(store, read_inputs([SEED], clock=clock), batch_size=97, clock=clock)
 
 
-def _rows(store: Store) -> dict[str, list[tuple[object, ...]]]:
-    found = {}
-    with store() as session:
-        for name, table in Base.metadata.tables.items():
-            columns = [c for c in table.c if c.name != "imported_at"]  # the clock's time
-            rows = session.execute(select(*columns).order_by(*table.primary_key.columns))
-            found[name] = [tuple(row) for row in rows]
-    return found
-
-
-def _index(store: Store) -> dict[str, list[int]]:
-    """On SQLite, what the FTS5 indexes hold (checked whole first, and against the rows they
-    index: a row indexed twice is found); elsewhere nothing."""
-    with store() as session:
-        if session.get_bind().dialect.name != "sqlite":
-            return {}
-        for table in ("messages_fts", "messages_subject_trigram"):
-            check = f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)"
-            session.execute(text(check))
-        found = {}
-        for word in ("page", "lock", "the", "patch", "kernel", "mm", "subject"):
-            rows = session.execute(
-                text("SELECT rowid FROM messages_fts WHERE messages_fts MATCH :w ORDER BY rowid"),
-                {"w": word},
-            )
-            found[word] = [row[0] for row in rows]
-        rows = session.execute(
-            text("SELECT rowid FROM messages_subject_trigram WHERE subject LIKE '%atch%'")
-        )
-        found["trigram"] = sorted(row[0] for row in rows)
-        return found
-
-
 def test_an_import_through_the_driver_and_through_sqlalchemy_give_the_same_store(
     new_store_url: NewStoreUrl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -143,13 +109,13 @@ def test_an_import_through_the_driver_and_through_sqlalchemy_give_the_same_store
     reference = open_store(new_store_url(migrated=True))
     monkeypatch.setattr(ingest, "DriverWrites", CoreWrites)
     _import(reference, inputs)
-    fast_rows, reference_rows = _rows(fast), _rows(reference)
+    fast_rows, reference_rows = store_rows(fast), store_rows(reference)
     assert len(fast_rows["messages"]) > 500
     assert len(fast_rows["patches"]) > 20
     assert sum(1 for row in fast_rows["messages"] if row[2]) > 0  # placeholders remain
     for table in fast_rows:
         assert fast_rows[table] == reference_rows[table], table
-    assert _index(fast) == _index(reference)
+    assert index_contents(fast) == index_contents(reference)
     with fast() as session:
         reader = StoreReader.of_session(session)
         for query in QUERIES:

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from threadlore.importers.detect import read_records
 from threadlore.importers.patches import (
+    READ_IN_STORE_CHARS,
     clean_subject,
     extract_patches,
     extract_trailers,
@@ -378,6 +380,29 @@ def test_a_message_with_a_large_patch_is_pickled_about_once() -> None:
     assert copy == message
     assert copy.patches[0].text is copy.body
     assert copy.patches[0].files[7].hunks == message.patches[0].files[7].hunks
+
+
+def _eml(folder: Path, name: str, body: str) -> Path:
+    path = folder / name
+    head = f"From: A <a@x>\nSubject: [PATCH] {name}\nMessage-ID: <{name}@x>\n\n"
+    path.write_text(head + body, encoding="utf-8")
+    return path
+
+
+def test_the_reader_leaves_a_large_bodys_patches_to_the_store(tmp_path: Path) -> None:
+    """A body of 1 MiB or more crosses to the storing process without its patches' records
+    (0.4× the diff, held beside the copies the store makes of the body): it pickles about
+    as its body, and its patches, asked for, are read from it. A smaller body's are read."""
+    large, small = _large_diff(files=82), _large_diff(files=2)
+    assert len(large) >= READ_IN_STORE_CHARS > len(small)
+    paths = [_eml(tmp_path, "large.eml", large), _eml(tmp_path, "small.eml", small)]
+    read = {m.message_id: m for m in read_records(paths) if isinstance(m, ParsedMessage)}
+    left, carried = read["large.eml@x"], read["small.eml@x"]
+    assert left.read_patches is None and left.patches_unread
+    data = pickle.dumps(left, protocol=pickle.HIGHEST_PROTOCOL)
+    assert len(data) < 1.1 * len(left.body), f"{len(data) / len(left.body):.2f} × the body"
+    assert left.patches == extract_patches(left.body) and len(left.patches[0].files) == 82
+    assert carried.read_patches == extract_patches(carried.body) != ()
 
 
 def test_a_patch_is_its_diff_however_it_holds_it() -> None:
