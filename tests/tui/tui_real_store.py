@@ -22,7 +22,7 @@ def build_store(folder: Path) -> str:
         message_id="hostile@bench",
         subject=HOSTILE_SUBJECT,
         body=HOSTILE_BODY,
-        patches=(),
+        read_patches=(),
     )
     report = import_messages(open_store(url), [*messages, hostile])
     assert report.added == 13, report
