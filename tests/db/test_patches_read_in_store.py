@@ -67,8 +67,12 @@ def read_in_store(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return read
 
 
-def _same_stores(one: Store, other: Store) -> None:
+def _same_stores(one: Store, other: Store, hunk_ids: bool = True) -> None:
+    """The same rows and index; without `hunk_ids`, the hunks' ids aside (their order kept)."""
     rows, other_rows = store_rows(one), store_rows(other)
+    if not hunk_ids:
+        for found in (rows, other_rows):
+            found["hunks"] = [row[1:] for row in found["hunks"]]
     for table in rows:
         assert rows[table] == other_rows[table], table
     assert index_contents(one) == index_contents(other)
@@ -140,7 +144,11 @@ def test_a_refused_batch_stored_one_by_one_still_writes_the_patches_left_unread(
     eager = _import(read_now, _messages(make_message, read=True))
     assert eager.warnings == report.warnings and len(report.warnings) == 1
     assert "hunk heading too long for the store" in report.warnings[0]
-    _same_stores(left, read_now)
+    # PostgreSQL does not give again the ids a rolled-back attempt took: the hunks the store
+    # wrote at once in the refused batch took some, the importer's, held to its end, none
+    with left() as session:
+        sqlite = session.get_bind().dialect.name == "sqlite"
+    _same_stores(left, read_now, hunk_ids=sqlite)
     assert len(store_rows(left)["hunks"]) == 30 + 20 + 1 + 25
 
 
