@@ -18,12 +18,15 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email import message_from_bytes
+from email.header import decode_header, make_header
 from email.headerregistry import Address as HeaderAddress
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, compat32
 from pathlib import Path
 
 from hostile_support import remove_tree
+from hypothesis import assume
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -277,12 +280,24 @@ def mboxrd_escape(raw: bytes) -> bytes:
     return re.sub(rb"(?m)^(>*From )", rb">\1", raw)
 
 
+def _names_its_author_once(raw: bytes) -> bool:
+    """Whether the From header the stdlib wrote reads the same by RFC 2047, which drops the
+    space between two encoded words (threadlore, mutt, the stdlib's `decode_header`), and by
+    the stdlib's own parser, which keeps it: its writer may fold a name's space in there."""
+    value = message_from_bytes(raw, policy=compat32)["From"]
+    return str(make_header(decode_header(value))) == str(
+        message_from_bytes(raw, policy=SMTP)["From"]
+    )
+
+
 def check_round_trip(written: WrittenMessage, sessions: sessionmaker[Session]) -> None:
     """A valid message, written into an mbox, is read with the fields its author wrote, and the
     store keeps exactly what was read."""
+    raw = written.to_bytes()
+    assume(_names_its_author_once(raw))
     with scratch_folder() as folder:
         path = folder / "valid.mbox"
-        path.write_bytes(FROM_LINE + b"\n" + mboxrd_escape(written.to_bytes()) + b"\n")
+        path.write_bytes(FROM_LINE + b"\n" + mboxrd_escape(raw) + b"\n")
         messages, errors = _read_all(path)
     assert errors == []
     (parsed,) = messages

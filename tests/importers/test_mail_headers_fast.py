@@ -38,3 +38,12 @@ def test_unfold_and_decode_words_fast_paths_change_nothing(raw: str) -> None:
     assert mail_headers.unfold(raw) == slow
     if "=?" not in raw:
         assert decode_words(raw) == mail_headers.from_surrogates(slow).strip()
+
+
+def test_a_space_folded_between_two_encoded_words_is_not_part_of_the_name() -> None:
+    """RFC 2047 6.2, as mutt and the stdlib's decode_header read it. Python's writer folds a
+    name's space there ("…ࠀ ª", the fuzz campaign's one finding), which its new parser keeps:
+    such a message does not say the space, and the round-trip property sets it aside."""
+    value = "=?utf-8?b?4KCA?=\n =?utf-8?q?=C2=AA?= <0@0.org>"
+    assert mail_headers.parse_addresses(value)[0].name == "ࠀª"
+    assert decode_words("=?utf-8?q?caf=C3=A9?= du =?utf-8?q?caf=C3=A9?=") == "café du café"
