@@ -648,7 +648,14 @@ def import_messages(
     try:
         with sessions() as session:
             importer = _Importer(session, report, clock)
-            _store_stream(importer, stream, report, batch_size, progress, strict)
+            try:
+                _store_stream(importer, stream, report, batch_size, progress, strict)
+            except KeyboardInterrupt:
+                # Ctrl-C inside a statement leaves psycopg's connection busy: asked to roll back
+                # it failed ("another command is already in progress"), and the import reported
+                # a failed store. Dropped, it is rolled back by its server (or SQLite's file).
+                session.invalidate()
+                raise
     except StoreFailed as exc:
         report.errors.append(str(exc))
     except SQLAlchemyError as exc:  # the session could not even be closed: its store is gone

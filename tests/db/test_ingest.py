@@ -344,3 +344,30 @@ def test_a_deletion_amid_an_import_keeps_the_full_text_index_whole(
             for table in ("messages_fts", "messages_subject_trigram"):
                 check = f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)"
                 session.execute(text(check))
+
+
+def test_ctrl_c_inside_a_statement_is_an_interruption_not_a_failed_store(
+    store: Store, thread: list[ParsedMessage]
+) -> None:
+    """Ctrl-C can land while psycopg waits for the server: its connection is still busy, so a
+    rollback on it failed ("another command is already in progress"), which the import reported
+    as a failed store (exit 1, not 130). What was committed before is kept."""
+    opened: list[Session] = []
+
+    def sessions() -> Session:
+        opened.append(store())
+        return opened[-1]
+
+    def interrupted_in_a_statement() -> Iterator[ParsedMessage]:
+        yield from thread[:2]
+        session = opened[0]
+        raw = session.connection().connection.driver_connection
+        if session.get_bind().dialect.name == "postgresql":
+            raw.pgconn.send_query(b"SELECT pg_sleep(0.2)")  # sent, not waited for: busy
+        raise KeyboardInterrupt
+
+    report = import_messages(sessions, interrupted_in_a_statement(), batch_size=1)  # type: ignore[arg-type]
+    assert report.interrupted and report.errors == []
+    with store() as session:
+        stored = session.scalars(select(Message.message_id).where(~Message.placeholder)).all()
+    assert sorted(stored) == sorted(m.message_id for m in thread[:2])
