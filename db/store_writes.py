@@ -234,6 +234,11 @@ class DriverWrites:
         received = Counter(person for person, _ in pairs if person is not None)
         self._add_counts(ADD_RECEIVED, received)
 
+    def _count_written(self) -> None:
+        """people_written_insert's work for the messages inserted since the last time."""
+        self._add_counts(ADD_WRITTEN, self._written)
+        self._written.clear()
+
     def _add_counts(self, statement: str, counts: Counter[int]) -> None:
         params = [{"person": person, "count": count} for person, count in counts.items()]
         self.raw.cursor().executemany(statement, params)
@@ -328,12 +333,10 @@ class DriverWrites:
         for statement in self.sql.index_since:
             self._execute(statement, {"first": first_id, "indexed": indexed})
         self._indexed.clear()
-        self._add_counts(ADD_WRITTEN, self._written)
-        self._written.clear()
+        self._count_written()
 
     def resume_indexing(self) -> None:
-        self._add_counts(ADD_WRITTEN, self._written)
-        self._written.clear()
+        self._count_written()
         for make in self._dropped:
             self._execute(make)
         self._dropped.clear()

@@ -1,14 +1,23 @@
 """What a store holds, to compare two stores: every row of every table, and on SQLite what the
-full-text indexes find."""
+full-text indexes find; and the inputs and fixtures' types the comparing tests share."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from threadlore.db.base import Base
+from threadlore.importers.records import ParsedMessage
 
 Store = sessionmaker[Session]
+NewStoreUrl = Callable[..., str]
+MakeMessage = Callable[..., ParsedMessage]
+REPOSITORY = Path(__file__).resolve().parents[2]
+LISTS = REPOSITORY.parent / "shared" / "corpora" / "lists" / "threads"
+SEED = REPOSITORY / "samples" / "lkml-2007-fault-vs-truncate.txt"
 
 
 def store_rows(store: Store) -> dict[str, list[tuple[object, ...]]]:

@@ -13,14 +13,20 @@ import random
 import re
 import shutil
 import sqlite3
-from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 from orm_reference import CoreWrites, orm_page
-from sqlalchemy.orm import Session, sessionmaker
-from store_contents import index_contents, store_rows
+from store_contents import (
+    LISTS,
+    SEED,
+    MakeMessage,
+    NewStoreUrl,
+    Store,
+    index_contents,
+    store_rows,
+)
 
 from benches.generate_archive import ArchiveGenerator, render
 from threadlore.db import ingest, search_sql, sqlite_sql, store_writes
@@ -30,14 +36,7 @@ from threadlore.db.ingest import import_messages
 from threadlore.importers import body_lines
 from threadlore.importers.archive_dates import parse_clock
 from threadlore.importers.detect import read_inputs
-from threadlore.importers.records import ParsedMessage
 
-Store = sessionmaker[Session]
-NewStoreUrl = Callable[..., str]
-MakeMessage = Callable[..., ParsedMessage]
-REPOSITORY = Path(__file__).resolve().parents[2]
-LISTS = REPOSITORY.parent / "shared" / "corpora" / "lists" / "threads"
-SEED = REPOSITORY / "samples" / "lkml-2007-fault-vs-truncate.txt"
 QUERIES = [
     "page",
     "lock page",

@@ -14,8 +14,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
-from store_contents import index_contents, store_rows
+from store_contents import (
+    LISTS,
+    SEED,
+    MakeMessage,
+    NewStoreUrl,
+    Store,
+    index_contents,
+    store_rows,
+)
 
 from threadlore.db import ingest, store_writes
 from threadlore.db.engine import open_store
@@ -26,12 +33,6 @@ from threadlore.importers.detect import read_inputs
 from threadlore.importers.patches import extract_patches
 from threadlore.importers.records import ImportRecord, ParsedMessage
 
-Store = sessionmaker[Session]
-NewStoreUrl = Callable[..., str]
-MakeMessage = Callable[..., ParsedMessage]
-REPOSITORY = Path(__file__).resolve().parents[2]
-LISTS = REPOSITORY.parent / "shared" / "corpora" / "lists" / "threads"
-SEED = REPOSITORY / "samples" / "lkml-2007-fault-vs-truncate.txt"
 LARGE = 1500
 
 
