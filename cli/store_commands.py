@@ -13,7 +13,7 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from threadlore.cli.allocator import return_large_buffers
+from threadlore.cli.allocator import collect_cycles_less_often, return_large_buffers
 from threadlore.cli.options import (
     EXIT_FAILURE,
     EXIT_INTERRUPTED,
@@ -227,6 +227,7 @@ def import_command(
     from threadlore.importers.selection import Selection
 
     return_large_buffers()  # before the reader is forked: both processes hold large messages
+    collect_cycles_less_often()  # and both make an object or more per header
     selection = Selection(since, lists)
     report = _import_with_progress(settings, paths, clock, strict, selection, max_mb * 2**20)
     if settings.json:

@@ -1,7 +1,9 @@
-"""`threadlore import` has glibc give large buffers back to the system when they are freed."""
+"""`threadlore import` has glibc give large buffers back to the system when they are freed, and
+Python collect cycles among new objects less often."""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from threadlore.cli import store_commands
-from threadlore.cli.allocator import is_glibc
+from threadlore.cli.allocator import YOUNG_OBJECTS, collect_cycles_less_often, is_glibc
 from threadlore.cli.main import threadlore
 
 SEED = Path(__file__).resolve().parents[2] / "samples" / "lkml-2007-fault-vs-truncate.txt"
@@ -45,10 +47,21 @@ def test_freed_large_buffers_leave_the_process() -> None:
     assert _kept_mb("set") <= 1
 
 
-def test_import_sets_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_young_objects_are_collected_less_often() -> None:
+    before = gc.get_threshold()
+    try:
+        collect_cycles_less_often()
+        assert gc.get_threshold() == (YOUNG_OBJECTS, *before[1:])
+        assert before[0] < YOUNG_OBJECTS
+    finally:
+        gc.set_threshold(*before)
+
+
+def test_import_sets_both(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     calls: list[str] = []
-    monkeypatch.setattr(store_commands, "return_large_buffers", lambda: calls.append("set"))
+    monkeypatch.setattr(store_commands, "return_large_buffers", lambda: calls.append("buffers"))
+    monkeypatch.setattr(store_commands, "collect_cycles_less_often", lambda: calls.append("gc"))
     db = f"sqlite:///{tmp_path / 'store.sqlite'}"
     result = CliRunner().invoke(threadlore, ["import", str(SEED), "--db", db])
     assert result.exit_code == 0, result.output
-    assert calls == ["set"]
+    assert calls == ["buffers", "gc"]
