@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,8 +11,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 
 from threadlore.cli.allocator import collect_cycles_less_often, return_large_buffers
 from threadlore.cli.options import (
@@ -25,19 +24,24 @@ from threadlore.cli.options import (
     print_json,
     store_options,
 )
-from threadlore.db.engine import open_store
 from threadlore.db.query_language import QuerySyntaxError
 from threadlore.importers.records import MAX_MESSAGE_BYTES
 
 if TYPE_CHECKING:  # the import command's modules load only when it runs
+    from sqlalchemy.orm import Session, sessionmaker
+
     from threadlore.db.ingest import ImportReport
     from threadlore.importers.archive_dates import ArchiveClock
-    from threadlore.importers.records import ImportRecord, InputError
+    from threadlore.importers.records import ImportRecord, InputError, ReadPosition
     from threadlore.importers.selection import Selection
 
 
 def open_sessions(settings: Settings) -> sessionmaker[Session]:
     """The store's session factory; a store that cannot be opened is a one-line error."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from threadlore.db.engine import open_store
+
     try:
         return open_store(settings.db_url)
     except (SQLAlchemyError, OSError) as exc:
@@ -47,6 +51,8 @@ def open_sessions(settings: Settings) -> sessionmaker[Session]:
 @contextmanager
 def store_session(settings: Settings) -> Iterator[Session]:
     """A session on the store; lookups that find nothing and bad queries become one-line errors."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     with open_sessions(settings)() as session:
         try:
             yield session
@@ -73,6 +79,28 @@ def _summary(report: ImportReport) -> str:
     )
 
 
+def _positions_read_first(settings: Settings) -> dict[str, ReadPosition] | None:
+    """How far each incremental source was imported, read without SQLAlchemy: none for a store
+    file not made yet, the stored ones for a store at head; None when the store must be opened
+    first (created on a server, migrated, named by a URL with options, or not readable here)."""
+    from threadlore.db.driver import connect_at_head, driver_errors, sqlite_file
+    from threadlore.db.store_reads import stored_positions
+
+    path = sqlite_file(settings.db_url)
+    if path is not None and not os.path.exists(path):
+        return {}
+    try:
+        reader = connect_at_head(settings.db_url)
+        if reader is None:
+            return None
+        try:
+            return stored_positions(reader)
+        finally:
+            reader.close()
+    except driver_errors():  # opening it the usual way says why, in one line
+        return None
+
+
 def _import_with_progress(
     settings: Settings,
     paths: tuple[str, ...],
@@ -81,12 +109,17 @@ def _import_with_progress(
     selection: Selection,
     cap: int,
 ) -> ImportReport:
-    from threadlore.db.read_positions import stored_positions
+    from threadlore.db.driver import StoreReader
+    from threadlore.db.store_reads import stored_positions
     from threadlore.importers.read_ahead import read_ahead
 
-    sessions = open_sessions(settings)
-    with sessions() as session:
-        positions = stored_positions(session)
+    # the reader starts before SQLAlchemy loads and the store opens, where it can
+    positions = _positions_read_first(settings)
+    sessions = None
+    if positions is None:
+        sessions = open_sessions(settings)
+        with sessions() as session:
+            positions = stored_positions(StoreReader.of_session(session))
     skipped: list[str] = []  # a message that cannot be read is reported; the rest is read
     unreadable: list[str] = []  # so is an input that cannot be read at all
 
@@ -101,6 +134,14 @@ def _import_with_progress(
         selection=selection,
         cap=cap,
     )
+    try:
+        if sessions is None:
+            sessions = open_sessions(settings)
+    except BaseException:
+        close = getattr(messages, "close", None)
+        if close is not None:
+            close()
+        raise
     report = _store(sessions, messages, settings, clock, strict)
     report.skipped[:0] = skipped
     report.errors[:0] = unreadable

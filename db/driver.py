@@ -107,8 +107,9 @@ def _at_head(raw: Any) -> bool:
     return versions == {HEAD_REVISION}
 
 
-def _connect_once(url: str) -> StoreReader | None:
-    """The store at head, opened directly; None when it is not (or not here)."""
+def connect_at_head(url: str) -> StoreReader | None:
+    """The store at head, opened directly; None when it is not (or not here): nothing is
+    created or migrated."""
     path = sqlite_file(url)
     if path is not None:
         if not os.path.isfile(path):
@@ -134,13 +135,13 @@ def _connect_once(url: str) -> StoreReader | None:
 
 def connect(url: str) -> StoreReader:
     """A reader on the store at `url`, created or migrated first if needed (`open_store`)."""
-    reader = _connect_once(url)
+    reader = connect_at_head(url)
     if reader is not None:
         return reader
     from threadlore.db.engine import open_store
 
     open_store(url)
-    reader = _connect_once(url)
+    reader = connect_at_head(url)
     if reader is None:  # a URL with driver options: through SQLAlchemy's engine after all
         from threadlore.db.engine import make_engine
 

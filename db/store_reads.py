@@ -31,6 +31,8 @@ TYPE_CHECKING = False  # typing's flag without loading typing (issue 15: a searc
 if TYPE_CHECKING:
     from typing import Any, TypeAlias
 
+    from threadlore.importers.records import ReadPosition
+
     Row: TypeAlias = Sequence[Any]
 
 
@@ -422,3 +424,19 @@ def list_people(reader: StoreReader) -> list[PersonSummary]:
     ]
     people.sort(key=lambda p: (p.is_list, -p.messages, p.name.casefold(), p.id))
     return people
+
+
+# ------------------------------------------------------------------------- read positions
+
+
+def stored_positions(reader: StoreReader) -> dict[str, ReadPosition]:
+    """How far each incremental source (a public-inbox epoch) was imported, by its path: what an
+    import hands its reader (`db/read_positions.py` keeps them), read before SQLAlchemy loads so
+    that the reader can start at once."""
+    from threadlore.importers.records import ReadPosition  # enum and typing: not for the reads
+
+    rows = reader.query(
+        'SELECT sources.path, read_positions."commit", read_positions.commits '  # a keyword
+        "FROM read_positions JOIN sources ON sources.id = read_positions.source_id"
+    )
+    return {path: ReadPosition(path, commit, commits) for path, commit, commits in rows}

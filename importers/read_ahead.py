@@ -21,9 +21,10 @@ import os
 import pickle
 import signal
 import traceback
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -179,11 +180,15 @@ def read_ahead(
     """`read_records(paths, …)` with the same arguments, parsed in a child process while the
     caller works.
 
-    Where processes cannot be forked, or no core is free, the inputs are read in this process.
+    The child starts now, not at the first record asked for, so that it reads while the caller
+    makes ready to store (a 10,000-message import spent 0.3 s loading SQLAlchemy and opening the
+    store, then waited 0.08 s for the first batch); the iterator's `close()` ends it, whether
+    anything was read or not. Where processes cannot be forked, or no core is free, the inputs
+    are read in this process, as they are asked for.
     """
     context = _fork_context()
     if context is None:
-        yield from read_records(
+        return read_records(
             paths,
             on_error=on_error,
             clock=clock,
@@ -191,7 +196,6 @@ def read_ahead(
             selection=selection,
             cap=cap,
         )
-        return
     ours, theirs = context.Pipe(duplex=False)
     _widen(ours)
     reading = (clock, positions, selection, cap)
@@ -200,35 +204,60 @@ def read_ahead(
     )
     child.start()
     theirs.close()  # the child's alone now: when it ends, a read finds the end of the pipe
-    stream = open(ours.fileno(), "rb", buffering=STREAM_BUFFER, closefd=False)  # noqa: SIM115
-    try:
-        while True:
-            try:
-                chunk = pickle.load(stream)
-            except (EOFError, pickle.UnpicklingError):  # it ended, between chunks or inside one
-                child.join()
-                raise RuntimeError(
-                    f"the reader process ended with status {child.exitcode}"
-                ) from None
-            for item in chunk:
-                if isinstance(item, _RECORDS):
-                    yield item
-                    continue
-                kind, detail = item
-                if kind == _ERROR and on_error is not None:
-                    on_error(InputError(*detail))
-                elif kind == _FAILED and isinstance(detail, tuple):
-                    raise InputError(*detail)
-                elif kind == _FAILED:
+    return _ChildRecords(child, ours, on_error)
+
+
+class _ChildRecords(Iterator[ImportRecord]):
+    """The records a reader process sends, in order, with its error reports passed on."""
+
+    def __init__(self, child: BaseProcess, pipe: Connection, on_error: ErrorHandler | None) -> None:
+        self.child = child
+        self.pipe = pipe
+        self.stream = open(pipe.fileno(), "rb", buffering=STREAM_BUFFER, closefd=False)  # noqa: SIM115
+        self.records = self._received(on_error)
+
+    def __next__(self) -> ImportRecord:
+        return next(self.records)
+
+    def close(self) -> None:
+        """End the child: a child still reading finds its pipe closed, or is terminated."""
+        self.records.close()
+        self._end()
+
+    def _received(self, on_error: ErrorHandler | None) -> Generator[ImportRecord, None, None]:
+        try:
+            while True:
+                try:
+                    chunk = pickle.load(self.stream)
+                except (EOFError, pickle.UnpicklingError):  # it ended, between chunks or inside one
+                    self.child.join()
                     raise RuntimeError(
-                        f"reading the inputs failed in the reader process:\n{detail}"
-                    )
-                elif kind == _DONE:
-                    return
-    finally:
-        stream.close()
-        ours.close()
-        child.join(timeout=1)
-        if child.is_alive():
-            child.terminate()
-            child.join()
+                        f"the reader process ended with status {self.child.exitcode}"
+                    ) from None
+                for item in chunk:
+                    if isinstance(item, _RECORDS):
+                        yield item
+                        continue
+                    kind, detail = item
+                    if kind == _ERROR and on_error is not None:
+                        on_error(InputError(*detail))
+                    elif kind == _FAILED and isinstance(detail, tuple):
+                        raise InputError(*detail)
+                    elif kind == _FAILED:
+                        raise RuntimeError(
+                            f"reading the inputs failed in the reader process:\n{detail}"
+                        )
+                    elif kind == _DONE:
+                        return
+        finally:
+            self._end()
+
+    def _end(self) -> None:
+        if self.stream.closed:
+            return
+        self.stream.close()
+        self.pipe.close()
+        self.child.join(timeout=1)
+        if self.child.is_alive():
+            self.child.terminate()
+            self.child.join()

@@ -77,6 +77,22 @@ def test_a_consumer_that_stops_early_ends_the_child(archive: Path) -> None:
     assert multiprocessing.active_children() == []
 
 
+def test_the_child_starts_before_a_record_is_asked_for(archive: Path) -> None:
+    stream = read_ahead([archive])
+    (child,) = multiprocessing.active_children()  # reading while the caller opens the store
+    assert child.is_alive()
+    assert list(stream) == list(read_inputs([archive]))
+    assert multiprocessing.active_children() == []
+
+
+def test_closing_before_reading_anything_ends_the_child(archive: Path) -> None:
+    stream = read_ahead([archive])  # an import whose store then cannot be opened
+    assert len(multiprocessing.active_children()) == 1
+    stream.close()
+    assert multiprocessing.active_children() == []
+    stream.close()  # and again, as a caller's cleanup may
+
+
 def test_a_reader_that_dies_is_an_error_not_a_hang(
     archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
