@@ -201,6 +201,8 @@ def test_a_prefix_is_read_as_the_regular_expression_reads_it(
     word = head + colon + rest
     if not word.strip() or word in ("OR", "AND", "NOT") or not word.isprintable():
         return
+    if word.startswith("-") and len(word) > 1:
+        return  # a minus before a word negates it (`-0` is NOT 0): no word of its own
     prefixed = re.match(r"^(?P<prefix>[a-z]+):(?P<rest>.*)$", word, re.DOTALL)
     try:
         tokens = tokenize(word)
