@@ -23,8 +23,16 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 
 
+# A new store's page: 16 KiB, not SQLite's 4 KiB. An import writes each page once more to the WAL
+# and once to the store; larger pages are fewer writes and fewer overflow pages for bodies and
+# full-text segments: a 10k import's storing process 1.78 → 1.71 s CPU (medians of 6), 100k
+# 18.6 → 18.2. A store made before keeps its own size (SQLite changes it only by VACUUM).
+PAGE_BYTES = 16384
+
+
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA page_size={PAGE_BYTES}")  # before WAL, which writes the first page
     cursor.execute("PRAGMA journal_mode=WAL")
     _set_connection_pragmas(cursor)
 

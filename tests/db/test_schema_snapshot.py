@@ -80,3 +80,21 @@ def test_a_file_with_tables_is_migrated_not_overwritten(tmp_path: Path) -> None:
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT text FROM notes").fetchall() == [("kept",)]
         assert connection.execute("SELECT count(*) FROM messages").fetchone() == (0,)
+
+
+def _page_size(path: Path) -> int:
+    with sqlite3.connect(path) as connection:
+        size: int = connection.execute("PRAGMA page_size").fetchone()[0]
+    return size
+
+
+def test_a_new_store_has_large_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    new = tmp_path / "new.sqlite"
+    open_store(f"sqlite:///{new}")
+    assert _page_size(new) == engine_module.PAGE_BYTES != 4096
+    old = tmp_path / "old.sqlite"
+    with sqlite3.connect(old) as connection:  # a store of SQLite's default page size
+        connection.execute("CREATE TABLE notes (text TEXT)")
+    assert _page_size(old) == 4096
+    open_store(f"sqlite:///{old}")
+    assert _page_size(old) == 4096
