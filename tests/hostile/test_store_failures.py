@@ -25,6 +25,7 @@ from threadlore.db.models.messages import Message
 THREADLORE = Path(sys.executable).with_name("threadlore")
 ARCHIVE_MESSAGES = 1_200
 STORED_BEFORE_FAILING = 700  # messages PostgreSQL takes before it fails
+GROWTH_BYTES = 2 << 20  # what a SQLite store may grow by before it is full (~600 messages)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,8 @@ def _sqlite_disk_fills(engine: Engine) -> None:
     def cap(connection: object, _record: object) -> None:
         cursor = connection.cursor()  # type: ignore[attr-defined]
         pages = cursor.execute("PRAGMA page_count").fetchone()[0]
-        cursor.execute(f"PRAGMA max_page_count = {pages + 500}")
+        page_bytes = cursor.execute("PRAGMA page_size").fetchone()[0]
+        cursor.execute(f"PRAGMA max_page_count = {pages + GROWTH_BYTES // page_bytes}")
         cursor.close()
 
     event.listen(engine, "connect", cap)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -40,6 +40,17 @@ def _import(url: str, *paths: Path) -> None:
         assert result.exit_code == 0, result.output
 
 
+def _copy_store(source: Path, copy: Path) -> None:
+    """A copy of a store with what its WAL holds: the import's connections may still be open in
+    this process, so the file alone can lack its last batches."""
+    reading, writing = sqlite3.connect(source), sqlite3.connect(copy)
+    try:
+        reading.backup(writing)
+    finally:
+        reading.close()
+        writing.close()
+
+
 def shared_store(folder: Path, name: str, *inputs: Path, base: str | None = None) -> str:
     """The URL of a store of `inputs` (added to a copy of store `base`), built once a session."""
     path = folder / f"{name}.sqlite"
@@ -47,7 +58,7 @@ def shared_store(folder: Path, name: str, *inputs: Path, base: str | None = None
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (folder / f"{name}.done").exists():
             if base is not None:
-                shutil.copyfile(folder / f"{base}.sqlite", path)
+                _copy_store(folder / f"{base}.sqlite", path)
             _import(f"sqlite:///{path}", *inputs)
             (folder / f"{name}.done").touch()
     return f"sqlite:///{path}"
