@@ -34,6 +34,15 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return mbox
 
 
+LONG_ARCHIVE_MESSAGES = 12_000  # an import that lasts a second or more, for Ctrl-C to reach
+
+
+@pytest.fixture(scope="module")
+def long_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    mbox, _ = write_archive(LONG_ARCHIVE_MESSAGES, tmp_path_factory.mktemp("long"))
+    return mbox
+
+
 def stored(db_url: str) -> int:
     with open_store(db_url)() as session:
         count: int = session.scalar(
@@ -121,10 +130,10 @@ def test_a_store_that_stops_taking_writes_ends_the_import_in_one_line(
 
 
 def test_ctrl_c_ends_an_import_cleanly_and_a_rerun_completes_it(
-    engine_url: str, archive: Path
+    engine_url: str, long_archive: Path
 ) -> None:
     importing = subprocess.Popen(
-        [str(THREADLORE), "import", str(archive), "--db", engine_url],
+        [str(THREADLORE), "import", str(long_archive), "--db", engine_url],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -145,10 +154,10 @@ def test_ctrl_c_ends_an_import_cleanly_and_a_rerun_completes_it(
     assert out.startswith("read ")
     with pytest.raises(ProcessLookupError):  # no process of the group is left, reader included
         os.killpg(importing.pid, 0)
-    rerun = cli_on(engine_url)("import", str(archive))
+    rerun = cli_on(engine_url)("import", str(long_archive))
     assert rerun.exit_code == 0, rerun.output
     with open_store(engine_url)() as session:
         ids = list(
             session.scalars(select(Message.message_id).where(Message.placeholder.is_(False)))
         )
-    assert len(ids) == len(set(ids)) == ARCHIVE_MESSAGES
+    assert len(ids) == len(set(ids)) == LONG_ARCHIVE_MESSAGES
