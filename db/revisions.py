@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -101,9 +101,51 @@ class _Earlier:
         return (by_subject.id, "subject") if by_subject is not None else None
 
 
+def _lists(facts: Iterable[tuple[int, str | None, str | None]]) -> set[tuple[str, int, str]]:
+    """The lists that patches of these (author, subject key, files key) sit in, as (kind, author,
+    key): an author's patches by subject and by files, where a revision is looked for."""
+    return {
+        (kind, author, key)
+        for author, subject, files in facts
+        for kind, key in (("subject", subject), ("files", files))
+        if key
+    }
+
+
+def _in_lists(
+    session: Session, authors: set[int], subjects: set[str], files: set[str]
+) -> list[_PatchFacts]:
+    """The dated patches by these authors with one of these subjects or files."""
+    if not authors or not (subjects or files):
+        return []
+    rows = session.execute(
+        select(
+            _PATCHES.c.id,
+            _MESSAGES.c.author_id,
+            _MESSAGES.c.date_utc,
+            _PATCHES.c.subject_key,
+            _PATCHES.c.files_key,
+        )
+        .select_from(_PATCHES.join(_MESSAGES, _PATCHES.c.message_id == _MESSAGES.c.id))
+        .where(
+            _MESSAGES.c.author_id.in_(authors),
+            _MESSAGES.c.date_utc.is_not(None),
+            or_(_PATCHES.c.subject_key.in_(subjects), _PATCHES.c.files_key.in_(files)),
+        )
+    ).all()
+    return [
+        _PatchFacts(r[0], r[1], r[2], r[3] or "", r[4] or "")
+        for r in rows
+        if r[1] is not None and r[2] is not None
+    ]
+
+
 def link_revisions(session: Session, patch_ids: Sequence[int]) -> None:
     """Recompute the revision links of every patch related to these new patches.
 
+    A patch's link can change only if it shares an author's subject or files list with one of
+    them ("affected"); its link is then recomputed from both its lists, whole, which may need
+    patches of neither of theirs (a patch revised by its subject keeps its link by its files).
     Asked of the tables, not the mapped classes: an import runs this for every batch with a
     patch, and the first ORM statement of a process sets up every mapper (~0.1 s).
     """
@@ -118,35 +160,28 @@ def link_revisions(session: Session, patch_ids: Sequence[int]) -> None:
     authors = {row.author_id for row in new}
     subjects = {row.subject_key for row in new if row.subject_key}
     files = {row.files_key for row in new if row.files_key}
-    if not authors:
-        return
-    rows = session.execute(
-        select(
-            _PATCHES.c.id,
-            _MESSAGES.c.author_id,
-            _MESSAGES.c.date_utc,
-            _PATCHES.c.subject_key,
-            _PATCHES.c.files_key,
-        )
-        .select_from(joined)
-        .where(
-            _MESSAGES.c.author_id.in_(authors),
-            _MESSAGES.c.date_utc.is_not(None),
-            or_(_PATCHES.c.subject_key.in_(subjects), _PATCHES.c.files_key.in_(files)),
-        )
-    ).all()
-    group = [
-        _PatchFacts(r[0], r[1], r[2], r[3], r[4])
-        for r in rows
-        if r[1] is not None and r[2] is not None
-    ]
+    new_lists = _lists((row.author_id, row.subject_key, row.files_key) for row in new)
+    loaded = _in_lists(session, authors, subjects, files)
+    affected = [p for p in loaded if _lists([(p.author, p.subject_key, p.files_key)]) & new_lists]
+    # the lists of the affected patches that the first query did not read whole
+    more = {
+        (kind, author, key)
+        for kind, author, key in _lists((p.author, p.subject_key, p.files_key) for p in affected)
+        if key not in (subjects if kind == "subject" else files)
+    }
+    more_subjects = {key for kind, _, key in more if kind == "subject"}
+    more_files = {key for kind, _, key in more if kind == "files"}
+    more_authors = {author for _, author, _ in more}
+    group = {p.id: p for p in loaded}
+    for patch in _in_lists(session, more_authors, more_subjects, more_files):
+        group.setdefault(patch.id, patch)
     wanted: dict[tuple[int, int], str] = {}
-    earlier_of = _Earlier(group)
-    for patch in group:
+    earlier_of = _Earlier(list(group.values()))
+    for patch in affected:
         earlier = earlier_of.nearest(patch)
         if earlier:
             wanted[(earlier[0], patch.id)] = earlier[1]
-    later_ids = [p.id for p in group]
+    later_ids = [p.id for p in affected]
     existing = {
         (r.earlier_id, r.later_id)
         for r in session.execute(

@@ -135,6 +135,39 @@ def test_revision_links_do_not_depend_on_arrival_order(
         assert get_message(session, "e").patches[0].revised_by == ("m",)
 
 
+def test_a_new_revision_keeps_the_links_of_the_patch_it_revises(
+    store: Store, make_message: MakeMessage
+) -> None:
+    """A patch's own link (by its files) stays when a later patch revises it by its subject."""
+    alpha = make_message(
+        "alpha",
+        subject="[patch] alpha",
+        body="Take the page lock in the fault path.\n",  # beta's files: a.c and this changelog
+        read_patches=(patch_on("a.c"),),
+        date=datetime(2007, 1, 1, tzinfo=UTC),
+    )
+    beta = make_message(
+        "beta",
+        subject="[patch] beta",
+        body="Take the page lock in the fault path.\n",
+        read_patches=(patch_on("a.c"),),
+        date=datetime(2007, 1, 10, tzinfo=UTC),
+    )
+    beta_v2 = make_message(
+        "beta-v2",
+        subject="[patch v2] beta",
+        read_patches=(patch_on("b.c"),),
+        date=datetime(2007, 1, 20, tzinfo=UTC),
+    )
+    import_messages(store, [alpha, beta])
+    with store() as session:
+        assert get_message(session, "beta").patches[0].revises == ("alpha",)
+    import_messages(store, [beta_v2])
+    with store() as session:
+        assert get_message(session, "beta-v2").patches[0].revises == ("beta",)
+        assert get_message(session, "beta").patches[0].revises == ("alpha",)
+
+
 def test_messages_per_day(two_threads: Store) -> None:
     with two_threads() as session:
         assert messages_per_day(session) == [
