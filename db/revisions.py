@@ -112,11 +112,13 @@ def _lists(facts: Iterable[tuple[int, str | None, str | None]]) -> set[tuple[str
     }
 
 
-def _in_lists(
-    session: Session, authors: set[int], subjects: set[str], files: set[str]
-) -> list[_PatchFacts]:
-    """The dated patches by these authors with one of these subjects or files."""
-    if not authors or not (subjects or files):
+def _in_lists(session: Session, lists: set[tuple[str, int, str]]) -> list[_PatchFacts]:
+    """The dated patches of these lists' authors with one of their subjects or files (a patch of
+    another of the lists' authors may come with them)."""
+    authors = {author for _, author, _ in lists}
+    subjects = {key for kind, _, key in lists if kind == "subject"}
+    files = {key for kind, _, key in lists if kind == "files"}
+    if not lists:
         return []
     rows = session.execute(
         select(
@@ -157,23 +159,18 @@ def link_revisions(session: Session, patch_ids: Sequence[int]) -> None:
         .select_from(joined)
         .where(_PATCHES.c.id.in_(patch_ids), _MESSAGES.c.author_id.is_not(None))
     ).all()
-    authors = {row.author_id for row in new}
-    subjects = {row.subject_key for row in new if row.subject_key}
-    files = {row.files_key for row in new if row.files_key}
     new_lists = _lists((row.author_id, row.subject_key, row.files_key) for row in new)
-    loaded = _in_lists(session, authors, subjects, files)
+    loaded = _in_lists(session, new_lists)
     affected = [p for p in loaded if _lists([(p.author, p.subject_key, p.files_key)]) & new_lists]
     # the lists of the affected patches that the first query did not read whole
+    read = {(kind, key) for kind, _, key in new_lists}
     more = {
         (kind, author, key)
         for kind, author, key in _lists((p.author, p.subject_key, p.files_key) for p in affected)
-        if key not in (subjects if kind == "subject" else files)
+        if (kind, key) not in read
     }
-    more_subjects = {key for kind, _, key in more if kind == "subject"}
-    more_files = {key for kind, _, key in more if kind == "files"}
-    more_authors = {author for _, author, _ in more}
     group = {p.id: p for p in loaded}
-    for patch in _in_lists(session, more_authors, more_subjects, more_files):
+    for patch in _in_lists(session, more):
         group.setdefault(patch.id, patch)
     wanted: dict[tuple[int, int], str] = {}
     earlier_of = _Earlier(list(group.values()))
